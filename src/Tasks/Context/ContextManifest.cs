@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Diamol.Build.Dockerfile;
+using Diamol.Build.Layers;
+
+namespace Diamol.Build.Context;
+
+/// <summary>
+/// What the Dockerfile stage hands to the build and history stages: kept in <c>.diamol/manifest.json</c> beside
+/// the context (never sent to the engine), so each MSBuild task can run on its own.
+/// </summary>
+public sealed record ContextManifest(
+    string Project,
+    string BaseImage,
+    string Repository,
+    IReadOnlyList<string> Tags,
+    IReadOnlyDictionary<string, string> BuildArguments,
+    IReadOnlyList<DockerfileInstruction> Instructions,
+    IReadOnlyList<Layer> Layers)
+{
+    public const string FolderName = ".diamol";
+    public const string FileName = "manifest.json";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public static string PathIn(string contextDirectory) => System.IO.Path.Combine(contextDirectory, FolderName, FileName);
+
+    public LayerPlan Plan => new(Layers);
+
+    public IEnumerable<string> FullTags => Tags.Select(t => $"{Repository}:{t}");
+
+    public void Save(string contextDirectory)
+    {
+        Directory.CreateDirectory(System.IO.Path.Combine(contextDirectory, FolderName));
+        ContextStager.WriteIfChanged(PathIn(contextDirectory), JsonSerializer.Serialize(this, Json));
+    }
+
+    public static ContextManifest Load(string contextDirectory)
+    {
+        string path = PathIn(contextDirectory);
+        if (!File.Exists(path))
+        {
+            throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM2002,
+                $"The build context at '{contextDirectory}' has no {FolderName}/{FileName}: the Dockerfile stage did not run or failed. Publish again.");
+        }
+
+        return JsonSerializer.Deserialize<ContextManifest>(File.ReadAllText(path), Json)!;
+    }
+}

@@ -1,0 +1,52 @@
+namespace Diamol.Build.Diagnostics;
+
+/// <summary>
+/// The DIAM codes. Each one is documented in docs/diagnostics.md with its cause and fix;
+/// a test keeps that table and this list in step.
+/// </summary>
+public enum DiagnosticCode
+{
+    /// <summary>The build runs on an MSBuild that is not .NET (Visual Studio's .NET Framework MSBuild).</summary>
+    DIAM0001 = 1,
+
+    /// <summary>An image reference (base image, repository, registry) does not follow the reference grammar.</summary>
+    DIAM1001 = 1001,
+    /// <summary>An image tag is not valid.</summary>
+    DIAM1002 = 1002,
+    /// <summary>An environment variable name is not valid.</summary>
+    DIAM1003 = 1003,
+    /// <summary>A label key is not valid.</summary>
+    DIAM1004 = 1004,
+    /// <summary>A value cannot be written into a Dockerfile exactly (it holds a line break or a NUL).</summary>
+    DIAM1005 = 1005,
+    /// <summary>A port is not valid.</summary>
+    DIAM1006 = 1006,
+    /// <summary>The working directory is not valid.</summary>
+    DIAM1007 = 1007,
+    /// <summary>The user is not valid.</summary>
+    DIAM1008 = 1008,
+    /// <summary>Warning: an ENV or LABEL name looks like a secret.</summary>
+    DIAM1009 = 1009,
+    /// <summary>The image has no command to run.</summary>
+    DIAM1010 = 1010,
+
+    /// <summary>The publish output is missing or a published file cannot be read.</summary>
+    DIAM2001 = 2001,
+    /// <summary>The build context or Dockerfile could not be written.</summary>
+    DIAM2002 = 2002,
+
+    /// <summary>No Docker engine could be reached.</summary>
+    DIAM3001 = 3001,
+    /// <summary>A Dockerfile step failed inside the engine.</summary>
+    DIAM3002 = 3002,
+    /// <summary>The engine refused a request (API error).</summary>
+    DIAM3003 = 3003,
+    /// <summary>The build was cancelled.</summary>
+    DIAM3004 = 3004,
+
+    /// <summary>The layer-history artifact could not be written.</summary>
+    DIAM4001 = 4001,
+
+    /// <summary>An unexpected failure inside Diamol.Build: a bug to report.</summary>
+    DIAM9001 = 9001,
+}

@@ -1,0 +1,172 @@
+using System.Net;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Diamol.Build.Diagnostics;
+
+namespace Diamol.Build.Engine;
+
+/// <summary>What the engine asked to build needs: the context folder, tags and build arguments.</summary>
+public sealed record BuildRequest(string ContextDirectory, IReadOnlyList<string> Tags, IReadOnlyDictionary<string, string> BuildArguments);
+
+/// <summary>
+/// Our view of a Docker engine, over Docker.DotNet: connect, build, inspect, history. Failures become
+/// <see cref="DiamolException"/>s that say what happened and what to do.
+/// </summary>
+public sealed class DockerEngine : IDisposable
+{
+    private readonly DockerClient _client;
+
+    private DockerEngine(DockerClient client, EngineEndpoint endpoint, VersionResponse version)
+    {
+        _client = client;
+        Endpoint = endpoint;
+        Version = version;
+    }
+
+    public EngineEndpoint Endpoint { get; }
+
+    public VersionResponse Version { get; }
+
+    /// <summary>
+    /// Tries each candidate in order and keeps the first that answers. All tries together stay within
+    /// <paramref name="timeout"/>, so an engine that is down fails the build quickly instead of hanging it.
+    /// </summary>
+    public static async Task<DockerEngine> ConnectAsync(IReadOnlyList<EngineEndpoint> candidates, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var failures = new List<string>();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        foreach (var endpoint in candidates)
+        {
+            DockerClient? client = null;
+            try
+            {
+                client = new DockerClientBuilder().WithEndpoint(endpoint.Uri).Build();
+                var version = await client.System.GetVersionAsync(deadline.Token).ConfigureAwait(false);
+                return new DockerEngine(client, endpoint, version);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                client?.Dispose();
+                failures.Add($"{endpoint}: {Describe(e, deadline.IsCancellationRequested)}");
+            }
+        }
+
+        throw new DiamolException(DiagnosticCode.DIAM3001,
+            "No Docker engine answered. Tried: " + string.Join("; ", failures) + ". " +
+            "Start Docker (or Podman's `podman system service`), point DOCKER_HOST or the DiamolDockerHost property at a " +
+            "running engine, or publish without building an image: -p:DiamolBuildImage=false.");
+    }
+
+    public async Task<BuildResult> BuildAsync(BuildRequest request, IBuildLog log, CancellationToken cancellationToken)
+    {
+        var parser = new BuildOutputParser(log);
+        string? imageId = null;
+        string? error = null;
+        var progress = new SynchronousProgress<JSONMessage>(message =>
+        {
+            if (message.Stream is { } text) parser.Append(text);
+            if (!string.IsNullOrEmpty(message.Status)) log.Detail(message.Status);
+            if (message.Error is { Message: { } failure }) error = failure;
+            if (message.Aux is { } aux && aux.ExtensionData is { } data && data.TryGetValue("ID", out var id))
+            {
+                imageId = id.ToString();
+            }
+        });
+
+        var parameters = new ImageBuildParameters
+        {
+            Tags = request.Tags.ToList(),
+            BuildArgs = request.BuildArguments.ToDictionary(p => p.Key, p => p.Value),
+            Dockerfile = Context.ContextStager.DockerfileName,
+            // Intermediate containers of RUN steps are removed even when a step fails.
+            Remove = true,
+            ForceRemove = true,
+            // The legacy builder: the one every engine's /build endpoint speaks.
+            Version = "1",
+        };
+
+        using var tar = Context.ContextTar.Open(request.ContextDirectory, cancellationToken, out var tarWritten);
+        try
+        {
+            await _client.Images.BuildImageFromDockerfileAsync(parameters, tar, null, null, progress, cancellationToken).ConfigureAwait(false);
+            await tarWritten.ConfigureAwait(false);
+        }
+        catch (DockerApiException e)
+        {
+            throw ApiFailure("build the image", e);
+        }
+
+        parser.Flush();
+        if (error is not null)
+        {
+            var failed = parser.Steps.Count > 0 ? parser.Steps[^1] : null;
+            string where = failed is null ? "before the first step" : $"at step {failed.Number} ({failed.Instruction})";
+            throw new DiamolException(DiagnosticCode.DIAM3002,
+                $"The image build failed {where}: {error.Trim()} " +
+                "Fix the instruction or the files it uses; the generated Dockerfile is in the build context folder. No tag was changed.");
+        }
+
+        // Older engines report the image only in the final "Successfully built" line.
+        imageId ??= parser.Steps.LastOrDefault()?.ImageId;
+        if (imageId is null)
+        {
+            throw new DiamolException(DiagnosticCode.DIAM3003,
+                "The engine finished the build without naming the image it built. Run the publish again with -v:detailed to see the engine's output.");
+        }
+
+        var inspected = await InspectImageAsync(imageId, cancellationToken).ConfigureAwait(false);
+        return new BuildResult(inspected!.ID, request.Tags, parser.Steps);
+    }
+
+    /// <summary>Inspects an image; null when the engine does not have it.</summary>
+    public async Task<ImageInspectResponse?> InspectImageAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _client.Images.InspectImageAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return null;
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (DockerApiException e)
+        {
+            throw ApiFailure($"inspect the image '{name}'", e);
+        }
+    }
+
+    /// <summary>The image's history, oldest entry first (the engine answers newest first).</summary>
+    public async Task<IReadOnlyList<ImageHistoryResponse>> GetHistoryAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var history = await _client.Images.GetImageHistoryAsync(name, cancellationToken).ConfigureAwait(false);
+            return history.Reverse().ToArray();
+        }
+        catch (DockerApiException e)
+        {
+            throw ApiFailure($"read the history of '{name}'", e);
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private DiamolException ApiFailure(string action, DockerApiException e) =>
+        new(DiagnosticCode.DIAM3003,
+            $"The engine at {Endpoint.Uri} refused to {action}: {(int)e.StatusCode} {e.StatusCode}: {e.ResponseBody?.Trim()} " +
+            "Check the engine's log; if the message names a missing image, check ContainerBaseImage.", e);
+
+    private static string Describe(Exception e, bool timedOut) =>
+        timedOut ? "no answer in time" : (e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message);
+
+    /// <summary>Reports on the calling thread, in order: Progress&lt;T&gt; would post to the thread pool and could reorder lines.</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

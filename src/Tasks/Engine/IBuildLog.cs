@@ -1,0 +1,11 @@
+namespace Diamol.Build.Engine;
+
+/// <summary>Where build progress goes: the MSBuild log in a task, a list in a test.</summary>
+public interface IBuildLog
+{
+    /// <summary>A Dockerfile step starts or finishes (shown at normal verbosity).</summary>
+    void Step(string message);
+
+    /// <summary>Everything else the engine says (shown at detailed verbosity).</summary>
+    void Detail(string message);
+}

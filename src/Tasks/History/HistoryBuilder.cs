@@ -1,0 +1,138 @@
+using Diamol.Build.Dockerfile;
+using Diamol.Build.Engine;
+using Diamol.Build.Layers;
+using Diamol.Build.Spec;
+
+namespace Diamol.Build.History;
+
+/// <summary>
+/// Joins the engine's history with what we know from our side (the Dockerfile's lines, the layer plan, the
+/// build's cache hits) into a <see cref="LayerHistory"/>. The newest history entries are ours, one per
+/// instruction after FROM; everything before them came with the base image.
+/// </summary>
+public static class HistoryBuilder
+{
+    private const int LargestFilesShown = 5;
+
+    public static LayerHistory Build(
+        string generator,
+        string repository,
+        IReadOnlyList<string> tags,
+        EngineImage image,
+        EngineBaseImage baseImage,
+        IReadOnlyList<EngineHistoryEntry> history,
+        DockerfileDocument dockerfile,
+        IReadOnlyList<BuildStep> steps,
+        LayerPlan plan)
+    {
+        var ours = dockerfile.Instructions.Skip(1).ToArray();
+        int baseCount = Math.Max(0, history.Count - ours.Length);
+        var layersByName = plan.Layers.ToDictionary(l => l.Name, StringComparer.Ordinal);
+
+        var entries = new List<HistoryEntry>(history.Count);
+        int layerIndex = 0;
+        int? knownLayerCount = 0;
+        for (int i = 0; i < history.Count; i++)
+        {
+            var raw = history[i];
+            bool isOurs = i >= baseCount;
+            bool empty = IsEmpty(raw, knownLayerCount);
+            knownLayerCount = raw.LayerCount ?? (knownLayerCount is null ? null : knownLayerCount + (empty ? 0 : 1));
+            string? diffId = !empty && layerIndex < image.DiffIds.Count ? image.DiffIds[layerIndex] : null;
+            if (!empty) layerIndex++;
+
+            var entry = new HistoryEntry
+            {
+                Index = i,
+                CreatedBy = raw.CreatedBy,
+                Created = raw.Created,
+                Size = raw.Size,
+                EmptyLayer = empty,
+                DiffId = diffId,
+                Origin = isOurs ? "ours" : "base",
+            };
+
+            if (isOurs)
+            {
+                var instruction = ours[i - baseCount];
+                // Step 1 is FROM; our n-th instruction after it is step n + 2 (1-based).
+                int stepNumber = i - baseCount + 2;
+                var step = steps.FirstOrDefault(s => s.Number == stepNumber);
+                entry = entry with
+                {
+                    DockerfileLine = instruction.Line,
+                    Cached = step?.Cached ?? false,
+                    LayerKind = KindOf(instruction),
+                    LayerName = instruction.LayerName,
+                };
+
+                if (instruction.LayerName is { } name && layersByName.TryGetValue(name, out var layer))
+                {
+                    entry = entry with
+                    {
+                        FileCount = layer.Files.Count,
+                        LargestFiles = layer.Files
+                            .OrderByDescending(f => f.Size).ThenBy(f => f.RelativePath, StringComparer.Ordinal)
+                            .Take(LargestFilesShown)
+                            .Select(f => new HistoryFile(f.RelativePath, f.Size))
+                            .ToArray(),
+                    };
+                }
+            }
+
+            entries.Add(entry);
+        }
+
+        var ourEntries = entries.Where(e => e.Origin == "ours").ToArray();
+        return new LayerHistory
+        {
+            Generator = generator,
+            Image = new HistoryImage
+            {
+                Id = image.Id,
+                Repository = repository,
+                Tags = tags,
+                Created = image.Created,
+                Size = image.Size,
+                Os = image.Os,
+                Architecture = image.Architecture,
+                Env = image.Env.Select(Redact).ToArray(),
+            },
+            BaseImage = new HistoryBaseImage
+            {
+                Name = baseImage.Name,
+                Id = baseImage.Id,
+                Layers = baseImage.LayerCount,
+                Size = baseImage.Size,
+            },
+            Dockerfile = Context.ContextStager.DockerfileName,
+            Entries = entries,
+            Totals = new HistoryTotals
+            {
+                BaseBytes = entries.Where(e => e.Origin == "base").Sum(e => e.Size),
+                OurBytes = ourEntries.Sum(e => e.Size),
+                NewBytes = ourEntries.Where(e => e.Cached != true).Sum(e => e.Size),
+                CachedBytes = ourEntries.Where(e => e.Cached == true).Sum(e => e.Size),
+            },
+        };
+    }
+
+    // File layers carry their plan kind; other instructions that add files (RUN, ADD, COPY of the user's) are the
+    // user's own; everything else (ENV, LABEL, WORKDIR, ...) only sets configuration.
+    private static string KindOf(DockerfileInstruction instruction) =>
+        instruction.LayerKind is { } kind ? kind.ToString().ToLowerInvariant()
+        : instruction.Keyword is "RUN" or "ADD" or "COPY" ? "custom"
+        : "metadata";
+
+    // Where the engine still knows the image an entry produced, its layer count says exactly whether the
+    // entry added a layer. For imported or pulled history only the size is left to go by.
+    private static bool IsEmpty(EngineHistoryEntry entry, int? layersBefore) =>
+        entry.LayerCount is { } count && layersBefore is { } before ? count == before : entry.Size == 0;
+
+    private static string Redact(string variable)
+    {
+        int equals = variable.IndexOf('=');
+        string name = equals < 0 ? variable : variable[..equals];
+        return equals >= 0 && SecretNames.LooksSecret(name) ? name + "=<redacted>" : variable;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text;
+
+namespace Diamol.Build.History;
+
+/// <summary>Writes image-history.md: a summary a person reads in a CI log or a pull request.</summary>
+public static class HistoryMarkdownWriter
+{
+    public static string Write(LayerHistory history)
+    {
+        var md = new StringBuilder();
+        md.Append("# Image history: ").Append(Cell(history.Image.Repository)).Append('\n').Append('\n');
+        md.Append("- Image: `").Append(history.Image.Id).Append("`\n");
+        md.Append("- Tags: ").Append(string.Join(", ", history.Image.Tags.Select(t => $"`{history.Image.Repository}:{t}`"))).Append('\n');
+        md.Append("- Base image: `").Append(history.BaseImage.Name).Append("` (")
+          .Append(history.BaseImage.Layers).Append(" layers, ").Append(Size(history.BaseImage.Size)).Append(")\n");
+        md.Append("- Size: ").Append(Size(history.Image.Size)).Append(" in all: ")
+          .Append(Size(history.Totals.BaseBytes)).Append(" base, ")
+          .Append(Size(history.Totals.OurBytes)).Append(" ours, of which ")
+          .Append(Size(history.Totals.NewBytes)).Append(" new in this build and ")
+          .Append(Size(history.Totals.CachedBytes)).Append(" reused from the cache\n\n");
+
+        md.Append("| Step | Line | Instruction | Kind | Size | Cache | Files |\n");
+        md.Append("|---:|---:|---|---|---:|---|---|\n");
+        foreach (var entry in history.Entries.Where(e => e.Origin == "ours"))
+        {
+            md.Append("| ").Append(entry.Index)
+              .Append(" | ").Append(entry.DockerfileLine?.ToString(CultureInfo.InvariantCulture) ?? "")
+              .Append(" | `").Append(Cell(Shorten(entry.CreatedBy))).Append('`')
+              .Append(" | ").Append(entry.LayerKind)
+              .Append(" | ").Append(entry.EmptyLayer ? "—" : Size(entry.Size))
+              .Append(" | ").Append(entry.Cached == true ? "cached" : "new")
+              .Append(" | ").Append(Files(entry))
+              .Append(" |\n");
+        }
+
+        int baseEntries = history.Entries.Count(e => e.Origin == "base");
+        md.Append('\n').Append("The ").Append(baseEntries).Append(" entries before these came with the base image.\n");
+        return md.ToString();
+    }
+
+    private static string Files(HistoryEntry entry) =>
+        entry.FileCount is null ? "" :
+        $"{entry.FileCount} files" + (entry.LargestFiles is { Count: > 0 } largest
+            ? "; largest: " + string.Join(", ", largest.Take(3).Select(f => $"{Cell(f.Path)} ({Size(f.Size)})"))
+            : "");
+
+    private static string Shorten(string createdBy)
+    {
+        // The legacy builder prefixes metadata steps with "/bin/sh -c #(nop) ".
+        string text = createdBy.Replace("/bin/sh -c #(nop) ", "", StringComparison.Ordinal).Trim();
+        return text.Length <= 120 ? text : text[..117] + "...";
+    }
+
+    private static string Cell(string text) => text.Replace("|", "\\|").Replace("`", "'").Replace("\n", " ");
+
+    public static string Size(long bytes) => bytes switch
+    {
+        < 1000 => $"{bytes} B",
+        < 1000 * 1000 => (bytes / 1000.0).ToString("0.#", CultureInfo.InvariantCulture) + " kB",
+        < 1000L * 1000 * 1000 => (bytes / 1000.0 / 1000).ToString("0.#", CultureInfo.InvariantCulture) + " MB",
+        _ => (bytes / 1000.0 / 1000 / 1000).ToString("0.##", CultureInfo.InvariantCulture) + " GB",
+    };
+}

@@ -1,0 +1,80 @@
+using System.Text.Json.Serialization;
+
+namespace Diamol.Build.History;
+
+/// <summary>
+/// The layer-history artifact (image-history.json): which instruction made which layer, how big, cached or new.
+/// Its shape is versioned by <see cref="SchemaVersion"/> and documented in docs/history-artifact.md.
+/// </summary>
+public sealed record LayerHistory
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+    public required string Generator { get; init; }
+    public required HistoryImage Image { get; init; }
+    public required HistoryBaseImage BaseImage { get; init; }
+    /// <summary>The generated Dockerfile, relative to the artifact.</summary>
+    public required string Dockerfile { get; init; }
+    public required IReadOnlyList<HistoryEntry> Entries { get; init; }
+    public required HistoryTotals Totals { get; init; }
+}
+
+public sealed record HistoryImage
+{
+    public required string Id { get; init; }
+    public required string Repository { get; init; }
+    public required IReadOnlyList<string> Tags { get; init; }
+    public DateTimeOffset? Created { get; init; }
+    public long Size { get; init; }
+    public string? Os { get; init; }
+    public string? Architecture { get; init; }
+    /// <summary>The image's environment, with values of secret-looking names redacted.</summary>
+    public IReadOnlyList<string> Env { get; init; } = [];
+}
+
+public sealed record HistoryBaseImage
+{
+    /// <summary>As written in FROM.</summary>
+    public required string Name { get; init; }
+    public string? Id { get; init; }
+    public int Layers { get; init; }
+    public long Size { get; init; }
+}
+
+public sealed record HistoryEntry
+{
+    public required int Index { get; init; }
+    public required string CreatedBy { get; init; }
+    public DateTimeOffset? Created { get; init; }
+    /// <summary>The line of the generated Dockerfile this entry came from; null for base image entries.</summary>
+    public int? DockerfileLine { get; init; }
+    public long Size { get; init; }
+    public bool EmptyLayer { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DiffId { get; init; }
+    /// <summary>Whether the engine took this step from its cache in this build; null for base entries.</summary>
+    public bool? Cached { get; init; }
+    /// <summary>"base" or "ours".</summary>
+    public required string Origin { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? LayerKind { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? LayerName { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? FileCount { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<HistoryFile>? LargestFiles { get; init; }
+}
+
+public sealed record HistoryFile(string Path, long Size);
+
+public sealed record HistoryTotals
+{
+    public long BaseBytes { get; init; }
+    public long OurBytes { get; init; }
+    /// <summary>Bytes in layers this build created (not taken from the cache).</summary>
+    public long NewBytes { get; init; }
+    /// <summary>Bytes in our layers the engine reused from its cache.</summary>
+    public long CachedBytes { get; init; }
+}

@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+using Diamol.Build.Diagnostics;
+
+namespace Diamol.Build.Layers;
+
+/// <summary>
+/// Splits the publish output into layers by how often files change, so that a code change re-creates only
+/// the small app layer while package layers stay cached. The plan is independent of enumeration order.
+/// </summary>
+public static partial class LayerPlanner
+{
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9._-]{0,62}$")]
+    private static partial Regex CustomLayerNamePattern();
+
+    public static LayerPlan Plan(IEnumerable<PublishedFile> files)
+    {
+        // One entry per destination path: the publish pipeline can list a file twice (for example as a
+        // copy-local asset and as content); the richer classification wins so the result is order-independent.
+        var byPath = new Dictionary<string, (PublishedFile File, LayerKind Kind)>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            string relative = Normalize(file.RelativePath);
+            var kind = Classify(file);
+            if (!byPath.TryGetValue(relative, out var existing)
+                || Rank(kind) < Rank(existing.Kind)
+                || (Rank(kind) == Rank(existing.Kind) && string.CompareOrdinal(file.SourcePath, existing.File.SourcePath) < 0))
+            {
+                byPath[relative] = (file with { RelativePath = relative }, kind);
+            }
+        }
+
+        var layers = byPath.Values
+            .GroupBy(entry => (entry.Kind, Name: entry.Kind == LayerKind.Custom ? entry.File.CustomLayer! : entry.Kind.ToString().ToLowerInvariant()))
+            .OrderBy(group => group.Key.Kind)
+            .ThenBy(group => group.Key.Name, StringComparer.Ordinal)
+            .Select(group => new Layer(
+                group.Key.Kind,
+                group.Key.Name,
+                group.OrderBy(e => e.File.RelativePath, StringComparer.Ordinal)
+                     .Select(e => new LayerFile(e.File.SourcePath, e.File.RelativePath, SizeOf(e.File)))
+                     .ToArray()))
+            .Where(layer => layer.Files.Count > 0)
+            .ToArray();
+
+        return new LayerPlan(layers);
+    }
+
+    private static LayerKind Classify(PublishedFile file)
+    {
+        if (!string.IsNullOrWhiteSpace(file.CustomLayer))
+        {
+            if (!CustomLayerNamePattern().IsMatch(file.CustomLayer))
+            {
+                throw new DiamolException(DiagnosticCode.DIAM2001,
+                    $"The DiamolLayer metadata of '{file.RelativePath}' has the value '{file.CustomLayer}', which is not a valid layer name: " +
+                    "use 1 to 63 lowercase letters, digits, '.', '_' and '-', starting with a letter or digit.");
+            }
+
+            return LayerKind.Custom;
+        }
+
+        if (!string.IsNullOrEmpty(file.PackageId))
+        {
+            return file.PackageVersion?.Contains('-') == true ? LayerKind.Prerelease : LayerKind.Packages;
+        }
+
+        if (file.FromProjectReference) return LayerKind.Projects;
+        if (file.IsStaticAsset) return LayerKind.Static;
+        return LayerKind.App;
+    }
+
+    // Lower is more specific: a user's choice first, then package, project, static; app is the fallback.
+    private static int Rank(LayerKind kind) => kind switch
+    {
+        LayerKind.Custom => 0,
+        LayerKind.App => 9,
+        _ => 1 + (int)kind,
+    };
+
+    private static string Normalize(string relativePath)
+    {
+        string normalized = relativePath.Replace('\\', '/').TrimStart('/');
+        if (normalized.Length == 0 || normalized.Split('/').Any(part => part is ".." or "." or ""))
+        {
+            throw new DiamolException(DiagnosticCode.DIAM2001,
+                $"The published file path '{relativePath}' is not a plain relative path below the publish folder. " +
+                "Check the RelativePath metadata of the ResolvedFileToPublish item that adds it.");
+        }
+
+        return normalized;
+    }
+
+    private static long SizeOf(PublishedFile file)
+    {
+        var info = new FileInfo(file.SourcePath);
+        if (!info.Exists)
+        {
+            throw new DiamolException(DiagnosticCode.DIAM2001,
+                $"The published file '{file.RelativePath}' was expected at '{file.SourcePath}' but is not there. " +
+                "Run the publish again; if it persists, a target removed the file after publish.");
+        }
+
+        return info.Length;
+    }
+}

@@ -1,0 +1,20 @@
+namespace Diamol.Build.Layers;
+
+/// <summary>
+/// One file of the publish output with what MSBuild knows about where it came from.
+/// </summary>
+/// <param name="SourcePath">Absolute path of the published file.</param>
+/// <param name="RelativePath">Path below the publish folder, with '/' separators.</param>
+/// <param name="PackageId">The NuGet package it came from, if any.</param>
+/// <param name="PackageVersion">That package's version.</param>
+/// <param name="FromProjectReference">True for outputs of a ProjectReference.</param>
+/// <param name="IsStaticAsset">True for static web assets and content files.</param>
+/// <param name="CustomLayer">A layer name chosen by the user with DiamolLayer metadata.</param>
+public sealed record PublishedFile(
+    string SourcePath,
+    string RelativePath,
+    string? PackageId = null,
+    string? PackageVersion = null,
+    bool FromProjectReference = false,
+    bool IsStaticAsset = false,
+    string? CustomLayer = null);

@@ -1,0 +1,40 @@
+using Diamol.Build.Engine;
+using Diamol.Build.Pipeline;
+using Microsoft.Build.Framework;
+
+namespace Diamol.Build.MSBuild;
+
+/// <summary>Builds and tags the image from the staged context through the Docker Engine API, streaming progress to the log.</summary>
+public sealed class DiamolBuildImage : DiamolTask, ICancelableTask
+{
+    private readonly CancellationTokenSource _cancel = new();
+
+    [Required] public string ContextDirectory { get; set; } = "";
+
+    /// <summary>The DiamolDockerHost property: an engine address that overrides DOCKER_HOST.</summary>
+    public string? DockerHost { get; set; }
+
+    [Output] public string ImageId { get; private set; } = "";
+    [Output] public ITaskItem[] ImageNames { get; private set; } = [];
+
+    public void Cancel() => _cancel.Cancel();
+
+    protected override void Run()
+    {
+        var candidates = EngineLocator.Candidates(DockerHost, Environment.GetEnvironmentVariable);
+        var record = BuildStage.RunAsync(ContextDirectory, candidates, new TaskBuildLog(Log), _cancel.Token).GetAwaiter().GetResult();
+
+        int cached = record.Build.Steps.Count(s => s.Cached);
+        Log.LogMessage(MessageImportance.High, "Built image {0} ({1}); {2} of {3} steps from the cache",
+            record.Build.ImageId, string.Join(", ", record.Build.Tags), cached, record.Build.Steps.Count);
+        ImageId = record.Build.ImageId;
+        ImageNames = record.Build.Tags.Select(t => (ITaskItem)new Microsoft.Build.Utilities.TaskItem(t)).ToArray();
+    }
+
+    private sealed class TaskBuildLog(Microsoft.Build.Utilities.TaskLoggingHelper log) : IBuildLog
+    {
+        public void Step(string message) => log.LogMessage(MessageImportance.Normal, "{0}", message);
+
+        public void Detail(string message) => log.LogMessage(MessageImportance.Low, "{0}", message);
+    }
+}

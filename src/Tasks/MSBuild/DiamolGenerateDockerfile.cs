@@ -1,0 +1,76 @@
+using Diamol.Build.Diagnostics;
+using Diamol.Build.Layers;
+using Diamol.Build.Pipeline;
+using Diamol.Build.Spec;
+using Microsoft.Build.Framework;
+
+namespace Diamol.Build.MSBuild;
+
+/// <summary>Writes the Dockerfile and stages the build context from the project's container settings and publish output.</summary>
+public sealed class DiamolGenerateDockerfile : DiamolTask
+{
+    [Required] public string ContextDirectory { get; set; } = "";
+    [Required] public string ProjectName { get; set; } = "";
+    [Required] public string PublishDirectory { get; set; } = "";
+    public ITaskItem[] PublishedFiles { get; set; } = [];
+
+    public string ContainerBaseImage { get; set; } = "";
+    public string? ContainerRegistry { get; set; }
+    public string ContainerRepository { get; set; } = "";
+    public ITaskItem[] ContainerImageTags { get; set; } = [];
+    public string? ContainerWorkingDirectory { get; set; }
+    public string? ContainerUser { get; set; }
+    public ITaskItem[] ContainerEnvironmentVariables { get; set; } = [];
+    public ITaskItem[] ContainerLabels { get; set; } = [];
+    public ITaskItem[] ContainerPorts { get; set; } = [];
+    public ITaskItem[] ContainerAppCommand { get; set; } = [];
+    public ITaskItem[] ContainerAppCommandArgs { get; set; } = [];
+    public ITaskItem[] ContainerDefaultArgs { get; set; } = [];
+    public string? ContainerAppCommandInstruction { get; set; }
+    public ITaskItem[] ContainerEntrypoint { get; set; } = [];
+    public ITaskItem[] ContainerEntrypointArgs { get; set; } = [];
+
+    [Output] public string DockerfilePath { get; private set; } = "";
+    [Output] public ITaskItem[] ImageNames { get; private set; } = [];
+
+    protected override void Run()
+    {
+        var input = new ContainerSpecInput
+        {
+            BaseImage = ContainerBaseImage,
+            Registry = ContainerRegistry,
+            Repository = ContainerRepository,
+            Tags = ContainerImageTags.Select(t => t.ItemSpec).ToArray(),
+            WorkingDirectory = ContainerWorkingDirectory,
+            User = ContainerUser,
+            Environment = Pairs(ContainerEnvironmentVariables, "Value"),
+            Labels = Pairs(ContainerLabels, "Value"),
+            Ports = Pairs(ContainerPorts, "Type"),
+            AppCommand = Values(ContainerAppCommand),
+            AppCommandArgs = Values(ContainerAppCommandArgs),
+            DefaultArgs = Values(ContainerDefaultArgs),
+            AppCommandInstruction = ContainerAppCommandInstruction,
+            Entrypoint = Values(ContainerEntrypoint),
+            EntrypointArgs = Values(ContainerEntrypointArgs),
+        };
+
+        var warnings = new List<Diagnostic>();
+        var result = DockerfileStage.Run(input, PublishedFileReader.Read(PublishDirectory, PublishedFiles), ContextDirectory, ProjectName, ToolVersion, warnings);
+        Report(warnings);
+
+        var staging = result.Staging;
+        Log.LogMessage(MessageImportance.High, "{0} -> {1}{2}", ProjectName, staging.DockerfilePath, staging.DockerfileChanged ? "" : " (unchanged)");
+        foreach (var layer in result.Manifest.Layers)
+        {
+            Log.LogMessage(MessageImportance.Normal, "  layer {0}: {1} files, {2} bytes", layer.Name, layer.Files.Count, layer.Size);
+        }
+
+        DockerfilePath = staging.DockerfilePath;
+        ImageNames = result.Manifest.FullTags.Select(n => (ITaskItem)new Microsoft.Build.Utilities.TaskItem(n)).ToArray();
+    }
+
+    private static string[] Values(ITaskItem[] items) => items.Select(i => i.ItemSpec).ToArray();
+
+    private static NameValue[] Pairs(ITaskItem[] items, string metadata) =>
+        items.Select(i => new NameValue(i.ItemSpec, i.GetMetadata(metadata))).ToArray();
+}

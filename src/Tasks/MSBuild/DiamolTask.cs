@@ -1,0 +1,57 @@
+using System.Reflection;
+using Diamol.Build.Diagnostics;
+using Microsoft.Build.Framework;
+
+namespace Diamol.Build.MSBuild;
+
+/// <summary>
+/// The shared shape of our tasks: run one core entry point, turn a <see cref="DiamolException"/> into a coded
+/// error, report core warnings with their codes.
+/// </summary>
+public abstract class DiamolTask : Microsoft.Build.Utilities.Task
+{
+    /// <summary>The Diamol.Build version, for headers and the artifacts' generator field.</summary>
+    protected static string ToolVersion { get; } = ReadToolVersion();
+
+    public sealed override bool Execute()
+    {
+        try
+        {
+            Run();
+        }
+        catch (DiamolException e)
+        {
+            Log.LogError(null, e.Code.ToString(), null, null, 0, 0, 0, 0, "{0}", e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            Log.LogError(null, DiagnosticCode.DIAM3004.ToString(), null, null, 0, 0, 0, 0, "{0}",
+                "The image build was cancelled. No tag was changed; publish again to build the image.");
+        }
+        catch (Exception e)
+        {
+            Log.LogError(null, DiagnosticCode.DIAM9001.ToString(), null, null, 0, 0, 0, 0, "{0}",
+                $"Diamol.Build failed unexpectedly: {e.GetType().Name}: {e.Message} Please report it with the log of this build.");
+            Log.LogMessage(MessageImportance.Low, e.ToString());
+        }
+
+        return !Log.HasLoggedErrors;
+    }
+
+    protected abstract void Run();
+
+    protected void Report(IEnumerable<Diagnostic> warnings)
+    {
+        foreach (var warning in warnings)
+        {
+            Log.LogWarning(null, warning.Code.ToString(), null, null, 0, 0, 0, 0, "{0}", warning.Message);
+        }
+    }
+
+    private static string ReadToolVersion()
+    {
+        string? version = typeof(DiamolTask).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        // Drop the "+commit" build metadata: the header must not change with every commit of ours.
+        return version?.Split('+')[0] ?? "0.0.0";
+    }
+}

@@ -1,0 +1,87 @@
+using Diamol.Build.Context;
+using Diamol.Build.Engine;
+using Diamol.Build.History;
+
+namespace Diamol.Build.Pipeline;
+
+/// <summary>
+/// Stage two: find the engine, build and tag the image from the staged context, and record what the engine
+/// says about the result (image, base image, history) for the history stage.
+/// </summary>
+public static class BuildStage
+{
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
+    public static async Task<BuildRecord> RunAsync(
+        string contextDirectory,
+        IReadOnlyList<EngineEndpoint> candidates,
+        IBuildLog log,
+        CancellationToken cancellationToken)
+    {
+        var manifest = ContextManifest.Load(contextDirectory);
+        // A record from an earlier build must not outlive a failed one.
+        File.Delete(BuildRecord.PathIn(contextDirectory));
+
+        using var engine = await DockerEngine.ConnectAsync(candidates, ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        log.Step($"Building {string.Join(", ", manifest.FullTags)} with the Docker engine {engine.Version.Version} (API {engine.Version.APIVersion}) at {engine.Endpoint.Uri}");
+
+        var request = new BuildRequest(contextDirectory, manifest.FullTags.ToArray(), manifest.BuildArguments);
+        var build = await engine.BuildAsync(request, log, cancellationToken).ConfigureAwait(false);
+
+        var record = new BuildRecord(
+            $"{engine.Endpoint.Uri} (Docker {engine.Version.Version}, API {engine.Version.APIVersion})",
+            build,
+            await ReadImageAsync(engine, build.ImageId, cancellationToken).ConfigureAwait(false),
+            await ReadBaseImageAsync(engine, manifest.BaseImage, cancellationToken).ConfigureAwait(false),
+            await ReadHistoryAsync(engine, build.ImageId, cancellationToken).ConfigureAwait(false));
+        record.Save(contextDirectory);
+        return record;
+    }
+
+    private static async Task<EngineImage> ReadImageAsync(DockerEngine engine, string id, CancellationToken cancellationToken)
+    {
+        var image = await engine.InspectImageAsync(id, cancellationToken).ConfigureAwait(false)
+            ?? throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM3003,
+                $"The image {id} was built but the engine no longer has it. Was it removed while the build ran? Publish again.");
+        return new EngineImage(
+            image.ID,
+            image.Created is { } created ? new DateTimeOffset(created.ToUniversalTime()) : null,
+            image.Size,
+            image.Os,
+            image.Architecture,
+            image.Config?.Env?.ToArray() ?? [],
+            image.RootFS?.Layers?.ToArray() ?? []);
+    }
+
+    private static async Task<EngineBaseImage> ReadBaseImageAsync(DockerEngine engine, string name, CancellationToken cancellationToken)
+    {
+        var image = await engine.InspectImageAsync(name, cancellationToken).ConfigureAwait(false);
+        return new EngineBaseImage(name, image?.ID, image?.RootFS?.Layers?.Count ?? 0, image?.Size ?? 0);
+    }
+
+    private static async Task<IReadOnlyList<EngineHistoryEntry>> ReadHistoryAsync(DockerEngine engine, string id, CancellationToken cancellationToken)
+    {
+        var history = await engine.GetHistoryAsync(id, cancellationToken).ConfigureAwait(false);
+        var entries = new List<EngineHistoryEntry>(history.Count);
+        foreach (var entry in history)
+        {
+            // Entries of locally built images name the image each step produced; its layer count tells
+            // exactly whether the step added a layer. Pulled or imported history says "<missing>".
+            int? layerCount = null;
+            if (!string.IsNullOrEmpty(entry.ID) && entry.ID != "<missing>")
+            {
+                var step = await engine.InspectImageAsync(entry.ID, cancellationToken).ConfigureAwait(false);
+                layerCount = step?.RootFS?.Layers?.Count;
+            }
+
+            entries.Add(new EngineHistoryEntry(
+                entry.ID ?? "",
+                entry.CreatedBy ?? "",
+                entry.Created is var created && created != default ? new DateTimeOffset(created.ToUniversalTime()) : null,
+                entry.Size,
+                layerCount));
+        }
+
+        return entries;
+    }
+}

@@ -1,0 +1,35 @@
+using Diamol.Build.Context;
+using Diamol.Build.Diagnostics;
+using Diamol.Build.Dockerfile;
+using Diamol.Build.Layers;
+using Diamol.Build.Spec;
+
+namespace Diamol.Build.Pipeline;
+
+/// <summary>What the Dockerfile stage produced.</summary>
+public sealed record DockerfileStageResult(StagingResult Staging, ContextManifest Manifest, DockerfileDocument Dockerfile);
+
+/// <summary>
+/// Stage one: validate the settings, plan the layers, write the Dockerfile and stage the context.
+/// Validation and planning finish before anything is written, so a bad value leaves no files behind.
+/// </summary>
+public static class DockerfileStage
+{
+    public static DockerfileStageResult Run(
+        ContainerSpecInput input,
+        IEnumerable<PublishedFile> files,
+        string contextDirectory,
+        string projectName,
+        string toolVersion,
+        ICollection<Diagnostic> warnings)
+    {
+        var spec = ContainerSpecFactory.Create(input, warnings);
+        var plan = LayerPlanner.Plan(files);
+        var dockerfile = DockerfileWriter.Write(spec, plan, projectName, toolVersion);
+        var staging = ContextStager.Stage(contextDirectory, dockerfile, plan);
+        var manifest = new ContextManifest(
+            projectName, spec.BaseImageText, spec.Repository, spec.Tags, dockerfile.BuildArguments, dockerfile.Instructions, plan.Layers);
+        manifest.Save(staging.ContextDirectory);
+        return new DockerfileStageResult(staging, manifest, dockerfile);
+    }
+}

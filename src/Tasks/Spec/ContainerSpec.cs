@@ -1,0 +1,40 @@
+namespace Diamol.Build.Spec;
+
+/// <summary>A name with a value, in the order the project declared it.</summary>
+public sealed record NameValue(string Name, string Value);
+
+/// <summary>A port the image exposes.</summary>
+public sealed record ContainerPort(int Number, string Protocol)
+{
+    public override string ToString() => $"{Number}/{Protocol}";
+}
+
+/// <summary>
+/// Everything the image's configuration says, validated: what the Dockerfile writer turns into instructions.
+/// Produced once by <see cref="ContainerSpecFactory"/>.
+/// </summary>
+public sealed record ContainerSpec
+{
+    public required ImageReference BaseImage { get; init; }
+    /// <summary>The base image exactly as the user (or the SDK's inference) wrote it, for FROM.</summary>
+    public required string BaseImageText { get; init; }
+    /// <summary>Repository including the registry when one is set, e.g. <c>localhost:5000/webping</c>.</summary>
+    public required string Repository { get; init; }
+    public string? Registry { get; init; }
+    public required IReadOnlyList<string> Tags { get; init; }
+    public required string WorkingDirectory { get; init; }
+    public string? User { get; init; }
+    public IReadOnlyList<NameValue> Environment { get; init; } = [];
+    /// <summary>Labels that stay the same from build to build (written early).</summary>
+    public IReadOnlyList<NameValue> StableLabels { get; init; } = [];
+    /// <summary>Labels that change with every build, such as a timestamp (written last).</summary>
+    public IReadOnlyList<NameValue> VolatileLabels { get; init; } = [];
+    public IReadOnlyList<ContainerPort> Ports { get; init; } = [];
+    /// <summary>ENTRYPOINT in exec form; null leaves the base image's.</summary>
+    public IReadOnlyList<string>? Entrypoint { get; init; }
+    /// <summary>CMD in exec form; null leaves the base image's (or none when ENTRYPOINT is set).</summary>
+    public IReadOnlyList<string>? Command { get; init; }
+
+    /// <summary>The full names the image gets, <c>repository:tag</c> for each tag.</summary>
+    public IEnumerable<string> FullTags => Tags.Select(t => $"{Repository}:{t}");
+}
