@@ -1,0 +1,88 @@
+using Diamol.Build.Context;
+using Diamol.Build.Dockerfile;
+using Diamol.Build.Layers;
+
+namespace Diamol.Build.Tests.Context;
+
+[TestClass]
+public sealed class ContextStagerTests
+{
+    private string _root = "";
+
+    [TestInitialize]
+    public void Create() => _root = Directory.CreateTempSubdirectory("diamol-stage-").FullName;
+
+    [TestCleanup]
+    public void Delete() => Directory.Delete(_root, recursive: true);
+
+    private string Published(string name, string content)
+    {
+        string path = Path.Combine(_root, "publish", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    private static DockerfileDocument Document(string text) => new(text, [], new Dictionary<string, string>());
+
+    [TestMethod]
+    public void Stages_each_layer_and_the_dockerfile()
+    {
+        string context = Path.Combine(_root, "context");
+        var plan = LayerPlanner.Plan([new PublishedFile(Published("App.dll", "app"), "App.dll"), new PublishedFile(Published("sub/N.dll", "n"), "sub/N.dll", "N", "1.0.0")]);
+        var result = ContextStager.Stage(context, Document("FROM x\n"), plan);
+
+        Assert.IsTrue(result.DockerfileChanged);
+        Assert.AreEqual("FROM x\n", File.ReadAllText(Path.Combine(context, "Dockerfile")));
+        Assert.AreEqual("app", File.ReadAllText(Path.Combine(context, "layers", "app", "App.dll")));
+        Assert.AreEqual("n", File.ReadAllText(Path.Combine(context, "layers", "packages", "sub", "N.dll")));
+        StringAssert.Contains(File.ReadAllText(Path.Combine(context, ".dockerignore")), "image-history.json");
+    }
+
+    [TestMethod]
+    public void Restaging_an_unchanged_project_rewrites_nothing()
+    {
+        string context = Path.Combine(_root, "context");
+        var plan = LayerPlanner.Plan([new PublishedFile(Published("App.dll", "app"), "App.dll")]);
+        ContextStager.Stage(context, Document("FROM x\n"), plan);
+        var old = DateTime.UtcNow.AddHours(-1);
+        File.SetLastWriteTimeUtc(Path.Combine(context, "Dockerfile"), old);
+
+        var again = ContextStager.Stage(context, Document("FROM x\n"), plan);
+
+        Assert.IsFalse(again.DockerfileChanged);
+        Assert.AreEqual(0, again.FilesAdded);
+        Assert.AreEqual(old, File.GetLastWriteTimeUtc(Path.Combine(context, "Dockerfile")));
+    }
+
+    [TestMethod]
+    public void Files_no_longer_published_leave_the_context()
+    {
+        string context = Path.Combine(_root, "context");
+        ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan(
+            [new PublishedFile(Published("a.dll", "a"), "a.dll"), new PublishedFile(Published("old/b.dll", "b"), "old/b.dll")]));
+        var result = ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("a.dll", "a2"), "a.dll")]));
+
+        Assert.AreEqual(1, result.FilesRemoved);
+        Assert.IsFalse(Directory.Exists(Path.Combine(context, "layers", "app", "old")));
+        Assert.AreEqual("a2", File.ReadAllText(Path.Combine(context, "layers", "app", "a.dll")));
+    }
+
+    [TestMethod]
+    public async Task The_tar_holds_the_dockerfile_and_layers_but_not_the_artifacts()
+    {
+        string context = Path.Combine(_root, "context");
+        ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("App.dll", "app"), "App.dll")]));
+        File.WriteAllText(Path.Combine(context, "image-history.json"), "{}");
+
+        using var stream = ContextTar.Open(context, CancellationToken.None, out var written);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer);
+        await written;
+        buffer.Position = 0;
+        var names = new List<string>();
+        using var reader = new System.Formats.Tar.TarReader(buffer);
+        while (reader.GetNextEntry() is { } entry) names.Add(entry.Name.TrimEnd('/'));
+        CollectionAssert.AreEqual(new[] { "Dockerfile", "layers/app", "layers/app/App.dll" }, names);
+    }
+}

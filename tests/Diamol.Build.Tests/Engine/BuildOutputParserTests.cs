@@ -1,0 +1,45 @@
+using Diamol.Build.Engine;
+
+namespace Diamol.Build.Tests.Engine;
+
+[TestClass]
+public sealed class BuildOutputParserTests
+{
+    private sealed class ListLog : IBuildLog
+    {
+        public List<string> Steps { get; } = [];
+        public List<string> Details { get; } = [];
+        public void Step(string message) => Steps.Add(message);
+        public void Detail(string message) => Details.Add(message);
+    }
+
+    [TestMethod]
+    public void Reads_the_legacy_builders_steps_and_cache_hits_even_when_split()
+    {
+        const string output =
+            "Step 1/3 : FROM base\n ---> 3f9a1b2c3d4e\nStep 2/3 : ENV A=1\n ---> Using cache\n ---> 5a6b7c8d9e0f\n" +
+            "Step 3/3 : COPY [\"layers/app/\", \"/app/\"]\n ---> 0123456789ab\nSuccessfully built 0123456789ab\n";
+        var log = new ListLog();
+        var parser = new BuildOutputParser(log);
+        // Feed it in awkward pieces, as a network stream may.
+        for (int i = 0; i < output.Length; i += 7) parser.Append(output.Substring(i, Math.Min(7, output.Length - i)));
+        parser.Flush();
+
+        Assert.AreEqual(3, parser.Steps.Count);
+        CollectionAssert.AreEqual(new[] { false, true, false }, parser.Steps.Select(s => s.Cached).ToArray());
+        Assert.AreEqual("ENV A=1", parser.Steps[1].Instruction);
+        Assert.AreEqual("5a6b7c8d9e0f", parser.Steps[1].ImageId);
+        Assert.AreEqual(3, log.Steps.Count);
+        CollectionAssert.Contains(log.Details, "Successfully built 0123456789ab");
+    }
+
+    [TestMethod]
+    public void Reads_podmans_output()
+    {
+        var parser = new BuildOutputParser(new ListLog());
+        parser.Append("STEP 1/2: FROM base\nSTEP 2/2: ENV A=1\n--> Using cache 5a6b7c8d9e0f1234\n--> 5a6b7c8d9e0f\n");
+        Assert.AreEqual(2, parser.Steps.Count);
+        Assert.IsTrue(parser.Steps[1].Cached);
+        Assert.AreEqual("5a6b7c8d9e0f", parser.Steps[1].ImageId);
+    }
+}

@@ -1,0 +1,91 @@
+using Diamol.Build.Diagnostics;
+using Diamol.Build.Layers;
+
+namespace Diamol.Build.Tests.Layers;
+
+[TestClass]
+public sealed class LayerPlannerTests
+{
+    private string _root = "";
+
+    [TestInitialize]
+    public void CreateFiles() => _root = Directory.CreateTempSubdirectory("diamol-plan-").FullName;
+
+    [TestCleanup]
+    public void DeleteFiles() => Directory.Delete(_root, recursive: true);
+
+    private PublishedFile File(string relative, int size, string? package = null, string? version = null, bool project = false, bool isStatic = false, string? custom = null)
+    {
+        string path = Path.Combine(_root, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        System.IO.File.WriteAllBytes(path, new byte[size]);
+        return new PublishedFile(path, relative, package, version, project, isStatic, custom);
+    }
+
+    [TestMethod]
+    public void Files_go_to_layers_ordered_from_stable_to_volatile()
+    {
+        var files = new[]
+        {
+            File("App.dll", 10),
+            File("wwwroot/site.css", 3, isStatic: true),
+            File("Lib.dll", 5, project: true),
+            File("Preview.dll", 7, "Preview", "2.0.0-beta.1"),
+            File("Newtonsoft.Json.dll", 20, "Newtonsoft.Json", "13.0.3"),
+            File("data/big.bin", 8, custom: "data"),
+        };
+
+        var plan = LayerPlanner.Plan(files);
+
+        CollectionAssert.AreEqual(new[] { "packages", "prerelease", "projects", "static", "data", "app" }, plan.Layers.Select(l => l.Name).ToArray());
+        Assert.AreEqual(20, plan.Layers[0].Size);
+        Assert.AreEqual("wwwroot/site.css", plan.Layers[3].Files.Single().RelativePath);
+    }
+
+    [TestMethod]
+    public void The_plan_does_not_depend_on_enumeration_order()
+    {
+        var files = Enumerable.Range(0, 30).Select(i => File($"f{i:00}.dll", i, i % 3 == 0 ? "P" + i : null, "1.0.0")).ToArray();
+        var forward = LayerPlanner.Plan(files);
+        var shuffled = LayerPlanner.Plan(files.OrderBy(f => f.RelativePath.GetHashCode()).Reverse());
+        Assert.AreEqual(string.Join("\n", Describe(forward)), string.Join("\n", Describe(shuffled)));
+    }
+
+    [TestMethod]
+    public void A_file_listed_twice_lands_once_in_the_more_specific_layer()
+    {
+        var asPackage = File("x.dll", 4, "X", "1.0.0");
+        var plan = LayerPlanner.Plan([asPackage with { PackageId = null }, asPackage]);
+        Assert.AreEqual(1, plan.AllFiles.Count());
+        Assert.AreEqual(LayerKind.Packages, plan.Layers.Single().Kind);
+    }
+
+    [TestMethod]
+    public void Empty_layers_are_left_out_and_backslashes_normalized()
+    {
+        var plan = LayerPlanner.Plan([File("sub/a.dll", 1) with { RelativePath = "sub\\a.dll" }]);
+        Assert.AreEqual("app", plan.Layers.Single().Name);
+        Assert.AreEqual("sub/a.dll", plan.Layers.Single().Files.Single().RelativePath);
+    }
+
+    [TestMethod]
+    [DataRow("../escape.dll")]
+    [DataRow("a/./b.dll")]
+    public void Paths_that_leave_the_publish_folder_are_refused(string relative)
+    {
+        var e = Assert.ThrowsExactly<DiamolException>(() => LayerPlanner.Plan([File("ok.dll", 1) with { RelativePath = relative }]));
+        Assert.AreEqual(DiagnosticCode.DIAM2001, e.Code);
+    }
+
+    [TestMethod]
+    public void Bad_custom_layer_names_and_missing_files_are_refused()
+    {
+        Assert.AreEqual(DiagnosticCode.DIAM2001,
+            Assert.ThrowsExactly<DiamolException>(() => LayerPlanner.Plan([File("a.dll", 1, custom: "Bad Name")])).Code);
+        var missing = new PublishedFile(Path.Combine(_root, "gone.dll"), "gone.dll");
+        StringAssert.Contains(Assert.ThrowsExactly<DiamolException>(() => LayerPlanner.Plan([missing])).Message, "gone.dll");
+    }
+
+    private static IEnumerable<string> Describe(LayerPlan plan) =>
+        plan.Layers.SelectMany(l => l.Files.Select(f => $"{l.Name}:{f.RelativePath}:{f.Size}"));
+}

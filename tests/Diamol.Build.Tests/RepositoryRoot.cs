@@ -1,0 +1,16 @@
+namespace Diamol.Build.Tests;
+
+internal static class RepositoryRoot
+{
+    public static string Path { get; } = Find();
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Diamol.Build.sln"))) return dir.FullName;
+        }
+
+        throw new InvalidOperationException("Diamol.Build.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,152 @@
+using Diamol.Build.Diagnostics;
+using Diamol.Build.Spec;
+
+namespace Diamol.Build.Tests.Spec;
+
+[TestClass]
+public sealed class ContainerSpecFactoryTests
+{
+    internal static ContainerSpecInput Valid => new()
+    {
+        BaseImage = "localhost:5000/dotnet/runtime:10.0",
+        Repository = "webping",
+        Tags = ["latest"],
+        WorkingDirectory = "/app/",
+        AppCommand = ["dotnet", "/app/WebPing.dll"],
+    };
+
+    private static DiamolException Refused(ContainerSpecInput input) =>
+        Assert.ThrowsExactly<DiamolException>(() => ContainerSpecFactory.Create(input, new List<Diagnostic>()));
+
+    [TestMethod]
+    public void A_valid_input_gives_the_spec()
+    {
+        var spec = ContainerSpecFactory.Create(Valid with { Registry = "localhost:5000", Tags = ["1.0", "latest", "1.0"] }, new List<Diagnostic>());
+        Assert.AreEqual("localhost:5000/webping", spec.Repository);
+        CollectionAssert.AreEqual(new[] { "localhost:5000/webping:1.0", "localhost:5000/webping:latest" }, spec.FullTags.ToArray());
+        CollectionAssert.AreEqual(new[] { "dotnet", "/app/WebPing.dll" }, spec.Entrypoint!.ToArray());
+        Assert.IsNull(spec.Command);
+    }
+
+    [TestMethod]
+    public void Bad_base_image_names_the_property_and_value()
+    {
+        var e = Refused(Valid with { BaseImage = "Not A Reference" });
+        Assert.AreEqual(DiagnosticCode.DIAM1001, e.Code);
+        StringAssert.Contains(e.Message, "ContainerBaseImage");
+        StringAssert.Contains(e.Message, "'Not A Reference'");
+    }
+
+    [TestMethod]
+    [DataRow("1BAD")]
+    [DataRow("A-B")]
+    [DataRow("A B")]
+    [DataRow("")]
+    public void Bad_environment_names_are_refused(string name)
+    {
+        var e = Refused(Valid with { Environment = [new NameValue(name, "x")] });
+        Assert.AreEqual(DiagnosticCode.DIAM1003, e.Code);
+        StringAssert.Contains(e.Message, "ContainerEnvironmentVariable");
+    }
+
+    [TestMethod]
+    [DataRow("line1\nline2")]
+    [DataRow("cr\r")]
+    [DataRow("nul\0")]
+    public void Values_a_Dockerfile_cannot_carry_are_refused(string value)
+    {
+        var e = Refused(Valid with { Environment = [new NameValue("A", value)] });
+        Assert.AreEqual(DiagnosticCode.DIAM1005, e.Code);
+        StringAssert.Contains(e.Message, "'A'");
+    }
+
+    [TestMethod]
+    public void Secret_looking_names_warn()
+    {
+        var warnings = new List<Diagnostic>();
+        ContainerSpecFactory.Create(Valid with
+        {
+            Environment = [new NameValue("DB_PASSWORD", "x"), new NameValue("TARGET", "y")],
+            Labels = [new NameValue("api-key.token", "z")],
+        }, warnings);
+        Assert.AreEqual(2, warnings.Count);
+        Assert.IsTrue(warnings.All(w => w.Code == DiagnosticCode.DIAM1009));
+        StringAssert.Contains(warnings[0].Message, "DB_PASSWORD");
+    }
+
+    [TestMethod]
+    [DataRow("0", "tcp")]
+    [DataRow("65536", "tcp")]
+    [DataRow("80", "sctp")]
+    [DataRow("http", "")]
+    public void Bad_ports_are_refused(string port, string type)
+    {
+        Assert.AreEqual(DiagnosticCode.DIAM1006, Refused(Valid with { Ports = [new NameValue(port, type)] }).Code);
+    }
+
+    [TestMethod]
+    public void Ports_default_to_tcp()
+    {
+        var spec = ContainerSpecFactory.Create(Valid with { Ports = [new NameValue("8080", ""), new NameValue("53", "UDP")] }, new List<Diagnostic>());
+        CollectionAssert.AreEqual(new[] { "8080/tcp", "53/udp" }, spec.Ports.Select(p => p.ToString()).ToArray());
+    }
+
+    [TestMethod]
+    public void Volatile_labels_are_kept_apart()
+    {
+        var spec = ContainerSpecFactory.Create(Valid with
+        {
+            Labels = [new NameValue("org.opencontainers.image.created", "now"), new NameValue("team", "a")],
+        }, new List<Diagnostic>());
+        Assert.AreEqual("team", spec.StableLabels.Single().Name);
+        Assert.AreEqual("org.opencontainers.image.created", spec.VolatileLabels.Single().Name);
+    }
+
+    [TestMethod]
+    [DataRow("app")]
+    [DataRow("/app dir")]
+    [DataRow("/app/$HOME")]
+    [DataRow("/app/\"x\"")]
+    public void Working_directories_that_are_not_plain_absolute_paths_are_refused(string directory)
+    {
+        var e = Refused(Valid with { WorkingDirectory = directory });
+        Assert.AreEqual(DiagnosticCode.DIAM1007, e.Code);
+        StringAssert.Contains(e.Message, "ContainerWorkingDirectory");
+    }
+
+    [TestMethod]
+    [DataRow("app", true)]
+    [DataRow("1654:1654", true)]
+    [DataRow("$APP_UID", true)]
+    [DataRow("root\nRUN x", false)]
+    [DataRow("a b", false)]
+    public void User_rules(string user, bool valid)
+    {
+        if (valid)
+        {
+            Assert.AreEqual(user, ContainerSpecFactory.Create(Valid with { User = user }, new List<Diagnostic>()).User);
+        }
+        else
+        {
+            Assert.AreEqual(DiagnosticCode.DIAM1008, Refused(Valid with { User = user }).Code);
+        }
+    }
+
+    [TestMethod]
+    public void App_command_instruction_places_the_command()
+    {
+        var defaultArgs = ContainerSpecFactory.Create(Valid with { AppCommandInstruction = "DefaultArgs", DefaultArgs = ["--x"] }, new List<Diagnostic>());
+        Assert.IsNull(defaultArgs.Entrypoint);
+        CollectionAssert.AreEqual(new[] { "dotnet", "/app/WebPing.dll", "--x" }, defaultArgs.Command!.ToArray());
+
+        var none = ContainerSpecFactory.Create(Valid with { AppCommandInstruction = "None" }, new List<Diagnostic>());
+        Assert.IsNull(none.Entrypoint);
+        Assert.IsNull(none.Command);
+
+        var legacy = ContainerSpecFactory.Create(Valid with { Entrypoint = ["/bin/app"], EntrypointArgs = ["a"] }, new List<Diagnostic>());
+        CollectionAssert.AreEqual(new[] { "/bin/app" }, legacy.Entrypoint!.ToArray());
+        CollectionAssert.AreEqual(new[] { "a" }, legacy.Command!.ToArray());
+
+        Assert.AreEqual(DiagnosticCode.DIAM1010, Refused(Valid with { AppCommandInstruction = "Sideways" }).Code);
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.Build.Execution;
+
+namespace Diamol.Build.Tests.Targets;
+
+/// <summary>The props and targets, evaluated and run in process by the SDK's own MSBuild.</summary>
+[TestClass]
+public sealed class TargetsTests
+{
+    [TestMethod]
+    public void Defaults_are_set_and_can_be_overridden()
+    {
+        using var project = new TestProject();
+        var evaluated = project.Evaluate();
+        Assert.AreEqual("true", evaluated.GetPropertyValue("DiamolEnabled"));
+        Assert.AreEqual("true", evaluated.GetPropertyValue("DiamolBuildImage"));
+        Assert.AreEqual(Path.Combine(project.Directory, "bin", "Debug", "net10.0", "container") + "/", evaluated.GetPropertyValue("_DiamolOutputDirectory"));
+
+        var overridden = project.Evaluate(new Dictionary<string, string> { ["DiamolOutputPath"] = "out/img", ["DiamolBuildImage"] = "false" });
+        Assert.AreEqual(Path.Combine(project.Directory, "out", "img") + "/", overridden.GetPropertyValue("_DiamolOutputDirectory"));
+        Assert.AreEqual("false", overridden.GetPropertyValue("DiamolBuildImage"));
+    }
+
+    [TestMethod]
+    public void The_hook_follows_publish()
+    {
+        using var project = new TestProject();
+        var target = project.Evaluate().Targets["DiamolPublishImage"];
+        Assert.AreEqual("Publish", target.AfterTargets);
+    }
+
+    [TestMethod]
+    public void Publish_without_an_engine_writes_the_dockerfile_and_context_from_the_sdk_settings()
+    {
+        using var project = new TestProject("""
+            <ItemGroup>
+              <ContainerEnvironmentVariable Include="TARGET" Value="blog.sixeyed.com" />
+              <ContainerPort Include="8080" Type="tcp" />
+            </ItemGroup>
+            """);
+        var properties = new Dictionary<string, string> { ["Configuration"] = "Release", ["DiamolBuildImage"] = "false" };
+        var (restore, restoreLog) = project.Build(["Restore"], properties);
+        Assert.AreEqual(BuildResultCode.Success, restore.OverallResult, restoreLog.Text);
+
+        var (publish, log) = project.Build(["Publish"], properties);
+
+        Assert.AreEqual(BuildResultCode.Success, publish.OverallResult, log.Text);
+        string context = Path.Combine(project.Directory, "bin", "Release", "net10.0", "container");
+        string dockerfile = File.ReadAllText(Path.Combine(context, "Dockerfile"));
+        StringAssert.Contains(dockerfile, "FROM localhost:5000/dotnet/runtime:10.0\n");
+        StringAssert.Contains(dockerfile, "ENV \"TARGET\"=\"blog.sixeyed.com\"");
+        StringAssert.Contains(dockerfile, "EXPOSE 8080/tcp");
+        StringAssert.Contains(dockerfile, "ENTRYPOINT [\"dotnet\", \"/app/Sample.dll\"]");
+        Assert.IsTrue(File.Exists(Path.Combine(context, "layers", "app", "Sample.dll")));
+        Assert.IsFalse(File.Exists(Path.Combine(context, "image-history.json")), "no image, so no history");
+    }
+
+    [TestMethod]
+    public void DiamolEnabled_false_turns_the_hook_off()
+    {
+        using var project = new TestProject();
+        var properties = new Dictionary<string, string> { ["DiamolEnabled"] = "false" };
+        Assert.AreEqual(BuildResultCode.Success, project.Build(["Restore"], properties).Result.OverallResult);
+        var (publish, log) = project.Build(["Publish"], properties);
+        Assert.AreEqual(BuildResultCode.Success, publish.OverallResult, log.Text);
+        Assert.IsFalse(Directory.Exists(Path.Combine(project.Directory, "bin", "Debug", "net10.0", "container")));
+    }
+
+    [TestMethod]
+    public void A_bad_setting_stops_the_publish_with_a_coded_error_and_writes_nothing()
+    {
+        using var project = new TestProject("""
+            <ItemGroup>
+              <ContainerLabel Include="bad key" Value="x" />
+            </ItemGroup>
+            """);
+        var properties = new Dictionary<string, string> { ["DiamolBuildImage"] = "false" };
+        Assert.AreEqual(BuildResultCode.Success, project.Build(["Restore"], properties).Result.OverallResult);
+        var (publish, log) = project.Build(["Publish"], properties);
+
+        Assert.AreEqual(BuildResultCode.Failure, publish.OverallResult);
+        string error = log.Errors.Single();
+        StringAssert.Contains(error, "error DIAM1004:", log.Text);
+        StringAssert.Contains(error, "ContainerLabel");
+        StringAssert.Contains(error, "'bad key'");
+        Assert.IsFalse(File.Exists(Path.Combine(project.Directory, "bin", "Debug", "net10.0", "container", "Dockerfile")));
+    }
+}
