@@ -29,6 +29,8 @@ public enum DiagnosticCode
     DIAM1009 = 1009,
     /// <summary>The image has no command to run.</summary>
     DIAM1010 = 1010,
+    /// <summary>A DiamolInstruction item is not an instruction we can place safely.</summary>
+    DIAM1011 = 1011,
 
     /// <summary>The publish output is missing or a published file cannot be read.</summary>
     DIAM2001 = 2001,

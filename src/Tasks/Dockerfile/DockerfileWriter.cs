@@ -43,16 +43,56 @@ public sealed class DockerfileWriter
         Instruction("FROM", spec.BaseImageText);
         Blank();
 
+        WriteCustom(spec, InstructionPlacement.AfterFrom,
+            "Your own instructions (DiamolInstruction, Placement AfterFrom): right after the base image, re-run only when they change.");
         WriteConfiguration(spec);
+        WriteCustom(spec, InstructionPlacement.BeforeFiles, "Your own instructions (DiamolInstruction, Placement BeforeFiles).");
 
+        bool wroteBeforeApp = false;
         foreach (var layer in plan.Layers)
         {
+            if (layer.Kind == LayerKind.App)
+            {
+                WriteBeforeApp(spec);
+                wroteBeforeApp = true;
+            }
+
             Comment(LayerComment(layer));
             Instruction("COPY", JsonArray([layer.ContextFolder + "/", spec.WorkingDirectory.TrimEnd('/') + "/"]), layer.Kind, layer.Name);
             Blank();
         }
 
+        if (!wroteBeforeApp) WriteBeforeApp(spec);
+        WriteCustom(spec, InstructionPlacement.AfterFiles,
+            "Your own instructions (DiamolInstruction, Placement AfterFiles): they need the files, so they re-run when the app changes.");
+
+        if (spec.User is not null)
+        {
+            Comment("The user the app runs as. It comes after the files and your RUN steps, which run as the base image's user,");
+            Comment("and it adds no layer, so its place costs nothing in the cache.");
+            Instruction("USER", spec.User);
+            Blank();
+        }
+
         WriteVolatileLabels(spec);
+    }
+
+    private void WriteBeforeApp(ContainerSpec spec) =>
+        WriteCustom(spec, InstructionPlacement.BeforeApp,
+            "Your own instructions (DiamolInstruction, Placement BeforeApp): after the dependencies, before the app's own files.");
+
+    private void WriteCustom(ContainerSpec spec, InstructionPlacement placement, string comment)
+    {
+        var instructions = spec.CustomInstructions.Where(i => i.Placement == placement).ToArray();
+        if (instructions.Length == 0) return;
+
+        Comment(comment);
+        foreach (var instruction in instructions)
+        {
+            Instruction(instruction.Keyword, instruction.Text[(instruction.Keyword.Length + 1)..]);
+        }
+
+        Blank();
     }
 
     private void WriteConfiguration(ContainerSpec spec)
@@ -70,10 +110,6 @@ public sealed class DockerfileWriter
         }
 
         Instruction("WORKDIR", spec.WorkingDirectory);
-        if (spec.User is not null)
-        {
-            Instruction("USER", spec.User);
-        }
 
         if (spec.Ports.Count > 0)
         {

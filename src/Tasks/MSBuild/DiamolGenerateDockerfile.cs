@@ -13,6 +13,10 @@ public sealed class DiamolGenerateDockerfile : DiamolTask
     [Required] public string ProjectName { get; set; } = "";
     [Required] public string PublishDirectory { get; set; } = "";
     public ITaskItem[] PublishedFiles { get; set; } = [];
+    /// <summary>Content and None items: what counts as content, and DiamolLayer choices on them.</summary>
+    public ITaskItem[] ContentItems { get; set; } = [];
+    public ITaskItem[] PackageReferences { get; set; } = [];
+    public ITaskItem[] ProjectReferences { get; set; } = [];
 
     public string ContainerBaseImage { get; set; } = "";
     public string? ContainerRegistry { get; set; }
@@ -29,6 +33,8 @@ public sealed class DiamolGenerateDockerfile : DiamolTask
     public string? ContainerAppCommandInstruction { get; set; }
     public ITaskItem[] ContainerEntrypoint { get; set; } = [];
     public ITaskItem[] ContainerEntrypointArgs { get; set; } = [];
+    /// <summary>DiamolInstruction items: Include is a name, Instruction the text, Placement where it goes.</summary>
+    public ITaskItem[] Instructions { get; set; } = [];
 
     [Output] public string DockerfilePath { get; private set; } = "";
     [Output] public ITaskItem[] ImageNames { get; private set; } = [];
@@ -52,10 +58,11 @@ public sealed class DiamolGenerateDockerfile : DiamolTask
             AppCommandInstruction = ContainerAppCommandInstruction,
             Entrypoint = Values(ContainerEntrypoint),
             EntrypointArgs = Values(ContainerEntrypointArgs),
+            Instructions = Instructions.Select(i => (i.ItemSpec, i.GetMetadata("Instruction"), i.GetMetadata("Placement"))).ToArray(),
         };
 
         var warnings = new List<Diagnostic>();
-        var result = DockerfileStage.Run(input, PublishedFileReader.Read(PublishDirectory, PublishedFiles), ContextDirectory, ProjectName, ToolVersion, warnings);
+        var result = DockerfileStage.Run(input, new PublishedFileReader(ContentItems, PackageReferences, ProjectReferences).Read(PublishDirectory, PublishedFiles), ContextDirectory, ProjectName, ToolVersion, warnings);
         Report(warnings);
 
         var staging = result.Staging;

@@ -35,6 +35,9 @@ public sealed record ContainerSpec
     /// <summary>CMD in exec form; null leaves the base image's (or none when ENTRYPOINT is set).</summary>
     public IReadOnlyList<string>? Command { get; init; }
 
+    /// <summary>The project's own instructions (DiamolInstruction items), in declaration order.</summary>
+    public IReadOnlyList<CustomInstruction> CustomInstructions { get; init; } = [];
+
     /// <summary>The full names the image gets, <c>repository:tag</c> for each tag.</summary>
     public IEnumerable<string> FullTags => Tags.Select(t => $"{Repository}:{t}");
 }

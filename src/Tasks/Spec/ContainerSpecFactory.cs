@@ -137,6 +137,8 @@ public static partial class ContainerSpecFactory
             RequireWritable("ContainerAppCommand", new NameValue("argument", argument));
         }
 
+        var instructions = input.Instructions.Select(i => CustomInstructionParser.Parse(i.Name, i.Text, i.Placement)).ToArray();
+
         return new ContainerSpec
         {
             BaseImage = baseImage,
@@ -152,6 +154,7 @@ public static partial class ContainerSpecFactory
             Ports = ports,
             Entrypoint = entrypoint,
             Command = command,
+            CustomInstructions = instructions,
         };
     }
 

@@ -23,6 +23,8 @@ public sealed record ContainerSpecInput
     public string? AppCommandInstruction { get; init; }
     /// <summary>The deprecated ContainerEntrypoint items.</summary>
     public IReadOnlyList<string> Entrypoint { get; init; } = [];
+    /// <summary>DiamolInstruction items: name, instruction text, placement (empty = AfterFrom).</summary>
+    public IReadOnlyList<(string Name, string Text, string Placement)> Instructions { get; init; } = [];
     /// <summary>The deprecated ContainerEntrypointArgs items.</summary>
     public IReadOnlyList<string> EntrypointArgs { get; init; } = [];
 }

@@ -26,10 +26,38 @@ public sealed class DockerfileWriterTests
     {
         var document = DockerfileWriter.Write(Spec, Plan, "WebPing", "1.2.3");
         CollectionAssert.AreEqual(
-            new[] { "FROM", "ENV", "LABEL", "WORKDIR", "USER", "EXPOSE", "ENTRYPOINT", "COPY", "COPY", "ARG", "LABEL" },
+            new[] { "FROM", "ENV", "LABEL", "WORKDIR", "EXPOSE", "ENTRYPOINT", "COPY", "COPY", "USER", "ARG", "LABEL" },
             document.Instructions.Select(i => i.Keyword).ToArray());
-        Assert.AreEqual("packages", document.Instructions[7].LayerName);
-        Assert.AreEqual("app", document.Instructions[8].LayerName);
+        Assert.AreEqual("packages", document.Instructions[6].LayerName);
+        Assert.AreEqual("app", document.Instructions[7].LayerName);
+    }
+
+    [TestMethod]
+    public void Custom_instructions_go_where_their_placement_says()
+    {
+        var spec = ContainerSpecFactory.Create(Tests.Spec.ContainerSpecFactoryTests.Valid with
+        {
+            Instructions =
+            [
+                ("tools", "run apt-get install -y curl", ""),
+                ("health", "HEALTHCHECK CMD curl -f http://localhost/ || exit 1", "BeforeFiles"),
+                ("warm", "RUN echo warm", "BeforeApp"),
+                ("lab", "RUN echo Elton >> ch03.txt", "AfterFiles"),
+            ],
+        }, new List<Diagnostics.Diagnostic>());
+        var keywords = DockerfileWriter.Write(spec, Plan, "Lab", "1").Instructions.Select(i => i.Text).ToArray();
+        CollectionAssert.AreEqual(new[]
+        {
+            "FROM localhost:5000/dotnet/runtime:10.0",
+            "RUN apt-get install -y curl",
+            "WORKDIR /app/",
+            "ENTRYPOINT [\"dotnet\", \"/app/WebPing.dll\"]",
+            "HEALTHCHECK CMD curl -f http://localhost/ || exit 1",
+            "COPY [\"layers/packages/\", \"/app/\"]",
+            "RUN echo warm",
+            "COPY [\"layers/app/\", \"/app/\"]",
+            "RUN echo Elton >> ch03.txt",
+        }, keywords);
     }
 
     [TestMethod]

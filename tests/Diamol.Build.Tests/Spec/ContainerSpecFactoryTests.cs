@@ -149,4 +149,30 @@ public sealed class ContainerSpecFactoryTests
 
         Assert.AreEqual(DiagnosticCode.DIAM1010, Refused(Valid with { AppCommandInstruction = "Sideways" }).Code);
     }
+
+    [TestMethod]
+    [DataRow("FROM other", "ContainerBaseImage")]
+    [DataRow("COPY a b", "DiamolLayer")]
+    [DataRow("USER root", "ContainerUser")]
+    [DataRow("CMD [\"x\"]", "ContainerDefaultArgs")]
+    [DataRow("RUN --mount=type=cache,target=/x true", "BuildKit")]
+    [DataRow("RUN cat <<EOF", "BuildKit")]
+    [DataRow("RUN a\nRUN b", "one line")]
+    [DataRow("FETCH x", "one of")]
+    [DataRow("RUN", "one of")]
+    public void Custom_instructions_that_cannot_be_placed_are_refused(string text, string hint)
+    {
+        var e = Refused(Valid with { Instructions = [("mine", text, "")] });
+        Assert.AreEqual(DiagnosticCode.DIAM1011, e.Code);
+        StringAssert.Contains(e.Message, "DiamolInstruction 'mine'");
+        StringAssert.Contains(e.Message, hint);
+    }
+
+    [TestMethod]
+    public void Custom_instruction_placement_must_be_known()
+    {
+        var e = Refused(Valid with { Instructions = [("mine", "RUN true", "Somewhere")] });
+        Assert.AreEqual(DiagnosticCode.DIAM1011, e.Code);
+        StringAssert.Contains(e.Message, "AfterFrom, BeforeFiles, BeforeApp, AfterFiles");
+    }
 }

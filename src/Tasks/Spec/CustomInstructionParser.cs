@@ -1,0 +1,68 @@
+using Diamol.Build.Diagnostics;
+
+namespace Diamol.Build.Spec;
+
+/// <summary>
+/// Checks DiamolInstruction items before they are written: one line, an instruction the legacy builder knows
+/// and that does not fight what Diamol.Build writes itself (FROM, COPY, USER, ENTRYPOINT, CMD), no BuildKit-only syntax.
+/// </summary>
+public static class CustomInstructionParser
+{
+    private static readonly HashSet<string> Allowed = new(StringComparer.Ordinal)
+    {
+        "RUN", "ENV", "LABEL", "WORKDIR", "EXPOSE", "VOLUME", "SHELL", "STOPSIGNAL", "HEALTHCHECK", "ARG",
+    };
+
+    private static readonly Dictionary<string, string> Instead = new(StringComparer.Ordinal)
+    {
+        ["FROM"] = "set ContainerBaseImage",
+        ["COPY"] = "publish the file (Content with CopyToPublishDirectory) and, for a layer of its own, give it DiamolLayer metadata",
+        ["ADD"] = "publish the file (Content with CopyToPublishDirectory) and, for a layer of its own, give it DiamolLayer metadata",
+        ["USER"] = "set ContainerUser",
+        ["ENTRYPOINT"] = "set ContainerAppCommand (or ContainerEntrypoint)",
+        ["CMD"] = "set ContainerDefaultArgs or ContainerAppCommandInstruction",
+        ["ONBUILD"] = "write the steps directly",
+        ["MAINTAINER"] = "use a ContainerLabel such as org.opencontainers.image.authors",
+    };
+
+    public static CustomInstruction Parse(string name, string text, string placement)
+    {
+        string trimmed = text.Trim();
+        if (trimmed.IndexOfAny(['\n', '\r', '\0']) >= 0)
+        {
+            throw Invalid(name, text, "it spans more than one line; write one instruction per DiamolInstruction item (join shell commands with &&)");
+        }
+
+        int space = trimmed.IndexOfAny([' ', '\t']);
+        string keyword = (space < 0 ? trimmed : trimmed[..space]).ToUpperInvariant();
+        string arguments = space < 0 ? "" : trimmed[(space + 1)..].TrimStart();
+        if (Instead.TryGetValue(keyword, out string? instead))
+        {
+            throw Invalid(name, text, $"Diamol.Build writes {keyword} itself; {instead} instead");
+        }
+
+        if (!Allowed.Contains(keyword) || arguments.Length == 0)
+        {
+            throw Invalid(name, text, $"it must start with one of {string.Join(", ", Allowed.Order(StringComparer.Ordinal))} followed by its arguments");
+        }
+
+        if (arguments.StartsWith("--mount", StringComparison.Ordinal) || arguments.StartsWith("--network", StringComparison.Ordinal)
+            || arguments.StartsWith("--security", StringComparison.Ordinal) || arguments.Contains("<<", StringComparison.Ordinal))
+        {
+            throw Invalid(name, text, "RUN --mount/--network/--security and heredocs need BuildKit; the Engine API builds with the classic builder");
+        }
+
+        if (!Enum.TryParse(string.IsNullOrWhiteSpace(placement) ? nameof(InstructionPlacement.AfterFrom) : placement.Trim(), ignoreCase: true, out InstructionPlacement where)
+            || !Enum.IsDefined(where))
+        {
+            throw new DiamolException(DiagnosticCode.DIAM1011,
+                $"DiamolInstruction '{name}' has Placement '{placement}', which is not one of {string.Join(", ", Enum.GetNames<InstructionPlacement>())}.");
+        }
+
+        return new CustomInstruction(name, keyword, keyword + " " + arguments, where);
+    }
+
+    private static DiamolException Invalid(string name, string text, string rule) =>
+        new(DiagnosticCode.DIAM1011,
+            $"DiamolInstruction '{name}' has the Instruction '{text.Replace("\n", "\\n").Replace("\r", "\\r")}', which cannot be used: {rule}.");
+}
