@@ -19,6 +19,8 @@ AUTH_REGISTRY_PASSWORD=diamol-secret
 BASE_RUNTIME_DEPS=$REGISTRY/dotnet/runtime-deps:10.0 # mirrors mcr.microsoft.com/dotnet/runtime-deps:10.0
 BASE_RUNTIME=$REGISTRY/dotnet/runtime:10.0           # mirrors mcr.microsoft.com/dotnet/runtime:10.0
 BASE_ASPNET=$REGISTRY/dotnet/aspnet:10.0             # mirrors mcr.microsoft.com/dotnet/aspnet:10.0
+LINT_DIR=/var/cache/diamol-test/lint                 # npm linters the tests run on generated Dockerfiles
+LINT_PACKAGES=(dockerfile-utils@0.16.3 dockerfilelint@1.8.0)
 
 # Internals.
 CACHE_DIR=/var/cache/diamol-test
@@ -425,7 +427,22 @@ verify_images() {
 }
 
 # ---------------------------------------------------------------------------
-# 5. Summary.
+# 5. Dockerfile linters (npm), installed once into a cache folder of their own
+#    so the tests can check every generated Dockerfile with both.
+# ---------------------------------------------------------------------------
+ensure_linters() {
+  if [[ -x $LINT_DIR/node_modules/.bin/dockerfile-utils && -x $LINT_DIR/node_modules/.bin/dockerfilelint ]]; then
+    return 0
+  fi
+  have npm || die "npm is needed for the Dockerfile linters (Node.js comes with this machine's image)"
+  log "installing Dockerfile linters: ${LINT_PACKAGES[*]}"
+  mkdir -p "$LINT_DIR"
+  [[ -f $LINT_DIR/package.json ]] || printf '{ "private": true }\n' > "$LINT_DIR/package.json"
+  npm install --prefix "$LINT_DIR" --no-audit --no-fund --loglevel=error "${LINT_PACKAGES[@]}"
+}
+
+# ---------------------------------------------------------------------------
+# 6. Summary.
 # ---------------------------------------------------------------------------
 summary() {
   local img size
@@ -437,6 +454,7 @@ summary() {
     size=$(docker image inspect -f '{{.Size}}' "$img")
     log "image:    $img ($((size / 1000000)) MB)"
   done
+  log "linters:  $LINT_DIR/node_modules/.bin/{dockerfile-utils,dockerfilelint}"
 }
 
 main() {
@@ -446,6 +464,7 @@ main() {
   ensure_registries
   ensure_base_images
   verify_images
+  ensure_linters
   summary
 }
 

@@ -14,25 +14,39 @@ public sealed class ConsumerProject
 
     public string Directory { get; }
     public string Name { get; }
-    public string OutputPath => Path.Combine(Directory, "bin", "Release", "net10.0") + Path.DirectorySeparatorChar;
+    /// <summary>The build output folder; publishes with a RuntimeIdentifier set <see cref="RuntimeIdentifier"/>.</summary>
+    public string OutputPath => Path.Combine([Directory, "bin", "Release", "net10.0", .. RuntimeIdentifier is null ? Array.Empty<string>() : [RuntimeIdentifier]]) + Path.DirectorySeparatorChar;
+
+    public string? RuntimeIdentifier { get; set; }
     public string ContainerFolder => Path.Combine(OutputPath, "container");
 
-    /// <summary>Copies samples/NAME (without bin/obj) into a fresh folder.</summary>
-    public static ConsumerProject FromSample(string sample)
+    /// <summary>
+    /// Copies samples/NAME (without bin/obj) into a fresh folder, with the sibling samples it references
+    /// (<paramref name="siblings"/>) beside it, so relative ProjectReferences still resolve.
+    /// </summary>
+    public static ConsumerProject FromSample(string sample, params string[] siblings)
     {
-        string source = Path.Combine(TestEnvironment.RepositoryRoot, "samples", sample);
-        string target = NewFolder(sample);
+        string root = NewFolder(sample);
+        foreach (string folder in siblings.Prepend(sample))
+        {
+            CopyTree(Path.Combine(TestEnvironment.RepositoryRoot, "samples", folder), Path.Combine(root, folder));
+        }
+
+        WriteNuGetConfig(root);
+        return new ConsumerProject(Path.Combine(root, sample), sample);
+    }
+
+    private static void CopyTree(string source, string target)
+    {
         foreach (string file in System.IO.Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             string relative = Path.GetRelativePath(source, file);
-            if (relative.StartsWith("bin", StringComparison.Ordinal) || relative.StartsWith("obj", StringComparison.Ordinal)) continue;
+            string first = relative.Split(Path.DirectorySeparatorChar)[0];
+            if (first is "bin" or "obj") continue;
             string destination = Path.Combine(target, relative);
             System.IO.Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
             File.Copy(file, destination);
         }
-
-        WriteNuGetConfig(target);
-        return new ConsumerProject(target, sample);
     }
 
     /// <summary>A brand-new `dotnet new console` project with nothing but the PackageReference added.</summary>
@@ -49,9 +63,17 @@ public sealed class ConsumerProject
         return new ConsumerProject(target, name);
     }
 
-    public ProcessResult Publish(params string[] properties)
+    public ProcessResult Publish(params string[] properties) => Run("publish", properties);
+
+    /// <summary>The .NET SDK's own container publish of the same project, for side-by-side comparisons.</summary>
+    public ProcessResult PublishContainerWithSdk(params string[] properties) =>
+        Run("publish", ["DiamolEnabled=false", .. properties], "-t:PublishContainer");
+
+    private ProcessResult Run(string verb, string[] properties, params string[] extra)
     {
-        var arguments = new List<string> { "publish", "-c", "Release", "-nodeReuse:false", $"-p:DiamolBuildVersion={TestEnvironment.PackageVersion}" };
+        var arguments = new List<string> { verb, "-c", "Release", "-nodeReuse:false", $"-p:DiamolBuildVersion={TestEnvironment.PackageVersion}" };
+        if (RuntimeIdentifier is not null) arguments.AddRange(["-r", RuntimeIdentifier, "--self-contained"]);
+        arguments.AddRange(extra);
         arguments.AddRange(properties.Select(p => "-p:" + p));
         return ProcessRunner.Run("dotnet", arguments, Directory, TestEnvironment.DotnetEnvironment, TimeSpan.FromMinutes(8));
     }

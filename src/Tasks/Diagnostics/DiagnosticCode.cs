@@ -27,10 +27,12 @@ public enum DiagnosticCode
     DIAM1008 = 1008,
     /// <summary>Warning: an ENV or LABEL name looks like a secret.</summary>
     DIAM1009 = 1009,
-    /// <summary>The image has no command to run.</summary>
+    /// <summary>The app command settings do not combine (ContainerAppCommandInstruction and friends).</summary>
     DIAM1010 = 1010,
     /// <summary>A DiamolInstruction item is not an instruction we can place safely.</summary>
     DIAM1011 = 1011,
+    /// <summary>Warning: the base image's ENTRYPOINT is replaced by the app command.</summary>
+    DIAM1012 = 1012,
 
     /// <summary>The publish output is missing or a published file cannot be read.</summary>
     DIAM2001 = 2001,

@@ -39,8 +39,10 @@ public sealed class DockerfileWriter
         Comment("re-creates its own layer and every layer after it; everything above it stays in the build cache.");
         Blank();
 
-        Comment("The base image changes only when ContainerBaseImage does.");
-        Instruction("FROM", spec.BaseImageText);
+        Comment(spec.BaseImageDigest is null
+            ? "The base image changes only when ContainerBaseImage does."
+            : "The base image, pinned to the digest the engine has, so every build starts from the same bytes.");
+        Instruction("FROM", spec.FromReference);
         Blank();
 
         WriteCustom(spec, InstructionPlacement.AfterFrom,

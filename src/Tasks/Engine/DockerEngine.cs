@@ -119,6 +119,68 @@ public sealed class DockerEngine : IDisposable
         return new BuildResult(inspected!.ID, request.Tags, parser.Steps);
     }
 
+    /// <summary>
+    /// What the SDK's rules need from the base image. Pulls it first when the engine does not have it, as the
+    /// build would; a base image that can be neither found nor pulled fails here, naming ContainerBaseImage.
+    /// </summary>
+    public async Task<Spec.BaseImageFacts> ReadBaseImageAsync(Spec.ImageReference reference, IBuildLog log, CancellationToken cancellationToken)
+    {
+        string name = reference.ToString();
+        var image = await InspectImageAsync(name, cancellationToken).ConfigureAwait(false);
+        if (image is null)
+        {
+            log.Step($"Pulling the base image {name}");
+            string? failure = null;
+            try
+            {
+                await _client.Images.CreateImageAsync(
+                    new ImagesCreateParameters { FromImage = reference.Name, Tag = reference.Digest ?? reference.Tag ?? "latest" },
+                    null,
+                    new SynchronousProgress<JSONMessage>(m =>
+                    {
+                        if (m.Error is { Message: { } error }) failure = error;
+                        else if (!string.IsNullOrEmpty(m.Status)) log.Detail(m.Status);
+                    }),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (DockerApiException e)
+            {
+                failure = $"{(int)e.StatusCode} {e.ResponseBody?.Trim()}";
+            }
+
+            image = failure is null ? await InspectImageAsync(name, cancellationToken).ConfigureAwait(false) : null;
+            if (image is null)
+            {
+                throw new DiamolException(DiagnosticCode.DIAM3003,
+                    $"ContainerBaseImage has the value '{name}', which the engine at {Endpoint.Uri} does not have and could not pull: {failure ?? "the pull gave no image"}. " +
+                    "Check the name and tag, that the registry is reachable, and that `docker pull` works with your credentials.");
+            }
+        }
+
+        // A repo digest of the same repository as written: pins FROM to exactly these bytes.
+        string? digest = image.RepoDigests?
+            .Select(d => d.Split('@'))
+            .Where(parts => parts.Length == 2 && SameRepository(parts[0], reference))
+            .Select(parts => parts[1])
+            .Order(StringComparer.Ordinal)
+            .FirstOrDefault();
+        return new Spec.BaseImageFacts(
+            reference.Digest ?? digest,
+            image.Config?.Env?.ToArray() ?? [],
+            image.Config?.Entrypoint?.ToArray(),
+            string.IsNullOrEmpty(image.Config?.User) ? null : image.Config.User);
+    }
+
+    // The engine writes Docker Hub names in full ("docker.io/library/ubuntu"); the project may write "ubuntu".
+    private static bool SameRepository(string repoDigestName, Spec.ImageReference reference)
+    {
+        static string Full(string name) =>
+            name.Contains('/') && (name.Split('/')[0].Contains('.') || name.Split('/')[0].Contains(':') || name.Split('/')[0] == "localhost")
+                ? name
+                : "docker.io/" + (name.Contains('/') ? name : "library/" + name);
+        return Full(repoDigestName) == Full(reference.Name);
+    }
+
     /// <summary>Inspects an image; null when the engine does not have it.</summary>
     public async Task<ImageInspectResponse?> InspectImageAsync(string name, CancellationToken cancellationToken)
     {

@@ -30,11 +30,4 @@ public sealed class DiamolBuildImage : DiamolTask, ICancelableTask
         ImageId = record.Build.ImageId;
         ImageNames = record.Build.Tags.Select(t => (ITaskItem)new Microsoft.Build.Utilities.TaskItem(t)).ToArray();
     }
-
-    private sealed class TaskBuildLog(Microsoft.Build.Utilities.TaskLoggingHelper log) : IBuildLog
-    {
-        public void Step(string message) => log.LogMessage(MessageImportance.Normal, "{0}", message);
-
-        public void Detail(string message) => log.LogMessage(MessageImportance.Low, "{0}", message);
-    }
 }

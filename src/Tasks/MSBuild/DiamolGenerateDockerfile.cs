@@ -7,9 +7,18 @@ using Microsoft.Build.Framework;
 namespace Diamol.Build.MSBuild;
 
 /// <summary>Writes the Dockerfile and stages the build context from the project's container settings and publish output.</summary>
-public sealed class DiamolGenerateDockerfile : DiamolTask
+public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
 {
+    private readonly CancellationTokenSource _cancel = new();
+
     [Required] public string ContextDirectory { get; set; } = "";
+
+    /// <summary>DiamolInspectBaseImage: ask the engine about the base image (digest pin, APP_UID user, ports, entrypoint).</summary>
+    public bool InspectBaseImage { get; set; }
+    /// <summary>The DiamolDockerHost property.</summary>
+    public string? DockerHost { get; set; }
+    public bool ContainerGenerateLabels { get; set; } = true;
+    public bool ContainerGenerateLabelsImageBaseDigest { get; set; } = true;
     [Required] public string ProjectName { get; set; } = "";
     [Required] public string PublishDirectory { get; set; } = "";
     public ITaskItem[] PublishedFiles { get; set; } = [];
@@ -58,11 +67,17 @@ public sealed class DiamolGenerateDockerfile : DiamolTask
             AppCommandInstruction = ContainerAppCommandInstruction,
             Entrypoint = Values(ContainerEntrypoint),
             EntrypointArgs = Values(ContainerEntrypointArgs),
+            GenerateLabels = ContainerGenerateLabels,
+            GenerateBaseDigestLabel = ContainerGenerateLabelsImageBaseDigest,
             Instructions = Instructions.Select(i => (i.ItemSpec, i.GetMetadata("Instruction"), i.GetMetadata("Placement"))).ToArray(),
         };
 
+        var baseImage = InspectBaseImage
+            ? DockerfileStage.ReadBaseImageAsync(ContainerBaseImage, Engine.EngineLocator.Candidates(DockerHost, Environment.GetEnvironmentVariable),
+                new TaskBuildLog(Log), _cancel.Token).GetAwaiter().GetResult()
+            : null;
         var warnings = new List<Diagnostic>();
-        var result = DockerfileStage.Run(input, new PublishedFileReader(ContentItems, PackageReferences, ProjectReferences).Read(PublishDirectory, PublishedFiles), ContextDirectory, ProjectName, ToolVersion, warnings);
+        var result = DockerfileStage.Run(input, baseImage, new PublishedFileReader(ContentItems, PackageReferences, ProjectReferences).Read(PublishDirectory, PublishedFiles), ContextDirectory, ProjectName, ToolVersion, warnings);
         Report(warnings);
 
         var staging = result.Staging;
@@ -75,6 +90,8 @@ public sealed class DiamolGenerateDockerfile : DiamolTask
         DockerfilePath = staging.DockerfilePath;
         ImageNames = result.Manifest.FullTags.Select(n => (ITaskItem)new Microsoft.Build.Utilities.TaskItem(n)).ToArray();
     }
+
+    public void Cancel() => _cancel.Cancel();
 
     private static string[] Values(ITaskItem[] items) => items.Select(i => i.ItemSpec).ToArray();
 

@@ -15,20 +15,35 @@ public sealed record DockerfileStageResult(StagingResult Staging, ContextManifes
 /// </summary>
 public static class DockerfileStage
 {
+    /// <summary>
+    /// Asks the engine about the base image (pulling it if needed). Returns null, leaving the rules that need it
+    /// to the project's own settings, when the reference is not valid: validation then reports it properly.
+    /// </summary>
+    public static async Task<BaseImageFacts?> ReadBaseImageAsync(
+        string baseImage, IReadOnlyList<Engine.EngineEndpoint> candidates, Engine.IBuildLog log, CancellationToken cancellationToken)
+    {
+        var reference = ImageReference.TryParse(baseImage, out _);
+        if (reference is null) return null;
+
+        using var engine = await Engine.DockerEngine.ConnectAsync(candidates, BuildStage.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        return await engine.ReadBaseImageAsync(reference, log, cancellationToken).ConfigureAwait(false);
+    }
+
     public static DockerfileStageResult Run(
         ContainerSpecInput input,
+        BaseImageFacts? baseImage,
         IEnumerable<PublishedFile> files,
         string contextDirectory,
         string projectName,
         string toolVersion,
         ICollection<Diagnostic> warnings)
     {
-        var spec = ContainerSpecFactory.Create(input, warnings);
+        var spec = ContainerSpecFactory.Create(input, baseImage, warnings);
         var plan = LayerPlanner.Plan(files);
         var dockerfile = DockerfileWriter.Write(spec, plan, projectName, toolVersion);
         var staging = ContextStager.Stage(contextDirectory, dockerfile, plan);
         var manifest = new ContextManifest(
-            projectName, spec.BaseImageText, spec.Repository, spec.Tags, dockerfile.BuildArguments, dockerfile.Instructions, plan.Layers);
+            projectName, spec.FromReference, spec.Repository, spec.Tags, dockerfile.BuildArguments, dockerfile.Instructions, plan.Layers);
         manifest.Save(staging.ContextDirectory);
         return new DockerfileStageResult(staging, manifest, dockerfile);
     }

@@ -16,8 +16,10 @@ public sealed record ContainerPort(int Number, string Protocol)
 public sealed record ContainerSpec
 {
     public required ImageReference BaseImage { get; init; }
-    /// <summary>The base image exactly as the user (or the SDK's inference) wrote it, for FROM.</summary>
+    /// <summary>The base image exactly as the user (or the SDK's inference) wrote it.</summary>
     public required string BaseImageText { get; init; }
+    /// <summary>The base image's manifest digest when the engine knows it: FROM is pinned to it.</summary>
+    public string? BaseImageDigest { get; init; }
     /// <summary>Repository including the registry when one is set, e.g. <c>localhost:5000/webping</c>.</summary>
     public required string Repository { get; init; }
     public string? Registry { get; init; }
@@ -30,10 +32,14 @@ public sealed record ContainerSpec
     /// <summary>Labels that change with every build, such as a timestamp (written last).</summary>
     public IReadOnlyList<NameValue> VolatileLabels { get; init; } = [];
     public IReadOnlyList<ContainerPort> Ports { get; init; } = [];
-    /// <summary>ENTRYPOINT in exec form; null leaves the base image's.</summary>
+    /// <summary>ENTRYPOINT in exec form; empty writes <c>ENTRYPOINT []</c> (none, and no inherited CMD);
+    /// null leaves the base image's, which only happens when the base image was not inspected.</summary>
     public IReadOnlyList<string>? Entrypoint { get; init; }
-    /// <summary>CMD in exec form; null leaves the base image's (or none when ENTRYPOINT is set).</summary>
+    /// <summary>CMD in exec form; null writes none.</summary>
     public IReadOnlyList<string>? Command { get; init; }
+
+    /// <summary>The reference FROM uses: pinned by digest when the engine knows one.</summary>
+    public string FromReference => BaseImageDigest is null || BaseImage.Digest is not null ? BaseImageText : $"{BaseImageText}@{BaseImageDigest}";
 
     /// <summary>The project's own instructions (DiamolInstruction items), in declaration order.</summary>
     public IReadOnlyList<CustomInstruction> CustomInstructions { get; init; } = [];

@@ -32,9 +32,12 @@ public static partial class ContainerSpecFactory
     [GeneratedRegex(@"^(?:[A-Za-z0-9_][A-Za-z0-9._-]*|\$[A-Za-z_][A-Za-z0-9_]*)(?::[A-Za-z0-9_][A-Za-z0-9._-]*)?$")]
     private static partial Regex UserPattern();
 
-    public static ContainerSpec Create(ContainerSpecInput input, ICollection<Diagnostic> warnings)
+    /// <param name="input">The project's settings.</param>
+    /// <param name="baseImage">What the engine knows about the base image; null when it was not inspected.</param>
+    /// <param name="warnings">Receives warnings.</param>
+    public static ContainerSpec Create(ContainerSpecInput input, BaseImageFacts? baseImage, ICollection<Diagnostic> warnings)
     {
-        var baseImage = ImageReference.TryParse(input.BaseImage, out string? baseError)
+        var baseReference = ImageReference.TryParse(input.BaseImage, out string? baseError)
             ?? throw Invalid(DiagnosticCode.DIAM1001, "ContainerBaseImage", input.BaseImage, baseError!,
                 "Use a reference such as 'mcr.microsoft.com/dotnet/runtime:10.0' or 'localhost:5000/dotnet/aspnet:10.0'.");
 
@@ -85,7 +88,14 @@ public static partial class ContainerSpecFactory
 
         var stableLabels = new List<NameValue>();
         var volatileLabels = new List<NameValue>();
-        foreach (var label in input.Labels)
+        // As the SDK: with ContainerGenerateLabels=false no label item is written at all, not even the project's own.
+        var labels = input.GenerateLabels ? input.Labels.ToList() : [];
+        if (input.GenerateLabels && input.GenerateBaseDigestLabel && baseImage?.Digest is { } digest)
+        {
+            labels.Add(new NameValue("org.opencontainers.image.base.digest", digest));
+        }
+
+        foreach (var label in labels)
         {
             if (!LabelKeyPattern().IsMatch(label.Name))
             {
@@ -98,6 +108,9 @@ public static partial class ContainerSpecFactory
             WarnIfSecret("ContainerLabel", "LABEL", label.Name, warnings);
             Upsert(VolatileLabelKeys.Contains(label.Name) ? volatileLabels : stableLabels, label);
         }
+
+        // The environment the app will see: the base image's, then the project's on top.
+        var mergedEnvironment = MergeEnvironment(baseImage?.Env ?? [], environment);
 
         var ports = new List<ContainerPort>();
         foreach (var port in input.Ports)
@@ -115,6 +128,11 @@ public static partial class ContainerSpecFactory
             if (!ports.Contains(parsed)) ports.Add(parsed);
         }
 
+        foreach (var inferred in PortInference.FromEnvironment(mergedEnvironment))
+        {
+            if (!ports.Contains(inferred)) ports.Add(inferred);
+        }
+
         string workingDirectory = string.IsNullOrWhiteSpace(input.WorkingDirectory) ? "/app/" : input.WorkingDirectory;
         if (!WorkingDirectoryPattern().IsMatch(workingDirectory))
         {
@@ -123,7 +141,10 @@ public static partial class ContainerSpecFactory
                 "Use a path such as '/app/'.");
         }
 
-        string? user = string.IsNullOrWhiteSpace(input.User) ? null : input.User;
+        // As the SDK: ContainerUser, else the APP_UID the environment defines (Microsoft's images set it), else the base image's.
+        string? user = !string.IsNullOrWhiteSpace(input.User) ? input.User
+            : mergedEnvironment.TryGetValue("APP_UID", out string? appUid) && appUid.Length > 0 ? appUid
+            : null;
         if (user is not null && !UserPattern().IsMatch(user))
         {
             throw Invalid(DiagnosticCode.DIAM1008, "ContainerUser", user,
@@ -131,7 +152,7 @@ public static partial class ContainerSpecFactory
                 "Use a value such as 'app', '1654' or '1654:1654'.");
         }
 
-        var (entrypoint, command) = ResolveCommand(input);
+        var (entrypoint, command) = CommandResolver.Resolve(input, baseImage, warnings);
         foreach (string argument in (entrypoint ?? []).Concat(command ?? []))
         {
             RequireWritable("ContainerAppCommand", new NameValue("argument", argument));
@@ -141,8 +162,9 @@ public static partial class ContainerSpecFactory
 
         return new ContainerSpec
         {
-            BaseImage = baseImage,
+            BaseImage = baseReference,
             BaseImageText = input.BaseImage,
+            BaseImageDigest = baseImage?.Digest,
             Registry = registry,
             Repository = registry is null ? input.Repository : $"{registry}/{input.Repository}",
             Tags = input.Tags.Distinct(StringComparer.Ordinal).ToArray(),
@@ -158,29 +180,6 @@ public static partial class ContainerSpecFactory
         };
     }
 
-    /// <summary>
-    /// ENTRYPOINT and CMD from the SDK's vocabulary: the deprecated ContainerEntrypoint wins when set;
-    /// otherwise ContainerAppCommandInstruction says where the app command goes.
-    /// </summary>
-    private static (IReadOnlyList<string>? Entrypoint, IReadOnlyList<string>? Command) ResolveCommand(ContainerSpecInput input)
-    {
-        if (input.Entrypoint.Count > 0)
-        {
-            return (input.Entrypoint, input.EntrypointArgs.Count > 0 ? input.EntrypointArgs : NullIfEmpty(input.DefaultArgs));
-        }
-
-        string instruction = string.IsNullOrWhiteSpace(input.AppCommandInstruction) ? "Entrypoint" : input.AppCommandInstruction.Trim();
-        var appCommand = input.AppCommand.Concat(input.AppCommandArgs).ToArray();
-        return instruction.ToLowerInvariant() switch
-        {
-            "entrypoint" => (NullIfEmpty(appCommand), NullIfEmpty(input.EntrypointArgs.Count > 0 ? input.EntrypointArgs : input.DefaultArgs)),
-            "defaultargs" => (null, NullIfEmpty(appCommand.Concat(input.DefaultArgs).ToArray())),
-            "none" => (null, NullIfEmpty(input.DefaultArgs)),
-            _ => throw Invalid(DiagnosticCode.DIAM1010, "ContainerAppCommandInstruction", instruction,
-                "it must be 'Entrypoint', 'DefaultArgs' or 'None'", "Remove the property to use the default, 'Entrypoint'."),
-        };
-    }
-
     // A later item with the same name wins, as a later `docker run -e` does; it keeps the first one's position
     // so the order stays stable.
     private static void Upsert(List<NameValue> values, NameValue value)
@@ -189,7 +188,18 @@ public static partial class ContainerSpecFactory
         if (existing >= 0) values[existing] = value; else values.Add(value);
     }
 
-    private static IReadOnlyList<string>? NullIfEmpty(IReadOnlyList<string> values) => values.Count == 0 ? null : values;
+    private static Dictionary<string, string> MergeEnvironment(IEnumerable<string> baseEnvironment, IEnumerable<NameValue> project)
+    {
+        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string entry in baseEnvironment)
+        {
+            int equals = entry.IndexOf('=');
+            if (equals > 0) merged[entry[..equals]] = entry[(equals + 1)..];
+        }
+
+        foreach (var variable in project) merged[variable.Name] = variable.Value;
+        return merged;
+    }
 
     /// <summary>
     /// The Dockerfile has no escape for a line break inside a value, and NUL cannot travel at all:
@@ -215,7 +225,7 @@ public static partial class ContainerSpecFactory
         }
     }
 
-    private static DiamolException Invalid(DiagnosticCode code, string property, string value, string rule, string fix) =>
+    internal static DiamolException Invalid(DiagnosticCode code, string property, string value, string rule, string fix) =>
         new(code, $"{property} has the value '{Escape(value)}', which is not valid: {rule}. {fix}");
 
     private static string Escape(string value) =>

@@ -23,6 +23,10 @@ public sealed record ContainerSpecInput
     public string? AppCommandInstruction { get; init; }
     /// <summary>The deprecated ContainerEntrypoint items.</summary>
     public IReadOnlyList<string> Entrypoint { get; init; } = [];
+    /// <summary>ContainerGenerateLabels: false drops every label item, as the SDK does.</summary>
+    public bool GenerateLabels { get; init; } = true;
+    /// <summary>ContainerGenerateLabelsImageBaseDigest: adds org.opencontainers.image.base.digest when the digest is known.</summary>
+    public bool GenerateBaseDigestLabel { get; init; } = true;
     /// <summary>DiamolInstruction items: name, instruction text, placement (empty = AfterFrom).</summary>
     public IReadOnlyList<(string Name, string Text, string Placement)> Instructions { get; init; } = [];
     /// <summary>The deprecated ContainerEntrypointArgs items.</summary>

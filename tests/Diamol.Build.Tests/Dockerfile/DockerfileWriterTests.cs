@@ -13,7 +13,7 @@ public sealed class DockerfileWriterTests
         Labels = [new NameValue("team", "a b"), new NameValue("org.opencontainers.image.created", "2026-01-01T00:00:00Z")],
         Ports = [new NameValue("8080", "tcp")],
         User = "app",
-    }, new List<Diagnostics.Diagnostic>());
+    }, null, new List<Diagnostics.Diagnostic>());
 
     private static LayerPlan Plan => new(
     [
@@ -44,7 +44,7 @@ public sealed class DockerfileWriterTests
                 ("warm", "RUN echo warm", "BeforeApp"),
                 ("lab", "RUN echo Elton >> ch03.txt", "AfterFiles"),
             ],
-        }, new List<Diagnostics.Diagnostic>());
+        }, null, new List<Diagnostics.Diagnostic>());
         var keywords = DockerfileWriter.Write(spec, Plan, "Lab", "1").Instructions.Select(i => i.Text).ToArray();
         CollectionAssert.AreEqual(new[]
         {

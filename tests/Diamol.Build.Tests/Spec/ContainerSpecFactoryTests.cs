@@ -16,12 +16,12 @@ public sealed class ContainerSpecFactoryTests
     };
 
     private static DiamolException Refused(ContainerSpecInput input) =>
-        Assert.ThrowsExactly<DiamolException>(() => ContainerSpecFactory.Create(input, new List<Diagnostic>()));
+        Assert.ThrowsExactly<DiamolException>(() => ContainerSpecFactory.Create(input, null, new List<Diagnostic>()));
 
     [TestMethod]
     public void A_valid_input_gives_the_spec()
     {
-        var spec = ContainerSpecFactory.Create(Valid with { Registry = "localhost:5000", Tags = ["1.0", "latest", "1.0"] }, new List<Diagnostic>());
+        var spec = ContainerSpecFactory.Create(Valid with { Registry = "localhost:5000", Tags = ["1.0", "latest", "1.0"] }, null, new List<Diagnostic>());
         Assert.AreEqual("localhost:5000/webping", spec.Repository);
         CollectionAssert.AreEqual(new[] { "localhost:5000/webping:1.0", "localhost:5000/webping:latest" }, spec.FullTags.ToArray());
         CollectionAssert.AreEqual(new[] { "dotnet", "/app/WebPing.dll" }, spec.Entrypoint!.ToArray());
@@ -68,7 +68,7 @@ public sealed class ContainerSpecFactoryTests
         {
             Environment = [new NameValue("DB_PASSWORD", "x"), new NameValue("TARGET", "y")],
             Labels = [new NameValue("api-key.token", "z")],
-        }, warnings);
+        }, null, warnings);
         Assert.AreEqual(2, warnings.Count);
         Assert.IsTrue(warnings.All(w => w.Code == DiagnosticCode.DIAM1009));
         StringAssert.Contains(warnings[0].Message, "DB_PASSWORD");
@@ -87,7 +87,7 @@ public sealed class ContainerSpecFactoryTests
     [TestMethod]
     public void Ports_default_to_tcp()
     {
-        var spec = ContainerSpecFactory.Create(Valid with { Ports = [new NameValue("8080", ""), new NameValue("53", "UDP")] }, new List<Diagnostic>());
+        var spec = ContainerSpecFactory.Create(Valid with { Ports = [new NameValue("8080", ""), new NameValue("53", "UDP")] }, null, new List<Diagnostic>());
         CollectionAssert.AreEqual(new[] { "8080/tcp", "53/udp" }, spec.Ports.Select(p => p.ToString()).ToArray());
     }
 
@@ -97,7 +97,7 @@ public sealed class ContainerSpecFactoryTests
         var spec = ContainerSpecFactory.Create(Valid with
         {
             Labels = [new NameValue("org.opencontainers.image.created", "now"), new NameValue("team", "a")],
-        }, new List<Diagnostic>());
+        }, null, new List<Diagnostic>());
         Assert.AreEqual("team", spec.StableLabels.Single().Name);
         Assert.AreEqual("org.opencontainers.image.created", spec.VolatileLabels.Single().Name);
     }
@@ -124,30 +124,12 @@ public sealed class ContainerSpecFactoryTests
     {
         if (valid)
         {
-            Assert.AreEqual(user, ContainerSpecFactory.Create(Valid with { User = user }, new List<Diagnostic>()).User);
+            Assert.AreEqual(user, ContainerSpecFactory.Create(Valid with { User = user }, null, new List<Diagnostic>()).User);
         }
         else
         {
             Assert.AreEqual(DiagnosticCode.DIAM1008, Refused(Valid with { User = user }).Code);
         }
-    }
-
-    [TestMethod]
-    public void App_command_instruction_places_the_command()
-    {
-        var defaultArgs = ContainerSpecFactory.Create(Valid with { AppCommandInstruction = "DefaultArgs", DefaultArgs = ["--x"] }, new List<Diagnostic>());
-        Assert.IsNull(defaultArgs.Entrypoint);
-        CollectionAssert.AreEqual(new[] { "dotnet", "/app/WebPing.dll", "--x" }, defaultArgs.Command!.ToArray());
-
-        var none = ContainerSpecFactory.Create(Valid with { AppCommandInstruction = "None" }, new List<Diagnostic>());
-        Assert.IsNull(none.Entrypoint);
-        Assert.IsNull(none.Command);
-
-        var legacy = ContainerSpecFactory.Create(Valid with { Entrypoint = ["/bin/app"], EntrypointArgs = ["a"] }, new List<Diagnostic>());
-        CollectionAssert.AreEqual(new[] { "/bin/app" }, legacy.Entrypoint!.ToArray());
-        CollectionAssert.AreEqual(new[] { "a" }, legacy.Command!.ToArray());
-
-        Assert.AreEqual(DiagnosticCode.DIAM1010, Refused(Valid with { AppCommandInstruction = "Sideways" }).Code);
     }
 
     [TestMethod]

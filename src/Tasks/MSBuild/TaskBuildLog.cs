@@ -1,0 +1,13 @@
+using Diamol.Build.Engine;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace Diamol.Build.MSBuild;
+
+/// <summary>Engine progress into the MSBuild log: steps at normal importance, details at low.</summary>
+internal sealed class TaskBuildLog(TaskLoggingHelper log) : IBuildLog
+{
+    public void Step(string message) => log.LogMessage(MessageImportance.Normal, "{0}", message);
+
+    public void Detail(string message) => log.LogMessage(MessageImportance.Low, "{0}", message);
+}
