@@ -19,21 +19,29 @@ public sealed class ConsumerProject
 
     public string? RuntimeIdentifier { get; set; }
     public string ContainerFolder => Path.Combine(OutputPath, "container");
+    public string PublishFolder => Path.Combine(OutputPath, "publish");
 
     /// <summary>
     /// Copies samples/NAME (without bin/obj) into a fresh folder, with the sibling samples it references
     /// (<paramref name="siblings"/>) beside it, so relative ProjectReferences still resolve.
     /// </summary>
-    public static ConsumerProject FromSample(string sample, params string[] siblings)
+    public static ConsumerProject FromSample(string sample, params string[] siblings) =>
+        CopyOf(Path.Combine(TestEnvironment.RepositoryRoot, "samples"), sample, siblings);
+
+    /// <summary>Copies tests/Fixtures/NAME, a project made for a test rather than for users to read.</summary>
+    public static ConsumerProject FromFixture(string fixture) =>
+        CopyOf(Path.Combine(TestEnvironment.RepositoryRoot, "tests", "Fixtures"), fixture, []);
+
+    private static ConsumerProject CopyOf(string parent, string name, string[] siblings)
     {
-        string root = NewFolder(sample);
-        foreach (string folder in siblings.Prepend(sample))
+        string root = NewFolder(name);
+        foreach (string folder in siblings.Prepend(name))
         {
-            CopyTree(Path.Combine(TestEnvironment.RepositoryRoot, "samples", folder), Path.Combine(root, folder));
+            CopyTree(Path.Combine(parent, folder), Path.Combine(root, folder));
         }
 
         WriteNuGetConfig(root);
-        return new ConsumerProject(Path.Combine(root, sample), sample);
+        return new ConsumerProject(Path.Combine(root, name), name);
     }
 
     private static void CopyTree(string source, string target)

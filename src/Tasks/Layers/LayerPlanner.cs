@@ -65,6 +65,7 @@ public static partial class LayerPlanner
         }
 
         if (file.FromProjectReference) return LayerKind.Projects;
+        if (file.IsHost) return LayerKind.Host;
         if (file.IsStaticAsset) return LayerKind.Static;
         return LayerKind.App;
     }

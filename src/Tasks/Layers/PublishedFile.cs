@@ -10,6 +10,7 @@ namespace Diamol.Build.Layers;
 /// <param name="FromProjectReference">True for outputs of a ProjectReference.</param>
 /// <param name="IsStaticAsset">True for static web assets and content files.</param>
 /// <param name="CustomLayer">A layer name chosen by the user with DiamolLayer metadata.</param>
+/// <param name="IsHost">True for the apphost and the runtime manifests (deps.json, runtimeconfig.json).</param>
 public sealed record PublishedFile(
     string SourcePath,
     string RelativePath,
@@ -17,4 +18,5 @@ public sealed record PublishedFile(
     string? PackageVersion = null,
     bool FromProjectReference = false,
     bool IsStaticAsset = false,
-    string? CustomLayer = null);
+    string? CustomLayer = null,
+    bool IsHost = false);

@@ -63,14 +63,15 @@ internal sealed class PublishedFileReader
                     && (_contentPaths.Contains(source) || IsStaticByName(relative) || item.GetMetadata("AssetKind").Length > 0),
                 CustomLayer: _layerByPath.GetValueOrDefault(source)
                     ?? (package is null ? null : _layerByPackage.GetValueOrDefault(package))
-                    ?? (fromProject ? _layerByProject.GetValueOrDefault(project) : null));
+                    ?? (fromProject ? _layerByProject.GetValueOrDefault(project) : null),
+                IsHost: package is null && !fromProject && IsHostFile(relative, item.GetMetadata("IsKeyOutput") == "True"));
             files.TryAdd(relative, file);
         }
 
         foreach (string path in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
         {
             string relative = Path.GetRelativePath(root, path).Replace('\\', '/');
-            files.TryAdd(relative, new PublishedFile(path, relative, IsStaticAsset: IsStaticByName(relative)));
+            files.TryAdd(relative, new PublishedFile(path, relative, IsStaticAsset: IsStaticByName(relative), IsHost: IsHostFile(relative, false)));
         }
 
         return files.Values.ToArray();
@@ -80,6 +81,11 @@ internal sealed class PublishedFileReader
     private static bool IsStaticByName(string relative) =>
         relative.StartsWith("wwwroot/", StringComparison.Ordinal)
         || relative.EndsWith(".staticwebassets.endpoints.json", StringComparison.Ordinal);
+
+    // The apphost is the key output the SDK marks; the manifests are known by name. None of them changes with a code edit.
+    private static bool IsHostFile(string relative, bool isKeyOutput) =>
+        isKeyOutput
+        || (!relative.Contains('/') && (relative.EndsWith(".deps.json", StringComparison.Ordinal) || relative.EndsWith(".runtimeconfig.json", StringComparison.Ordinal)));
 
     private static void AddLayer(Dictionary<string, string> map, string key, ITaskItem item)
     {

@@ -14,12 +14,12 @@ public sealed class LayerPlannerTests
     [TestCleanup]
     public void DeleteFiles() => Directory.Delete(_root, recursive: true);
 
-    private PublishedFile File(string relative, int size, string? package = null, string? version = null, bool project = false, bool isStatic = false, string? custom = null)
+    private PublishedFile File(string relative, int size, string? package = null, string? version = null, bool project = false, bool isStatic = false, string? custom = null, bool host = false)
     {
         string path = Path.Combine(_root, relative);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         System.IO.File.WriteAllBytes(path, new byte[size]);
-        return new PublishedFile(path, relative, package, version, project, isStatic, custom);
+        return new PublishedFile(path, relative, package, version, project, isStatic, custom, host);
     }
 
     [TestMethod]
@@ -33,13 +33,14 @@ public sealed class LayerPlannerTests
             File("Preview.dll", 7, "Preview", "2.0.0-beta.1"),
             File("Newtonsoft.Json.dll", 20, "Newtonsoft.Json", "13.0.3"),
             File("data/big.bin", 8, custom: "data"),
+            File("App.deps.json", 2, host: true),
         };
 
         var plan = LayerPlanner.Plan(files);
 
-        CollectionAssert.AreEqual(new[] { "packages", "prerelease", "projects", "static", "data", "app" }, plan.Layers.Select(l => l.Name).ToArray());
+        CollectionAssert.AreEqual(new[] { "packages", "prerelease", "projects", "host", "static", "data", "app" }, plan.Layers.Select(l => l.Name).ToArray());
         Assert.AreEqual(20, plan.Layers[0].Size);
-        Assert.AreEqual("wwwroot/site.css", plan.Layers[3].Files.Single().RelativePath);
+        Assert.AreEqual("wwwroot/site.css", plan.Layers[4].Files.Single().RelativePath);
     }
 
     [TestMethod]
