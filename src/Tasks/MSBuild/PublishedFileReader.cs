@@ -82,10 +82,13 @@ internal sealed class PublishedFileReader
         relative.StartsWith("wwwroot/", StringComparison.Ordinal)
         || relative.EndsWith(".staticwebassets.endpoints.json", StringComparison.Ordinal);
 
-    // The apphost is the key output the SDK marks; the manifests are known by name. None of them changes with a code edit.
+    // The apphost is the key output the SDK marks; the manifests (and the Web SDK's web.config) are known by name.
+    // None of them changes with a code edit.
     private static bool IsHostFile(string relative, bool isKeyOutput) =>
         isKeyOutput
-        || (!relative.Contains('/') && (relative.EndsWith(".deps.json", StringComparison.Ordinal) || relative.EndsWith(".runtimeconfig.json", StringComparison.Ordinal)));
+        || (!relative.Contains('/') && (relative.EndsWith(".deps.json", StringComparison.Ordinal)
+                                        || relative.EndsWith(".runtimeconfig.json", StringComparison.Ordinal)
+                                        || relative == "web.config"));
 
     private static void AddLayer(Dictionary<string, string> map, string key, ITaskItem item)
     {
