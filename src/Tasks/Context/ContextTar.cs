@@ -7,7 +7,7 @@ namespace Diamol.Build.Context;
 /// Streams a staged context folder as a tar archive, file by file from disk, so a large publish output is
 /// never held in memory. Entries are written in ordinal order for a repeatable archive.
 /// </summary>
-public static class ContextTar
+public static partial class ContextTar
 {
     /// <summary>
     /// Starts writing the archive into a pipe and returns the pipe's reading end; the writer runs until the
@@ -45,9 +45,32 @@ public static class ContextTar
         {
             cancellationToken.ThrowIfCancellationRequested();
             string name = Path.GetRelativePath(root, path).Replace('\\', '/');
-            await writer.WriteEntryAsync(path, name, cancellationToken).ConfigureAwait(false);
+            bool directory = Directory.Exists(path);
+            FileSystemInfo info = directory ? new DirectoryInfo(path) : new FileInfo(path);
+            // The header fields the docker CLI writes (permissions without file-type bits, owner ids without
+            // names): the legacy builder's COPY cache key is a checksum of them, so this context and the same
+            // folder sent by `docker build` share cache entries and produce the same layers.
+            var entry = new PaxTarEntry(directory ? TarEntryType.Directory : TarEntryType.RegularFile, directory ? name + "/" : name)
+            {
+                Mode = OperatingSystem.IsWindows() ? (directory ? DefaultDirectoryMode : DefaultFileMode) : info.UnixFileMode,
+                Uid = CurrentUser.Uid,
+                Gid = CurrentUser.Gid,
+                ModificationTime = new DateTimeOffset(info.LastWriteTimeUtc.AddTicks(-(info.LastWriteTimeUtc.Ticks % TimeSpan.TicksPerSecond))),
+            };
+            if (directory)
+            {
+                await writer.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            await using var content = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+            entry.DataStream = content;
+            await writer.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private const UnixFileMode DefaultFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private const UnixFileMode DefaultDirectoryMode = DefaultFileMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
     // The Dockerfile and the layer folders; the artifacts written beside them stay out.
     private static IEnumerable<string> Entries(string root)
@@ -55,10 +78,25 @@ public static class ContextTar
         yield return Path.Combine(root, ContextStager.DockerfileName);
         string layers = Path.Combine(root, ContextStager.LayersFolder);
         if (!Directory.Exists(layers)) yield break;
+        yield return layers;
         foreach (string entry in Directory.EnumerateFileSystemEntries(layers, "*", SearchOption.AllDirectories)
                      .Order(StringComparer.Ordinal))
         {
             yield return entry;
         }
+    }
+
+    // The staged files were published or linked by this process's user, so they are owned by it. COPY gives every
+    // file to root anyway; the ids only need to match what `docker build` would send, for the cache.
+    private static partial class CurrentUser
+    {
+        public static readonly int Uid = OperatingSystem.IsWindows() ? 0 : (int)geteuid();
+        public static readonly int Gid = OperatingSystem.IsWindows() ? 0 : (int)getegid();
+
+        [System.Runtime.InteropServices.LibraryImport("libc")]
+        private static partial uint geteuid();
+
+        [System.Runtime.InteropServices.LibraryImport("libc")]
+        private static partial uint getegid();
     }
 }

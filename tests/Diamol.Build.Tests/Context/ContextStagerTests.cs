@@ -83,6 +83,47 @@ public sealed class ContextStagerTests
         var names = new List<string>();
         using var reader = new System.Formats.Tar.TarReader(buffer);
         while (reader.GetNextEntry() is { } entry) names.Add(entry.Name.TrimEnd('/'));
-        CollectionAssert.AreEqual(new[] { "Dockerfile", "layers/app", "layers/app/App.dll" }, names);
+        CollectionAssert.AreEqual(new[] { "Dockerfile", "layers", "layers/app", "layers/app/App.dll" }, names);
+    }
+
+    [TestMethod]
+    public async Task Tar_headers_are_the_ones_the_docker_cli_writes_and_long_names_survive()
+    {
+        string context = Path.Combine(_root, "context");
+        string longName = string.Join("/", Enumerable.Repeat("a-rather-long-folder-name", 6)) + "/file.txt";
+        ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("deep.txt", "deep"), longName)]));
+
+        using var buffer = new MemoryStream();
+        await ContextTar.WriteAsync(context, buffer, CancellationToken.None);
+        byte[] bytes = buffer.ToArray();
+        Assert.AreEqual(0, bytes.Length % 512);
+
+        // As the docker CLI writes them: permissions without file-type bits, no owner names.
+        buffer.Position = 0;
+        using (var headers = new System.Formats.Tar.TarReader(buffer, leaveOpen: true))
+        {
+            while (headers.GetNextEntry() is { } entry)
+            {
+                Assert.AreEqual("", entry is System.Formats.Tar.PosixTarEntry posix ? posix.UserName + posix.GroupName : "", entry.Name);
+            }
+        }
+
+        int header = Enumerable.Range(0, bytes.Length / 512).Select(i => i * 512)
+            .First(o => System.Text.Encoding.ASCII.GetString(bytes, o, 11) == "Dockerfile\0" && bytes[o + 156] == (byte)'0');
+        Assert.AreEqual("0000644", System.Text.Encoding.ASCII.GetString(bytes, header + 100, 7), "mode without file-type bits");
+
+        buffer.Position = 0;
+        using var reader = new System.Formats.Tar.TarReader(buffer);
+        var names = new List<string>();
+        while (reader.GetNextEntry() is { } entry)
+        {
+            names.Add(entry.Name);
+            if (entry.Name.EndsWith("file.txt", StringComparison.Ordinal))
+            {
+                Assert.AreEqual("deep", new StreamReader(entry.DataStream!).ReadToEnd());
+            }
+        }
+
+        CollectionAssert.Contains(names, "layers/app/" + longName);
     }
 }

@@ -87,6 +87,26 @@ public sealed class DockerfileWriterTests
     }
 
     [TestMethod]
+    public void The_text_does_not_depend_on_the_culture()
+    {
+        string invariant = DockerfileWriter.Write(Spec, Plan, "WebPing", "1").Text;
+        var saved = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            // Turkish casing (i/İ) and other number formats are the usual traps.
+            foreach (string culture in new[] { "tr-TR", "de-DE", "ar-SA" })
+            {
+                System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo(culture);
+                Assert.AreEqual(invariant, DockerfileWriter.Write(Spec, Plan, "WebPing", "1").Text, culture);
+            }
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = saved;
+        }
+    }
+
+    [TestMethod]
     public void Line_numbers_point_at_the_instructions()
     {
         var document = DockerfileWriter.Write(Spec, Plan, "WebPing", "1");

@@ -1,0 +1,64 @@
+namespace Diamol.Build.EndToEndTests;
+
+/// <summary>
+/// DiamolBuildImage=false: the Dockerfile and context are written, and only rewritten when something changed;
+/// `docker build` on that folder with the pipeline's own tooling gives the same image Diamol.Build builds.
+/// </summary>
+[TestClass]
+public sealed class DockerfileOnlyTests
+{
+    [TestMethod]
+    public void An_unchanged_project_rewrites_nothing()
+    {
+        var project = ConsumerProject.FromSample("WebPing");
+        project.Publish("DiamolBuildImage=false", $"ContainerBaseImage={TestEnvironment.BaseRuntime}").EnsureSuccess("first publish");
+        var before = Timestamps(project.ContainerFolder);
+        Thread.Sleep(1100); // a rewrite would show a later time even on file systems with 1 s resolution
+
+        var second = project.Publish("DiamolBuildImage=false", $"ContainerBaseImage={TestEnvironment.BaseRuntime}").EnsureSuccess("second publish");
+
+        StringAssert.Contains(second.Output, "Dockerfile (unchanged)");
+        CollectionAssert.AreEqual(before, Timestamps(project.ContainerFolder), "files in the context were rewritten");
+        Assert.IsFalse(File.Exists(Path.Combine(project.ContainerFolder, "image-history.json")), "no image was to be built");
+    }
+
+    [TestMethod]
+    public void Docker_build_on_the_folder_gives_the_same_image()
+    {
+        var project = ConsumerProject.FromSample("WebPing");
+        string id = Guid.NewGuid().ToString("N")[..8];
+        string theirs = $"diamol-e2e/webping-cli-{id}:latest";
+        string ours = $"diamol-e2e/webping-ours-{id}";
+        try
+        {
+            // A pipeline with an engine at hand asks for the base image facts, then builds with its own tooling.
+            project.Publish("DiamolBuildImage=false", "DiamolInspectBaseImage=true", $"ContainerBaseImage={TestEnvironment.BaseRuntime}")
+                .EnsureSuccess("Dockerfile-only publish");
+            ProcessRunner.Run("docker", ["build", "--network", "none", "-t", theirs, project.ContainerFolder],
+                environment: new Dictionary<string, string?> { ["DOCKER_BUILDKIT"] = "0" }, timeout: TimeSpan.FromMinutes(3)).EnsureSuccess("docker build");
+
+            project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={ours}").EnsureSuccess("publish with the image build");
+
+            var a = ImageInspection.Inspect(theirs);
+            var b = ImageInspection.Inspect(ours + ":latest");
+            CollectionAssert.AreEqual(
+                ImageInspection.Strings(b.GetProperty("RootFS").GetProperty("Layers")),
+                ImageInspection.Strings(a.GetProperty("RootFS").GetProperty("Layers")), "the layers differ");
+            foreach (string property in new[] { "Env", "Entrypoint", "Cmd", "WorkingDir", "User", "ExposedPorts" })
+            {
+                Assert.AreEqual(ImageInspection.Show(b.GetProperty("Config"), property), ImageInspection.Show(a.GetProperty("Config"), property), property);
+            }
+        }
+        finally
+        {
+            ImageInspection.RemoveImages(theirs, ours + ":latest");
+        }
+    }
+
+    private static string[] Timestamps(string folder) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => !f.Contains(Path.DirectorySeparatorChar + ".diamol" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(f => $"{Path.GetRelativePath(folder, f)} {File.GetLastWriteTimeUtc(f):O}")
+            .ToArray();
+}

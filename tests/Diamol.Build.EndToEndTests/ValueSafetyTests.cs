@@ -1,0 +1,103 @@
+using System.Security;
+using System.Text;
+
+namespace Diamol.Build.EndToEndTests;
+
+/// <summary>
+/// Values reach the image exactly: quotes, '$', backslashes, unicode, surrounding spaces and empty values come out
+/// of `docker inspect` as they went into the project; a value a Dockerfile cannot carry stops the build with a
+/// DIAM error and builds nothing.
+/// </summary>
+[TestClass]
+public sealed class ValueSafetyTests
+{
+    private static readonly (string Name, string Value)[] Tricky =
+    [
+        ("QUOTES", "say \"hi\" and 'bye'"),
+        ("DOLLARS", "$HOME ${PATH} $$ $(echo no)"),
+        ("BACKSLASHES", "c:\\dir\\ \\\\server\\share\\"),
+        ("UNICODE", "ünïcødé 日本語 😀"),
+        ("SPACES", "  padded  "),
+        ("EMPTY", ""),
+        // Would close the quote and start an instruction if the writer did not escape it.
+        ("INJECTION", "x\" \\\" LABEL pwned=\"yes\" \\"),
+        ("EQUALS", "a=b=c; d"),
+    ];
+
+    [TestMethod]
+    public void Tricky_values_arrive_exactly()
+    {
+        var project = ConsumerProject.NewConsole("Tricky" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant());
+        AddItems(project, Tricky);
+        string repository = "diamol-e2e/tricky-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}").EnsureSuccess("publish with tricky values");
+            var config = ImageInspection.Config(repository + ":latest");
+            var env = ImageInspection.Strings(config.GetProperty("Env"));
+            var labels = config.GetProperty("Labels");
+            foreach (var (name, value) in Tricky)
+            {
+                CollectionAssert.Contains(env, $"{name}={value}", $"ENV {name}");
+                Assert.AreEqual(value, labels.GetProperty("org.example." + name.ToLowerInvariant()).GetString(), $"LABEL {name}");
+            }
+
+            Assert.IsFalse(labels.TryGetProperty("pwned", out _), "a value added a label of its own");
+        }
+        finally
+        {
+            ImageInspection.RemoveImages(repository + ":latest");
+        }
+    }
+
+    [TestMethod]
+    [DataRow("line one\nline two")]
+    [DataRow("carriage\rreturn")]
+    public void A_line_break_stops_the_build_with_DIAM1005_and_builds_nothing(string value)
+    {
+        var project = ConsumerProject.NewConsole("Broken" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant());
+        AddItems(project, [("MULTI", value)]);
+        string repository = "diamol-e2e/broken-" + Guid.NewGuid().ToString("N")[..8];
+
+        var publish = project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}");
+
+        Assert.AreNotEqual(0, publish.ExitCode, publish.All);
+        StringAssert.Contains(publish.Output, "error DIAM1005");
+        StringAssert.Contains(publish.Output, "ContainerEnvironmentVariable 'MULTI'");
+        Assert.AreNotEqual(0, ProcessRunner.Docker("image", "inspect", repository + ":latest").ExitCode, "an image was built");
+        Assert.IsFalse(File.Exists(Path.Combine(project.ContainerFolder, "Dockerfile")), "a Dockerfile was left behind");
+    }
+
+    /// <summary>Writes the values as ContainerEnvironmentVariable and ContainerLabel items, escaped for XML and MSBuild.</summary>
+    private static void AddItems(ConsumerProject project, IEnumerable<(string Name, string Value)> values)
+    {
+        var items = new StringBuilder("  <ItemGroup>\n");
+        foreach (var (name, value) in values)
+        {
+            string escaped = XmlAttribute(MSBuildEscape(value));
+            items.Append($"    <ContainerEnvironmentVariable Include=\"{name}\" Value=\"{escaped}\" />\n");
+            items.Append($"    <ContainerLabel Include=\"org.example.{name.ToLowerInvariant()}\" Value=\"{escaped}\" />\n");
+        }
+
+        items.Append("  </ItemGroup>\n</Project>");
+        string path = Path.Combine(project.Directory, project.Name + ".csproj");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("</Project>", items.ToString()));
+    }
+
+    // MSBuild reads %XX escapes and expands $(..), @(..), %(..): escape the characters that start them.
+    private static string MSBuildEscape(string value)
+    {
+        var builder = new StringBuilder();
+        foreach (char c in value)
+        {
+            if (c is '%' or '$' or '@' or ';' or '\'' or '*' or '?') builder.Append('%').Append(((int)c).ToString("X2"));
+            else builder.Append(c);
+        }
+
+        return builder.ToString();
+    }
+
+    // Attribute values lose their line breaks and tabs unless written as character references.
+    private static string XmlAttribute(string value) =>
+        SecurityElement.Escape(value).Replace("\n", "&#10;").Replace("\r", "&#13;").Replace("\t", "&#9;");
+}
