@@ -1,6 +1,7 @@
 using System.Net;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Version = System.Version;
 using Diamol.Build.Diagnostics;
 
 namespace Diamol.Build.Engine;
@@ -16,16 +17,32 @@ public sealed class DockerEngine : IDisposable
 {
     private readonly DockerClient _client;
 
-    private DockerEngine(DockerClient client, EngineEndpoint endpoint, VersionResponse version)
+    /// <summary>The newest Engine API version this client's models follow (Docker.DotNet.Enhanced 4.3 tracks Engine 29).</summary>
+    public static readonly Version ClientApiVersion = new(1, 51);
+
+    /// <summary>The oldest Engine API version we support (Docker 19.03, Podman 3).</summary>
+    public static readonly Version MinimumApiVersion = new(1, 40);
+
+    private DockerEngine(DockerClient client, EngineEndpoint endpoint, VersionResponse version, Version apiVersion)
     {
         _client = client;
         Endpoint = endpoint;
         Version = version;
+        ApiVersion = apiVersion;
     }
 
     public EngineEndpoint Endpoint { get; }
 
     public VersionResponse Version { get; }
+
+    /// <summary>The API version requests use: the lower of the engine's and ours, as the docker CLI negotiates.</summary>
+    public Version ApiVersion { get; }
+
+    /// <summary>The version both sides speak; null when the engine is older than we support.</summary>
+    public static Version? Negotiate(string? engineApiVersion) =>
+        System.Version.TryParse(engineApiVersion, out var engine) && engine >= MinimumApiVersion
+            ? (engine < ClientApiVersion ? engine : ClientApiVersion)
+            : null;
 
     /// <summary>
     /// Tries each candidate in order and keeps the first that answers. All tries together stay within
@@ -41,9 +58,22 @@ public sealed class DockerEngine : IDisposable
             DockerClient? client = null;
             try
             {
-                client = new DockerClientBuilder().WithEndpoint(endpoint.Uri).Build();
-                var version = await client.System.GetVersionAsync(deadline.Token).ConfigureAwait(false);
-                return new DockerEngine(client, endpoint, version);
+                // /version answers without a version prefix; every later request uses the negotiated version.
+                VersionResponse version;
+                using (var probe = new DockerClientBuilder().WithEndpoint(endpoint.Uri).Build())
+                {
+                    version = await probe.System.GetVersionAsync(deadline.Token).ConfigureAwait(false);
+                }
+
+                var apiVersion = Negotiate(version.APIVersion) ?? throw new DiamolException(DiagnosticCode.DIAM3003,
+                    $"The engine at {endpoint.Uri} speaks Engine API {version.APIVersion}; Diamol.Build needs {MinimumApiVersion} or later " +
+                    "(Docker 19.03, Podman 3). Update the engine.");
+                client = new DockerClientBuilder().WithEndpoint(endpoint.Uri).WithApiVersion(apiVersion).Build();
+                return new DockerEngine(client, endpoint, version, apiVersion);
+            }
+            catch (DiamolException)
+            {
+                throw;
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

@@ -1,43 +1,148 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Diamol.Build.Diagnostics;
+
 namespace Diamol.Build.Engine;
 
+/// <summary>What the locator may look at: environment variables and files (replaceable in tests).</summary>
+public sealed record LocatorEnvironment(Func<string, string?> Variable, Func<string, bool> FileExists, Func<string, string?> ReadFile, string HomeDirectory)
+{
+    public static LocatorEnvironment Real { get; } = new(
+        Environment.GetEnvironmentVariable,
+        File.Exists,
+        path => File.Exists(path) ? File.ReadAllText(path) : null,
+        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+}
+
 /// <summary>
-/// Lists where to look for a Docker engine, in the docker CLI's order of precedence:
-/// the DiamolDockerHost property, DOCKER_HOST, then the default socket.
+/// Lists where to look for a Docker engine, in the docker CLI's order of precedence: the DiamolDockerHost property,
+/// DOCKER_HOST, the current docker context (DOCKER_CONTEXT, or currentContext in config.json, read from the context
+/// store), then the sockets on this machine: rootless Docker, the default socket, Podman's.
+/// An explicit choice (property, DOCKER_HOST, a named context) is the only candidate: falling back elsewhere
+/// would build on an engine the user did not name.
 /// </summary>
 public static class EngineLocator
 {
     public const string DefaultUnixSocket = "unix:///var/run/docker.sock";
     public const string DefaultWindowsPipe = "npipe://./pipe/docker_engine";
 
-    /// <param name="dockerHostProperty">The DiamolDockerHost property, if set.</param>
-    /// <param name="environment">Reads an environment variable (injectable for tests).</param>
-    public static IReadOnlyList<EngineEndpoint> Candidates(string? dockerHostProperty, Func<string, string?> environment)
+    public static IReadOnlyList<EngineEndpoint> Candidates(string? dockerHostProperty, Func<string, string?> environment) =>
+        Candidates(dockerHostProperty, LocatorEnvironment.Real with { Variable = environment });
+
+    public static IReadOnlyList<EngineEndpoint> Candidates(string? dockerHostProperty, LocatorEnvironment env)
     {
         if (!string.IsNullOrWhiteSpace(dockerHostProperty))
         {
-            // An explicit choice is the only candidate: falling back elsewhere would build on an engine the user did not name.
-            return [new EngineEndpoint(ParseHost(dockerHostProperty.Trim(), "DiamolDockerHost"), "the DiamolDockerHost property")];
+            return [Endpoint(dockerHostProperty.Trim(), "the DiamolDockerHost property", env)];
         }
 
-        string? dockerHost = environment("DOCKER_HOST");
-        if (!string.IsNullOrWhiteSpace(dockerHost))
+        if (env.Variable("DOCKER_HOST") is { Length: > 0 } dockerHost)
         {
-            return [new EngineEndpoint(ParseHost(dockerHost.Trim(), "DOCKER_HOST"), "the DOCKER_HOST environment variable")];
+            return [Endpoint(dockerHost.Trim(), "the DOCKER_HOST environment variable", env)];
         }
 
-        return OperatingSystem.IsWindows()
-            ? [new EngineEndpoint(new Uri(DefaultWindowsPipe), "the default named pipe")]
-            : [new EngineEndpoint(new Uri(DefaultUnixSocket), "the default socket")];
+        string configDirectory = env.Variable("DOCKER_CONFIG") is { Length: > 0 } custom ? custom : Path.Combine(env.HomeDirectory, ".docker");
+        var (context, contextSource) = CurrentContext(env, configDirectory);
+        if (context is not null && context != "default")
+        {
+            return [ContextEndpoint(env, configDirectory, context, contextSource)];
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            return [new EngineEndpoint(new Uri(DefaultWindowsPipe), "the default named pipe")];
+        }
+
+        var found = new List<EngineEndpoint>();
+        string? runtimeDirectory = env.Variable("XDG_RUNTIME_DIR");
+        if (runtimeDirectory is { Length: > 0 })
+        {
+            AddIfPresent(found, env, Path.Combine(runtimeDirectory, "docker.sock"), "the rootless Docker socket");
+        }
+
+        AddIfPresent(found, env, "/var/run/docker.sock", "the default socket");
+        if (runtimeDirectory is { Length: > 0 })
+        {
+            AddIfPresent(found, env, Path.Combine(runtimeDirectory, "podman", "podman.sock"), "Podman's socket");
+        }
+
+        AddIfPresent(found, env, "/run/podman/podman.sock", "Podman's system socket");
+
+        // Nothing there: still name the default, so the error says where we looked.
+        return found.Count > 0 ? found : [new EngineEndpoint(new Uri(DefaultUnixSocket), "the default socket (not present)")];
     }
 
-    private static Uri ParseHost(string value, string source)
+    private static (string? Name, string Source) CurrentContext(LocatorEnvironment env, string configDirectory)
+    {
+        if (env.Variable("DOCKER_CONTEXT") is { Length: > 0 } fromVariable) return (fromVariable, "the DOCKER_CONTEXT environment variable");
+
+        string configFile = Path.Combine(configDirectory, "config.json");
+        string? json = env.ReadFile(configFile);
+        if (json is null) return (null, "");
+        try
+        {
+            using var config = JsonDocument.Parse(json);
+            return config.RootElement.TryGetProperty("currentContext", out var current) && current.GetString() is { Length: > 0 } name
+                ? (name, $"currentContext in {configFile}")
+                : (null, "");
+        }
+        catch (JsonException e)
+        {
+            throw new DiamolException(DiagnosticCode.DIAM3001, $"The docker configuration {configFile} is not valid JSON ({e.Message}). Fix or remove it.");
+        }
+    }
+
+    // The context store keeps each context under meta/<sha256 of its name>/meta.json, as the docker CLI does.
+    private static EngineEndpoint ContextEndpoint(LocatorEnvironment env, string configDirectory, string context, string source)
+    {
+        string hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(context))).ToLowerInvariant();
+        string metaFile = Path.Combine(configDirectory, "contexts", "meta", hash, "meta.json");
+        string? meta = env.ReadFile(metaFile);
+        string? host = null;
+        if (meta is not null)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(meta);
+                host = document.RootElement.GetProperty("Endpoints").GetProperty("docker").GetProperty("Host").GetString();
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                host = null;
+            }
+        }
+
+        if (string.IsNullOrEmpty(host))
+        {
+            throw new DiamolException(DiagnosticCode.DIAM3001,
+                $"The docker context '{context}' (from {source}) has no engine address in {metaFile}. " +
+                "Check `docker context ls`, switch with `docker context use default`, or set DOCKER_HOST.");
+        }
+
+        return Endpoint(host, $"the docker context '{context}' (from {source})", env);
+    }
+
+    private static void AddIfPresent(List<EngineEndpoint> found, LocatorEnvironment env, string socket, string source)
+    {
+        if (env.FileExists(socket)) found.Add(new EngineEndpoint(new Uri("unix://" + socket), source));
+    }
+
+    private static EngineEndpoint Endpoint(string value, string source, LocatorEnvironment env)
     {
         if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "unix" or "tcp" or "npipe" or "http" or "https")
         {
-            return uri;
+            if (uri.Scheme is "tcp" or "https" && env.Variable("DOCKER_TLS_VERIFY") is { Length: > 0 } verify && verify != "0")
+            {
+                throw new DiamolException(DiagnosticCode.DIAM3001,
+                    $"{source} names {value} with DOCKER_TLS_VERIFY set, and Diamol.Build does not speak TLS to an engine yet. " +
+                    "Reach the engine over its Unix socket or an SSH-forwarded socket, or build with your own tooling (-p:DiamolBuildImage=false).");
+            }
+
+            return new EngineEndpoint(uri, source);
         }
 
-        throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM3001,
+        throw new DiamolException(DiagnosticCode.DIAM3001,
             $"{source} has the value '{value}', which is not an engine address. " +
             "Use unix:///path/to/docker.sock, tcp://host:2375 or npipe://./pipe/docker_engine.");
     }

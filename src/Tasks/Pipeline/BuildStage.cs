@@ -23,13 +23,13 @@ public static class BuildStage
         File.Delete(BuildRecord.PathIn(contextDirectory));
 
         using var engine = await DockerEngine.ConnectAsync(candidates, ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        log.Step($"Building {string.Join(", ", manifest.FullTags)} with the Docker engine {engine.Version.Version} (API {engine.Version.APIVersion}) at {engine.Endpoint.Uri}");
+        log.Step($"Building {string.Join(", ", manifest.FullTags)} with the engine {engine.Version.Version} at {engine.Endpoint} (API {engine.ApiVersion})");
 
         var request = new BuildRequest(contextDirectory, manifest.FullTags.ToArray(), manifest.BuildArguments);
         var build = await engine.BuildAsync(request, log, cancellationToken).ConfigureAwait(false);
 
         var record = new BuildRecord(
-            $"{engine.Endpoint.Uri} (Docker {engine.Version.Version}, API {engine.Version.APIVersion})",
+            $"{engine.Endpoint.Uri} ({engine.Version.Platform?.Name ?? "engine"} {engine.Version.Version}, API {engine.ApiVersion})",
             build,
             await ReadImageAsync(engine, build.ImageId, cancellationToken).ConfigureAwait(false),
             await ReadBaseImageAsync(engine, manifest.BaseImage, cancellationToken).ConfigureAwait(false),

@@ -24,11 +24,81 @@ public sealed class EngineLocatorTests
         Assert.AreEqual("unix:///run/user/1000/docker.sock", found.Single().Uri.ToString());
     }
 
+    private static LocatorEnvironment Machine(Dictionary<string, string>? variables = null, Dictionary<string, string>? files = null, params string[] sockets) =>
+        new(name => variables?.GetValueOrDefault(name), path => sockets.Contains(path) || files?.ContainsKey(path) == true,
+            path => files?.GetValueOrDefault(path), "/home/dev");
+
+    private static string ContextMeta(string name) =>
+        "/home/dev/.docker/contexts/meta/" +
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name))).ToLowerInvariant() + "/meta.json";
+
     [TestMethod]
-    public void Without_settings_the_default_socket_is_tried()
+    public void Without_settings_the_sockets_present_are_tried_in_the_clis_order()
     {
-        Assert.AreEqual(EngineLocator.DefaultUnixSocket, EngineLocator.Candidates(null, Env()).Single().Uri.ToString());
+        var env = Machine(new() { ["XDG_RUNTIME_DIR"] = "/run/user/1000" }, null,
+            "/run/user/1000/podman/podman.sock", "/var/run/docker.sock", "/run/user/1000/docker.sock");
+        CollectionAssert.AreEqual(
+            new[] { "unix:///run/user/1000/docker.sock", "unix:///var/run/docker.sock", "unix:///run/user/1000/podman/podman.sock" },
+            EngineLocator.Candidates(null, env).Select(c => c.Uri.ToString()).ToArray());
     }
+
+    [TestMethod]
+    public void With_no_socket_present_the_default_is_named_for_the_error()
+    {
+        var found = EngineLocator.Candidates(null, Machine()).Single();
+        Assert.AreEqual(EngineLocator.DefaultUnixSocket, found.Uri.ToString());
+        StringAssert.Contains(found.Source, "not present");
+    }
+
+    [TestMethod]
+    public void DOCKER_CONTEXT_reads_the_context_store()
+    {
+        var env = Machine(new() { ["DOCKER_CONTEXT"] = "remote" },
+            new() { [ContextMeta("remote")] = "{\"Name\":\"remote\",\"Endpoints\":{\"docker\":{\"Host\":\"tcp://127.0.0.1:2375\"}}}" },
+            "/var/run/docker.sock");
+        var found = EngineLocator.Candidates(null, env).Single();
+        Assert.AreEqual("tcp://127.0.0.1:2375/", found.Uri.ToString());
+        StringAssert.Contains(found.Source, "docker context 'remote'");
+    }
+
+    [TestMethod]
+    public void The_current_context_in_config_json_counts_and_default_falls_through()
+    {
+        var named = Machine(null, new()
+        {
+            ["/home/dev/.docker/config.json"] = "{\"currentContext\":\"colima\"}",
+            [ContextMeta("colima")] = "{\"Endpoints\":{\"docker\":{\"Host\":\"unix:///home/dev/.colima/docker.sock\"}}}",
+        });
+        Assert.AreEqual("unix:///home/dev/.colima/docker.sock", EngineLocator.Candidates(null, named).Single().Uri.ToString());
+
+        var fallback = Machine(null, new() { ["/home/dev/.docker/config.json"] = "{\"currentContext\":\"default\"}" }, "/var/run/docker.sock");
+        Assert.AreEqual("unix:///var/run/docker.sock", EngineLocator.Candidates(null, fallback).Single().Uri.ToString());
+    }
+
+    [TestMethod]
+    public void A_named_context_without_an_address_is_an_error()
+    {
+        var e = Assert.ThrowsExactly<DiamolException>(() => EngineLocator.Candidates(null, Machine(new() { ["DOCKER_CONTEXT"] = "gone" })));
+        Assert.AreEqual(DiagnosticCode.DIAM3001, e.Code);
+        StringAssert.Contains(e.Message, "'gone'");
+    }
+
+    [TestMethod]
+    public void A_TLS_engine_is_refused_clearly_rather_than_spoken_to_in_plain_text()
+    {
+        var env = Machine(new() { ["DOCKER_HOST"] = "tcp://build-host:2376", ["DOCKER_TLS_VERIFY"] = "1" });
+        var e = Assert.ThrowsExactly<DiamolException>(() => EngineLocator.Candidates(null, env));
+        StringAssert.Contains(e.Message, "TLS");
+    }
+
+    [TestMethod]
+    [DataRow("1.41", "1.41")]
+    [DataRow("1.52", "1.51")]
+    [DataRow("1.51", "1.51")]
+    [DataRow("1.39", null)]
+    [DataRow("garbage", null)]
+    public void The_api_version_is_the_lower_of_the_two(string engine, string? expected) =>
+        Assert.AreEqual(expected, DockerEngine.Negotiate(engine)?.ToString());
 
     [TestMethod]
     public void A_malformed_address_is_refused_with_its_source()
