@@ -73,17 +73,23 @@ public sealed class ConsumerProject
 
     public ProcessResult Publish(params string[] properties) => Run("publish", properties);
 
+    /// <summary>Publishes with extra environment variables (DOCKER_CONFIG, PATH, DOCKER_HOST ...).</summary>
+    public ProcessResult PublishWith(IReadOnlyDictionary<string, string?> environment, params string[] properties) =>
+        Run("publish", properties, environment);
+
     /// <summary>The .NET SDK's own container publish of the same project, for side-by-side comparisons.</summary>
     public ProcessResult PublishContainerWithSdk(params string[] properties) =>
-        Run("publish", ["DiamolEnabled=false", .. properties], "-t:PublishContainer");
+        Run("publish", ["DiamolEnabled=false", .. properties], null, "-t:PublishContainer");
 
-    private ProcessResult Run(string verb, string[] properties, params string[] extra)
+    private ProcessResult Run(string verb, string[] properties, IReadOnlyDictionary<string, string?>? environment = null, params string[] extra)
     {
         var arguments = new List<string> { verb, "-c", "Release", "-nodeReuse:false", $"-p:DiamolBuildVersion={TestEnvironment.PackageVersion}" };
         if (RuntimeIdentifier is not null) arguments.AddRange(["-r", RuntimeIdentifier, "--self-contained"]);
         arguments.AddRange(extra);
         arguments.AddRange(properties.Select(p => "-p:" + p));
-        return ProcessRunner.Run("dotnet", arguments, Directory, TestEnvironment.DotnetEnvironment, TimeSpan.FromMinutes(8));
+        var variables = TestEnvironment.DotnetEnvironment.ToDictionary();
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>()) variables[name] = value;
+        return ProcessRunner.Run("dotnet", arguments, Directory, variables, TimeSpan.FromMinutes(8));
     }
 
     private static string NewFolder(string name)

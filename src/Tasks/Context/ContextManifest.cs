@@ -15,7 +15,8 @@ public sealed record ContextManifest(
     IReadOnlyList<string> Tags,
     IReadOnlyDictionary<string, string> BuildArguments,
     IReadOnlyList<DockerfileInstruction> Instructions,
-    IReadOnlyList<Layer> Layers)
+    IReadOnlyList<Layer> Layers,
+    string? Registry = null)
 {
     public const string FolderName = ".diamol";
     public const string FileName = "manifest.json";

@@ -47,6 +47,8 @@ public enum DiagnosticCode
     DIAM3003 = 3003,
     /// <summary>The build was cancelled.</summary>
     DIAM3004 = 3004,
+    /// <summary>A push (or a pull) was refused by the registry, or its credentials could not be read.</summary>
+    DIAM3005 = 3005,
 
     /// <summary>The layer-history artifact could not be written.</summary>
     DIAM4001 = 4001,

@@ -153,7 +153,7 @@ public sealed class DockerEngine : IDisposable
     /// What the SDK's rules need from the base image. Pulls it first when the engine does not have it, as the
     /// build would; a base image that can be neither found nor pulled fails here, naming ContainerBaseImage.
     /// </summary>
-    public async Task<Spec.BaseImageFacts> ReadBaseImageAsync(Spec.ImageReference reference, IBuildLog log, CancellationToken cancellationToken)
+    public async Task<Spec.BaseImageFacts> ReadBaseImageAsync(Spec.ImageReference reference, RegistryLogin? login, IBuildLog log, CancellationToken cancellationToken)
     {
         string name = reference.ToString();
         var image = await InspectImageAsync(name, cancellationToken).ConfigureAwait(false);
@@ -165,7 +165,7 @@ public sealed class DockerEngine : IDisposable
             {
                 await _client.Images.CreateImageAsync(
                     new ImagesCreateParameters { FromImage = reference.Name, Tag = reference.Digest ?? reference.Tag ?? "latest" },
-                    null,
+                    ToAuthConfig(login),
                     new SynchronousProgress<JSONMessage>(m =>
                     {
                         if (m.Error is { Message: { } error }) failure = error;
@@ -210,6 +210,52 @@ public sealed class DockerEngine : IDisposable
                 : "docker.io/" + (name.Contains('/') ? name : "library/" + name);
         return Full(repoDigestName) == Full(reference.Name);
     }
+
+    /// <summary>
+    /// Pushes one tag of an image and returns the manifest digest the registry stored. A refusal (wrong
+    /// credentials, no permission, registry down) fails with DIAM3005, naming the registry but never the secret.
+    /// </summary>
+    public async Task<string> PushAsync(string repository, string tag, RegistryLogin? login, IBuildLog log, CancellationToken cancellationToken)
+    {
+        string? failure = null;
+        string? digest = null;
+        var progress = new SynchronousProgress<JSONMessage>(m =>
+        {
+            if (m.Error is { Message: { } error }) failure = error;
+            else if (!string.IsNullOrEmpty(m.Status) && m.Progress is null) log.Detail($"{m.ID} {m.Status}".Trim());
+            if (m.Aux?.ExtensionData is { } aux && aux.TryGetValue("Digest", out var value)) digest = value.ToString();
+        });
+
+        try
+        {
+            await _client.Images.PushImageAsync(repository, new ImagePushParameters { Tag = tag }, ToAuthConfig(login) ?? new AuthConfig(), progress, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (DockerApiException e)
+        {
+            failure = $"{(int)e.StatusCode} {e.ResponseBody?.Trim()}";
+        }
+
+        if (failure is not null || digest is null)
+        {
+            string registry = repository.Split('/')[0];
+            throw new DiamolException(DiagnosticCode.DIAM3005,
+                $"The registry {registry} refused the push of {repository}:{tag}: {failure ?? "it reported no digest"}. " +
+                (login is null
+                    ? $"No credentials for {registry} were found in the docker configuration: run `docker login {registry}` (or set DOCKER_CONFIG)."
+                    : $"Check the credentials stored for {registry} (`docker login {registry}`) and your permission to push to {repository}."));
+        }
+
+        return digest;
+    }
+
+    private static AuthConfig? ToAuthConfig(RegistryLogin? login) => login is null ? null : new AuthConfig
+    {
+        ServerAddress = login.ServerAddress,
+        Username = login.Username,
+        Password = login.Password,
+        IdentityToken = login.IdentityToken,
+    };
 
     /// <summary>Inspects an image; null when the engine does not have it.</summary>
     public async Task<ImageInspectResponse?> InspectImageAsync(string name, CancellationToken cancellationToken)

@@ -16,6 +16,8 @@ public sealed class DiamolBuildImage : DiamolTask, ICancelableTask
 
     [Output] public string ImageId { get; private set; } = "";
     [Output] public ITaskItem[] ImageNames { get; private set; } = [];
+    /// <summary>The manifest digest the registry stored, when ContainerRegistry is set and the push succeeded.</summary>
+    [Output] public string PushedDigest { get; private set; } = "";
 
     public void Cancel() => _cancel.Cancel();
 
@@ -27,6 +29,12 @@ public sealed class DiamolBuildImage : DiamolTask, ICancelableTask
         int cached = record.Build.Steps.Count(s => s.Cached);
         Log.LogMessage(MessageImportance.High, "Built image {0} ({1}); {2} of {3} steps from the cache",
             record.Build.ImageId, string.Join(", ", record.Build.Tags), cached, record.Build.Steps.Count);
+        if (record.PushedDigest is { } digest)
+        {
+            Log.LogMessage(MessageImportance.High, "Pushed {0} ({1})", string.Join(", ", record.Build.Tags), digest);
+            PushedDigest = digest;
+        }
+
         ImageId = record.Build.ImageId;
         ImageNames = record.Build.Tags.Select(t => (ITaskItem)new Microsoft.Build.Utilities.TaskItem(t)).ToArray();
     }

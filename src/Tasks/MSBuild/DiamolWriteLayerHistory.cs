@@ -9,7 +9,7 @@ public sealed class DiamolWriteLayerHistory : DiamolTask
     [Required] public string ContextDirectory { get; set; } = "";
     [Required] public string OutputDirectory { get; set; } = "";
 
-    /// <summary>The artifacts, with Format metadata (json, markdown).</summary>
+    /// <summary>The artifacts, with Format metadata (json, markdown, image).</summary>
     [Output] public ITaskItem[] Artifacts { get; private set; } = [];
 
     protected override void Run()
@@ -22,6 +22,7 @@ public sealed class DiamolWriteLayerHistory : DiamolTask
         [
             Item(written.JsonPath, "json"),
             Item(written.MarkdownPath, "markdown"),
+            Item(written.ImageJsonPath, "image"),
         ];
     }
 

@@ -13,7 +13,8 @@ public sealed record BuildRecord(
     BuildResult Build,
     EngineImage Image,
     EngineBaseImage BaseImage,
-    IReadOnlyList<EngineHistoryEntry> History)
+    IReadOnlyList<EngineHistoryEntry> History,
+    string? PushedDigest = null)
 {
     public const string FileName = "build.json";
 

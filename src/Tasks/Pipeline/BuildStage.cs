@@ -34,8 +34,28 @@ public static class BuildStage
             await ReadImageAsync(engine, build.ImageId, cancellationToken).ConfigureAwait(false),
             await ReadBaseImageAsync(engine, manifest.BaseImage, cancellationToken).ConfigureAwait(false),
             await ReadHistoryAsync(engine, build.ImageId, cancellationToken).ConfigureAwait(false));
+
+        if (manifest.Registry is { } registry)
+        {
+            record = record with { PushedDigest = await PushAsync(engine, manifest, registry, log, cancellationToken).ConfigureAwait(false) };
+        }
+
         record.Save(contextDirectory);
         return record;
+    }
+
+    /// <summary>Pushes every tag; all tags name the same image, so the registry stores one manifest digest.</summary>
+    private static async Task<string> PushAsync(DockerEngine engine, ContextManifest manifest, string registry, IBuildLog log, CancellationToken cancellationToken)
+    {
+        var login = RegistryCredentials.Find(registry, LocatorEnvironment.Real);
+        string? digest = null;
+        foreach (string tag in manifest.Tags)
+        {
+            log.Step($"Pushing {manifest.Repository}:{tag}" + (login is null ? " (no stored credentials)" : $" as {login.Username ?? "a token"}"));
+            digest = await engine.PushAsync(manifest.Repository, tag, login, log, cancellationToken).ConfigureAwait(false);
+        }
+
+        return digest!;
     }
 
     private static async Task<EngineImage> ReadImageAsync(DockerEngine engine, string id, CancellationToken cancellationToken)

@@ -26,7 +26,8 @@ public static class DockerfileStage
         if (reference is null) return null;
 
         using var engine = await Engine.DockerEngine.ConnectAsync(candidates, BuildStage.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        return await engine.ReadBaseImageAsync(reference, log, cancellationToken).ConfigureAwait(false);
+        var login = Engine.RegistryCredentials.Find(Engine.RegistryCredentials.RegistryOf(reference), Engine.LocatorEnvironment.Real);
+        return await engine.ReadBaseImageAsync(reference, login, log, cancellationToken).ConfigureAwait(false);
     }
 
     public static DockerfileStageResult Run(
@@ -43,7 +44,7 @@ public static class DockerfileStage
         var dockerfile = DockerfileWriter.Write(spec, plan, projectName, toolVersion);
         var staging = ContextStager.Stage(contextDirectory, dockerfile, plan);
         var manifest = new ContextManifest(
-            projectName, spec.FromReference, spec.Repository, spec.Tags, dockerfile.BuildArguments, dockerfile.Instructions, plan.Layers);
+            projectName, spec.FromReference, spec.Repository, spec.Tags, dockerfile.BuildArguments, dockerfile.Instructions, plan.Layers, spec.Registry);
         manifest.Save(staging.ContextDirectory);
         return new DockerfileStageResult(staging, manifest, dockerfile);
     }
