@@ -27,8 +27,15 @@ public sealed class DiamolBuildImage : DiamolTask, ICancelableTask
         var record = BuildStage.RunAsync(ContextDirectory, candidates, new TaskBuildLog(Log), _cancel.Token).GetAwaiter().GetResult();
 
         int cached = record.Build.Steps.Count(s => s.Cached);
-        Log.LogMessage(MessageImportance.High, "Built image {0} ({1}); {2} of {3} steps from the cache",
-            record.Build.ImageId, string.Join(", ", record.Build.Tags), cached, record.Build.Steps.Count);
+        if (record.Skipped)
+        {
+            Log.LogMessage(MessageImportance.High, "Image {0} ({1}) is up to date: no build was needed", record.Build.ImageId, string.Join(", ", record.Build.Tags));
+        }
+        else
+        {
+            Log.LogMessage(MessageImportance.High, "Built image {0} ({1}); {2} of {3} steps from the cache",
+                record.Build.ImageId, string.Join(", ", record.Build.Tags), cached, record.Build.Steps.Count);
+        }
         if (record.PushedDigest is { } digest)
         {
             Log.LogMessage(MessageImportance.High, "Pushed {0} ({1})", string.Join(", ", record.Build.Tags), digest);

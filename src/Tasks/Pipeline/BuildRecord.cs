@@ -14,7 +14,9 @@ public sealed record BuildRecord(
     EngineImage Image,
     EngineBaseImage BaseImage,
     IReadOnlyList<EngineHistoryEntry> History,
-    string? PushedDigest = null)
+    string? PushedDigest = null,
+    string? Fingerprint = null,
+    bool Skipped = false)
 {
     public const string FileName = "build.json";
 
@@ -25,6 +27,19 @@ public sealed record BuildRecord(
 
     public void Save(string contextDirectory) =>
         Context.ContextStager.WriteIfChanged(PathIn(contextDirectory), JsonSerializer.Serialize(this, Json));
+
+    /// <summary>The record of the last successful build, or null when there is none (or it cannot be read).</summary>
+    public static BuildRecord? TryLoad(string contextDirectory)
+    {
+        try
+        {
+            return File.Exists(PathIn(contextDirectory)) ? JsonSerializer.Deserialize<BuildRecord>(File.ReadAllText(PathIn(contextDirectory)), Json) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     public static BuildRecord Load(string contextDirectory)
     {

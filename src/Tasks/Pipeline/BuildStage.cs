@@ -19,10 +19,31 @@ public static class BuildStage
         CancellationToken cancellationToken)
     {
         var manifest = ContextManifest.Load(contextDirectory);
+        using var engine = await DockerEngine.ConnectAsync(candidates, ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        string baseImageId = (await engine.InspectImageAsync(manifest.BaseImage, cancellationToken).ConfigureAwait(false))?.ID ?? "";
+        string fingerprint = BuildFingerprint.Compute(contextDirectory, manifest, baseImageId);
+
+        var previous = BuildRecord.TryLoad(contextDirectory);
+        if (previous is not null && previous.Fingerprint == fingerprint && await StillTaggedAsync(engine, previous, cancellationToken).ConfigureAwait(false))
+        {
+            log.Step($"{string.Join(", ", manifest.FullTags)} is up to date ({previous.Build.ImageId}): the Dockerfile, the context, the tags and the base image are unchanged, so no build was needed");
+            // Nothing was built in this build: every step counts as taken from the cache.
+            var current = previous with
+            {
+                Skipped = true,
+                Build = previous.Build with { Steps = previous.Build.Steps.Select(step => step with { Cached = true }).ToArray() },
+            };
+            if (manifest.Registry is { } target)
+            {
+                current = current with { PushedDigest = await PushAsync(engine, manifest, target, log, cancellationToken).ConfigureAwait(false) };
+            }
+
+            current.Save(contextDirectory);
+            return current;
+        }
+
         // A record from an earlier build must not outlive a failed one.
         File.Delete(BuildRecord.PathIn(contextDirectory));
-
-        using var engine = await DockerEngine.ConnectAsync(candidates, ConnectTimeout, cancellationToken).ConfigureAwait(false);
         log.Step($"Building {string.Join(", ", manifest.FullTags)} with the engine {engine.Version.Version} at {engine.Endpoint} (API {engine.ApiVersion})");
 
         var request = new BuildRequest(contextDirectory, manifest.FullTags.ToArray(), manifest.BuildArguments);
@@ -33,7 +54,8 @@ public static class BuildStage
             build,
             await ReadImageAsync(engine, build.ImageId, cancellationToken).ConfigureAwait(false),
             await ReadBaseImageAsync(engine, manifest.BaseImage, cancellationToken).ConfigureAwait(false),
-            await ReadHistoryAsync(engine, build.ImageId, cancellationToken).ConfigureAwait(false));
+            await ReadHistoryAsync(engine, build.ImageId, cancellationToken).ConfigureAwait(false),
+            Fingerprint: fingerprint);
 
         if (manifest.Registry is { } registry)
         {
@@ -42,6 +64,18 @@ public static class BuildStage
 
         record.Save(contextDirectory);
         return record;
+    }
+
+    // The image must still exist and every tag still name it: a tag moved by someone else means rebuild.
+    private static async Task<bool> StillTaggedAsync(DockerEngine engine, BuildRecord previous, CancellationToken cancellationToken)
+    {
+        foreach (string tag in previous.Build.Tags.Prepend(previous.Build.ImageId))
+        {
+            var image = await engine.InspectImageAsync(tag, cancellationToken).ConfigureAwait(false);
+            if (image?.ID != previous.Build.ImageId) return false;
+        }
+
+        return true;
     }
 
     /// <summary>Pushes every tag; all tags name the same image, so the registry stores one manifest digest.</summary>
