@@ -81,15 +81,27 @@ public sealed class ConsumerProject
     public ProcessResult PublishContainerWithSdk(params string[] properties) =>
         Run("publish", ["DiamolEnabled=false", .. properties], null, "-t:PublishContainer");
 
-    private ProcessResult Run(string verb, string[] properties, IReadOnlyDictionary<string, string?>? environment = null, params string[] extra)
+    private ProcessResult Run(string verb, string[] properties, IReadOnlyDictionary<string, string?>? environment = null, params string[] extra) =>
+        ProcessRunner.Run("dotnet", Arguments(verb, properties, extra), Directory, Environment(environment), TimeSpan.FromMinutes(8));
+
+    /// <summary>Starts `dotnet publish` without waiting, for tests that interrupt it.</summary>
+    public RunningProcess StartPublish(params string[] properties) =>
+        RunningProcess.Start("dotnet", Arguments("publish", properties, []), Directory, Environment(null));
+
+    private List<string> Arguments(string verb, string[] properties, string[] extra)
     {
         var arguments = new List<string> { verb, "-c", "Release", "-nodeReuse:false", $"-p:DiamolBuildVersion={TestEnvironment.PackageVersion}" };
         if (RuntimeIdentifier is not null) arguments.AddRange(["-r", RuntimeIdentifier, "--self-contained"]);
         arguments.AddRange(extra);
         arguments.AddRange(properties.Select(p => "-p:" + p));
+        return arguments;
+    }
+
+    private static Dictionary<string, string?> Environment(IReadOnlyDictionary<string, string?>? extra)
+    {
         var variables = TestEnvironment.DotnetEnvironment.ToDictionary();
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>()) variables[name] = value;
-        return ProcessRunner.Run("dotnet", arguments, Directory, variables, TimeSpan.FromMinutes(8));
+        foreach (var (name, value) in extra ?? new Dictionary<string, string?>()) variables[name] = value;
+        return variables;
     }
 
     private static string NewFolder(string name)

@@ -64,3 +64,53 @@ public static class ProcessRunner
     public static ProcessResult Docker(params string[] arguments) =>
         Run("docker", arguments, timeout: TimeSpan.FromMinutes(3));
 }
+
+/// <summary>A process started in the background, its output collected as it comes.</summary>
+public sealed class RunningProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private RunningProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public static RunningProcess Start(string fileName, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?> environment)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment)
+        {
+            if (value is null) start.Environment.Remove(name); else start.Environment[name] = value;
+        }
+
+        var running = new RunningProcess(new Process { StartInfo = start });
+        running._process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (running._output) running._output.AppendLine(e.Data); };
+        running._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (running._output) running._output.AppendLine(e.Data); };
+        running._process.Start();
+        running._process.BeginOutputReadLine();
+        running._process.BeginErrorReadLine();
+        return running;
+    }
+
+    /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
+    public void Interrupt() => ProcessRunner.Run("kill", ["-INT", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).EnsureSuccess("kill -INT");
+
+    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+
+    public int ExitCode => _process.ExitCode;
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+}
