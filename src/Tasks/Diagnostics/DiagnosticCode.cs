@@ -33,6 +33,8 @@ public enum DiagnosticCode
     DIAM1011 = 1011,
     /// <summary>Warning: the base image's ENTRYPOINT is replaced by the app command.</summary>
     DIAM1012 = 1012,
+    /// <summary>DiamolPullPolicy is not Missing, Always or Never.</summary>
+    DIAM1013 = 1013,
 
     /// <summary>The publish output is missing or a published file cannot be read.</summary>
     DIAM2001 = 2001,

@@ -7,7 +7,7 @@ using Diamol.Build.Diagnostics;
 namespace Diamol.Build.Engine;
 
 /// <summary>What the engine asked to build needs: the context folder, tags and build arguments.</summary>
-public sealed record BuildRequest(string ContextDirectory, IReadOnlyList<string> Tags, IReadOnlyDictionary<string, string> BuildArguments);
+public sealed record BuildRequest(string ContextDirectory, IReadOnlyList<string> Tags, IReadOnlyDictionary<string, string> BuildArguments, IReadOnlyList<string> CacheFrom, bool PullBase);
 
 /// <summary>
 /// Our view of a Docker engine, over Docker.DotNet: connect, build, inspect, history. Failures become
@@ -114,6 +114,10 @@ public sealed class DockerEngine : IDisposable
             ForceRemove = true,
             // The legacy builder: the one every engine's /build endpoint speaks.
             Version = "1",
+            // The Engine API wants cachefrom as one JSON array; Docker.DotNet writes each list item as a value of
+            // its own, so the whole array goes in as a single item.
+            CacheFrom = request.CacheFrom.Count == 0 ? null : [System.Text.Json.JsonSerializer.Serialize(request.CacheFrom)],
+            Pull = request.PullBase ? "1" : null,
         };
 
         using var tar = Context.ContextTar.Open(request.ContextDirectory, cancellationToken, out var tarWritten);
@@ -153,37 +157,21 @@ public sealed class DockerEngine : IDisposable
     /// What the SDK's rules need from the base image. Pulls it first when the engine does not have it, as the
     /// build would; a base image that can be neither found nor pulled fails here, naming ContainerBaseImage.
     /// </summary>
-    public async Task<Spec.BaseImageFacts> ReadBaseImageAsync(Spec.ImageReference reference, RegistryLogin? login, IBuildLog log, CancellationToken cancellationToken)
+    public async Task<Spec.BaseImageFacts> ReadBaseImageAsync(Spec.ImageReference reference, RegistryLogin? login, PullPolicy pull, IBuildLog log, CancellationToken cancellationToken)
     {
         string name = reference.ToString();
-        var image = await InspectImageAsync(name, cancellationToken).ConfigureAwait(false);
+        var image = pull == PullPolicy.Always ? null : await InspectImageAsync(name, cancellationToken).ConfigureAwait(false);
         if (image is null)
         {
-            log.Step($"Pulling the base image {name}");
-            string? failure = null;
-            try
-            {
-                await _client.Images.CreateImageAsync(
-                    new ImagesCreateParameters { FromImage = reference.Name, Tag = reference.Digest ?? reference.Tag ?? "latest" },
-                    ToAuthConfig(login),
-                    new SynchronousProgress<JSONMessage>(m =>
-                    {
-                        if (m.Error is { Message: { } error }) failure = error;
-                        else if (!string.IsNullOrEmpty(m.Status)) log.Detail(m.Status);
-                    }),
-                    cancellationToken).ConfigureAwait(false);
-            }
-            catch (DockerApiException e)
-            {
-                failure = $"{(int)e.StatusCode} {e.ResponseBody?.Trim()}";
-            }
-
+            string? failure = pull == PullPolicy.Never
+                ? "DiamolPullPolicy is Never"
+                : await PullAsync(reference, login, log, cancellationToken).ConfigureAwait(false);
             image = failure is null ? await InspectImageAsync(name, cancellationToken).ConfigureAwait(false) : null;
             if (image is null)
             {
                 throw new DiamolException(DiagnosticCode.DIAM3003,
                     $"ContainerBaseImage has the value '{name}', which the engine at {Endpoint.Uri} does not have and could not pull: {failure ?? "the pull gave no image"}. " +
-                    "Check the name and tag, that the registry is reachable, and that `docker pull` works with your credentials.");
+                    "Check the name and tag, that the registry is reachable, that `docker pull` works with your credentials, and DiamolPullPolicy.");
             }
         }
 
@@ -209,6 +197,31 @@ public sealed class DockerEngine : IDisposable
                 ? name
                 : "docker.io/" + (name.Contains('/') ? name : "library/" + name);
         return Full(repoDigestName) == Full(reference.Name);
+    }
+
+    /// <summary>Pulls an image; returns null on success, else the registry's or engine's reason.</summary>
+    public async Task<string?> PullAsync(Spec.ImageReference reference, RegistryLogin? login, IBuildLog log, CancellationToken cancellationToken)
+    {
+        log.Step($"Pulling {reference}");
+        string? failure = null;
+        try
+        {
+            await _client.Images.CreateImageAsync(
+                new ImagesCreateParameters { FromImage = reference.Name, Tag = reference.Digest ?? reference.Tag ?? "latest" },
+                ToAuthConfig(login),
+                new SynchronousProgress<JSONMessage>(m =>
+                {
+                    if (m.Error is { Message: { } error }) failure = error;
+                    else if (!string.IsNullOrEmpty(m.Status) && m.Progress is null) log.Detail($"{m.ID} {m.Status}".Trim());
+                }),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerApiException e)
+        {
+            failure = $"{(int)e.StatusCode} {e.ResponseBody?.Trim()}";
+        }
+
+        return failure;
     }
 
     /// <summary>

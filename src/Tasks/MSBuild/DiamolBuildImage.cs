@@ -14,6 +14,15 @@ public sealed class DiamolBuildImage : DiamolTask, ICancelableTask
     /// <summary>The DiamolDockerHost property: an engine address that overrides DOCKER_HOST.</summary>
     public string? DockerHost { get; set; }
 
+    /// <summary>DiamolBuildArg items: name and Value metadata.</summary>
+    public ITaskItem[] BuildArgs { get; set; } = [];
+
+    /// <summary>DiamolCacheFrom items: images whose layers may serve as the build cache.</summary>
+    public ITaskItem[] CacheFrom { get; set; } = [];
+
+    /// <summary>DiamolPullPolicy: Missing, Always or Never.</summary>
+    public string? PullPolicy { get; set; }
+
     [Output] public string ImageId { get; private set; } = "";
     [Output] public ITaskItem[] ImageNames { get; private set; } = [];
     /// <summary>The manifest digest the registry stored, when ContainerRegistry is set and the push succeeded.</summary>
@@ -24,7 +33,11 @@ public sealed class DiamolBuildImage : DiamolTask, ICancelableTask
     protected override void Run()
     {
         var candidates = EngineLocator.Candidates(DockerHost, Environment.GetEnvironmentVariable);
-        var record = BuildStage.RunAsync(ContextDirectory, candidates, new TaskBuildLog(Log), _cancel.Token).GetAwaiter().GetResult();
+        var options = BuildOptions.Create(
+            BuildArgs.Select(a => new Spec.NameValue(a.ItemSpec, a.GetMetadata("Value"))),
+            CacheFrom.Select(c => c.ItemSpec),
+            PullPolicy);
+        var record = BuildStage.RunAsync(ContextDirectory, candidates, options, new TaskBuildLog(Log), _cancel.Token).GetAwaiter().GetResult();
 
         int cached = record.Build.Steps.Count(s => s.Cached);
         if (record.Skipped)

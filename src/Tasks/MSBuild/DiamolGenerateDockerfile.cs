@@ -17,6 +17,8 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
     public bool InspectBaseImage { get; set; }
     /// <summary>The DiamolDockerHost property.</summary>
     public string? DockerHost { get; set; }
+    /// <summary>DiamolPullPolicy: when to pull the base image.</summary>
+    public string? PullPolicy { get; set; }
     public bool ContainerGenerateLabels { get; set; } = true;
     public bool ContainerGenerateLabelsImageBaseDigest { get; set; } = true;
     [Required] public string ProjectName { get; set; } = "";
@@ -74,7 +76,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
 
         var baseImage = InspectBaseImage
             ? DockerfileStage.ReadBaseImageAsync(ContainerBaseImage, Engine.EngineLocator.Candidates(DockerHost, Environment.GetEnvironmentVariable),
-                new TaskBuildLog(Log), _cancel.Token).GetAwaiter().GetResult()
+                BuildOptions.ParsePullPolicy(PullPolicy), new TaskBuildLog(Log), _cancel.Token).GetAwaiter().GetResult()
             : null;
         var warnings = new List<Diagnostic>();
         var result = DockerfileStage.Run(input, baseImage, new PublishedFileReader(ContentItems, PackageReferences, ProjectReferences).Read(PublishDirectory, PublishedFiles), ContextDirectory, ProjectName, ToolVersion, warnings);

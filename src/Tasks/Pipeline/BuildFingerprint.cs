@@ -11,7 +11,7 @@ namespace Diamol.Build.Pipeline;
 /// </summary>
 public static class BuildFingerprint
 {
-    public static string Compute(string contextDirectory, ContextManifest manifest, string baseImageId)
+    public static string Compute(string contextDirectory, ContextManifest manifest, BuildOptions options, string baseImageId)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string text) => hash.AppendData(Encoding.UTF8.GetBytes(text + "\n"));
@@ -19,8 +19,8 @@ public static class BuildFingerprint
         Add(File.ReadAllText(Path.Combine(contextDirectory, ContextStager.DockerfileName)));
         Add(baseImageId);
         foreach (string tag in manifest.FullTags) Add("tag " + tag);
-        // Volatile label values (the created time) change on every build by design; they do not make a new image.
-        foreach (var (name, value) in manifest.BuildArguments.Where(a => !a.Key.StartsWith("LABEL_", StringComparison.Ordinal)).OrderBy(a => a.Key, StringComparer.Ordinal))
+        // The project's build arguments; not the manifest's, which carry per-build metadata (the created time).
+        foreach (var (name, value) in options.BuildArguments.OrderBy(a => a.Key, StringComparer.Ordinal))
         {
             Add($"arg {name}={value}");
         }

@@ -15,13 +15,14 @@ public static class BuildStage
     public static async Task<BuildRecord> RunAsync(
         string contextDirectory,
         IReadOnlyList<EngineEndpoint> candidates,
+        BuildOptions options,
         IBuildLog log,
         CancellationToken cancellationToken)
     {
         var manifest = ContextManifest.Load(contextDirectory);
         using var engine = await DockerEngine.ConnectAsync(candidates, ConnectTimeout, cancellationToken).ConfigureAwait(false);
         string baseImageId = (await engine.InspectImageAsync(manifest.BaseImage, cancellationToken).ConfigureAwait(false))?.ID ?? "";
-        string fingerprint = BuildFingerprint.Compute(contextDirectory, manifest, baseImageId);
+        string fingerprint = BuildFingerprint.Compute(contextDirectory, manifest, options, baseImageId);
 
         var previous = BuildRecord.TryLoad(contextDirectory);
         if (previous is not null && previous.Fingerprint == fingerprint && await StillTaggedAsync(engine, previous, cancellationToken).ConfigureAwait(false))
@@ -46,7 +47,9 @@ public static class BuildStage
         File.Delete(BuildRecord.PathIn(contextDirectory));
         log.Step($"Building {string.Join(", ", manifest.FullTags)} with the engine {engine.Version.Version} at {engine.Endpoint} (API {engine.ApiVersion})");
 
-        var request = new BuildRequest(contextDirectory, manifest.FullTags.ToArray(), manifest.BuildArguments);
+        var cacheFrom = await PullCacheSourcesAsync(engine, options, log, cancellationToken).ConfigureAwait(false);
+        var arguments = manifest.BuildArguments.Concat(options.BuildArguments).ToDictionary(a => a.Key, a => a.Value);
+        var request = new BuildRequest(contextDirectory, manifest.FullTags.ToArray(), arguments, cacheFrom, options.Pull == PullPolicy.Always);
         var build = await engine.BuildAsync(request, log, cancellationToken).ConfigureAwait(false);
 
         var record = new BuildRecord(
@@ -64,6 +67,32 @@ public static class BuildStage
 
         record.Save(contextDirectory);
         return record;
+    }
+
+    /// <summary>
+    /// The legacy builder only uses cache-from images the engine has, so they are pulled first. One that cannot be
+    /// had (the first build of a branch) only costs the cache it would have given: it is noted and left out.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> PullCacheSourcesAsync(DockerEngine engine, BuildOptions options, IBuildLog log, CancellationToken cancellationToken)
+    {
+        var usable = new List<string>();
+        foreach (string source in options.CacheFrom)
+        {
+            var reference = Spec.ImageReference.TryParse(source, out string? error)
+                ?? throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM1001,
+                    $"DiamolCacheFrom has the value '{source}', which is not an image reference: {error}. Use a name such as registry.example.com/team/app:latest.");
+            bool present = await engine.InspectImageAsync(source, cancellationToken).ConfigureAwait(false) is not null;
+            if (!present && options.Pull != PullPolicy.Never)
+            {
+                string? failure = await engine.PullAsync(reference, RegistryCredentials.Find(RegistryCredentials.RegistryOf(reference), LocatorEnvironment.Real), log, cancellationToken).ConfigureAwait(false);
+                present = failure is null;
+                if (!present) log.Step($"The cache source {source} could not be pulled ({failure}); building without it");
+            }
+
+            if (present) usable.Add(source);
+        }
+
+        return usable;
     }
 
     // The image must still exist and every tag still name it: a tag moved by someone else means rebuild.

@@ -1,0 +1,36 @@
+using Diamol.Build.Engine;
+
+namespace Diamol.Build.Pipeline;
+
+/// <summary>
+/// How to run the build, beyond what the Dockerfile says: build arguments (DiamolBuildArg items), images whose
+/// layers may serve as cache (DiamolCacheFrom), and when to pull (DiamolPullPolicy).
+/// </summary>
+public sealed record BuildOptions(IReadOnlyDictionary<string, string> BuildArguments, IReadOnlyList<string> CacheFrom, PullPolicy Pull)
+{
+    public static BuildOptions Default { get; } = new(new Dictionary<string, string>(), [], PullPolicy.Missing);
+
+    /// <summary>Validates the raw settings: argument names as ARG accepts them, a known pull policy.</summary>
+    public static BuildOptions Create(IEnumerable<Spec.NameValue> buildArguments, IEnumerable<string> cacheFrom, string? pullPolicy)
+    {
+        var arguments = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var argument in buildArguments)
+        {
+            if (!System.Text.RegularExpressions.Regex.IsMatch(argument.Name, "^[A-Za-z_][A-Za-z0-9_]*$"))
+            {
+                throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM1003,
+                    $"DiamolBuildArg has the name '{argument.Name}', which is not valid: a name starts with a letter or '_' and holds only ASCII letters, digits and '_'. Rename it.");
+            }
+
+            arguments[argument.Name] = argument.Value;
+        }
+
+        return new BuildOptions(arguments, cacheFrom.Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToArray(), ParsePullPolicy(pullPolicy));
+    }
+
+    public static PullPolicy ParsePullPolicy(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? PullPolicy.Missing
+        : Enum.TryParse(value.Trim(), ignoreCase: true, out PullPolicy policy) && Enum.IsDefined(policy) ? policy
+        : throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM1013,
+            $"DiamolPullPolicy has the value '{value}', which is not valid: use Missing (the default), Always or Never.");
+}
