@@ -19,6 +19,8 @@ AUTH_REGISTRY_PASSWORD=diamol-secret
 BASE_RUNTIME_DEPS=$REGISTRY/dotnet/runtime-deps:10.0 # mirrors mcr.microsoft.com/dotnet/runtime-deps:10.0
 BASE_RUNTIME=$REGISTRY/dotnet/runtime:10.0           # mirrors mcr.microsoft.com/dotnet/runtime:10.0
 BASE_ASPNET=$REGISTRY/dotnet/aspnet:10.0             # mirrors mcr.microsoft.com/dotnet/aspnet:10.0
+PODMAN_SOCKET=/run/diamol-podman/podman.sock         # Podman's Docker-compatible API, for the Podman tests
+PODMAN_LOG=/var/log/diamol-podman.log
 LINT_DIR=/var/cache/diamol-test/lint                 # npm linters the tests run on generated Dockerfiles
 LINT_PACKAGES=(dockerfile-utils@0.16.3 dockerfilelint@1.8.0)
 
@@ -67,6 +69,7 @@ install_packages() {
   have docker-registry || missing+=(docker-registry)
   have htpasswd        || missing+=(apache2-utils)
   have curl            || missing+=(curl)
+  have podman          || missing+=(podman)
   [[ -e /usr/share/keyrings/debian-archive-keyring.gpg ]] || missing+=(debian-archive-keyring)
   ((${#missing[@]} == 0)) && return 0
 
@@ -427,7 +430,33 @@ verify_images() {
 }
 
 # ---------------------------------------------------------------------------
-# 5. Dockerfile linters (npm), installed once into a cache folder of their own
+# 5. Podman's Docker-compatible API service, so the tests build through Podman
+#    too. Rootful, no network of its own is needed (builds without RUN use
+#    none; containers run with --network none). The local registry is plain
+#    HTTP on loopback: tell Podman so.
+# ---------------------------------------------------------------------------
+podman_answers() { curl -fsS --max-time 5 --unix-socket "$PODMAN_SOCKET" http://d/_ping >/dev/null 2>&1; }
+
+ensure_podman() {
+  mkdir -p /etc/containers/registries.conf.d
+  write_if_changed /etc/containers/registries.conf.d/diamol-test.conf <<EOF2
+[[registry]]
+location = "$REGISTRY"
+insecure = true
+EOF2
+  podman_answers && return 0
+  mkdir -p "$(dirname "$PODMAN_SOCKET")"
+  rm -f "$PODMAN_SOCKET"
+  log "starting podman system service on $PODMAN_SOCKET"
+  setsid nohup podman system service --time=0 "unix://$PODMAN_SOCKET" >"$PODMAN_LOG" 2>&1 </dev/null &
+  local i
+  for i in $(seq 30); do podman_answers && return 0; sleep 1; done
+  tail -n 20 "$PODMAN_LOG" >&2 || true
+  die "podman system service did not answer on $PODMAN_SOCKET"
+}
+
+# ---------------------------------------------------------------------------
+# 6. Dockerfile linters (npm), installed once into a cache folder of their own
 #    so the tests can check every generated Dockerfile with both.
 # ---------------------------------------------------------------------------
 ensure_linters() {
@@ -442,7 +471,7 @@ ensure_linters() {
 }
 
 # ---------------------------------------------------------------------------
-# 6. Summary.
+# 7. Summary.
 # ---------------------------------------------------------------------------
 summary() {
   local img size
@@ -454,6 +483,7 @@ summary() {
     size=$(docker image inspect -f '{{.Size}}' "$img")
     log "image:    $img ($((size / 1000000)) MB)"
   done
+  log "podman:   unix://$PODMAN_SOCKET ($(podman version --format '{{.Server.Version}}' 2>/dev/null || echo '?'))"
   log "linters:  $LINT_DIR/node_modules/.bin/{dockerfile-utils,dockerfilelint}"
 }
 
@@ -464,6 +494,7 @@ main() {
   ensure_registries
   ensure_base_images
   verify_images
+  ensure_podman
   ensure_linters
   summary
 }
