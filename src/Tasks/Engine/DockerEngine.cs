@@ -60,7 +60,7 @@ public sealed class DockerEngine : IDisposable
             {
                 // /version answers without a version prefix; every later request uses the negotiated version.
                 VersionResponse version;
-                using (var probe = new DockerClientBuilder().WithEndpoint(endpoint.Uri).Build())
+                using (var probe = CreateClient(endpoint, null))
                 {
                     version = await probe.System.GetVersionAsync(deadline.Token).ConfigureAwait(false);
                 }
@@ -68,7 +68,7 @@ public sealed class DockerEngine : IDisposable
                 var apiVersion = Negotiate(version.APIVersion) ?? throw new DiamolException(DiagnosticCode.DIAM3003,
                     $"The engine at {endpoint.Uri} speaks Engine API {version.APIVersion}; Diamol.Build needs {MinimumApiVersion} or later " +
                     "(Docker 19.03, Podman 3). Update the engine.");
-                client = new DockerClientBuilder().WithEndpoint(endpoint.Uri).WithApiVersion(apiVersion).Build();
+                client = CreateClient(endpoint, apiVersion);
                 return new DockerEngine(client, endpoint, version, apiVersion);
             }
             catch (DiamolException)
@@ -86,6 +86,18 @@ public sealed class DockerEngine : IDisposable
             "No Docker engine answered. Tried: " + string.Join("; ", failures) + ". " +
             "Start Docker (or Podman's `podman system service`), point DOCKER_HOST or the DiamolDockerHost property at a " +
             "running engine, or publish without building an image: -p:DiamolBuildImage=false.");
+    }
+
+    private static DockerClient CreateClient(EngineEndpoint endpoint, Version? apiVersion)
+    {
+        var builder = new DockerClientBuilder().WithEndpoint(endpoint.Uri);
+        if (apiVersion is not null) builder = builder.WithApiVersion(apiVersion);
+        if (endpoint.Tls is null) return builder.Build();
+
+        // TLS goes through the native transport (SocketsHttpHandler), whose SslOptions take our certificates.
+        return builder.WithAuthProvider(new TlsAuthProvider(endpoint.Tls))
+            .WithTransportOptions(new Docker.DotNet.NativeHttp.NativeHttpTransportOptions())
+            .Build();
     }
 
     public async Task<BuildResult> BuildAsync(BuildRequest request, IBuildLog log, CancellationToken cancellationToken)

@@ -128,18 +128,34 @@ public static class EngineLocator
         if (env.FileExists(socket)) found.Add(new EngineEndpoint(new Uri("unix://" + socket), source));
     }
 
+    // As the docker CLI: DOCKER_TLS_VERIFY (any value but empty or 0) or DOCKER_TLS turn TLS on; the certificates are
+    // ca.pem, cert.pem and key.pem in DOCKER_CERT_PATH (default ~/.docker).
+    private static EngineTls? TlsFor(LocatorEnvironment env)
+    {
+        bool verify = env.Variable("DOCKER_TLS_VERIFY") is { Length: > 0 } v && v != "0";
+        bool tls = verify || env.Variable("DOCKER_TLS") is { Length: > 0 } t && t != "0";
+        if (!tls) return null;
+
+        string folder = env.Variable("DOCKER_CERT_PATH") is { Length: > 0 } path ? path : Path.Combine(env.HomeDirectory, ".docker");
+        var tlsFiles = new EngineTls(Path.Combine(folder, "ca.pem"), Path.Combine(folder, "cert.pem"), Path.Combine(folder, "key.pem"), verify);
+        foreach (string file in new[] { tlsFiles.CertFile, tlsFiles.KeyFile }.Concat(verify ? [tlsFiles.CaFile] : []))
+        {
+            if (!env.FileExists(file))
+            {
+                throw new DiamolException(DiagnosticCode.DIAM3001,
+                    $"TLS to the engine is asked for (DOCKER_TLS_VERIFY/DOCKER_TLS) but {file} is missing. " +
+                    "Point DOCKER_CERT_PATH at the folder holding ca.pem, cert.pem and key.pem.");
+            }
+        }
+
+        return tlsFiles;
+    }
+
     private static EngineEndpoint Endpoint(string value, string source, LocatorEnvironment env)
     {
         if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "unix" or "tcp" or "npipe" or "http" or "https")
         {
-            if (uri.Scheme is "tcp" or "https" && env.Variable("DOCKER_TLS_VERIFY") is { Length: > 0 } verify && verify != "0")
-            {
-                throw new DiamolException(DiagnosticCode.DIAM3001,
-                    $"{source} names {value} with DOCKER_TLS_VERIFY set, and Diamol.Build does not speak TLS to an engine yet. " +
-                    "Reach the engine over its Unix socket or an SSH-forwarded socket, or build with your own tooling (-p:DiamolBuildImage=false).");
-            }
-
-            return new EngineEndpoint(uri, source);
+            return new EngineEndpoint(uri, source, uri.Scheme is "tcp" or "https" ? TlsFor(env) : null);
         }
 
         throw new DiamolException(DiagnosticCode.DIAM3001,

@@ -84,11 +84,22 @@ public sealed class EngineLocatorTests
     }
 
     [TestMethod]
-    public void A_TLS_engine_is_refused_clearly_rather_than_spoken_to_in_plain_text()
+    public void DOCKER_TLS_VERIFY_takes_the_certificates_from_DOCKER_CERT_PATH()
+    {
+        var env = Machine(new() { ["DOCKER_HOST"] = "tcp://build-host:2376", ["DOCKER_TLS_VERIFY"] = "1", ["DOCKER_CERT_PATH"] = "/certs" },
+            new() { ["/certs/ca.pem"] = "", ["/certs/cert.pem"] = "", ["/certs/key.pem"] = "" });
+        var tls = EngineLocator.Candidates(null, env).Single().Tls!;
+        Assert.AreEqual(new EngineTls("/certs/ca.pem", "/certs/cert.pem", "/certs/key.pem", Verify: true), tls);
+
+        Assert.IsNull(EngineLocator.Candidates(null, Machine(new() { ["DOCKER_HOST"] = "tcp://build-host:2375" })).Single().Tls, "no TLS unless asked");
+    }
+
+    [TestMethod]
+    public void Missing_certificates_are_named()
     {
         var env = Machine(new() { ["DOCKER_HOST"] = "tcp://build-host:2376", ["DOCKER_TLS_VERIFY"] = "1" });
         var e = Assert.ThrowsExactly<DiamolException>(() => EngineLocator.Candidates(null, env));
-        StringAssert.Contains(e.Message, "TLS");
+        StringAssert.Contains(e.Message, "/home/dev/.docker/cert.pem");
     }
 
     [TestMethod]
