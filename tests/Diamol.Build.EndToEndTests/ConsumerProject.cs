@@ -93,7 +93,8 @@ public sealed class ConsumerProject
         var arguments = new List<string> { verb, "-c", "Release", "-nodeReuse:false", $"-p:DiamolBuildVersion={TestEnvironment.PackageVersion}" };
         if (RuntimeIdentifier is not null) arguments.AddRange(["-r", RuntimeIdentifier, "--self-contained"]);
         arguments.AddRange(extra);
-        arguments.AddRange(properties.Select(p => "-p:" + p));
+        // A property is Name=Value; anything starting with '-' is a switch of its own (for example -bl:FILE).
+        arguments.AddRange(properties.Select(p => p.StartsWith('-') ? p : "-p:" + p));
         return arguments;
     }
 

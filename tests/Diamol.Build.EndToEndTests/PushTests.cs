@@ -22,11 +22,12 @@ public sealed class PushTests
         var project = ConsumerProject.FromSample("WebPing");
         string repository = "e2e/webping-" + Guid.NewGuid().ToString("N")[..8];
         string config = DockerConfig(new { auths = new Dictionary<string, object> { [Registry] = new { auth = Base64($"{User}:{Password}") } } });
+        string binlog = Path.Combine(TestEnvironment.WorkRoot, "push-" + Guid.NewGuid().ToString("N")[..6] + ".binlog");
         try
         {
             var publish = project.PublishWith(new Dictionary<string, string?> { ["DOCKER_CONFIG"] = config },
                 $"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRegistry={Registry}", $"ContainerRepository={repository}",
-                "ContainerImageTags=\"1.0.0;latest\"").EnsureSuccess("publish with push");
+                "ContainerImageTags=\"1.0.0;latest\"", $"-bl:{binlog}").EnsureSuccess("publish with push");
 
             using var image = JsonDocument.Parse(File.ReadAllText(Path.Combine(project.ContainerFolder, "image.json")));
             string digest = image.RootElement.GetProperty("digest").GetString()!;
@@ -39,6 +40,14 @@ public sealed class PushTests
             }
 
             AssertNoSecret(publish.All);
+
+            // The binary log records every property, item and message; the secret must be in none of them.
+            using var binary = new System.IO.Compression.GZipStream(File.OpenRead(binlog), System.IO.Compression.CompressionMode.Decompress);
+            using var content = new MemoryStream();
+            binary.CopyTo(content);
+            string text = Encoding.UTF8.GetString(content.ToArray());
+            Assert.IsTrue(text.Contains(repository, StringComparison.Ordinal), "the binary log is not readable as expected");
+            AssertNoSecret(text);
         }
         finally
         {
