@@ -75,6 +75,7 @@ install_packages() {
   have podman          || missing+=(podman)
   have stunnel4        || missing+=(stunnel4)
   have openssl         || missing+=(openssl)
+  have chromium        || missing+=(chromium)   # renders the HTML history report in a test
   [[ -e /usr/share/keyrings/debian-archive-keyring.gpg ]] || missing+=(debian-archive-keyring)
   ((${#missing[@]} == 0)) && return 0
 

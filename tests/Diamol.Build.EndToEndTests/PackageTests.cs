@@ -24,7 +24,7 @@ public sealed class PackageTests
         var entries = package.Entries.Select(e => e.FullName).ToArray();
         foreach (string expected in new[]
                  {
-                     "README.md", "build/Diamol.Build.props", "build/Diamol.Build.targets",
+                     "README.md", "build/Diamol.Build.props", "build/Diamol.Build.targets", "schema/image-history.schema.json",
                      "tasks/net8.0/Diamol.Build.Tasks.dll", "tasks/net8.0/Docker.DotNet.dll", "tasks/net8.0/Docker.DotNet.Unix.dll",
                  })
         {

@@ -54,6 +54,8 @@ public enum DiagnosticCode
 
     /// <summary>The layer-history artifact could not be written.</summary>
     DIAM4001 = 4001,
+    /// <summary>A history artifact named for printing or comparing cannot be read.</summary>
+    DIAM4002 = 4002,
 
     /// <summary>An unexpected failure inside Diamol.Build: a bug to report.</summary>
     DIAM9001 = 9001,

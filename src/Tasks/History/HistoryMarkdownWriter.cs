@@ -36,6 +36,17 @@ public static class HistoryMarkdownWriter
 
         int baseEntries = history.Entries.Count(e => e.Origin == "base");
         md.Append('\n').Append("The ").Append(baseEntries).Append(" entries before these came with the base image.\n");
+        if (history.Changes is { } changes)
+        {
+            md.Append("\n## Since the previous build\n\n");
+            md.Append("Compared with `").Append(changes.PreviousImageId).Append("`: **").Append(Cell(changes.Summary)).Append("**.\n");
+            foreach (var layer in changes.Added)
+            {
+                md.Append("- new: ").Append(layer.LayerName ?? layer.LayerKind ?? layer.Origin).Append(", ")
+                  .Append(Size(layer.Size)).Append(" (`").Append(Cell(Shorten(layer.CreatedBy))).Append("`)\n");
+            }
+        }
+
         return md.ToString();
     }
 

@@ -18,7 +18,28 @@ public sealed record LayerHistory
     public required string Dockerfile { get; init; }
     public required IReadOnlyList<HistoryEntry> Entries { get; init; }
     public required HistoryTotals Totals { get; init; }
+    /// <summary>What changed since the previous artifact for the same repository; null when there was none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public HistoryChanges? Changes { get; init; }
 }
+
+/// <summary>The difference between two builds' artifacts: which layers are new, which are gone, how many bytes.</summary>
+public sealed record HistoryChanges
+{
+    public required string PreviousImageId { get; init; }
+    public DateTimeOffset? PreviousCreated { get; init; }
+    /// <summary>Bytes in layers the previous image did not have: what a push or a pull of this image adds.</summary>
+    public long AddedBytes { get; init; }
+    /// <summary>Bytes in layers of the previous image this one no longer has.</summary>
+    public long RemovedBytes { get; init; }
+    public IReadOnlyList<ChangedLayer> Added { get; init; } = [];
+    public IReadOnlyList<ChangedLayer> Removed { get; init; } = [];
+    /// <summary>One line for a CI log, e.g. "+97 kB in layer app".</summary>
+    public required string Summary { get; init; }
+}
+
+/// <summary>A layer that one of two compared images has and the other has not.</summary>
+public sealed record ChangedLayer(int Index, string? DiffId, string Origin, string? LayerKind, string? LayerName, long Size, string CreatedBy);
 
 public sealed record HistoryImage
 {
@@ -29,6 +50,9 @@ public sealed record HistoryImage
     public long Size { get; init; }
     public string? Os { get; init; }
     public string? Architecture { get; init; }
+    /// <summary>The manifest digest the registry stored, when the image was pushed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Digest { get; init; }
     /// <summary>The image's environment, with values of secret-looking names redacted.</summary>
     public IReadOnlyList<string> Env { get; init; } = [];
 }
@@ -38,6 +62,9 @@ public sealed record HistoryBaseImage
     /// <summary>As written in FROM.</summary>
     public required string Name { get; init; }
     public string? Id { get; init; }
+    /// <summary>The digest FROM is pinned to, when known.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Digest { get; init; }
     public int Layers { get; init; }
     public long Size { get; init; }
 }

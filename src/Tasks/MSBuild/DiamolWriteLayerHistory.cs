@@ -9,19 +9,21 @@ public sealed class DiamolWriteLayerHistory : DiamolTask
     [Required] public string ContextDirectory { get; set; } = "";
     [Required] public string OutputDirectory { get; set; } = "";
 
-    /// <summary>The artifacts, with Format metadata (json, markdown, image).</summary>
+    /// <summary>The artifacts, with Format metadata (json, markdown, html, image).</summary>
     [Output] public ITaskItem[] Artifacts { get; private set; } = [];
 
     protected override void Run()
     {
-        var written = HistoryStage.Run(ContextDirectory, OutputDirectory, $"Diamol.Build {ToolVersion}");
+        var written = HistoryStage.Run(ContextDirectory, OutputDirectory, $"Diamol.Build {ToolVersion}", Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY"));
         var totals = written.History.Totals;
-        Log.LogMessage(MessageImportance.High, "Layer history -> {0} ({1} bytes ours, {2} new in this build)",
-            written.JsonPath, totals.OurBytes, totals.NewBytes);
+        Log.LogMessage(MessageImportance.High, "Layer history -> {0} ({1} ours, {2} new in this build{3})",
+            written.JsonPath, History.HistoryMarkdownWriter.Size(totals.OurBytes), History.HistoryMarkdownWriter.Size(totals.NewBytes),
+            written.History.Changes is { } changes ? "; since the last build: " + changes.Summary : "");
         Artifacts =
         [
             Item(written.JsonPath, "json"),
             Item(written.MarkdownPath, "markdown"),
+            Item(written.HtmlPath, "html"),
             Item(written.ImageJsonPath, "image"),
         ];
     }

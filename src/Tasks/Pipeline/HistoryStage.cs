@@ -5,7 +5,7 @@ using Diamol.Build.History;
 namespace Diamol.Build.Pipeline;
 
 /// <summary>The artifacts the history stage wrote.</summary>
-public sealed record HistoryArtifacts(string JsonPath, string MarkdownPath, string ImageJsonPath, LayerHistory History);
+public sealed record HistoryArtifacts(string JsonPath, string MarkdownPath, string HtmlPath, string ImageJsonPath, LayerHistory History);
 
 /// <summary>image.json: what CI steps need to deploy the image (as Jib's jib-image.json).</summary>
 public sealed record ImageSummary(string Id, string Repository, IReadOnlyList<string> Tags, string? Digest, bool Pushed);
@@ -16,8 +16,10 @@ public static class HistoryStage
     public const string JsonFileName = "image-history.json";
     public const string MarkdownFileName = "image-history.md";
     public const string ImageFileName = "image.json";
+    public const string HtmlFileName = "image-history.html";
 
-    public static HistoryArtifacts Run(string contextDirectory, string outputDirectory, string generator)
+    /// <param name="stepSummary">GITHUB_STEP_SUMMARY: a file the Markdown summary is appended to, when set.</param>
+    public static HistoryArtifacts Run(string contextDirectory, string outputDirectory, string generator, string? stepSummary = null)
     {
         var manifest = ContextManifest.Load(contextDirectory);
         var record = BuildRecord.Load(contextDirectory);
@@ -25,23 +27,53 @@ public static class HistoryStage
         var history = HistoryBuilder.Build(
             generator, manifest.Repository, manifest.Tags, record.Image, record.BaseImage, record.History,
             dockerfile, record.Build.Steps, manifest.Plan);
+        history = history with
+        {
+            Image = history.Image with { Digest = record.PushedDigest },
+            BaseImage = history.BaseImage with { Digest = Spec.ImageReference.TryParse(manifest.BaseImage, out _)?.Digest },
+        };
+
+        // The artifact this build replaces, if it describes the same repository, is what "changed" is measured against.
+        string jsonPath = Path.Combine(outputDirectory, JsonFileName);
+        if (TryRead(jsonPath) is { } previous && previous.Image.Repository == history.Image.Repository)
+        {
+            history = history with { Changes = HistoryDiff.Compare(previous, history) };
+        }
 
         try
         {
             Directory.CreateDirectory(outputDirectory);
-            string json = Path.Combine(outputDirectory, JsonFileName);
+            string json = jsonPath;
             string markdown = Path.Combine(outputDirectory, MarkdownFileName);
+            string html = Path.Combine(outputDirectory, HtmlFileName);
             string image = Path.Combine(outputDirectory, ImageFileName);
+            string markdownText = HistoryMarkdownWriter.Write(history);
             ContextStager.WriteIfChanged(json, HistoryJsonWriter.Write(history));
-            ContextStager.WriteIfChanged(markdown, HistoryMarkdownWriter.Write(history));
+            ContextStager.WriteIfChanged(markdown, markdownText);
+            ContextStager.WriteIfChanged(html, HistoryHtmlWriter.Write(history));
+            // GitHub Actions shows this file on the run's summary page.
+            if (stepSummary is { Length: > 0 }) File.AppendAllText(stepSummary, markdownText + "\n");
             var summary = new ImageSummary(record.Build.ImageId, manifest.Repository, manifest.FullTags.ToArray(), record.PushedDigest, record.PushedDigest is not null);
             ContextStager.WriteIfChanged(image, System.Text.Json.JsonSerializer.Serialize(summary, HistoryJsonWriter.Options) + "\n");
-            return new HistoryArtifacts(json, markdown, image, history);
+            return new HistoryArtifacts(json, markdown, html, image, history);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM4001,
                 $"The layer history could not be written to '{outputDirectory}': {e.Message} Check that the folder is writable.", e);
+        }
+    }
+
+    /// <summary>Reads an artifact; null when it is missing or not one we can read (an older schema, a broken file).</summary>
+    public static LayerHistory? TryRead(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? HistoryJsonWriter.Read(File.ReadAllText(path)) : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
         }
     }
 }
