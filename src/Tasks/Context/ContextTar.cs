@@ -18,22 +18,23 @@ public static partial class ContextTar
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 * 1024 * 1024, resumeWriterThreshold: 2 * 1024 * 1024));
         completion = Task.Run(async () =>
         {
-            Exception? failure = null;
+            // The pipe is completed by hand, never by disposing the stream: disposing would end the archive
+            // normally, and the engine would build (and tag) a half-sent context. Completing with the exception
+            // makes the reading side fail, so the request fails with it.
+            var output = pipe.Writer.AsStream(leaveOpen: true);
             try
             {
-                await using var output = pipe.Writer.AsStream();
                 await WriteAsync(contextDirectory, output, cancellationToken).ConfigureAwait(false);
+                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e)
             {
-                failure = e;
+                await pipe.Writer.CompleteAsync(e).ConfigureAwait(false);
                 throw;
             }
-            finally
-            {
-                await pipe.Writer.CompleteAsync(failure).ConfigureAwait(false);
-            }
-        }, cancellationToken);
+
+            await pipe.Writer.CompleteAsync().ConfigureAwait(false);
+        }, CancellationToken.None);
         return pipe.Reader.AsStream();
     }
 
@@ -69,8 +70,10 @@ public static partial class ContextTar
         }
     }
 
-    private const UnixFileMode DefaultFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-    private const UnixFileMode DefaultDirectoryMode = DefaultFileMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+    // Windows has no execute bit to read; the docker CLI sends 0755 there, so an apphost stays runnable.
+    private const UnixFileMode DefaultDirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+    private const UnixFileMode DefaultFileMode = DefaultDirectoryMode;
 
     // The Dockerfile and the layer folders; the artifacts written beside them stay out.
     private static IEnumerable<string> Entries(string root)

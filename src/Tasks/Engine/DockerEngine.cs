@@ -7,7 +7,13 @@ using Diamol.Build.Diagnostics;
 namespace Diamol.Build.Engine;
 
 /// <summary>What the engine asked to build needs: the context folder, tags and build arguments.</summary>
-public sealed record BuildRequest(string ContextDirectory, IReadOnlyList<string> Tags, IReadOnlyDictionary<string, string> BuildArguments, IReadOnlyList<string> CacheFrom, bool PullBase);
+public sealed record BuildRequest(
+    string ContextDirectory,
+    IReadOnlyList<string> Tags,
+    IReadOnlyDictionary<string, string> BuildArguments,
+    IReadOnlyList<string> CacheFrom,
+    bool PullBase,
+    RegistryLogin? BaseImageLogin = null);
 
 /// <summary>
 /// Our view of a Docker engine, over Docker.DotNet: connect, build, inspect, history. Failures become
@@ -132,15 +138,30 @@ public sealed class DockerEngine : IDisposable
             Pull = request.PullBase ? "1" : null,
         };
 
-        using var tar = Context.ContextTar.Open(request.ContextDirectory, cancellationToken, out var tarWritten);
+        // Stopping the request also stops the archive writer, whatever ended the request.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var tar = Context.ContextTar.Open(request.ContextDirectory, stop.Token, out var tarWritten);
+        // The engine pulls the base image itself when asked to (DiamolPullPolicy=Always): give it the login.
+        var logins = request.BaseImageLogin is { } login ? new[] { ToAuthConfig(login)! } : null;
         try
         {
-            await _client.Images.BuildImageFromDockerfileAsync(parameters, tar, null, null, progress, cancellationToken).ConfigureAwait(false);
+            await _client.Images.BuildImageFromDockerfileAsync(parameters, tar, logins, null, progress, stop.Token).ConfigureAwait(false);
             await tarWritten.ConfigureAwait(false);
         }
-        catch (DockerApiException e)
+        catch (Exception e) when (e is not DiamolException)
         {
-            throw ApiFailure("build the image", e);
+            // Whatever ended the request, stop the archive writer and find out whether it was the cause.
+            await stop.CancelAsync().ConfigureAwait(false);
+            var tarFailure = await FailureOf(tarWritten).ConfigureAwait(false);
+            if (tarFailure is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                throw new DiamolException(DiagnosticCode.DIAM2002,
+                    $"The build context in '{request.ContextDirectory}' could not be sent: {tarFailure.Message} " +
+                    "A file changed or vanished while it was read; publish again. The build did not finish, so no tag was changed.", e);
+            }
+
+            if (e is DockerApiException api) throw ApiFailure("build the image", api);
+            throw;
         }
 
         parser.Flush();
@@ -161,15 +182,31 @@ public sealed class DockerEngine : IDisposable
                 "The engine finished the build without naming the image it built. Run the publish again with -v:detailed to see the engine's output.");
         }
 
-        var inspected = await InspectImageAsync(imageId, cancellationToken).ConfigureAwait(false);
-        return new BuildResult(inspected!.ID, request.Tags, parser.Steps);
+        var inspected = await InspectImageAsync(imageId, cancellationToken).ConfigureAwait(false)
+            ?? throw new DiamolException(DiagnosticCode.DIAM3003,
+                $"The image {imageId} was built but the engine no longer has it. Was it removed while the build ran? Publish again.");
+        return new BuildResult(inspected.ID, request.Tags, parser.Steps);
+    }
+
+    private static async Task<Exception?> FailureOf(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
     }
 
     /// <summary>
     /// What the SDK's rules need from the base image. Pulls it first when the engine does not have it, as the
     /// build would; a base image that can be neither found nor pulled fails here, naming ContainerBaseImage.
     /// </summary>
-    public async Task<Spec.BaseImageFacts> ReadBaseImageAsync(Spec.ImageReference reference, RegistryLogin? login, PullPolicy pull, IBuildLog log, CancellationToken cancellationToken)
+    /// <param name="login">Finds the registry login; asked only when a pull is needed (a credential helper may be slow or absent).</param>
+    public async Task<Spec.BaseImageFacts> ReadBaseImageAsync(Spec.ImageReference reference, Func<RegistryLogin?> login, PullPolicy pull, IBuildLog log, CancellationToken cancellationToken)
     {
         string name = reference.ToString();
         var image = pull == PullPolicy.Always ? null : await InspectImageAsync(name, cancellationToken).ConfigureAwait(false);
@@ -177,7 +214,7 @@ public sealed class DockerEngine : IDisposable
         {
             string? failure = pull == PullPolicy.Never
                 ? "DiamolPullPolicy is Never"
-                : await PullAsync(reference, login, log, cancellationToken).ConfigureAwait(false);
+                : await PullAsync(reference, login(), log, cancellationToken).ConfigureAwait(false);
             image = failure is null ? await InspectImageAsync(name, cancellationToken).ConfigureAwait(false) : null;
             if (image is null)
             {

@@ -15,7 +15,9 @@ internal sealed class TlsAuthProvider : IAuthProvider
 
     public TlsAuthProvider(EngineTls tls)
     {
-        _client = X509Certificate2.CreateFromPemFile(tls.CertFile, tls.KeyFile);
+        var client = X509Certificate2.CreateFromPemFile(tls.CertFile, tls.KeyFile);
+        // Windows' TLS stack refuses the ephemeral key a PEM import gives; a PKCS#12 round trip makes it persistable.
+        _client = OperatingSystem.IsWindows() ? new X509Certificate2(client.Export(X509ContentType.Pkcs12)) : client;
         _authority = tls.Verify ? X509Certificate2.CreateFromPem(File.ReadAllText(tls.CaFile)) : null;
     }
 

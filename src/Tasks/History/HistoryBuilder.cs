@@ -10,7 +10,7 @@ namespace Diamol.Build.History;
 /// build's cache hits) into a <see cref="LayerHistory"/>. The newest history entries are ours, one per
 /// instruction after FROM; everything before them came with the base image.
 /// </summary>
-public static class HistoryBuilder
+public static partial class HistoryBuilder
 {
     private const int LargestFilesShown = 5;
 
@@ -29,6 +29,9 @@ public static class HistoryBuilder
         int baseCount = Math.Max(0, history.Count - ours.Length);
         var layersByName = plan.Layers.ToDictionary(l => l.Name, StringComparer.Ordinal);
 
+        var secretValues = image.Env.Select(SplitVariable)
+            .Where(v => SecretNames.LooksSecret(v.Name) && v.Value.Length >= 3)
+            .Select(v => v.Value).Distinct().OrderByDescending(v => v.Length).ToArray();
         var entries = new List<HistoryEntry>(history.Count);
         int layerIndex = 0;
         int? knownLayerCount = 0;
@@ -44,7 +47,7 @@ public static class HistoryBuilder
             var entry = new HistoryEntry
             {
                 Index = i,
-                CreatedBy = raw.CreatedBy,
+                CreatedBy = RedactCreatedBy(raw.CreatedBy, secretValues),
                 Created = raw.Created,
                 Size = raw.Size,
                 EmptyLayer = empty,
@@ -128,6 +131,27 @@ public static class HistoryBuilder
     // entry added a layer. For imported or pulled history only the size is left to go by.
     private static bool IsEmpty(EngineHistoryEntry entry, int? layersBefore) =>
         entry.LayerCount is { } count && layersBefore is { } before ? count == before : entry.Size == 0;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<name>[A-Za-z_][A-Za-z0-9_.\-/]*)=(?<value>""[^""]*""|\S*)")]
+    private static partial System.Text.RegularExpressions.Regex Assignment();
+
+    /// <summary>
+    /// The engine writes ENV and LABEL values, and the build arguments a RUN step saw ("|1 TOKEN=..."), into the
+    /// history's created-by text. Values of secret-looking names are redacted there too, and so is every known
+    /// secret value wherever it appears.
+    /// </summary>
+    private static string RedactCreatedBy(string createdBy, IReadOnlyList<string> secretValues)
+    {
+        string redacted = Assignment().Replace(createdBy, m => SecretNames.LooksSecret(m.Groups["name"].Value) ? m.Groups["name"].Value + "=<redacted>" : m.Value);
+        foreach (string value in secretValues) redacted = redacted.Replace(value, "<redacted>", StringComparison.Ordinal);
+        return redacted;
+    }
+
+    private static (string Name, string Value) SplitVariable(string variable)
+    {
+        int equals = variable.IndexOf('=');
+        return equals < 0 ? (variable, "") : (variable[..equals], variable[(equals + 1)..]);
+    }
 
     private static string Redact(string variable)
     {

@@ -49,11 +49,12 @@ public static partial class LayerPlanner
     {
         if (!string.IsNullOrWhiteSpace(file.CustomLayer))
         {
-            if (!CustomLayerNamePattern().IsMatch(file.CustomLayer))
+            if (!CustomLayerNamePattern().IsMatch(file.CustomLayer) || Enum.GetNames<LayerKind>().Any(k => k.Equals(file.CustomLayer, StringComparison.OrdinalIgnoreCase)))
             {
                 throw new DiamolException(DiagnosticCode.DIAM2001,
                     $"The DiamolLayer metadata of '{file.RelativePath}' has the value '{file.CustomLayer}', which is not a valid layer name: " +
-                    "use 1 to 63 lowercase letters, digits, '.', '_' and '-', starting with a letter or digit.");
+                    "use 1 to 63 lowercase letters, digits, '.', '_' and '-', starting with a letter or digit, and not a built-in layer's name " +
+                    "(packages, prerelease, projects, host, static, custom, app).");
             }
 
             return LayerKind.Custom;
@@ -81,7 +82,7 @@ public static partial class LayerPlanner
     private static string Normalize(string relativePath)
     {
         string normalized = relativePath.Replace('\\', '/').TrimStart('/');
-        if (normalized.Length == 0 || normalized.Split('/').Any(part => part is ".." or "." or ""))
+        if (normalized.Length == 0 || normalized.Split('/').Any(part => part is ".." or "." or "" || part.Contains(':')))
         {
             throw new DiamolException(DiagnosticCode.DIAM2001,
                 $"The published file path '{relativePath}' is not a plain relative path below the publish folder. " +

@@ -7,8 +7,6 @@ namespace Diamol.Build.MSBuild;
 /// <summary>Builds and tags the image from the staged context through the Docker Engine API, streaming progress to the log.</summary>
 public sealed class DiamolBuildImage : DiamolTask, ICancelableTask
 {
-    private readonly CancellationTokenSource _cancel = new();
-
     [Required] public string ContextDirectory { get; set; } = "";
 
     /// <summary>The DiamolDockerHost property: an engine address that overrides DOCKER_HOST.</summary>
@@ -28,16 +26,19 @@ public sealed class DiamolBuildImage : DiamolTask, ICancelableTask
     /// <summary>The manifest digest the registry stored, when ContainerRegistry is set and the push succeeded.</summary>
     [Output] public string PushedDigest { get; private set; } = "";
 
-    public void Cancel() => _cancel.Cancel();
+    public void Cancel() => Cancellation.Cancel();
 
     protected override void Run()
     {
         var candidates = EngineLocator.Candidates(DockerHost, Environment.GetEnvironmentVariable);
+        var warnings = new List<Diagnostics.Diagnostic>();
         var options = BuildOptions.Create(
             BuildArgs.Select(a => new Spec.NameValue(a.ItemSpec, a.GetMetadata("Value"))),
             CacheFrom.Select(c => c.ItemSpec),
-            PullPolicy);
-        var record = BuildStage.RunAsync(ContextDirectory, candidates, options, new TaskBuildLog(Log), _cancel.Token).GetAwaiter().GetResult();
+            PullPolicy,
+            warnings);
+        Report(warnings);
+        var record = BuildStage.RunAsync(ContextDirectory, candidates, options, new TaskBuildLog(Log), Cancellation.Token).GetAwaiter().GetResult();
 
         int cached = record.Build.Steps.Count(s => s.Cached);
         if (record.Skipped)

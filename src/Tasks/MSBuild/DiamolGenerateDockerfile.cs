@@ -9,8 +9,6 @@ namespace Diamol.Build.MSBuild;
 /// <summary>Writes the Dockerfile and stages the build context from the project's container settings and publish output.</summary>
 public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
 {
-    private readonly CancellationTokenSource _cancel = new();
-
     [Required] public string ContextDirectory { get; set; } = "";
 
     /// <summary>DiamolInspectBaseImage: ask the engine about the base image (digest pin, APP_UID user, ports, entrypoint).</summary>
@@ -76,7 +74,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
 
         var baseImage = InspectBaseImage
             ? DockerfileStage.ReadBaseImageAsync(ContainerBaseImage, Engine.EngineLocator.Candidates(DockerHost, Environment.GetEnvironmentVariable),
-                BuildOptions.ParsePullPolicy(PullPolicy), new TaskBuildLog(Log), _cancel.Token).GetAwaiter().GetResult()
+                BuildOptions.ParsePullPolicy(PullPolicy), new TaskBuildLog(Log), Cancellation.Token).GetAwaiter().GetResult()
             : null;
         var warnings = new List<Diagnostic>();
         var result = DockerfileStage.Run(input, baseImage, new PublishedFileReader(ContentItems, PackageReferences, ProjectReferences).Read(PublishDirectory, PublishedFiles), ContextDirectory, ProjectName, ToolVersion, warnings);
@@ -93,7 +91,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         ImageNames = result.Manifest.FullTags.Select(n => (ITaskItem)new Microsoft.Build.Utilities.TaskItem(n)).ToArray();
     }
 
-    public void Cancel() => _cancel.Cancel();
+    public void Cancel() => Cancellation.Cancel();
 
     private static string[] Values(ITaskItem[] items) => items.Select(i => i.ItemSpec).ToArray();
 

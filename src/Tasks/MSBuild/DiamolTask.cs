@@ -10,6 +10,9 @@ namespace Diamol.Build.MSBuild;
 /// </summary>
 public abstract class DiamolTask : Microsoft.Build.Utilities.Task
 {
+    /// <summary>Cancelled by MSBuild (Ctrl+C) in the tasks that are ICancelableTask.</summary>
+    protected CancellationTokenSource Cancellation { get; } = new();
+
     /// <summary>The Diamol.Build version, for headers and the artifacts' generator field.</summary>
     protected static string ToolVersion { get; } = ReadToolVersion();
 
@@ -23,10 +26,18 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
         {
             Log.LogError(null, e.Code.ToString(), null, null, 0, 0, 0, 0, "{0}", e.Message);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
         {
             Log.LogError(null, DiagnosticCode.DIAM3004.ToString(), null, null, 0, 0, 0, 0, "{0}",
-                "The image build was cancelled. No tag was changed; publish again to build the image.");
+                "Cancelled before the publish finished. A build that did not finish changes no tag; publish again to build the image.");
+        }
+        catch (Exception e) when (e is OperationCanceledException or HttpRequestException)
+        {
+            // Not a user's cancel: a request timed out or the connection to the engine broke (an engine restart, say).
+            Log.LogError(null, DiagnosticCode.DIAM3003.ToString(), null, null, 0, 0, 0, 0, "{0}",
+                $"The connection to the engine failed: {(e is OperationCanceledException ? "it did not answer in time" : e.Message)}. " +
+                "Check that the engine is running and healthy (`docker info`), then publish again.");
+            Log.LogMessage(MessageImportance.Low, e.ToString());
         }
         catch (Exception e)
         {

@@ -11,7 +11,7 @@ public sealed record BuildOptions(IReadOnlyDictionary<string, string> BuildArgum
     public static BuildOptions Default { get; } = new(new Dictionary<string, string>(), [], PullPolicy.Missing);
 
     /// <summary>Validates the raw settings: argument names as ARG accepts them, a known pull policy.</summary>
-    public static BuildOptions Create(IEnumerable<Spec.NameValue> buildArguments, IEnumerable<string> cacheFrom, string? pullPolicy)
+    public static BuildOptions Create(IEnumerable<Spec.NameValue> buildArguments, IEnumerable<string> cacheFrom, string? pullPolicy, ICollection<Diagnostics.Diagnostic> warnings)
     {
         var arguments = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var argument in buildArguments)
@@ -20,6 +20,19 @@ public sealed record BuildOptions(IReadOnlyDictionary<string, string> BuildArgum
             {
                 throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM1003,
                     $"DiamolBuildArg has the name '{argument.Name}', which is not valid: a name starts with a letter or '_' and holds only ASCII letters, digits and '_'. Rename it.");
+            }
+
+            if (argument.Name.StartsWith("LABEL_", StringComparison.Ordinal))
+            {
+                throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM1003,
+                    $"DiamolBuildArg has the name '{argument.Name}'; names starting with LABEL_ are Diamol.Build's own (they carry the per-build labels). Rename it.");
+            }
+
+            if (Spec.SecretNames.LooksSecret(argument.Name))
+            {
+                warnings.Add(new Diagnostics.Diagnostic(Diagnostics.DiagnosticCode.DIAM1009,
+                    $"DiamolBuildArg '{argument.Name}' looks like a secret. A RUN step that uses it records it in the image's history, readable by anyone " +
+                    "who can pull the image (the history artifact redacts it, the image does not). Use a secret at run time instead."));
             }
 
             arguments[argument.Name] = argument.Value;

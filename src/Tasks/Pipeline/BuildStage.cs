@@ -49,7 +49,10 @@ public static class BuildStage
 
         var cacheFrom = await PullCacheSourcesAsync(engine, options, log, cancellationToken).ConfigureAwait(false);
         var arguments = manifest.BuildArguments.Concat(options.BuildArguments).ToDictionary(a => a.Key, a => a.Value);
-        var request = new BuildRequest(contextDirectory, manifest.FullTags.ToArray(), arguments, cacheFrom, options.Pull == PullPolicy.Always);
+        var baseLogin = options.Pull == PullPolicy.Always && Spec.ImageReference.TryParse(manifest.BaseImage, out _) is { } baseReference
+            ? RegistryCredentials.Find(RegistryCredentials.RegistryOf(baseReference), LocatorEnvironment.Real)
+            : null;
+        var request = new BuildRequest(contextDirectory, manifest.FullTags.ToArray(), arguments, cacheFrom, options.Pull == PullPolicy.Always, baseLogin);
         var build = await engine.BuildAsync(request, log, cancellationToken).ConfigureAwait(false);
 
         var record = new BuildRecord(

@@ -26,8 +26,9 @@ public static class DockerfileStage
         if (reference is null) return null;
 
         using var engine = await Engine.DockerEngine.ConnectAsync(candidates, BuildStage.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        var login = Engine.RegistryCredentials.Find(Engine.RegistryCredentials.RegistryOf(reference), Engine.LocatorEnvironment.Real);
-        return await engine.ReadBaseImageAsync(reference, login, pull, log, cancellationToken).ConfigureAwait(false);
+        return await engine.ReadBaseImageAsync(
+            reference, () => Engine.RegistryCredentials.Find(Engine.RegistryCredentials.RegistryOf(reference), Engine.LocatorEnvironment.Real),
+            pull, log, cancellationToken).ConfigureAwait(false);
     }
 
     public static DockerfileStageResult Run(

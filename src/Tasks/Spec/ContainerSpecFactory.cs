@@ -207,10 +207,13 @@ public static partial class ContainerSpecFactory
     /// </summary>
     private static void RequireWritable(string property, NameValue item)
     {
-        if (item.Value.IndexOfAny(['\n', '\r', '\0']) >= 0)
+        int at = item.Value.IndexOfAny(['\n', '\r', '\0']);
+        if (at >= 0)
         {
+            // The value itself stays out of the message: multi-line values are often keys or certificates.
+            string what = item.Value[at] == '\0' ? "a NUL character" : "a line break";
             throw new DiamolException(DiagnosticCode.DIAM1005,
-                $"{property} '{item.Name}' has a value with a line break or NUL character ('{Escape(item.Value)}'). " +
+                $"{property} '{item.Name}' has a value ({item.Value.Length} characters) with {what} at position {at + 1}. " +
                 "A Dockerfile cannot carry it exactly, so nothing was built. Put the value on one line, or pass it at run time with `docker run -e`.");
         }
     }

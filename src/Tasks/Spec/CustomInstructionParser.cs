@@ -33,6 +33,11 @@ public static class CustomInstructionParser
             throw Invalid(name, text, "it spans more than one line; write one instruction per DiamolInstruction item (join shell commands with &&)");
         }
 
+        if (trimmed.EndsWith('\\'))
+        {
+            throw Invalid(name, text, "it ends with '\\', which would join the next instruction to it; remove the trailing backslash");
+        }
+
         int space = trimmed.IndexOfAny([' ', '\t']);
         string keyword = (space < 0 ? trimmed : trimmed[..space]).ToUpperInvariant();
         string arguments = space < 0 ? "" : trimmed[(space + 1)..].TrimStart();

@@ -23,7 +23,7 @@ public sealed class ContextStagerTests
         return path;
     }
 
-    private static DockerfileDocument Document(string text) => new(text, [], new Dictionary<string, string>());
+    private static DockerfileDocument Document(string text) => new(ContextStager.GeneratedHeader + "\n" + text, [], new Dictionary<string, string>());
 
     [TestMethod]
     public void Stages_each_layer_and_the_dockerfile()
@@ -33,7 +33,7 @@ public sealed class ContextStagerTests
         var result = ContextStager.Stage(context, Document("FROM x\n"), plan);
 
         Assert.IsTrue(result.DockerfileChanged);
-        Assert.AreEqual("FROM x\n", File.ReadAllText(Path.Combine(context, "Dockerfile")));
+        Assert.AreEqual(ContextStager.GeneratedHeader + "\nFROM x\n", File.ReadAllText(Path.Combine(context, "Dockerfile")));
         Assert.AreEqual("app", File.ReadAllText(Path.Combine(context, "layers", "app", "App.dll")));
         Assert.AreEqual("n", File.ReadAllText(Path.Combine(context, "layers", "packages", "sub", "N.dll")));
         StringAssert.Contains(File.ReadAllText(Path.Combine(context, ".dockerignore")), "image-history.json");
@@ -125,5 +125,33 @@ public sealed class ContextStagerTests
         }
 
         CollectionAssert.Contains(names, "layers/app/" + longName);
+    }
+
+    [TestMethod]
+    public void A_folder_with_a_hand_written_dockerfile_is_left_alone()
+    {
+        string context = Path.Combine(_root, "mine");
+        Directory.CreateDirectory(context);
+        File.WriteAllText(Path.Combine(context, "Dockerfile"), "FROM mine\n");
+        var e = Assert.ThrowsExactly<Diagnostics.DiamolException>(() =>
+            ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("a.dll", "a"), "a.dll")])));
+        Assert.AreEqual(Diagnostics.DiagnosticCode.DIAM2002, e.Code);
+        StringAssert.Contains(e.Message, "DiamolOutputPath");
+        Assert.AreEqual("FROM mine\n", File.ReadAllText(Path.Combine(context, "Dockerfile")));
+        Assert.IsFalse(Directory.Exists(Path.Combine(context, "layers")));
+    }
+
+    [TestMethod]
+    public void A_file_that_cannot_be_read_fails_the_archive_instead_of_ending_it()
+    {
+        string context = Path.Combine(_root, "context");
+        ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("App.dll", "app"), "App.dll")]));
+        // A link to nothing under layers/: reading it fails half-way through the archive.
+        File.CreateSymbolicLink(Path.Combine(context, "layers", "app", "gone.dll"), Path.Combine(_root, "no-such-file"));
+
+        using var stream = ContextTar.Open(context, CancellationToken.None, out var written);
+        Assert.Throws<Exception>(() => stream.CopyTo(Stream.Null), "the reader must fail, not see a complete archive");
+        Assert.IsTrue(SpinWait.SpinUntil(() => written.IsCompleted, TimeSpan.FromSeconds(10)));
+        Assert.IsTrue(written.IsFaulted);
     }
 }

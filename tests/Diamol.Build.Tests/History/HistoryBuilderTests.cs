@@ -100,4 +100,24 @@ public sealed class HistoryBuilderTests
         StringAssert.Contains(md, "| 6 | 16 | `COPY dir:a in /app/` | app | 50 B | new | 1 files; largest: App.dll (50 B) |");
         StringAssert.Contains(md, "The 3 entries before these came with the base image.");
     }
+
+    [TestMethod]
+    public void Secrets_are_redacted_in_instruction_texts_too()
+    {
+        var dockerfile = new DockerfileDocument("", [new DockerfileInstruction(1, "FROM", "FROM base"), new DockerfileInstruction(2, "ENV", "ENV"), new DockerfileInstruction(3, "RUN", "RUN")],
+            new Dictionary<string, string>());
+        var history = new[]
+        {
+            new EngineHistoryEntry("<missing>", "imported", null, 10, null),
+            new EngineHistoryEntry("sha256:s2", "/bin/sh -c #(nop)  ENV DB_PASSWORD=hunter2 TARGET=x", null, 0, 1),
+            new EngineHistoryEntry("sha256:s3", "|1 NUGET_TOKEN=abc123 /bin/sh -c echo hunter2 > /f", null, 5, 2),
+        };
+        var image = new EngineImage("sha256:i", null, 15, "linux", "amd64", ["DB_PASSWORD=hunter2", "TARGET=x"], ["sha256:l1", "sha256:l2"]);
+        var built = HistoryBuilder.Build("t", "r", ["latest"], image, new EngineBaseImage("base", null, 1, 10), history, dockerfile, [], new LayerPlan([]));
+        string json = HistoryJsonWriter.Write(built);
+        Assert.IsFalse(json.Contains("hunter2", StringComparison.Ordinal), json);
+        Assert.IsFalse(json.Contains("abc123", StringComparison.Ordinal), json);
+        StringAssert.Contains(json, "DB_PASSWORD=<redacted> TARGET=x");
+        StringAssert.Contains(json, "NUGET_TOKEN=<redacted>");
+    }
 }

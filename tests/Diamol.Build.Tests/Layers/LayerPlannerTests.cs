@@ -72,6 +72,7 @@ public sealed class LayerPlannerTests
     [TestMethod]
     [DataRow("../escape.dll")]
     [DataRow("a/./b.dll")]
+    [DataRow("C:/windows/evil.dll")]
     public void Paths_that_leave_the_publish_folder_are_refused(string relative)
     {
         var e = Assert.ThrowsExactly<DiamolException>(() => LayerPlanner.Plan([File("ok.dll", 1) with { RelativePath = relative }]));
@@ -83,6 +84,7 @@ public sealed class LayerPlannerTests
     {
         Assert.AreEqual(DiagnosticCode.DIAM2001,
             Assert.ThrowsExactly<DiamolException>(() => LayerPlanner.Plan([File("a.dll", 1, custom: "Bad Name")])).Code);
+        StringAssert.Contains(Assert.ThrowsExactly<DiamolException>(() => LayerPlanner.Plan([File("b.dll", 1, custom: "app")])).Message, "built-in");
         var missing = new PublishedFile(Path.Combine(_root, "gone.dll"), "gone.dll");
         StringAssert.Contains(Assert.ThrowsExactly<DiamolException>(() => LayerPlanner.Plan([missing])).Message, "gone.dll");
     }

@@ -50,14 +50,15 @@ public sealed class ContainerSpecFactoryTests
     }
 
     [TestMethod]
-    [DataRow("line1\nline2")]
-    [DataRow("cr\r")]
-    [DataRow("nul\0")]
+    [DataRow("zqline1\nline2")]
+    [DataRow("zqcr\r")]
+    [DataRow("zqnul\0")]
     public void Values_a_Dockerfile_cannot_carry_are_refused(string value)
     {
         var e = Refused(Valid with { Environment = [new NameValue("A", value)] });
         Assert.AreEqual(DiagnosticCode.DIAM1005, e.Code);
         StringAssert.Contains(e.Message, "'A'");
+        Assert.IsFalse(e.Message.Contains("zq", StringComparison.Ordinal), "the value must not be printed");
     }
 
     [TestMethod]
@@ -142,6 +143,7 @@ public sealed class ContainerSpecFactoryTests
     [DataRow("RUN a\nRUN b", "one line")]
     [DataRow("FETCH x", "one of")]
     [DataRow("RUN", "one of")]
+    [DataRow("RUN true \\", "backslash")]
     public void Custom_instructions_that_cannot_be_placed_are_refused(string text, string hint)
     {
         var e = Refused(Valid with { Instructions = [("mine", text, "")] });
