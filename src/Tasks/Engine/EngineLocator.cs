@@ -100,12 +100,15 @@ public static class EngineLocator
         string metaFile = Path.Combine(configDirectory, "contexts", "meta", hash, "meta.json");
         string? meta = env.ReadFile(metaFile);
         string? host = null;
+        bool skipVerify = false;
         if (meta is not null)
         {
             try
             {
                 using var document = JsonDocument.Parse(meta);
-                host = document.RootElement.GetProperty("Endpoints").GetProperty("docker").GetProperty("Host").GetString();
+                var docker = document.RootElement.GetProperty("Endpoints").GetProperty("docker");
+                host = docker.GetProperty("Host").GetString();
+                skipVerify = docker.TryGetProperty("SkipTLSVerify", out var skip) && skip.ValueKind == JsonValueKind.True;
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
             {
@@ -120,7 +123,19 @@ public static class EngineLocator
                 "Check `docker context ls`, switch with `docker context use default`, or set DOCKER_HOST.");
         }
 
-        return Endpoint(host, $"the docker context '{context}' (from {source})", env);
+        var endpoint = Endpoint(host, $"the docker context '{context}' (from {source})", env);
+        // `docker context create --docker "host=...,ca=...,cert=...,key=..."` keeps the certificates in the store.
+        string tlsFolder = Path.Combine(configDirectory, "contexts", "tls", hash, "docker");
+        if (endpoint.Tls is null && endpoint.Uri.Scheme is "tcp" or "https" && env.FileExists(Path.Combine(tlsFolder, "cert.pem")))
+        {
+            endpoint = endpoint with
+            {
+                Tls = new EngineTls(Path.Combine(tlsFolder, "ca.pem"), Path.Combine(tlsFolder, "cert.pem"), Path.Combine(tlsFolder, "key.pem"),
+                    Verify: !skipVerify && env.FileExists(Path.Combine(tlsFolder, "ca.pem"))),
+            };
+        }
+
+        return endpoint;
     }
 
     private static void AddIfPresent(List<EngineEndpoint> found, LocatorEnvironment env, string socket, string source)

@@ -95,6 +95,19 @@ public sealed class EngineLocatorTests
     }
 
     [TestMethod]
+    public void A_contexts_stored_certificates_are_used()
+    {
+        string hash = ContextMeta("secure").Split('/')[^2];
+        string tls = $"/home/dev/.docker/contexts/tls/{hash}/docker/";
+        var env = Machine(new() { ["DOCKER_CONTEXT"] = "secure" }, new()
+        {
+            [ContextMeta("secure")] = "{\"Endpoints\":{\"docker\":{\"Host\":\"tcp://build-host:2376\",\"SkipTLSVerify\":false}}}",
+            [tls + "ca.pem"] = "", [tls + "cert.pem"] = "", [tls + "key.pem"] = "",
+        });
+        Assert.AreEqual(new EngineTls(tls + "ca.pem", tls + "cert.pem", tls + "key.pem", Verify: true), EngineLocator.Candidates(null, env).Single().Tls);
+    }
+
+    [TestMethod]
     public void Missing_certificates_are_named()
     {
         var env = Machine(new() { ["DOCKER_HOST"] = "tcp://build-host:2376", ["DOCKER_TLS_VERIFY"] = "1" });
