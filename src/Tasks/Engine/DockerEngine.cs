@@ -182,10 +182,7 @@ public sealed class DockerEngine : IDisposable
                 "The engine finished the build without naming the image it built. Run the publish again with -v:detailed to see the engine's output.");
         }
 
-        var inspected = await InspectImageAsync(imageId, cancellationToken).ConfigureAwait(false)
-            ?? throw new DiamolException(DiagnosticCode.DIAM3003,
-                $"The image {imageId} was built but the engine no longer has it. Was it removed while the build ran? Publish again.");
-        return new BuildResult(inspected.ID, request.Tags, parser.Steps);
+        return new BuildResult(imageId, request.Tags, parser.Steps);
     }
 
     private static async Task<Exception?> FailureOf(Task task)

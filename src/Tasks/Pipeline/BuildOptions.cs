@@ -8,8 +8,6 @@ namespace Diamol.Build.Pipeline;
 /// </summary>
 public sealed record BuildOptions(IReadOnlyDictionary<string, string> BuildArguments, IReadOnlyList<string> CacheFrom, PullPolicy Pull)
 {
-    public static BuildOptions Default { get; } = new(new Dictionary<string, string>(), [], PullPolicy.Missing);
-
     /// <summary>Validates the raw settings: argument names as ARG accepts them, a known pull policy.</summary>
     public static BuildOptions Create(IEnumerable<Spec.NameValue> buildArguments, IEnumerable<string> cacheFrom, string? pullPolicy, ICollection<Diagnostics.Diagnostic> warnings)
     {

@@ -21,8 +21,9 @@ public static class BuildStage
     {
         var manifest = ContextManifest.Load(contextDirectory);
         using var engine = await DockerEngine.ConnectAsync(candidates, ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        string baseImageId = (await engine.InspectImageAsync(manifest.BaseImage, cancellationToken).ConfigureAwait(false))?.ID ?? "";
-        string fingerprint = BuildFingerprint.Compute(contextDirectory, manifest, options, baseImageId);
+        // Read once: the fingerprint needs its id, the build record its layers and size.
+        var baseImage = await engine.InspectImageAsync(manifest.BaseImage, cancellationToken).ConfigureAwait(false);
+        string fingerprint = BuildFingerprint.Compute(contextDirectory, manifest, options, baseImage?.ID ?? "");
 
         var previous = BuildRecord.TryLoad(contextDirectory);
         if (previous is not null && previous.Fingerprint == fingerprint && await StillTaggedAsync(engine, previous, cancellationToken).ConfigureAwait(false))
@@ -54,13 +55,16 @@ public static class BuildStage
             : null;
         var request = new BuildRequest(contextDirectory, manifest.FullTags.ToArray(), arguments, cacheFrom, options.Pull == PullPolicy.Always, baseLogin);
         var build = await engine.BuildAsync(request, log, cancellationToken).ConfigureAwait(false);
+        // The engine may name the image by a short id; its inspection gives the full one.
+        var image = await ReadImageAsync(engine, build.ImageId, cancellationToken).ConfigureAwait(false);
+        build = build with { ImageId = image.Id };
 
         var record = new BuildRecord(
             $"{engine.Endpoint.Uri} ({engine.Version.Platform?.Name ?? "engine"} {engine.Version.Version}, API {engine.ApiVersion})",
             build,
-            await ReadImageAsync(engine, build.ImageId, cancellationToken).ConfigureAwait(false),
-            await ReadBaseImageAsync(engine, manifest.BaseImage, cancellationToken).ConfigureAwait(false),
-            await ReadHistoryAsync(engine, build.ImageId, cancellationToken).ConfigureAwait(false),
+            image,
+            new EngineBaseImage(manifest.BaseImage, baseImage?.ID, baseImage?.RootFS?.Layers?.Count ?? 0, baseImage?.Size ?? 0),
+            await ReadHistoryAsync(engine, image.Id, cancellationToken).ConfigureAwait(false),
             Fingerprint: fingerprint);
 
         if (manifest.Registry is { } registry)
@@ -137,12 +141,6 @@ public static class BuildStage
             image.Architecture,
             image.Config?.Env?.ToArray() ?? [],
             image.RootFS?.Layers?.ToArray() ?? []);
-    }
-
-    private static async Task<EngineBaseImage> ReadBaseImageAsync(DockerEngine engine, string name, CancellationToken cancellationToken)
-    {
-        var image = await engine.InspectImageAsync(name, cancellationToken).ConfigureAwait(false);
-        return new EngineBaseImage(name, image?.ID, image?.RootFS?.Layers?.Count ?? 0, image?.Size ?? 0);
     }
 
     private static async Task<IReadOnlyList<EngineHistoryEntry>> ReadHistoryAsync(DockerEngine engine, string id, CancellationToken cancellationToken)
