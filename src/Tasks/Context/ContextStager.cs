@@ -92,25 +92,48 @@ public static class ContextStager
         int added = 0;
         foreach (var (destination, file) in wanted.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if (IsSame(file.SourcePath, destination)) continue;
+            if (IsSame(file, destination)) continue;
 
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
             if (File.Exists(destination)) File.Delete(destination);
-            FileLinker.LinkOrCopy(file.SourcePath, destination);
+            // A hard link shares the published file's inode, and so its mode: link only when that mode is already
+            // the image's, copy otherwise (a restrictive umask), so the publish folder itself is never changed.
+            if (!OperatingSystem.IsWindows() && ImageFileModes.OnDisk(file.SourcePath) is { } published && published != file.Mode)
+            {
+                FileLinker.Copy(file.SourcePath, destination);
+                File.SetUnixFileMode(destination, file.Mode);
+            }
+            else
+            {
+                FileLinker.LinkOrCopy(file.SourcePath, destination);
+            }
+
             added++;
         }
 
+        SetDirectoryModes(layersRoot);
         return (added, removed);
     }
 
     // A hard link shares size and time with its source; a copy is given the source's time. Equal size and
-    // time therefore means the context already holds this file's content.
-    private static bool IsSame(string source, string destination)
+    // time therefore means the context already holds this file's content; the mode must be the planned one too.
+    private static bool IsSame(LayerFile file, string destination)
     {
         var target = new FileInfo(destination);
         if (!target.Exists) return false;
-        var origin = new FileInfo(source);
-        return origin.Length == target.Length && origin.LastWriteTimeUtc == target.LastWriteTimeUtc;
+        var origin = new FileInfo(file.SourcePath);
+        return origin.Length == target.Length && origin.LastWriteTimeUtc == target.LastWriteTimeUtc
+            && (ImageFileModes.OnDisk(destination) is not { } mode || mode == file.Mode);
+    }
+
+    // The folders are ours (created under the process's umask): the image's directories are always 0755.
+    private static void SetDirectoryModes(string layersRoot)
+    {
+        if (OperatingSystem.IsWindows() || !Directory.Exists(layersRoot)) return;
+        foreach (string directory in Directory.EnumerateDirectories(layersRoot, "*", SearchOption.AllDirectories).Prepend(layersRoot))
+        {
+            if (File.GetUnixFileMode(directory) != ImageFileModes.Directory) File.SetUnixFileMode(directory, ImageFileModes.Directory);
+        }
     }
 
     private static void RemoveEmptyDirectories(string directory)

@@ -12,6 +12,12 @@ internal static partial class FileLinker
     {
         if (TryHardLink(source, destination)) return;
 
+        Copy(source, destination);
+    }
+
+    /// <summary>A real copy, with the source's time.</summary>
+    public static void Copy(string source, string destination)
+    {
         File.Copy(source, destination, overwrite: true);
         // Keep the source's time so the next run can tell an unchanged file by size and time alone.
         File.SetLastWriteTimeUtc(destination, File.GetLastWriteTimeUtc(source));

@@ -35,11 +35,19 @@ public enum DiagnosticCode
     DIAM1012 = 1012,
     /// <summary>DiamolPullPolicy is not Missing, Always or Never.</summary>
     DIAM1013 = 1013,
+    /// <summary>DiamolFileModes is not Normalize or Preserve.</summary>
+    DIAM1014 = 1014,
 
     /// <summary>The publish output is missing or a published file cannot be read.</summary>
     DIAM2001 = 2001,
     /// <summary>The build context or Dockerfile could not be written.</summary>
     DIAM2002 = 2002,
+    /// <summary>Warning: PublishSingleFile bundles the app into one file, so every edit re-ships all of it.</summary>
+    DIAM2003 = 2003,
+    /// <summary>Warning: a self-contained, untrimmed app carries its own copy of the runtime.</summary>
+    DIAM2004 = 2004,
+    /// <summary>Warning: an item has DiamolLayer metadata but publishes no file.</summary>
+    DIAM2005 = 2005,
 
     /// <summary>No Docker engine could be reached.</summary>
     DIAM3001 = 3001,

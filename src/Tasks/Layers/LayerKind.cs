@@ -1,25 +1,29 @@
 namespace Diamol.Build.Layers;
 
 /// <summary>
-/// What a layer holds, in the order layers are written: from what changes least to what changes most.
+/// What a layer holds, in the order layers are written: from what changes least to what changes most. The engine's
+/// classic builder re-creates every layer after the first changed one, so the order decides what an edit costs.
 /// </summary>
 public enum LayerKind
 {
-    /// <summary>Assets of stable (non-prerelease) NuGet packages and runtime packs.</summary>
+    /// <summary>Every file a stable (non-prerelease) NuGet package brings, and runtime packs.</summary>
     Packages,
-    /// <summary>Assets of prerelease NuGet packages: they move more often than stable ones.</summary>
+    /// <summary>Every file a prerelease NuGet package brings: they move more often than stable ones.</summary>
     Prerelease,
-    /// <summary>Outputs of ProjectReferences: they change when a sibling project changes.</summary>
-    Projects,
     /// <summary>
-    /// The app's launcher and runtime manifests (apphost, *.deps.json, *.runtimeconfig.json): they change when
-    /// dependencies or the SDK change, not with a code edit, so they stay out of the app layer.
+    /// The app's launcher and runtime manifests (apphost, *.deps.json, *.runtimeconfig.json, web.config): they change
+    /// when dependencies or the SDK change, not with a code edit in any project of the solution.
     /// </summary>
     Host,
-    /// <summary>Static web assets and content files.</summary>
-    Static,
-    /// <summary>Files the user placed in a named layer of their own (DiamolLayer metadata).</summary>
+    /// <summary>Files the user placed in a named layer of their own (DiamolLayer metadata): chosen to be stable.</summary>
     Custom,
+    /// <summary>Static web assets and content files: they change with the site, less often than code.</summary>
+    Static,
+    /// <summary>
+    /// Outputs of ProjectReferences: in layered solutions most edits land here, about as often as in the app, so
+    /// they sit just before the app and an edit in one re-creates only this layer and the app's.
+    /// </summary>
+    Projects,
     /// <summary>The app's own compiled files (assembly, symbols, everything else): the most volatile.</summary>
     App,
 }

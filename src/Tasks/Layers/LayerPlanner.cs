@@ -12,7 +12,7 @@ public static partial class LayerPlanner
     [GeneratedRegex(@"^[a-z0-9][a-z0-9._-]{0,62}$")]
     private static partial Regex CustomLayerNamePattern();
 
-    public static LayerPlan Plan(IEnumerable<PublishedFile> files)
+    public static LayerPlan Plan(IEnumerable<PublishedFile> files, FileModePolicy modes = FileModePolicy.Normalize)
     {
         // One entry per destination path: the publish pipeline can list a file twice (for example as a
         // copy-local asset and as content); the richer classification wins so the result is order-independent.
@@ -37,7 +37,8 @@ public static partial class LayerPlanner
                 group.Key.Kind,
                 group.Key.Name,
                 group.OrderBy(e => e.File.RelativePath, StringComparer.Ordinal)
-                     .Select(e => new LayerFile(e.File.SourcePath, e.File.RelativePath, SizeOf(e.File)))
+                     .Select(e => new LayerFile(e.File.SourcePath, e.File.RelativePath, SizeOf(e.File),
+                         ImageFileModes.ForFile(ImageFileModes.OnDisk(e.File.SourcePath), modes)))
                      .ToArray()))
             .Where(layer => layer.Files.Count > 0)
             .ToArray();
@@ -54,7 +55,7 @@ public static partial class LayerPlanner
                 throw new DiamolException(DiagnosticCode.DIAM2001,
                     $"The DiamolLayer metadata of '{file.RelativePath}' has the value '{file.CustomLayer}', which is not a valid layer name: " +
                     "use 1 to 63 lowercase letters, digits, '.', '_' and '-', starting with a letter or digit, and not a built-in layer's name " +
-                    "(packages, prerelease, projects, host, static, custom, app).");
+                    "(packages, prerelease, host, custom, static, projects, app).");
             }
 
             return LayerKind.Custom;

@@ -22,10 +22,26 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
     [Required] public string ProjectName { get; set; } = "";
     [Required] public string PublishDirectory { get; set; } = "";
     public ITaskItem[] PublishedFiles { get; set; } = [];
-    /// <summary>Content and None items: what counts as content, and DiamolLayer choices on them.</summary>
+    /// <summary>Static web assets with their publish TargetPath (the SDK publishes them outside ResolvedFileToPublish).</summary>
+    public ITaskItem[] StaticWebAssets { get; set; } = [];
+    /// <summary>Content and None items (DiamolItemType metadata names which): what counts as content, and DiamolLayer choices on them.</summary>
     public ITaskItem[] ContentItems { get; set; } = [];
+    /// <summary>Resolved Reference items (ReferencePath): DiamolLayer on a Reference with a HintPath.</summary>
+    public ITaskItem[] ReferenceItems { get; set; } = [];
     public ITaskItem[] PackageReferences { get; set; } = [];
     public ITaskItem[] ProjectReferences { get; set; } = [];
+    /// <summary>NuGetPackageFolders: a file below one of them came from that package.</summary>
+    public string? PackageFolders { get; set; }
+    /// <summary>The project's PackageId, which its own static web assets name as their SourceId.</summary>
+    public string? ProjectPackageId { get; set; }
+    /// <summary>The published executable's name: the single-file bundle or native AOT binary, when there is one.</summary>
+    public string? AppFileName { get; set; }
+    public bool PublishSingleFile { get; set; }
+    public bool PublishAot { get; set; }
+    public bool SelfContained { get; set; }
+    public bool PublishTrimmed { get; set; }
+    /// <summary>DiamolFileModes: Normalize (default) or Preserve.</summary>
+    public string? FileModes { get; set; }
 
     public string ContainerBaseImage { get; set; } = "";
     public string? ContainerRegistry { get; set; }
@@ -37,6 +53,8 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
     public ITaskItem[] ContainerLabels { get; set; } = [];
     public ITaskItem[] ContainerPorts { get; set; } = [];
     public ITaskItem[] ContainerAppCommand { get; set; } = [];
+    /// <summary>True when the SDK inferred ContainerAppCommand rather than the project setting it.</summary>
+    public bool ContainerAppCommandInferred { get; set; }
     public ITaskItem[] ContainerAppCommandArgs { get; set; } = [];
     public ITaskItem[] ContainerDefaultArgs { get; set; } = [];
     public string? ContainerAppCommandInstruction { get; set; }
@@ -62,6 +80,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
             Labels = Pairs(ContainerLabels, "Value"),
             Ports = Pairs(ContainerPorts, "Type"),
             AppCommand = Values(ContainerAppCommand),
+            AppCommandInferred = ContainerAppCommandInferred,
             AppCommandArgs = Values(ContainerAppCommandArgs),
             DefaultArgs = Values(ContainerDefaultArgs),
             AppCommandInstruction = ContainerAppCommandInstruction,
@@ -76,8 +95,24 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
             ? DockerfileStage.ReadBaseImageAsync(ContainerBaseImage, Engine.EngineLocator.Candidates(DockerHost, Environment.GetEnvironmentVariable),
                 BuildOptions.ParsePullPolicy(PullPolicy), new TaskBuildLog(Log), Cancellation.Token).GetAwaiter().GetResult()
             : null;
+        var mode = new PublishMode(PublishSingleFile, SelfContained, PublishTrimmed, PublishAot);
+        var reader = new PublishedFileReader(new PublishItems
+        {
+            Files = PublishedFiles,
+            StaticWebAssets = StaticWebAssets,
+            Content = ContentItems,
+            References = ReferenceItems,
+            PackageReferences = PackageReferences,
+            ProjectReferences = ProjectReferences,
+            PackageFolders = (PackageFolders ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            ProjectPackageId = ProjectPackageId ?? ProjectName,
+            Mode = mode,
+        });
         var warnings = new List<Diagnostic>();
-        var result = DockerfileStage.Run(input, baseImage, new PublishedFileReader(ContentItems, PackageReferences, ProjectReferences).Read(PublishDirectory, PublishedFiles), ContextDirectory, ProjectName, ToolVersion, warnings);
+        var files = reader.Read(PublishDirectory);
+        warnings.AddRange(reader.UnusedLayerWarnings());
+        var result = DockerfileStage.Run(input, baseImage, files, new LayerOptions(ImageFileModes.ParsePolicy(FileModes), mode, AppFileName ?? ProjectName),
+            ContextDirectory, ProjectName, ToolVersion, warnings);
         Report(warnings);
 
         var staging = result.Staging;

@@ -1,100 +1,269 @@
+using Diamol.Build.Diagnostics;
 using Diamol.Build.Layers;
 using Microsoft.Build.Framework;
 
 namespace Diamol.Build.MSBuild;
 
+/// <summary>What the publish says about its files: their MSBuild items, and the settings that shape them.</summary>
+internal sealed record PublishItems
+{
+    /// <summary>ResolvedFileToPublish.</summary>
+    public IReadOnlyList<ITaskItem> Files { get; init; } = [];
+    /// <summary>Static web assets with their publish path (TargetPath): the SDK copies them outside ResolvedFileToPublish.</summary>
+    public IReadOnlyList<ITaskItem> StaticWebAssets { get; init; } = [];
+    /// <summary>Content and None items (and Content captured before the static web assets SDK replaced it).</summary>
+    public IReadOnlyList<ITaskItem> Content { get; init; } = [];
+    /// <summary>Resolved assembly references (Reference items with a HintPath), which keep their metadata.</summary>
+    public IReadOnlyList<ITaskItem> References { get; init; } = [];
+    public IReadOnlyList<ITaskItem> PackageReferences { get; init; } = [];
+    public IReadOnlyList<ITaskItem> ProjectReferences { get; init; } = [];
+    /// <summary>NuGetPackageFolders: every file below one of them came from a package, whatever its metadata says.</summary>
+    public IReadOnlyList<string> PackageFolders { get; init; } = [];
+    /// <summary>The project's PackageId: the SourceId its own static web assets carry.</summary>
+    public string ProjectPackageId { get; init; } = "";
+    public PublishMode Mode { get; init; } = new();
+}
+
 /// <summary>
-/// Maps ResolvedFileToPublish items to <see cref="PublishedFile"/>s, reading what MSBuild knows about where each
-/// file came from: a package (NuGetPackageId), a ProjectReference, the project's content, static web assets.
-/// The SDK drops custom metadata on its way to ResolvedFileToPublish, so DiamolLayer is read from the items the
-/// user wrote it on (Content, None, PackageReference, ProjectReference) and matched by path, package or project.
-/// Files in the publish folder that no item names (written by custom targets, compressed static assets) are
-/// included too, so the image holds exactly what the publish folder holds.
+/// Maps the publish's items to <see cref="PublishedFile"/>s, classified by where each file came from, robustly:
+/// a file below a NuGet package folder belongs to that package however it was added (lib, runtimes, native,
+/// a package's build targets copying its tools/, static web assets of a Razor class library package); a static web
+/// asset of a referenced project belongs with that project; a compressed twin (.gz, .br) goes with its original.
+/// DiamolLayer is read from the item itself, then from the items users write it on (Content, None, Reference,
+/// PackageReference, ProjectReference), matched by path, package or project; an item whose DiamolLayer reaches no
+/// published file is reported. Files in the publish folder that no item names (web.config, the endpoints manifest)
+/// are included too, so the image holds exactly what the publish folder holds.
 /// </summary>
 internal sealed class PublishedFileReader
 {
+    private readonly PublishItems _items;
     private readonly HashSet<string> _contentPaths = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _layerByPath = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _layerByPackage = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, string> _layerByProject = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LayerChoice> _layerByPath = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LayerChoice> _layerByPackage = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, LayerChoice> _layerByProject = new(StringComparer.Ordinal);
+    private readonly string[] _packageFolders;
 
-    public PublishedFileReader(IEnumerable<ITaskItem> contentItems, IEnumerable<ITaskItem> packageReferences, IEnumerable<ITaskItem> projectReferences)
+    /// <summary>A DiamolLayer value and the item that set it, to report items that reach no file.</summary>
+    private sealed class LayerChoice(string layer, string item)
     {
-        foreach (var item in contentItems)
-        {
-            string copy = item.GetMetadata("CopyToPublishDirectory");
-            if (copy is "" or "Never") continue;
-            string path = item.GetMetadata("FullPath");
-            _contentPaths.Add(path);
-            AddLayer(_layerByPath, path, item);
-        }
-
-        foreach (var item in packageReferences) AddLayer(_layerByPackage, item.ItemSpec, item);
-        foreach (var item in projectReferences) AddLayer(_layerByProject, item.GetMetadata("FullPath"), item);
+        public string Layer { get; } = layer;
+        public string Item { get; } = item;
+        public bool Used { get; set; }
     }
 
-    public IReadOnlyList<PublishedFile> Read(string publishDirectory, IEnumerable<ITaskItem> items)
+    public PublishedFileReader(PublishItems items)
+    {
+        _items = items;
+        _packageFolders = items.PackageFolders.Where(f => f.Trim().Length > 0)
+            .Select(f => EnsureSlash(Path.GetFullPath(f.Trim()).Replace('\\', '/'))).Distinct(StringComparer.Ordinal).ToArray();
+
+        foreach (var item in items.Content)
+        {
+            string path = item.GetMetadata("FullPath");
+            string copy = item.GetMetadata("CopyToPublishDirectory");
+            if (copy is not ("" or "Never")) _contentPaths.Add(path);
+            AddLayer(_layerByPath, path, item, $"{Type(item, "Content")} '{item.ItemSpec}'");
+        }
+
+        foreach (var item in items.References)
+        {
+            AddLayer(_layerByPath, item.GetMetadata("FullPath"), item, $"Reference '{item.GetMetadata("FileName")}'");
+        }
+
+        foreach (var item in items.PackageReferences) AddLayer(_layerByPackage, item.ItemSpec, item, $"PackageReference '{item.ItemSpec}'");
+        foreach (var item in items.ProjectReferences) AddLayer(_layerByProject, item.GetMetadata("FullPath"), item, $"ProjectReference '{item.ItemSpec}'");
+    }
+
+    public IReadOnlyList<PublishedFile> Read(string publishDirectory)
     {
         string root = Path.GetFullPath(publishDirectory);
         if (!Directory.Exists(root))
         {
-            throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM2001,
+            throw new DiamolException(DiagnosticCode.DIAM2001,
                 $"The publish folder '{root}' (PublishDir) does not exist. Run `dotnet publish`, which runs Diamol.Build after publishing.");
         }
 
         var files = new Dictionary<string, PublishedFile>(StringComparer.Ordinal);
-        foreach (var item in items)
+        foreach (var item in _items.Files)
         {
-            string relative = item.GetMetadata("RelativePath").Replace('\\', '/');
+            string relative = Relative(item.GetMetadata("RelativePath"));
             if (relative.Length == 0) continue;
             string source = item.GetMetadata("FullPath");
-            string published = Path.Combine(root, relative);
-            string? package = NullIfEmpty(item.GetMetadata("NuGetPackageId"));
+            var (package, version) = PackageOf(item, source);
             string project = item.GetMetadata("MSBuildSourceProjectFile");
-            bool fromProject = item.GetMetadata("ReferenceSourceTarget") == "ProjectReference";
-            var file = new PublishedFile(
-                File.Exists(published) ? published : source,
+            bool fromProject = package is null && item.GetMetadata("ReferenceSourceTarget") == "ProjectReference";
+            bool keyOutput = item.GetMetadata("IsKeyOutput") == "True";
+            files.TryAdd(relative, new PublishedFile(
+                Published(root, relative, source),
                 relative,
                 package,
-                NullIfEmpty(item.GetMetadata("NuGetPackageVersion")),
+                version,
                 FromProjectReference: fromProject,
                 // The SDK lists the apphost as a None item too; it is the app's key output, not content.
-                IsStaticAsset: item.GetMetadata("IsKeyOutput") != "True"
+                IsStaticAsset: !keyOutput && package is null
                     && (_contentPaths.Contains(source) || IsStaticByName(relative) || item.GetMetadata("AssetKind").Length > 0),
-                CustomLayer: _layerByPath.GetValueOrDefault(source)
-                    ?? (package is null ? null : _layerByPackage.GetValueOrDefault(package))
-                    ?? (fromProject ? _layerByProject.GetValueOrDefault(project) : null),
-                IsHost: package is null && !fromProject && IsHostFile(relative, item.GetMetadata("IsKeyOutput") == "True"));
-            files.TryAdd(relative, file);
+                CustomLayer: CustomLayer(item, source, package, fromProject ? project : null),
+                IsHost: package is null && !fromProject && IsHostFile(relative, keyOutput)));
         }
+
+        bool anyProjectAsset = ReadStaticWebAssets(root, files);
 
         foreach (string path in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
         {
             string relative = Path.GetRelativePath(root, path).Replace('\\', '/');
-            files.TryAdd(relative, new PublishedFile(path, relative, IsStaticAsset: IsStaticByName(relative), IsHost: IsHostFile(relative, false)));
+            // The endpoints manifest lists every static asset's fingerprint: it changes whenever one of them does,
+            // so it goes with the most volatile of them (a referenced project's assets, else the site's).
+            bool endpoints = IsEndpointsManifest(relative);
+            files.TryAdd(relative, new PublishedFile(path, relative,
+                FromProjectReference: endpoints && anyProjectAsset,
+                IsStaticAsset: IsStaticByName(relative) && !(endpoints && anyProjectAsset),
+                IsHost: IsHostFile(relative, false)));
         }
 
         return files.Values.ToArray();
     }
 
+    /// <summary>Warnings for DiamolLayer metadata that reached no published file, one per layer name.</summary>
+    public IEnumerable<Diagnostic> UnusedLayerWarnings()
+    {
+        var unused = _layerByPath.Values.Concat(_layerByPackage.Values).Concat(_layerByProject.Values)
+            .Where(c => !c.Used).GroupBy(c => c.Layer, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal);
+        foreach (var group in unused)
+        {
+            var names = group.Select(c => c.Item).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            string list = string.Join(", ", names.Take(5)) + (names.Length > 5 ? $" and {names.Length - 5} more" : "");
+            yield return new Diagnostic(DiagnosticCode.DIAM2005,
+                $"DiamolLayer '{group.Key}' is set on {(names.Length == 1 ? "an item" : $"{names.Length} items")} that publish no file, so that layer gets nothing from " +
+                $"{(names.Length == 1 ? "it" : "them")}: {list}. Check the path or glob, and that the file is published (CopyToPublishDirectory), or remove the metadata.");
+        }
+    }
+
+    /// <summary>Static web assets as the SDK publishes them; returns whether any belongs to a referenced project.</summary>
+    private bool ReadStaticWebAssets(string root, Dictionary<string, PublishedFile> files)
+    {
+        var primaries = new Dictionary<string, PublishedFile>(StringComparer.Ordinal);
+        var alternatives = new List<(string Relative, string Source, string Related)>();
+        bool anyProjectAsset = false;
+        foreach (var asset in _items.StaticWebAssets)
+        {
+            string relative = Relative(asset.GetMetadata("TargetPath"));
+            if (relative.Length == 0) continue;
+            string source = asset.GetMetadata("FullPath");
+            if (asset.GetMetadata("AssetRole") == "Alternative" && asset.GetMetadata("RelatedAsset") is { Length: > 0 } related)
+            {
+                alternatives.Add((relative, source, Path.GetFullPath(related)));
+                continue;
+            }
+
+            var file = StaticWebAsset(root, relative, asset, source);
+            anyProjectAsset |= file.FromProjectReference;
+            primaries[source] = file;
+            files.TryAdd(relative, file);
+        }
+
+        // A compressed twin changes exactly when its original does: it shares the original's layer.
+        foreach (var (relative, source, related) in alternatives)
+        {
+            var file = primaries.TryGetValue(related, out var original)
+                ? original with { SourcePath = Published(root, relative, source), RelativePath = relative }
+                : new PublishedFile(Published(root, relative, source), relative, IsStaticAsset: true);
+            files.TryAdd(relative, file);
+        }
+
+        return anyProjectAsset;
+    }
+
+    private PublishedFile StaticWebAsset(string root, string relative, ITaskItem asset, string source)
+    {
+        // Native runtime files of Blazor WebAssembly are copied out of the runtime pack first: the original names it.
+        var (package, version) = PackageOf(asset, source);
+        if (package is null && PackageOfPath(asset.GetMetadata("OriginalItemSpec")) is { Id: { } id } original) (package, version) = (id, original.Version);
+        if (package is null && asset.GetMetadata("SourceType") == "Package") package = NullIfEmpty(asset.GetMetadata("SourceId"));
+
+        string sourceId = asset.GetMetadata("SourceId");
+        // Assets of a referenced project (a Razor class library, a Blazor client) change with that project's code.
+        bool fromProject = package is null && asset.GetMetadata("SourceType") == "Project"
+            && sourceId.Length > 0 && !sourceId.Equals(_items.ProjectPackageId, StringComparison.OrdinalIgnoreCase);
+        return new PublishedFile(
+            Published(root, relative, source),
+            relative,
+            package,
+            version,
+            FromProjectReference: fromProject,
+            IsStaticAsset: package is null && !fromProject,
+            CustomLayer: CustomLayer(asset, source, package, null));
+    }
+
+    private string? CustomLayer(ITaskItem item, string source, string? package, string? project)
+    {
+        string own = item.GetMetadata("DiamolLayer");
+        if (own.Length > 0) return own;
+        return Use(_layerByPath.GetValueOrDefault(source))
+            ?? (package is null ? null : Use(_layerByPackage.GetValueOrDefault(package)))
+            ?? (project is null ? null : Use(_layerByProject.GetValueOrDefault(project)));
+    }
+
+    private static string? Use(LayerChoice? choice)
+    {
+        if (choice is null) return null;
+        choice.Used = true;
+        return choice.Layer;
+    }
+
+    private (string? Id, string? Version) PackageOf(ITaskItem item, string source)
+    {
+        string id = item.GetMetadata("NuGetPackageId");
+        return id.Length > 0 ? (id, NullIfEmpty(item.GetMetadata("NuGetPackageVersion"))) : PackageOfPath(source);
+    }
+
+    // <folder>/<id>/<version>/...: the layout of every NuGet package folder (global packages and fallback folders).
+    private (string? Id, string? Version) PackageOfPath(string path)
+    {
+        if (path.Length == 0) return (null, null);
+        string full = Path.GetFullPath(path).Replace('\\', '/');
+        foreach (string folder in _packageFolders)
+        {
+            if (!full.StartsWith(folder, OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase)) continue;
+            string[] parts = full[folder.Length..].Split('/');
+            if (parts.Length >= 3) return (parts[0], parts[1]);
+        }
+
+        return (null, null);
+    }
+
+    private static string Published(string root, string relative, string source)
+    {
+        string published = Path.Combine(root, relative);
+        return File.Exists(published) ? published : source;
+    }
+
+    // RelativePath can hold backslashes even on Linux (items a package's targets add).
+    private static string Relative(string value) => value.Replace('\\', '/');
+
     // Static web assets (and their compressed twins and endpoint manifest) change with the site, not the code.
     private static bool IsStaticByName(string relative) =>
-        relative.StartsWith("wwwroot/", StringComparison.Ordinal)
-        || relative.EndsWith(".staticwebassets.endpoints.json", StringComparison.Ordinal);
+        relative.StartsWith("wwwroot/", StringComparison.Ordinal) || IsEndpointsManifest(relative);
+
+    private static bool IsEndpointsManifest(string relative) =>
+        !relative.Contains('/') && relative.EndsWith(".staticwebassets.endpoints.json", StringComparison.Ordinal);
 
     // The apphost is the key output the SDK marks; the manifests (and the Web SDK's web.config) are known by name.
-    // None of them changes with a code edit.
-    private static bool IsHostFile(string relative, bool isKeyOutput) =>
-        isKeyOutput
+    // None of them changes with a code edit, unless the key output is the whole app (single-file, native AOT).
+    private bool IsHostFile(string relative, bool isKeyOutput) =>
+        (isKeyOutput && !_items.Mode.OneFileApp)
         || (!relative.Contains('/') && (relative.EndsWith(".deps.json", StringComparison.Ordinal)
                                         || relative.EndsWith(".runtimeconfig.json", StringComparison.Ordinal)
                                         || relative == "web.config"));
 
-    private static void AddLayer(Dictionary<string, string> map, string key, ITaskItem item)
+    private static void AddLayer(Dictionary<string, LayerChoice> map, string key, ITaskItem item, string description)
     {
         string layer = item.GetMetadata("DiamolLayer");
-        if (layer.Length > 0) map[key] = layer;
+        if (layer.Length > 0 && key.Length > 0) map[key] = new LayerChoice(layer, description);
     }
+
+    private static string Type(ITaskItem item, string fallback) => NullIfEmpty(item.GetMetadata("DiamolItemType")) ?? fallback;
+
+    private static string EnsureSlash(string path) => path.EndsWith('/') ? path : path + "/";
 
     private static string? NullIfEmpty(string value) => string.IsNullOrEmpty(value) ? null : value;
 }

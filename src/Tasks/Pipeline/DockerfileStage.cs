@@ -35,13 +35,15 @@ public static class DockerfileStage
         ContainerSpecInput input,
         BaseImageFacts? baseImage,
         IEnumerable<PublishedFile> files,
+        LayerOptions layerOptions,
         string contextDirectory,
         string projectName,
         string toolVersion,
         ICollection<Diagnostic> warnings)
     {
         var spec = ContainerSpecFactory.Create(input, baseImage, warnings);
-        var plan = LayerPlanner.Plan(files);
+        var plan = LayerPlanner.Plan(files, layerOptions.FileModes);
+        foreach (var advice in PublishModeAdvice.For(layerOptions.PublishMode, plan, layerOptions.AppFileName)) warnings.Add(advice);
         var dockerfile = DockerfileWriter.Write(spec, plan, projectName, toolVersion);
         var staging = ContextStager.Stage(contextDirectory, dockerfile, plan);
         var manifest = new ContextManifest(

@@ -152,7 +152,7 @@ public static partial class ContainerSpecFactory
                 "Use a value such as 'app', '1654' or '1654:1654'.");
         }
 
-        var (entrypoint, command) = CommandResolver.Resolve(input, baseImage, warnings);
+        var (entrypoint, command) = CommandResolver.Resolve(input with { AppCommand = JoinWorkingDirectory(input, workingDirectory) }, baseImage, warnings);
         foreach (string argument in (entrypoint ?? []).Concat(command ?? []))
         {
             RequireWritable("ContainerAppCommand", new NameValue("argument", argument));
@@ -178,6 +178,21 @@ public static partial class ContainerSpecFactory
             Command = command,
             CustomInstructions = instructions,
         };
+    }
+
+    /// <summary>
+    /// The SDK infers the app command as $(ContainerWorkingDirectory)$(TargetFileName), so `/srv/app` gives
+    /// `/srv/appweb.dll`, an image that cannot start. An inferred command is joined with the '/' it lacks; a command
+    /// the project wrote itself is left exactly as written.
+    /// </summary>
+    private static IReadOnlyList<string> JoinWorkingDirectory(ContainerSpecInput input, string workingDirectory)
+    {
+        if (!input.AppCommandInferred || workingDirectory.EndsWith('/')) return input.AppCommand;
+        return input.AppCommand
+            .Select(part => part.Length > workingDirectory.Length && part.StartsWith(workingDirectory, StringComparison.Ordinal) && part[workingDirectory.Length] != '/'
+                ? workingDirectory + "/" + part[workingDirectory.Length..]
+                : part)
+            .ToArray();
     }
 
     // A later item with the same name wins, as a later `docker run -e` does; it keeps the first one's position

@@ -17,6 +17,11 @@ public sealed record ContainerSpecInput
     /// <summary>Ports as (number, protocol) strings; protocol may be empty (tcp).</summary>
     public IReadOnlyList<NameValue> Ports { get; init; } = [];
     public IReadOnlyList<string> AppCommand { get; init; } = [];
+    /// <summary>
+    /// True when the SDK inferred ContainerAppCommand (the project set none): it joins ContainerWorkingDirectory and
+    /// the file name without a separator, which the factory repairs.
+    /// </summary>
+    public bool AppCommandInferred { get; init; }
     public IReadOnlyList<string> AppCommandArgs { get; init; } = [];
     public IReadOnlyList<string> DefaultArgs { get; init; } = [];
     /// <summary>Entrypoint (default), DefaultArgs or None, as the SDK's ContainerAppCommandInstruction.</summary>

@@ -154,4 +154,36 @@ public sealed class ContextStagerTests
         Assert.IsTrue(SpinWait.SpinUntil(() => written.IsCompleted, TimeSpan.FromSeconds(10)));
         Assert.IsTrue(written.IsFaulted);
     }
+
+    [TestMethod]
+    public void Files_the_image_user_could_not_read_are_staged_as_copies_with_the_image_mode_and_the_publish_folder_is_untouched()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        string secret = Published("appsettings.json", "{}");
+        string readable = Published("App.dll", "app");
+        string nested = Published("wwwroot/css/site.css", "body{}");
+        File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.SetUnixFileMode(readable, ImageFileModes.RegularFile);
+        string context = Path.Combine(_root, "context");
+        var plan = LayerPlanner.Plan([new PublishedFile(secret, "appsettings.json"), new PublishedFile(readable, "App.dll"), new PublishedFile(nested, "wwwroot/css/site.css", IsStaticAsset: true)]);
+        string oldUmaskDirectory = Path.Combine(context, "layers", "static", "wwwroot");
+        Directory.CreateDirectory(oldUmaskDirectory);
+        Directory.CreateDirectory(Path.Combine(context, ".diamol"));
+        File.SetUnixFileMode(oldUmaskDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        ContextStager.Stage(context, Document("FROM x\n"), plan);
+
+        string stagedSecret = Path.Combine(context, "layers", "app", "appsettings.json");
+        Assert.AreEqual(ImageFileModes.RegularFile, File.GetUnixFileMode(stagedSecret));
+        Assert.AreEqual(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(secret), "the published file must keep its mode");
+        Assert.AreEqual(ImageFileModes.Directory, File.GetUnixFileMode(oldUmaskDirectory));
+        Assert.AreEqual(ImageFileModes.Directory, File.GetUnixFileMode(Path.Combine(oldUmaskDirectory, "css")));
+        // A file whose mode is already right is still a hard link: writing through one shows in the other.
+        File.AppendAllText(readable, "!");
+        Assert.AreEqual("app!", File.ReadAllText(Path.Combine(context, "layers", "app", "App.dll")));
+
+        var again = ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan(
+            [new PublishedFile(secret, "appsettings.json"), new PublishedFile(readable, "App.dll"), new PublishedFile(nested, "wwwroot/css/site.css", IsStaticAsset: true)]));
+        Assert.AreEqual(0, again.FilesAdded, "an unchanged publish restages nothing");
+    }
 }

@@ -38,7 +38,7 @@ public sealed class LayerPlannerTests
 
         var plan = LayerPlanner.Plan(files);
 
-        CollectionAssert.AreEqual(new[] { "packages", "prerelease", "projects", "host", "static", "data", "app" }, plan.Layers.Select(l => l.Name).ToArray());
+        CollectionAssert.AreEqual(new[] { "packages", "prerelease", "host", "data", "static", "projects", "app" }, plan.Layers.Select(l => l.Name).ToArray());
         Assert.AreEqual(20, plan.Layers[0].Size);
         Assert.AreEqual("wwwroot/site.css", plan.Layers[4].Files.Single().RelativePath);
     }

@@ -29,6 +29,25 @@ public sealed class ContainerSpecFactoryTests
     }
 
     [TestMethod]
+    public void An_inferred_app_command_gets_the_slash_a_working_directory_without_one_lacks()
+    {
+        // The SDK infers $(ContainerWorkingDirectory)$(TargetFileName): '/srv/app' gives '/srv/appweb.dll'.
+        var spec = ContainerSpecFactory.Create(Valid with { WorkingDirectory = "/srv/app", AppCommand = ["dotnet", "/srv/appweb.dll"], AppCommandInferred = true }, null, new List<Diagnostic>());
+        CollectionAssert.AreEqual(new[] { "dotnet", "/srv/app/web.dll" }, spec.Entrypoint!.ToArray());
+        Assert.AreEqual("/srv/app", spec.WorkingDirectory);
+
+        var selfContained = ContainerSpecFactory.Create(Valid with { WorkingDirectory = "/srv/app", AppCommand = ["/srv/appweb"], AppCommandInferred = true }, null, new List<Diagnostic>());
+        CollectionAssert.AreEqual(new[] { "/srv/app/web" }, selfContained.Entrypoint!.ToArray());
+    }
+
+    [TestMethod]
+    public void An_app_command_the_project_wrote_is_kept_exactly()
+    {
+        var spec = ContainerSpecFactory.Create(Valid with { WorkingDirectory = "/srv/app", AppCommand = ["/srv/appliance"], AppCommandInferred = false }, null, new List<Diagnostic>());
+        CollectionAssert.AreEqual(new[] { "/srv/appliance" }, spec.Entrypoint!.ToArray());
+    }
+
+    [TestMethod]
     public void Bad_base_image_names_the_property_and_value()
     {
         var e = Refused(Valid with { BaseImage = "Not A Reference" });

@@ -1,0 +1,131 @@
+using Diamol.Build.Diagnostics;
+using Diamol.Build.Layers;
+using Diamol.Build.MSBuild;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace Diamol.Build.Tests.MSBuild;
+
+/// <summary>Classification by origin, with items shaped as the .NET 10 SDK gives them (read off real publishes).</summary>
+[TestClass]
+public sealed class PublishedFileReaderTests
+{
+    private string _root = "";
+    private string Publish => Path.Combine(_root, "web", "bin", "publish");
+    private string NuGet => Path.Combine(_root, "nuget");
+
+    [TestInitialize]
+    public void Create() => _root = Directory.CreateTempSubdirectory("diamol-reader-").FullName;
+
+    [TestCleanup]
+    public void Delete() => Directory.Delete(_root, recursive: true);
+
+    private string Write(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, path);
+        return path;
+    }
+
+    private ITaskItem Item(string source, params (string Name, string Value)[] metadata)
+    {
+        var item = new TaskItem(Write(source));
+        foreach (var (name, value) in metadata) item.SetMetadata(name, value);
+        return item;
+    }
+
+    /// <summary>Reads, then plans: the layer each published path lands in.</summary>
+    private Dictionary<string, string> Layers(PublishItems items, out List<Diagnostic> warnings)
+    {
+        Directory.CreateDirectory(Publish);
+        var reader = new PublishedFileReader(items with { PackageFolders = [NuGet + "/"], ProjectPackageId = "web" });
+        var plan = LayerPlanner.Plan(reader.Read(Publish));
+        warnings = reader.UnusedLayerWarnings().ToList();
+        return plan.Layers.SelectMany(l => l.Files.Select(f => (f.RelativePath, l.Name))).ToDictionary(p => p.RelativePath, p => p.Name);
+    }
+
+    [TestMethod]
+    public void Every_file_below_a_package_folder_goes_to_the_packages_layer_and_follows_DiamolLayer_on_its_PackageReference()
+    {
+        // BlazorDebugProxy: copied by the package's build targets from tools/, with no NuGetPackageId, a backslash RelativePath.
+        var proxy = Item($"{NuGet}/microsoft.aspnetcore.components.webassembly.server/10.0.12/build/../tools/BlazorDebugProxy/BrowserDebugHost.dll",
+            ("RelativePath", "BlazorDebugProxy\\BrowserDebugHost.dll"));
+        var lib = Item($"{NuGet}/microsoft.aspnetcore.components.webassembly.server/10.0.12/lib/net10.0/Server.dll",
+            ("RelativePath", "Server.dll"), ("NuGetPackageId", "Microsoft.AspNetCore.Components.WebAssembly.Server"), ("NuGetPackageVersion", "10.0.12"));
+        var preview = Item($"{NuGet}/some.preview/2.0.0-beta.1/content/data.txt", ("RelativePath", "data.txt"));
+        var app = Item($"{_root}/web/obj/web.dll", ("RelativePath", "web.dll"));
+
+        var plain = Layers(new PublishItems { Files = [proxy, lib, preview, app] }, out _);
+        Assert.AreEqual("packages", plain["BlazorDebugProxy/BrowserDebugHost.dll"]);
+        Assert.AreEqual("packages", plain["Server.dll"]);
+        Assert.AreEqual("prerelease", plain["data.txt"]);
+        Assert.AreEqual("app", plain["web.dll"]);
+
+        var reference = new TaskItem("Microsoft.AspNetCore.Components.WebAssembly.Server");
+        reference.SetMetadata("DiamolLayer", "blazor-server");
+        var moved = Layers(new PublishItems { Files = [proxy, lib, preview, app], PackageReferences = [reference] }, out var warnings);
+        Assert.AreEqual("blazor-server", moved["BlazorDebugProxy/BrowserDebugHost.dll"]);
+        Assert.AreEqual("blazor-server", moved["Server.dll"]);
+        Assert.AreEqual(0, warnings.Count);
+    }
+
+    [TestMethod]
+    public void Static_web_assets_are_classified_by_origin_and_compressed_twins_follow_their_original()
+    {
+        string css = $"{_root}/web/wwwroot/css/site.css";
+        string vendor = $"{_root}/web/wwwroot/lib/vendor.js";
+        string rcl = $"{_root}/rcl/wwwroot/rcl.css";
+        string blazorWeb = $"{NuGet}/microsoft.aspnetcore.app.internal.assets/10.0.12/_framework/blazor.web.js";
+        string native = $"{_root}/client/bin/wwwroot/_framework/dotnet.native.abc.wasm";
+        ITaskItem Asset(string source, string target, string sourceType, string sourceId, string role = "Primary", string related = "", string original = "") =>
+            Item(source, ("TargetPath", target), ("SourceType", sourceType), ("SourceId", sourceId), ("AssetRole", role), ("RelatedAsset", related), ("OriginalItemSpec", original));
+        var assets = new[]
+        {
+            Asset(css, "wwwroot/css/site.css", "Discovered", "web"),
+            Asset($"{_root}/web/obj/compressed/x-{{0}}-1.gz", "wwwroot/css/site.css.gz", "Discovered", "web", "Alternative", css),
+            Asset(vendor, "wwwroot/lib/vendor.js", "Discovered", "web"),
+            Asset($"{_root}/web/obj/compressed/publish/y-{{0}}-2.br", "wwwroot/lib/vendor.js.br", "Discovered", "web", "Alternative", vendor),
+            Asset(rcl, "wwwroot/_content/rcl/rcl.css", "Project", "rcl"),
+            Asset($"{_root}/rcl/obj/compressed/z.gz", "wwwroot/_content/rcl/rcl.css.gz", "Project", "rcl", "Alternative", rcl),
+            Asset(blazorWeb, "wwwroot/_framework/blazor.web.js", "Discovered", "web"),
+            Asset(native, "wwwroot/_framework/dotnet.native.abc.wasm", "Project", "client",
+                original: Write($"{NuGet}/microsoft.netcore.app.runtime.mono.browser-wasm/10.0.12/runtimes/browser-wasm/native/dotnet.native.wasm")),
+            Asset($"{NuGet}/some.rcl/1.0.0/staticwebassets/x.js", "wwwroot/_content/Some.Rcl/x.js", "Package", "Some.Rcl"),
+        };
+        // What _DiamolCaptureLayeredContent keeps of <Content Update="wwwroot/lib/**" DiamolLayer="vendor" />.
+        var captured = new TaskItem(vendor);
+        captured.SetMetadata("DiamolLayer", "vendor");
+        var unused = new TaskItem($"{_root}/web/wwwroot/lib/missing.js");
+        unused.SetMetadata("DiamolLayer", "vendor");
+        Write(Path.Combine(Publish, "web.staticwebassets.endpoints.json"));
+
+        var layers = Layers(new PublishItems { StaticWebAssets = assets, Content = [captured, unused] }, out var warnings);
+
+        Assert.AreEqual("static", layers["wwwroot/css/site.css"]);
+        Assert.AreEqual("static", layers["wwwroot/css/site.css.gz"]);
+        Assert.AreEqual("vendor", layers["wwwroot/lib/vendor.js"]);
+        Assert.AreEqual("vendor", layers["wwwroot/lib/vendor.js.br"]);
+        Assert.AreEqual("projects", layers["wwwroot/_content/rcl/rcl.css"]);
+        Assert.AreEqual("projects", layers["wwwroot/_content/rcl/rcl.css.gz"]);
+        Assert.AreEqual("packages", layers["wwwroot/_framework/blazor.web.js"]);
+        Assert.AreEqual("packages", layers["wwwroot/_framework/dotnet.native.abc.wasm"]);
+        Assert.AreEqual("packages", layers["wwwroot/_content/Some.Rcl/x.js"]);
+        Assert.AreEqual("projects", layers["web.staticwebassets.endpoints.json"], "the endpoints manifest goes with the most volatile assets");
+
+        var warning = warnings.Single();
+        Assert.AreEqual(DiagnosticCode.DIAM2005, warning.Code);
+        StringAssert.Contains(warning.Message, "DiamolLayer 'vendor'");
+        StringAssert.Contains(warning.Message, "missing.js");
+    }
+
+    [TestMethod]
+    public void A_single_file_bundle_is_the_app_not_the_host()
+    {
+        var bundle = Item($"{_root}/web/obj/web", ("RelativePath", "web"), ("IsKeyOutput", "True"));
+        var deps = Item($"{_root}/web/obj/web.deps.json", ("RelativePath", "web.deps.json"));
+        Assert.AreEqual("host", Layers(new PublishItems { Files = [bundle, deps] }, out _)["web"]);
+        var single = Layers(new PublishItems { Files = [bundle, deps], Mode = new PublishMode(SingleFile: true) }, out _);
+        Assert.AreEqual("app", single["web"]);
+        Assert.AreEqual("host", single["web.deps.json"]);
+    }
+}
