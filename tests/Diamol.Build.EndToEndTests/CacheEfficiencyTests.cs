@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Diamol.Build.EndToEndTests;
 
 /// <summary>
@@ -24,7 +22,7 @@ public sealed class CacheEfficiencyTests
         {
             project.Publish(diamol).EnsureSuccess("first Diamol.Build publish");
             project.PublishContainerWithSdk(sdk).EnsureSuccess("first PublishContainer");
-            var publishedBefore = Hashes(project.PublishFolder);
+            var publishedBefore = PublishSnapshot.Hashes(project.PublishFolder);
             var oursBefore = ImageInspection.LayerSizes(ours + ":latest");
             var sdkBefore = ImageInspection.LayerSizes(sdks + ":latest");
 
@@ -33,7 +31,7 @@ public sealed class CacheEfficiencyTests
 
             project.Publish(diamol).EnsureSuccess("second Diamol.Build publish");
             project.PublishContainerWithSdk(sdk).EnsureSuccess("second PublishContainer");
-            var publishedAfter = Hashes(project.PublishFolder);
+            var publishedAfter = PublishSnapshot.Hashes(project.PublishFolder);
             long changedBytes = publishedAfter.Where(f => publishedBefore.GetValueOrDefault(f.Key).Hash != f.Value.Hash).Sum(f => f.Value.Size);
             long oursNew = NewBytes(oursBefore, ImageInspection.LayerSizes(ours + ":latest"));
             long sdkNew = NewBytes(sdkBefore, ImageInspection.LayerSizes(sdks + ":latest"));
@@ -56,9 +54,4 @@ public sealed class CacheEfficiencyTests
 
     private static long NewBytes(Dictionary<string, long> before, Dictionary<string, long> after) =>
         after.Where(layer => !before.ContainsKey(layer.Key)).Sum(layer => layer.Value);
-
-    private static Dictionary<string, (string Hash, long Size)> Hashes(string folder) =>
-        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).ToDictionary(
-            path => Path.GetRelativePath(folder, path),
-            path => (Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))), new FileInfo(path).Length));
 }

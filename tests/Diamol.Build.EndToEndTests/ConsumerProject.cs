@@ -71,6 +71,30 @@ public sealed class ConsumerProject
         return new ConsumerProject(target, name);
     }
 
+    /// <summary>
+    /// A solution made from the SDK's own templates (nothing large committed): <paramref name="create"/> runs the
+    /// `dotnet new` commands in the new folder; <paramref name="imageProject"/> is the project that gets the package.
+    /// </summary>
+    public static ConsumerProject FromTemplates(string name, string imageProject, Action<TemplateFolder> create)
+    {
+        string root = NewFolder(name);
+        var templates = new TemplateFolder(root);
+        create(templates);
+        string directory = Path.Combine(root, imageProject);
+        string projectName = Path.GetFileName(imageProject);
+        string project = Path.Combine(directory, projectName + ".csproj");
+        File.WriteAllText(project, File.ReadAllText(project).Replace("</Project>",
+            $"  <ItemGroup>\n    <PackageReference Include=\"Diamol.Build\" Version=\"{TestEnvironment.PackageVersion}\" />\n  </ItemGroup>\n</Project>"));
+        WriteNuGetConfig(root);
+        return new ConsumerProject(directory, projectName) { Templates = templates };
+    }
+
+    /// <summary>The folder of a solution made from templates, for editing its files.</summary>
+    public TemplateFolder? Templates { get; private init; }
+
+    /// <summary>The umask the publishes run under (for example 077, as on hardened agents); null keeps the test process's.</summary>
+    public string? Umask { get; set; }
+
     public ProcessResult Publish(params string[] properties) => Run("publish", properties);
 
     /// <summary>Publishes with extra environment variables (DOCKER_CONFIG, PATH, DOCKER_HOST ...).</summary>
@@ -82,7 +106,10 @@ public sealed class ConsumerProject
         Run("publish", ["DiamolEnabled=false", .. properties], null, "-t:PublishContainer");
 
     private ProcessResult Run(string verb, string[] properties, IReadOnlyDictionary<string, string?>? environment = null, params string[] extra) =>
-        ProcessRunner.Run("dotnet", Arguments(verb, properties, extra), Directory, Environment(environment), TimeSpan.FromMinutes(8));
+        Umask is null
+            ? ProcessRunner.Run("dotnet", Arguments(verb, properties, extra), Directory, Environment(environment), TimeSpan.FromMinutes(8))
+            : ProcessRunner.Run("/bin/sh", ["-c", $"umask {Umask} && exec dotnet \"$@\"", "sh", .. Arguments(verb, properties, extra)],
+                Directory, Environment(environment), TimeSpan.FromMinutes(8));
 
     /// <summary>Starts `dotnet publish` without waiting, for tests that interrupt it.</summary>
     public RunningProcess StartPublish(params string[] properties) =>
@@ -122,4 +149,40 @@ public sealed class ConsumerProject
               </packageSources>
             </configuration>
             """);
+}
+
+/// <summary>A folder in which a test runs `dotnet new` and wires the projects together.</summary>
+public sealed class TemplateFolder(string root)
+{
+    public string Root { get; } = root;
+
+    /// <summary>`dotnet new TEMPLATE -n NAME -o FOLDER [options]` (FOLDER defaults to NAME), without restoring.</summary>
+    public void New(string template, string name, string[] options, string? folder = null) =>
+        ProcessRunner.Run("dotnet", ["new", template, "-n", name, "-o", Path.Combine(Root, folder ?? name), "--no-restore", .. options], Root,
+            TestEnvironment.DotnetEnvironment, TimeSpan.FromMinutes(2)).EnsureSuccess($"dotnet new {template}");
+
+    public void Reference(string project, string referenced) =>
+        Edit(Path.Combine(project, Path.GetFileName(project) + ".csproj"), text => text.Replace("</Project>",
+            $"  <ItemGroup>\n    <ProjectReference Include=\"../{referenced}/{referenced}.csproj\" />\n  </ItemGroup>\n</Project>"));
+
+    public void Write(string relative, string text)
+    {
+        string path = Path.Combine(Root, relative);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+
+    public void Chmod(string relative, UnixFileMode mode)
+    {
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(Root, relative), mode);
+    }
+
+    public void Edit(string relative, Func<string, string> change)
+    {
+        string path = Path.Combine(Root, relative);
+        string before = File.ReadAllText(path);
+        string after = change(before);
+        Assert.AreNotEqual(before, after, $"the edit of {relative} changed nothing");
+        File.WriteAllText(path, after);
+    }
 }

@@ -169,7 +169,7 @@ public sealed class DockerfileWriter
     {
         LayerKind.Packages => $"Stable NuGet packages ({layer.Files.Count} files): change only when a package reference changes.",
         LayerKind.Prerelease => $"Prerelease NuGet packages ({layer.Files.Count} files): they move more often than stable ones.",
-        LayerKind.Projects => $"Outputs of referenced projects ({layer.Files.Count} files): change when a sibling project changes.",
+        LayerKind.Projects => $"Outputs of referenced projects ({layer.Files.Count} files): they change about as often as the app, so they come just before it.",
         LayerKind.Host => $"The app's launcher and runtime manifests ({layer.Files.Count} files): change with dependencies or the SDK, not with code.",
         LayerKind.Static => $"Static web assets and content ({layer.Files.Count} files).",
         LayerKind.Custom => $"The layer '{layer.Name}' chosen with DiamolLayer metadata ({layer.Files.Count} files).",

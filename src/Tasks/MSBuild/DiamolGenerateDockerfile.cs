@@ -111,6 +111,13 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         var warnings = new List<Diagnostic>();
         var files = reader.Read(PublishDirectory);
         warnings.AddRange(reader.UnusedLayerWarnings());
+        if (reader.Leftovers.Count > 0)
+        {
+            Log.LogMessage(MessageImportance.Normal,
+                "Left out of the image: {0} file(s) under wwwroot/ in the publish folder that this publish did not write (leftovers of an earlier publish; `dotnet clean` removes them): {1}",
+                reader.Leftovers.Count, string.Join(", ", reader.Leftovers.Take(5)) + (reader.Leftovers.Count > 5 ? ", ..." : ""));
+        }
+
         var result = DockerfileStage.Run(input, baseImage, files, new LayerOptions(ImageFileModes.ParsePolicy(FileModes), mode, AppFileName ?? ProjectName),
             ContextDirectory, ProjectName, ToolVersion, warnings);
         Report(warnings);

@@ -31,8 +31,8 @@ internal sealed record PublishItems
 /// asset of a referenced project belongs with that project; a compressed twin (.gz, .br) goes with its original.
 /// DiamolLayer is read from the item itself, then from the items users write it on (Content, None, Reference,
 /// PackageReference, ProjectReference), matched by path, package or project; an item whose DiamolLayer reaches no
-/// published file is reported. Files in the publish folder that no item names (web.config, the endpoints manifest)
-/// are included too, so the image holds exactly what the publish folder holds.
+/// published file is reported. Files in the publish folder that no item names (web.config, the endpoints manifest,
+/// files a custom target writes) are included too, except leftovers of earlier publishes under wwwroot/.
 /// </summary>
 internal sealed class PublishedFileReader
 {
@@ -42,6 +42,7 @@ internal sealed class PublishedFileReader
     private readonly Dictionary<string, LayerChoice> _layerByPackage = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, LayerChoice> _layerByProject = new(StringComparer.Ordinal);
     private readonly string[] _packageFolders;
+    private readonly List<string> _leftovers = [];
 
     /// <summary>A DiamolLayer value and the item that set it, to report items that reach no file.</summary>
     private sealed class LayerChoice(string layer, string item)
@@ -111,6 +112,15 @@ internal sealed class PublishedFileReader
         foreach (string path in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
         {
             string relative = Path.GetRelativePath(root, path).Replace('\\', '/');
+            if (files.ContainsKey(relative)) continue;
+            // The SDK names every static web asset it publishes; one under wwwroot/ that it did not name is a leftover
+            // of an earlier publish (a fingerprinted _framework file of the previous build), which no page references.
+            if (_items.StaticWebAssets.Count > 0 && relative.StartsWith("wwwroot/", StringComparison.Ordinal))
+            {
+                _leftovers.Add(relative);
+                continue;
+            }
+
             // The endpoints manifest lists every static asset's fingerprint: it changes whenever one of them does,
             // so it goes with the most volatile of them (a referenced project's assets, else the site's).
             bool endpoints = IsEndpointsManifest(relative);
@@ -122,6 +132,9 @@ internal sealed class PublishedFileReader
 
         return files.Values.ToArray();
     }
+
+    /// <summary>Files under wwwroot/ in the publish folder that this publish did not write: left out of the image.</summary>
+    public IReadOnlyList<string> Leftovers => _leftovers;
 
     /// <summary>Warnings for DiamolLayer metadata that reached no published file, one per layer name.</summary>
     public IEnumerable<Diagnostic> UnusedLayerWarnings()

@@ -17,14 +17,14 @@ LABEL "org.opencontainers.image.vendor"="Diamol.Build samples" \
 WORKDIR /app/
 ENTRYPOINT ["dotnet", "/app/WebApi.dll"]
 
-# Outputs of referenced projects (2 files): change when a sibling project changes.
-COPY ["layers/projects/", "/app/"]
-
 # The app's launcher and runtime manifests (4 files): change with dependencies or the SDK, not with code.
 COPY ["layers/host/", "/app/"]
 
 # Static web assets and content (5 files).
 COPY ["layers/static/", "/app/"]
+
+# Outputs of referenced projects (2 files): they change about as often as the app, so they come just before it.
+COPY ["layers/projects/", "/app/"]
 
 # The app's own files (2 files): they change with every code change, so they come last.
 COPY ["layers/app/", "/app/"]

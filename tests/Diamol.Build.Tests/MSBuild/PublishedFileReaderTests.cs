@@ -98,8 +98,13 @@ public sealed class PublishedFileReaderTests
         var unused = new TaskItem($"{_root}/web/wwwroot/lib/missing.js");
         unused.SetMetadata("DiamolLayer", "vendor");
         Write(Path.Combine(Publish, "web.staticwebassets.endpoints.json"));
+        Write(Path.Combine(Publish, "web.config"));
+        // A fingerprinted file an earlier publish left behind: no page references it.
+        Write(Path.Combine(Publish, "wwwroot", "_framework", "client.oldprint.wasm"));
 
         var layers = Layers(new PublishItems { StaticWebAssets = assets, Content = [captured, unused] }, out var warnings);
+        Assert.IsFalse(layers.ContainsKey("wwwroot/_framework/client.oldprint.wasm"), "a leftover of an earlier publish is not part of the image");
+        Assert.AreEqual("host", layers["web.config"], "files no item names are still published");
 
         Assert.AreEqual("static", layers["wwwroot/css/site.css"]);
         Assert.AreEqual("static", layers["wwwroot/css/site.css.gz"]);
