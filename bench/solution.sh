@@ -27,14 +27,14 @@ mkdir -p "$template"
   dotnet new webapi -n Api -o Api --no-restore >/dev/null
   dotnet new worker -n Jobs -o Jobs --no-restore >/dev/null
   dotnet new classlib -n Shared -o Shared --no-restore >/dev/null
-  for project in Api/Api.csproj Jobs/Jobs.csproj Shared/Shared.csproj; do dotnet sln Shop.sln add "$project" >/dev/null; done
+  for project in Api/Api.csproj Jobs/Jobs.csproj Shared/Shared.csproj; do dotnet sln Shop.slnx add "$project" >/dev/null; done
   for app in Api Jobs; do
     base=localhost:5000/dotnet/runtime:10.0; [[ $app == Api ]] && base=localhost:5000/dotnet/aspnet:10.0
     sed -i "s|</Project>|  <ItemGroup>\n    <ProjectReference Include=\"../Shared/Shared.csproj\" />\n    <PackageReference Include=\"Diamol.Build\" Version=\"$version\" />\n  </ItemGroup>\n  <PropertyGroup>\n    <ContainerBaseImage>$base</ContainerBaseImage>\n    <ContainerRepository>bench-sln/$(tr '[:upper:]' '[:lower:]' <<<"$app")-\$(BenchTool)</ContainerRepository>\n  </PropertyGroup>\n</Project>|" "$app/$app.csproj"
   done
   # Shared is a library: PublishContainer and Diamol.Build leave it alone.
   printf '<configuration><packageSources><add key="bench" value="%s" /></packageSources></configuration>\n' "$work/feed" >nuget.config
-  dotnet restore Shop.sln >/dev/null   # fills the NuGet cache once, so no run pays for downloads
+  dotnet restore Shop.slnx >/dev/null   # fills the NuGet cache once, so no run pays for downloads
 )
 
 seconds() { local start end; start=$(date +%s.%N); "$@" >"$work/last.log" 2>&1 || { cat "$work/last.log"; exit 1; }; end=$(date +%s.%N); python3 -c "print(f\"{$end - $start:.2f}\")"; }
@@ -43,16 +43,16 @@ fresh() { rm -rf "$work/run"; cp -r "$template" "$work/run"; find "$work/run" -n
 declare -A times
 for ((i = 1; i <= runs; i++)); do
   fresh diamol
-  times[diamol]+="$(seconds dotnet publish "$work/run/Shop.sln" -c Release -nodeReuse:false -p:BenchTool=diamol) "
+  times[diamol]+="$(seconds dotnet publish "$work/run/Shop.slnx" -c Release -nodeReuse:false -p:BenchTool=diamol) "
   fresh sdk
-  times[sdk]+="$(seconds dotnet publish "$work/run/Shop.sln" -c Release -nodeReuse:false -t:PublishContainer -p:DiamolEnabled=false -p:BenchTool=sdk) "
+  times[sdk]+="$(seconds dotnet publish "$work/run/Shop.slnx" -c Release -nodeReuse:false -t:PublishContainer -p:DiamolEnabled=false -p:BenchTool=sdk) "
   fresh none
-  times[none]+="$(seconds dotnet publish "$work/run/Shop.sln" -c Release -nodeReuse:false -p:DiamolEnabled=false -p:BenchTool=none) "
+  times[none]+="$(seconds dotnet publish "$work/run/Shop.slnx" -c Release -nodeReuse:false -p:DiamolEnabled=false -p:BenchTool=none) "
 done
 
 # The engine's part alone: both generated contexts built again without the cache, one after the other.
 fresh diamol
-dotnet publish "$work/run/Shop.sln" -c Release -nodeReuse:false -p:BenchTool=diamol >/dev/null
+dotnet publish "$work/run/Shop.slnx" -c Release -nodeReuse:false -p:BenchTool=diamol >/dev/null
 engine=$(seconds bash -c "docker build -q --no-cache -t bench-sln/engine-api '$work/run/Api/bin/Release/net10.0/container' && docker build -q --no-cache -t bench-sln/engine-jobs '$work/run/Jobs/bin/Release/net10.0/container'")
 steps=$(grep -c '^[A-Z]' "$work/run/Api/bin/Release/net10.0/container/Dockerfile")
 docker image rm -f bench-sln/api-diamol bench-sln/jobs-diamol bench-sln/api-sdk bench-sln/jobs-sdk bench-sln/engine-api bench-sln/engine-jobs >/dev/null 2>&1 || true
@@ -66,7 +66,7 @@ ratio=$(python3 -c "print(f'{$(median "${times[diamol]}") / $(median "${times[sd
   echo
   echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, $(docker version --format 'Docker {{.Server.Version}}'), .NET SDK $(dotnet --version);"
   echo "$runs runs per tool, alternating. An ASP.NET Core API and a worker sharing a class library (\`dotnet new webapi\`,"
-  echo "\`worker\`, \`classlib\`), one \`dotnet publish Shop.sln\` from a fresh copy, packages already restored once. Command: \`bench/solution.sh $runs\`."
+  echo "\`worker\`, \`classlib\`), one \`dotnet publish Shop.slnx\` from a fresh copy, packages already restored once. Command: \`bench/solution.sh $runs\`."
   echo
   echo "| tool | median (s) | spread (s) |"
   echo "|---|---:|---:|"

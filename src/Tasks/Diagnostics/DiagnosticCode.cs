@@ -37,6 +37,12 @@ public enum DiagnosticCode
     DIAM1013 = 1013,
     /// <summary>DiamolFileModes is not Normalize or Preserve.</summary>
     DIAM1014 = 1014,
+    /// <summary>DiamolBuilder is not docker, oci or empty, or the chosen builder cannot make this image.</summary>
+    DIAM1015 = 1015,
+    /// <summary>A runtime identifier is not a Linux one Diamol.Build knows (Windows RIDs: Linux images only).</summary>
+    DIAM1016 = 1016,
+    /// <summary>ContainerImageFormat or LocalRegistry has a value the SDK does not define.</summary>
+    DIAM1017 = 1017,
 
     /// <summary>The publish output is missing or a published file cannot be read.</summary>
     DIAM2001 = 2001,
@@ -48,6 +54,8 @@ public enum DiagnosticCode
     DIAM2004 = 2004,
     /// <summary>Warning: an item has DiamolLayer metadata but publishes no file.</summary>
     DIAM2005 = 2005,
+    /// <summary>The image archive (ContainerArchiveOutputPath) or a layer blob could not be written.</summary>
+    DIAM2006 = 2006,
 
     /// <summary>No Docker engine could be reached.</summary>
     DIAM3001 = 3001,
@@ -59,6 +67,18 @@ public enum DiagnosticCode
     DIAM3004 = 3004,
     /// <summary>A push (or a pull) was refused by the registry, or its credentials could not be read.</summary>
     DIAM3005 = 3005,
+    /// <summary>The engine's platform is not the image's (a RID for another architecture) and the engine builder was required.</summary>
+    DIAM3006 = 3006,
+    /// <summary>Loading the image into the local engine (Docker or Podman) failed.</summary>
+    DIAM3007 = 3007,
+    /// <summary>A registry could not be reached (network: refused, reset, DNS, TLS, time-out).</summary>
+    DIAM3010 = 3010,
+    /// <summary>A registry answered with a server error (5xx) or a response that breaks the distribution protocol.</summary>
+    DIAM3011 = 3011,
+    /// <summary>A registry has no such image, or no manifest for the image's platform.</summary>
+    DIAM3012 = 3012,
+    /// <summary>A blob's content did not match its digest (download, cache or upload).</summary>
+    DIAM3013 = 3013,
 
     /// <summary>The layer-history artifact could not be written.</summary>
     DIAM4001 = 4001,
