@@ -1,0 +1,540 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using Diamol.Build.Diagnostics;
+using Diamol.Build.Engine;
+using Diamol.Build.Oci;
+
+namespace Diamol.Build.Registry;
+
+/// <summary>
+/// A daemonless client of one registry's distribution API (OCI distribution spec, Docker registry v2): resolves
+/// images to a platform's manifest, downloads and uploads blobs (verified against their sha256 digests), mounts
+/// blobs across repositories and pushes manifests. Authentication happens on demand, when a request gets a 401.
+/// </summary>
+public sealed class RegistryClient : IDisposable
+{
+    private const string OctetStream = "application/octet-stream";
+    private const string DigestHeader = "Docker-Content-Digest";
+    // The distribution spec's recommended limit for a manifest a registry must accept.
+    private const long MaxManifestBytes = 4 * 1024 * 1024;
+    private static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(100);
+
+    private readonly HttpClient _http;
+    private readonly RegistryTransport _transport;
+    private readonly RegistryAuthenticator _authenticator;
+    private readonly long _chunkSize;
+    private int _blobUploads;
+    private int _blobMounts;
+    private int _blobsAlreadyPresent;
+
+    /// <param name="registry">As written in image references ("localhost:5000", "docker.io", "ghcr.io").</param>
+    /// <param name="credentials">Called at most once, when a 401 first asks for a login; null means anonymous.</param>
+    /// <param name="handler">The HTTP handler (tests pass a fake); the client does not dispose one it is given.</param>
+    /// <param name="requestTimeout">How long a request may go without any progress (default 100 seconds, as HttpClient's).</param>
+    public RegistryClient(string registry, Func<RegistryLogin?> credentials, HttpMessageHandler? handler = null, TimeSpan? requestTimeout = null)
+    {
+        Registry = registry;
+        BaseUri = RegistryEndpoint.BaseUri(registry, Environment.GetEnvironmentVariable);
+        RequestTimeout = requestTimeout ?? DefaultRequestTimeout;
+        _http = handler is null
+            ? new HttpClient(new SocketsHttpHandler { ConnectTimeout = RequestTimeout, PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: true)
+            : new HttpClient(handler, disposeHandler: false);
+        // Time-outs are per request and restart with progress (IdleTimeout): a whole-request limit would cut big layers.
+        _http.Timeout = Timeout.InfiniteTimeSpan;
+        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Diamol.Build", typeof(RegistryClient).Assembly.GetName().Version?.ToString(3) ?? "0"));
+        _transport = new RegistryTransport(_http, registry, RequestTimeout);
+        _authenticator = new RegistryAuthenticator(registry, BaseUri.Scheme == Uri.UriSchemeHttp, _transport, credentials);
+        ChunkThreshold = UploadDefaults.ChunkThreshold(Environment.GetEnvironmentVariable);
+        _chunkSize = UploadDefaults.ChunkSize(registry, Environment.GetEnvironmentVariable);
+    }
+
+    /// <summary>A client whose login is <see cref="FindCredentials(string, RegistryAccess)"/>, looked up on the first 401.</summary>
+    public static RegistryClient Create(string registry, RegistryAccess access, TimeSpan? requestTimeout = null) =>
+        new(registry, () => FindCredentials(registry, access), requestTimeout: requestTimeout);
+
+    /// <summary>The login for pushing to <paramref name="registry"/>.</summary>
+    public static RegistryLogin? FindCredentials(string registry) => FindCredentials(registry, RegistryAccess.Push);
+
+    /// <summary>
+    /// The SDK's environment variables for this kind of access (see <see cref="EnvironmentCredentials"/>), else the
+    /// login docker itself would use (config.json, credHelpers, credsStore).
+    /// </summary>
+    public static RegistryLogin? FindCredentials(string registry, RegistryAccess access) =>
+        EnvironmentCredentials.Find(registry, access, Environment.GetEnvironmentVariable)
+        ?? RegistryCredentials.Find(registry, LocatorEnvironment.Real);
+
+    public string Registry { get; }
+
+    /// <summary>http for insecure registries (see <see cref="RegistryEndpoint.IsInsecure"/>), https otherwise.</summary>
+    public Uri BaseUri { get; }
+
+    public TimeSpan RequestTimeout { get; }
+
+    /// <summary>Blobs larger than this go up in chunks. Default as the SDK's: never, unless chunking is forced (see <see cref="UploadDefaults"/>).</summary>
+    public long ChunkThreshold { get; init; }
+
+    /// <summary>The size of each PATCH in a chunked upload (default 64 KiB, as the SDK's).</summary>
+    public long ChunkSize
+    {
+        get => _chunkSize;
+        init => _chunkSize = value is > 0 and <= int.MaxValue ? value : throw new ArgumentOutOfRangeException(nameof(ChunkSize), value, "A chunk is 1 byte to 2 GiB.");
+    }
+
+    /// <summary>Upload sessions started for blobs that were not there.</summary>
+    public int BlobUploads => Volatile.Read(ref _blobUploads);
+
+    /// <summary>Blobs mounted from another repository instead of uploaded.</summary>
+    public int BlobMounts => Volatile.Read(ref _blobMounts);
+
+    /// <summary>HEAD requests that found the blob already there.</summary>
+    public int BlobsAlreadyPresent => Volatile.Read(ref _blobsAlreadyPresent);
+
+    /// <summary>
+    /// The manifest of <paramref name="platform"/> for a tag or digest. A Docker manifest list or OCI index is
+    /// followed to its entry for the platform; a single manifest is taken as it is.
+    /// </summary>
+    public async Task<ResolvedImage> ResolveAsync(string repository, string reference, ImagePlatform platform, CancellationToken ct)
+    {
+        var top = await FetchManifestAsync(repository, reference, ManifestMediaTypes.All, ct).ConfigureAwait(false)
+            ?? throw RegistryFailures.NotFound(Registry, repository, $"manifest for '{reference}'",
+                "Check the image name and its tag or digest, and that it was pushed to this registry.");
+
+        string? indexDigest = null;
+        var image = top;
+        if (ManifestMediaTypes.IsIndex(top.MediaType))
+        {
+            var entries = ManifestDocument.ReadIndex(top.Bytes)
+                ?? throw RegistryFailures.ProtocolBreak(Registry, repository, $"GET manifest {reference}", "the index is not a valid manifest list");
+            var entry = ManifestDocument.Select(entries, platform)
+                ?? throw RegistryFailures.NotFound(Registry, repository, $"image for {platform} in '{reference}'",
+                    $"Its index has {Platforms(entries)}. Publish for a runtime identifier of one of those platforms, or use a base image that has {platform}.");
+            indexDigest = top.Digest;
+            image = await FetchManifestAsync(repository, entry.Digest, entry.MediaType.Length > 0 ? [entry.MediaType] : ManifestMediaTypes.All, ct).ConfigureAwait(false)
+                ?? throw RegistryFailures.NotFound(Registry, repository, $"manifest {entry.Digest} (the {platform} entry of '{reference}')",
+                    "The index names a manifest the registry does not have: push the image again, or report it to the registry's operators.");
+        }
+
+        if (!ManifestMediaTypes.IsImageManifest(image.MediaType))
+        {
+            throw RegistryFailures.ProtocolBreak(Registry, repository, $"GET manifest {reference}",
+                $"the manifest has the media type '{image.MediaType}', and only Docker schema 2 and OCI image manifests and indexes are supported");
+        }
+
+        var (config, layers) = ManifestDocument.ReadImage(image.Bytes)
+            ?? throw RegistryFailures.ProtocolBreak(Registry, repository, $"GET manifest {reference}", "the manifest has no valid config and layers");
+        return new ResolvedImage(Registry, repository, image.Digest, image.MediaType, image.Bytes, config, layers, indexDigest);
+    }
+
+    /// <summary>A small blob (a config) in memory, verified against its digest and size.</summary>
+    public async Task<byte[]> GetBlobAsync(string repository, BlobDescriptor blob, CancellationToken ct)
+    {
+        using var content = new MemoryStream();
+        await ReadBlobAsync(repository, blob, content, ct).ConfigureAwait(false);
+        return content.ToArray();
+    }
+
+    /// <summary>
+    /// Streams a blob to <paramref name="destinationPath"/>, verified as it arrives. It is written to a temporary file
+    /// beside the destination and renamed into place only when verified; on any failure the temporary file is removed.
+    /// </summary>
+    public async Task DownloadBlobAsync(string repository, BlobDescriptor blob, string destinationPath, CancellationToken ct)
+    {
+        string fullPath = Path.GetFullPath(destinationPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        string temporary = $"{fullPath}.{Guid.NewGuid():N}.partial";
+        try
+        {
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            {
+                await ReadBlobAsync(repository, blob, file, ct).ConfigureAwait(false);
+            }
+
+            File.Move(temporary, fullPath, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>True when the repository has the blob (HEAD).</summary>
+    public async Task<bool> BlobExistsAsync(string repository, string digest, CancellationToken ct)
+    {
+        RequireSha256(repository, digest);
+        var request = new RegistryRequest(HttpMethod.Head, Api($"{repository}/blobs/{digest}"), repository, $"HEAD blob {digest}", RegistryRequest.Pull(repository));
+        using var response = await SendAsync(request, ct).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound) return false;
+        if (response.StatusCode != HttpStatusCode.OK) throw await UnexpectedAsync(response, request, ct).ConfigureAwait(false);
+        Interlocked.Increment(ref _blobsAlreadyPresent);
+        return true;
+    }
+
+    /// <summary>
+    /// Asks the registry to link a blob from <paramref name="fromRepository"/> (POST ?mount=&amp;from=). False when it
+    /// does not: a registry that starts an upload instead has that upload cancelled.
+    /// </summary>
+    public async Task<bool> TryMountBlobAsync(string repository, string digest, string fromRepository, CancellationToken ct)
+    {
+        RequireSha256(repository, digest);
+        var uri = Api($"{repository}/blobs/uploads/?mount={Uri.EscapeDataString(digest)}&from={Uri.EscapeDataString(fromRepository)}");
+        var request = new RegistryRequest(HttpMethod.Post, uri, repository, $"POST blob mount {digest} from {fromRepository}",
+            [.. RegistryRequest.Push(repository), .. RegistryRequest.Pull(fromRepository)]);
+        using var response = await SendAsync(request, ct).ConfigureAwait(false);
+        switch (response.StatusCode)
+        {
+            case HttpStatusCode.Created:
+                Interlocked.Increment(ref _blobMounts);
+                return true;
+            case HttpStatusCode.Accepted:
+                if (UploadLocation.From(response) is { } started) await CancelUploadAsync(repository, started).ConfigureAwait(false);
+                return false;
+            case HttpStatusCode.NotFound:
+                return false;
+            default:
+                throw await UnexpectedAsync(response, request, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Uploads a blob unless the repository has it already: one PUT when <see cref="BlobDescriptor.Size"/> is at most
+    /// <see cref="ChunkThreshold"/>, else PATCH chunks of <see cref="ChunkSize"/> and a closing PUT ?digest=.
+    /// </summary>
+    /// <param name="open">Opens the content; called again if the request must be repeated after authenticating.</param>
+    public async Task UploadBlobAsync(string repository, BlobDescriptor blob, Func<Stream> open, CancellationToken ct)
+    {
+        if (await BlobExistsAsync(repository, blob.Digest, ct).ConfigureAwait(false)) return;
+        await UploadMissingBlobAsync(repository, blob, open, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Puts a blob in the repository the cheapest way, in the SDK's order (Registry.PushAsync): nothing if it is
+    /// there (HEAD), else a mount from <paramref name="mountFrom"/> when given, else an upload.
+    /// </summary>
+    public async Task<BlobPushOutcome> PushBlobAsync(string repository, BlobDescriptor blob, Func<Stream> open, string? mountFrom, CancellationToken ct)
+    {
+        if (await BlobExistsAsync(repository, blob.Digest, ct).ConfigureAwait(false)) return BlobPushOutcome.AlreadyPresent;
+        if (mountFrom is not null && mountFrom != repository
+            && await TryMountBlobAsync(repository, blob.Digest, mountFrom, ct).ConfigureAwait(false))
+        {
+            return BlobPushOutcome.Mounted;
+        }
+
+        await UploadMissingBlobAsync(repository, blob, open, ct).ConfigureAwait(false);
+        return BlobPushOutcome.Uploaded;
+    }
+
+    /// <summary>Pushes a manifest under a tag or digest; returns its digest (Docker-Content-Digest, else computed).</summary>
+    public async Task<string> PutManifestAsync(string repository, string reference, byte[] manifest, string mediaType, CancellationToken ct)
+    {
+        var request = new RegistryRequest(HttpMethod.Put, Api($"{repository}/manifests/{reference}"), repository, $"PUT manifest {reference}", RegistryRequest.Push(repository))
+        {
+            Content = _ =>
+            {
+                var content = new ByteArrayContent(manifest);
+                content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+                return content;
+            },
+        };
+        using var response = await SendAsync(request, ct).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.Created) throw await UnexpectedAsync(response, request, ct).ConfigureAwait(false);
+        return HeaderValue(response, DigestHeader) ?? ContentDigest.Of(manifest);
+    }
+
+    /// <summary>A manifest's bytes as served for these media types, or null when there is none (404).</summary>
+    public async Task<byte[]?> TryGetManifestAsync(string repository, string reference, string[] accept, CancellationToken ct) =>
+        (await FetchManifestAsync(repository, reference, accept, ct).ConfigureAwait(false))?.Bytes;
+
+    public void Dispose() => _http.Dispose();
+
+    private sealed record FetchedManifest(byte[] Bytes, string MediaType, string Digest);
+
+    private async Task<FetchedManifest?> FetchManifestAsync(string repository, string reference, IReadOnlyList<string> accept, CancellationToken ct)
+    {
+        string description = $"GET manifest {reference}";
+        var request = new RegistryRequest(HttpMethod.Get, Api($"{repository}/manifests/{reference}"), repository, description, RegistryRequest.Pull(repository))
+        {
+            Accept = accept,
+        };
+        using var response = await SendAsync(request, ct).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        if (response.StatusCode != HttpStatusCode.OK) throw await UnexpectedAsync(response, request, ct).ConfigureAwait(false);
+        if (response.Content.Headers.ContentLength > MaxManifestBytes)
+        {
+            throw RegistryFailures.ProtocolBreak(Registry, repository, description, $"the manifest is {response.Content.Headers.ContentLength} bytes, over the {MaxManifestBytes}-byte limit");
+        }
+
+        byte[] bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+        string digest = ContentDigest.Of(bytes);
+        string? claimed = ContentDigest.IsDigestReference(reference) ? reference : HeaderValue(response, DigestHeader);
+        if (claimed is not null && ContentDigest.IsSha256(claimed) && claimed != digest)
+        {
+            throw RegistryFailures.DigestMismatch(Registry, repository, $"the manifest '{reference}'", claimed, digest);
+        }
+
+        string mediaType = ManifestDocument.MediaTypeOf(bytes, response.Content.Headers.ContentType?.MediaType)
+            ?? throw RegistryFailures.ProtocolBreak(Registry, repository, description, "the manifest has no media type and is not valid JSON");
+        return new FetchedManifest(bytes, mediaType, digest);
+    }
+
+    private async Task ReadBlobAsync(string repository, BlobDescriptor blob, Stream destination, CancellationToken ct)
+    {
+        RequireSha256(repository, blob.Digest);
+        string description = $"GET blob {blob.Digest}";
+        var request = new RegistryRequest(HttpMethod.Get, Api($"{repository}/blobs/{blob.Digest}"), repository, description, RegistryRequest.Pull(repository))
+        {
+            StreamResponse = true,
+        };
+        using var response = await SendAsync(request, ct).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw RegistryFailures.NotFound(Registry, repository, $"blob {blob.Digest}",
+                "The image's manifest names a blob the registry does not have: push the image again, or report it to the registry's operators.");
+        }
+
+        if (response.StatusCode != HttpStatusCode.OK) throw await UnexpectedAsync(response, request, ct).ConfigureAwait(false);
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var timeout = new IdleTimeout(RequestTimeout, ct);
+        await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        byte[] buffer = new byte[81920];
+        long total = 0;
+        while (true)
+        {
+            int read = await _transport.ReadAsync(body, buffer, timeout, repository, description, ct).ConfigureAwait(false);
+            if (read == 0) break;
+            total += read;
+            // More than the descriptor's size is never right: stop before writing it.
+            if (total > blob.Size) throw RegistryFailures.DigestMismatch(Registry, repository, $"blob {blob.Digest}", $"{blob.Size} bytes", $"more than that");
+            hash.AppendData(buffer, 0, read);
+            await destination.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
+        }
+
+        string actual = ContentDigest.Of(hash);
+        if (total != blob.Size) throw RegistryFailures.DigestMismatch(Registry, repository, $"blob {blob.Digest}", $"{blob.Size} bytes", $"{total} bytes");
+        if (actual != blob.Digest) throw RegistryFailures.DigestMismatch(Registry, repository, $"blob {blob.Digest}", blob.Digest, actual);
+    }
+
+    private async Task UploadMissingBlobAsync(string repository, BlobDescriptor blob, Func<Stream> open, CancellationToken ct)
+    {
+        RequireSha256(repository, blob.Digest);
+        var start = new RegistryRequest(HttpMethod.Post, Api($"{repository}/blobs/uploads/"), repository, $"POST blob upload for {blob.Digest}", RegistryRequest.Push(repository));
+        Uri location;
+        using (var response = await SendAsync(start, ct).ConfigureAwait(false))
+        {
+            if (response.StatusCode != HttpStatusCode.Accepted) throw await UnexpectedAsync(response, start, ct).ConfigureAwait(false);
+            location = UploadLocation.From(response)
+                ?? throw RegistryFailures.ProtocolBreak(Registry, repository, start.Description, "the 202 Accepted has no Location header");
+        }
+
+        Interlocked.Increment(ref _blobUploads);
+        bool done = false;
+        try
+        {
+            if (blob.Size <= ChunkThreshold) await PutWholeBlobAsync(repository, blob, open, location, ct).ConfigureAwait(false);
+            else await PutBlobInChunksAsync(repository, blob, open, location, ct).ConfigureAwait(false);
+            done = true;
+        }
+        finally
+        {
+            if (!done) await CancelUploadAsync(repository, location).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PutWholeBlobAsync(string repository, BlobDescriptor blob, Func<Stream> open, Uri location, CancellationToken ct)
+    {
+        BlobBodyStream? body = null;
+        try
+        {
+            var request = new RegistryRequest(HttpMethod.Put, UploadLocation.WithQuery(location, "digest", blob.Digest), repository, $"PUT blob {blob.Digest}", RegistryRequest.Push(repository))
+            {
+                Content = progress =>
+                {
+                    body?.Dispose();
+                    body = new BlobBodyStream(OpenSized(repository, blob, open), blob.Size) { Progress = progress };
+                    var content = new StreamContent(body);
+                    content.Headers.ContentLength = blob.Size;
+                    content.Headers.ContentType = new MediaTypeHeaderValue(OctetStream);
+                    return content;
+                },
+            };
+            using var response = await SendAsync(request, ct).ConfigureAwait(false);
+            await CompleteUploadAsync(response, request, blob, () => body!.BytesRead == blob.Size ? body.Digest() : $"{body.BytesRead} bytes", ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            body?.Dispose();
+        }
+    }
+
+    private async Task PutBlobInChunksAsync(string repository, BlobDescriptor blob, Func<Stream> open, Uri location, CancellationToken ct)
+    {
+        using var source = OpenSized(repository, blob, open);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        byte[] buffer = new byte[(int)Math.Max(1, Math.Min(ChunkSize, blob.Size))];
+        long offset = 0;
+        while (true)
+        {
+            int read = await source.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+            if (read == 0) break;
+            hash.AppendData(buffer, 0, read);
+            long first = offset;
+            var patch = new RegistryRequest(HttpMethod.Patch, location, repository, $"PATCH blob {blob.Digest} bytes {first}-{first + read - 1}", RegistryRequest.Push(repository))
+            {
+                Content = _ =>
+                {
+                    var content = new ByteArrayContent(buffer, 0, read);
+                    content.Headers.ContentType = new MediaTypeHeaderValue(OctetStream);
+                    // Written by hand as "start-end": .NET's typed header writes "bytes start-end/*", which ACR rejects (as the SDK notes).
+                    content.Headers.TryAddWithoutValidation("Content-Range", $"{first}-{first + read - 1}");
+                    return content;
+                },
+            };
+            using (var response = await SendAsync(patch, ct).ConfigureAwait(false))
+            {
+                if (response.StatusCode != HttpStatusCode.Accepted) throw await UnexpectedAsync(response, patch, ct).ConfigureAwait(false);
+                if (RangeEnd(response) is long end && end != first + read - 1)
+                {
+                    throw RegistryFailures.ProtocolBreak(Registry, repository, patch.Description, $"the registry says it holds bytes 0-{end}");
+                }
+
+                location = UploadLocation.From(response) ?? location;
+            }
+
+            offset += read;
+        }
+
+        string actual = ContentDigest.Of(hash);
+        if (offset != blob.Size) throw RegistryFailures.DigestMismatch(Registry, repository, $"the local content of blob {blob.Digest}", $"{blob.Size} bytes", $"{offset} bytes");
+        if (actual != blob.Digest) throw RegistryFailures.DigestMismatch(Registry, repository, $"the local content of blob {blob.Digest}", blob.Digest, actual);
+
+        var close = new RegistryRequest(HttpMethod.Put, UploadLocation.WithQuery(location, "digest", blob.Digest), repository, $"PUT blob {blob.Digest}", RegistryRequest.Push(repository))
+        {
+            Content = _ => new ByteArrayContent([]),
+        };
+        using var closed = await SendAsync(close, ct).ConfigureAwait(false);
+        await CompleteUploadAsync(closed, close, blob, () => actual, ct).ConfigureAwait(false);
+    }
+
+    private async Task CompleteUploadAsync(HttpResponseMessage response, RegistryRequest request, BlobDescriptor blob, Func<string> sent, CancellationToken ct)
+    {
+        if (response.StatusCode == HttpStatusCode.Created)
+        {
+            string? stored = HeaderValue(response, DigestHeader);
+            if (stored is not null && stored != blob.Digest) throw RegistryFailures.DigestMismatch(Registry, request.Repository, $"blob {blob.Digest} as stored", blob.Digest, stored);
+            return;
+        }
+
+        var errors = await RegistryErrorBody.ReadAsync(response, ct).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.BadRequest && (errors.Has("DIGEST_INVALID") || errors.Has("SIZE_INVALID")))
+        {
+            throw RegistryFailures.DigestMismatch(Registry, request.Repository, $"blob {blob.Digest} as uploaded", blob.Digest, sent());
+        }
+
+        throw Unexpected(response, request, errors);
+    }
+
+    private Stream OpenSized(string repository, BlobDescriptor blob, Func<Stream> open)
+    {
+        var stream = open();
+        if (stream.CanSeek && stream.Length - stream.Position != blob.Size)
+        {
+            long length = stream.Length - stream.Position;
+            stream.Dispose();
+            throw RegistryFailures.DigestMismatch(Registry, repository, $"the local content of blob {blob.Digest}", $"{blob.Size} bytes", $"{length} bytes");
+        }
+
+        return stream;
+    }
+
+    // Best effort: an abandoned session only costs the registry until it expires it.
+    private async Task CancelUploadAsync(string repository, Uri location)
+    {
+        try
+        {
+            var cancel = new RegistryRequest(HttpMethod.Delete, location, repository, "DELETE blob upload", RegistryRequest.Push(repository));
+            using var response = await SendAsync(cancel, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DiamolException)
+        {
+        }
+    }
+
+    /// <summary>Sends a request, answering one 401 with authentication and sending it once more.</summary>
+    private async Task<HttpResponseMessage> SendAsync(RegistryRequest request, CancellationToken ct)
+    {
+        var header = _authenticator.HeaderFor(request.Scopes);
+        var response = await SendOnceAsync(request, header, ct).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            var challenge = AuthenticationChallenge.From(response);
+            var errors = await RegistryErrorBody.ReadAsync(response, ct).ConfigureAwait(false);
+            response.Dispose();
+            if (challenge is null)
+            {
+                throw RegistryFailures.AuthenticationRefused(Registry, request.Repository, request.Description, HttpStatusCode.Unauthorized, errors.Summary, header is not null);
+            }
+
+            header = await _authenticator.AuthenticateAsync(challenge, request, ct).ConfigureAwait(false);
+            response = await SendOnceAsync(request, header, ct).ConfigureAwait(false);
+        }
+
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            var errors = await RegistryErrorBody.ReadAsync(response, ct).ConfigureAwait(false);
+            var status = response.StatusCode;
+            response.Dispose();
+            throw RegistryFailures.AuthenticationRefused(Registry, request.Repository, request.Description, status, errors.Summary, _authenticator.HasLogin);
+        }
+
+        return response;
+    }
+
+    private Task<HttpResponseMessage> SendOnceAsync(RegistryRequest request, AuthenticationHeaderValue? header, CancellationToken ct) =>
+        _transport.SendAsync(progress =>
+        {
+            var message = new HttpRequestMessage(request.Method, request.Uri);
+            message.Headers.Authorization = header;
+            foreach (string type in request.Accept ?? []) message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+            if (request.Content is not null) message.Content = request.Content(progress);
+            return message;
+        }, request.Repository, request.Description, request.StreamResponse, ct);
+
+    private async Task<DiamolException> UnexpectedAsync(HttpResponseMessage response, RegistryRequest request, CancellationToken ct) =>
+        Unexpected(response, request, await RegistryErrorBody.ReadAsync(response, ct).ConfigureAwait(false));
+
+    private DiamolException Unexpected(HttpResponseMessage response, RegistryRequest request, RegistryErrorBody errors) =>
+        (int)response.StatusCode < 400
+            ? RegistryFailures.ProtocolBreak(Registry, request.Repository, request.Description, $"the status {(int)response.StatusCode} {response.StatusCode} is not one the protocol gives for this request")
+            : RegistryFailures.ServerFault(Registry, request.Repository, request.Description, response.StatusCode, errors.Summary);
+
+    private void RequireSha256(string repository, string digest)
+    {
+        if (!ContentDigest.IsSha256(digest))
+        {
+            throw RegistryFailures.ProtocolBreak(Registry, repository, "a blob request",
+                $"the digest '{digest}' is not sha256 and 64 lowercase hex digits, the only form this client verifies");
+        }
+    }
+
+    private Uri Api(string path) => new(BaseUri, "v2/" + path);
+
+    private static string? HeaderValue(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    // "Range: 0-<end>" on a PATCH's 202 says how much the registry holds.
+    private static long? RangeEnd(HttpResponseMessage response)
+    {
+        string? range = response.Headers.TryGetValues("Range", out var values) ? values.FirstOrDefault() : null;
+        int dash = range?.LastIndexOf('-') ?? -1;
+        return dash >= 0 && long.TryParse(range![(dash + 1)..], out long end) ? end : null;
+    }
+
+    private static string Platforms(IReadOnlyList<ImageIndexEntry> entries)
+    {
+        var platforms = entries.Select(e => e.Platform).OfType<ImagePlatform>()
+            .Where(p => p.Os != "unknown").Select(p => p.ToString()).Distinct().ToList();
+        return platforms.Count == 0 ? "no platform entries" : "images for " + string.Join(", ", platforms);
+    }
+}

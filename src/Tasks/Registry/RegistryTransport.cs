@@ -1,0 +1,72 @@
+using System.Net.Http;
+using System.Security.Authentication;
+
+namespace Diamol.Build.Registry;
+
+/// <summary>
+/// Sends one HTTP request with the client's idle time-out, and turns what the network does wrong (refused, reset,
+/// DNS, TLS, time-out) into DIAM3010. The caller's own cancellation passes through untouched.
+/// </summary>
+internal sealed class RegistryTransport
+{
+    private readonly HttpClient _http;
+    private readonly string _registry;
+
+    public RegistryTransport(HttpClient http, string registry, TimeSpan timeout)
+    {
+        _http = http;
+        _registry = registry;
+        Timeout = timeout;
+    }
+
+    public TimeSpan Timeout { get; }
+
+    public async Task<HttpResponseMessage> SendAsync(Func<Action, HttpRequestMessage> build, string repository, string description, bool streamResponse, CancellationToken ct)
+    {
+        using var timeout = new IdleTimeout(Timeout, ct);
+        var message = build(timeout.Restart);
+        try
+        {
+            var completion = streamResponse ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead;
+            return await _http.SendAsync(message, completion, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Network(e, ct) is { } reason)
+        {
+            throw RegistryFailures.Unreachable(_registry, repository, description, reason, e);
+        }
+    }
+
+    /// <summary>Reads from a response body with the idle time-out, mapping network failures the same way.</summary>
+    public async Task<int> ReadAsync(Stream body, Memory<byte> buffer, IdleTimeout timeout, string repository, string description, CancellationToken ct)
+    {
+        try
+        {
+            timeout.Restart();
+            return await body.ReadAsync(buffer, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Network(e, ct) is { } reason)
+        {
+            throw RegistryFailures.Unreachable(_registry, repository, description, reason, e);
+        }
+    }
+
+    /// <summary>Why a request failed on the network, or null when the failure is not the network's (the caller cancelled).</summary>
+    private string? Network(Exception e, CancellationToken ct)
+    {
+        if (ct.IsCancellationRequested && e is OperationCanceledException) return null;
+        return e switch
+        {
+            OperationCanceledException => $"no answer within {Timeout.TotalSeconds:0.#} seconds",
+            HttpRequestException { InnerException: AuthenticationException tls } => "the TLS handshake failed (" + tls.Message + ")",
+            HttpRequestException request => Describe(request),
+            IOException io => "the connection broke (" + io.Message + ")",
+            _ => null,
+        };
+    }
+
+    private static string Describe(Exception e)
+    {
+        string? inner = e.InnerException?.Message;
+        return inner is null || e.Message.Contains(inner, StringComparison.Ordinal) ? e.Message : $"{e.Message} ({inner})";
+    }
+}

@@ -1,0 +1,243 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Diamol.Build.EndToEndTests.Registry;
+
+/// <summary>
+/// The daemonless registry client against the real local registries (eng/provision.sh): anonymous on
+/// 127.0.0.1:5000 with the base images, htpasswd basic auth on 127.0.0.1:5001. Pushes go to repositories unique
+/// to each test, deleted afterwards where the registry allows it.
+/// </summary>
+[TestClass]
+[DoNotParallelize]
+public sealed class RegistryClientEndToEndTests
+{
+    private const string Open = "127.0.0.1:5000";
+    private const string Authenticated = "127.0.0.1:5001";
+    private const string User = "diamol";
+    private const string Password = "diamol-secret";
+
+    private static readonly string[] CredentialVariables =
+    [
+        "DOTNET_CONTAINER_REGISTRY_UNAME", "DOTNET_CONTAINER_REGISTRY_PWORD",
+        "DOTNET_CONTAINER_PUSH_REGISTRY_UNAME", "DOTNET_CONTAINER_PUSH_REGISTRY_PWORD",
+        "SDK_CONTAINER_REGISTRY_UNAME", "SDK_CONTAINER_REGISTRY_PWORD",
+    ];
+
+    private static string UniqueRepository(string purpose) => $"e2e/registry-{purpose}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    [TestMethod]
+    public async Task Resolves_runtime_deps_and_reads_its_config()
+    {
+        using IDisposable owner = PackagedRegistryClient.Create(Open);
+        dynamic client = owner;
+
+        dynamic image = await client.ResolveAsync("dotnet/runtime-deps", "10.0", PackagedRegistryClient.Platform("linux", "amd64"), CancellationToken.None);
+        byte[] config = await client.GetBlobAsync("dotnet/runtime-deps", image.Config, CancellationToken.None);
+
+        Assert.AreEqual(RegistryDigest(Open, "dotnet/runtime-deps", "10.0"), (string)image.ManifestDigest);
+        Assert.AreEqual(SmallImage.Digest((byte[])image.ManifestBytes), (string)image.ManifestDigest);
+        Assert.IsTrue((int)image.Layers.Count > 0);
+        using var json = JsonDocument.Parse(config);
+        Assert.AreEqual("linux", json.RootElement.GetProperty("os").GetString());
+        Assert.AreEqual("amd64", json.RootElement.GetProperty("architecture").GetString());
+        Assert.AreEqual((int)image.Layers.Count, json.RootElement.GetProperty("rootfs").GetProperty("diff_ids").GetArrayLength());
+    }
+
+    [TestMethod]
+    public async Task Downloads_a_layer_and_verifies_it()
+    {
+        using IDisposable owner = PackagedRegistryClient.Create(Open);
+        dynamic client = owner;
+        dynamic image = await client.ResolveAsync("dotnet/runtime-deps", "10.0", PackagedRegistryClient.Platform("linux", "amd64"), CancellationToken.None);
+        dynamic layer = image.Layers[0];
+        string folder = Path.Combine(TestEnvironment.WorkRoot, "registry-download-" + Guid.NewGuid().ToString("N")[..8]);
+        string destination = Path.Combine(folder, "layer.tar.gz");
+
+        await client.DownloadBlobAsync("dotnet/runtime-deps", layer, destination, CancellationToken.None);
+
+        Assert.AreEqual((long)layer.Size, new FileInfo(destination).Length);
+        using (var file = File.OpenRead(destination))
+        {
+            Assert.AreEqual((string)layer.Digest, "sha256:" + Convert.ToHexString(SHA256.HashData(file)).ToLowerInvariant());
+        }
+
+        CollectionAssert.AreEqual(new[] { destination }, Directory.GetFiles(folder), "no temporary file is left");
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [TestMethod]
+    public async Task Pushes_a_small_image_that_docker_pulls_and_a_second_push_uploads_nothing()
+    {
+        var image = SmallImage.Create();
+        string repository = UniqueRepository("push");
+        string reference = $"{Open}/{repository}:1.0";
+        try
+        {
+            using (IDisposable owner = PackagedRegistryClient.Create(Open))
+            {
+                dynamic client = owner;
+                string digest = await Push(client, repository, image);
+
+                Assert.AreEqual(image.ManifestDigest, digest);
+                Assert.AreEqual(2, (int)client.BlobUploads, "the layer and the config");
+                Assert.AreEqual(0, (int)client.BlobsAlreadyPresent);
+            }
+
+            Assert.AreEqual(image.ManifestDigest, RegistryDigest(Open, repository, "1.0"), "the registry serves the manifest we pushed");
+            ProcessRunner.Docker("pull", reference).EnsureSuccess("docker pull of the pushed image");
+            var inspect = ProcessRunner.Docker("image", "inspect", "--format", "{{.Id}}", reference).EnsureSuccess("docker image inspect");
+            Assert.AreEqual(image.ConfigDigest, inspect.Output.Trim(), "docker's image id is the config digest");
+
+            using (IDisposable owner = PackagedRegistryClient.Create(Open))
+            {
+                dynamic again = owner;
+                await Push(again, repository, image);
+
+                Assert.AreEqual(2, (int)again.BlobsAlreadyPresent, "both blobs found by HEAD");
+                Assert.AreEqual(0, (int)again.BlobUploads, "nothing uploaded a second time");
+            }
+        }
+        finally
+        {
+            ImageInspection.RemoveImages(reference);
+            DeleteManifest(Open, repository, image.ManifestDigest);
+        }
+    }
+
+    [TestMethod]
+    public async Task Mounts_a_blob_from_another_repository()
+    {
+        var image = SmallImage.Create();
+        string source = UniqueRepository("mount-from");
+        string destination = UniqueRepository("mount-to");
+        using IDisposable owner = PackagedRegistryClient.Create(Open);
+        dynamic client = owner;
+        dynamic layer = PackagedRegistryClient.Blob(SmallImage.LayerMediaType, image.LayerDigest, image.Layer.Length);
+        await client.UploadBlobAsync(source, layer, (Func<Stream>)(() => new MemoryStream(image.Layer)), CancellationToken.None);
+
+        Assert.IsFalse((bool)await client.BlobExistsAsync(destination, image.LayerDigest, CancellationToken.None));
+        Assert.IsTrue((bool)await client.TryMountBlobAsync(destination, image.LayerDigest, source, CancellationToken.None));
+
+        Assert.AreEqual(1, (int)client.BlobMounts);
+        Assert.IsTrue((bool)await client.BlobExistsAsync(destination, image.LayerDigest, CancellationToken.None));
+        Assert.AreEqual(1, (int)client.BlobUploads, "only the first repository got an upload");
+        Assert.IsFalse((bool)await client.TryMountBlobAsync(UniqueRepository("mount-none"), SmallImage.Digest(Encoding.UTF8.GetBytes("nowhere")), source, CancellationToken.None),
+            "a blob the source does not have is not mounted");
+    }
+
+    [TestMethod]
+    public async Task Chunked_upload_with_small_chunks_stores_the_blob()
+    {
+        byte[] content = RandomNumberGenerator.GetBytes(10_000);
+        string digest = SmallImage.Digest(content);
+        string repository = UniqueRepository("chunks");
+        using IDisposable owner = PackagedRegistryClient.Create(Open, chunkThreshold: 0, chunkSize: 1_500);
+        dynamic client = owner;
+        dynamic blob = PackagedRegistryClient.Blob("application/octet-stream", digest, content.Length);
+
+        await client.UploadBlobAsync(repository, blob, (Func<Stream>)(() => new MemoryStream(content)), CancellationToken.None);
+
+        Assert.AreEqual(1, (int)client.BlobUploads);
+        byte[] stored = await client.GetBlobAsync(repository, blob, CancellationToken.None);
+        CollectionAssert.AreEqual(content, stored);
+    }
+
+    [TestMethod]
+    public async Task Pushes_to_the_authenticated_registry_with_environment_credentials()
+    {
+        var image = SmallImage.Create();
+        string repository = UniqueRepository("auth");
+        var saved = WithCredentialVariables(User, Password);
+        try
+        {
+            using IDisposable owner = PackagedRegistryClient.Create(Authenticated);
+            dynamic client = owner;
+            string digest = await Push(client, repository, image);
+
+            Assert.AreEqual(image.ManifestDigest, digest);
+            Assert.AreEqual(image.ManifestDigest, RegistryDigest(Authenticated, repository, "1.0", (User, Password)));
+        }
+        finally
+        {
+            Restore(saved);
+        }
+    }
+
+    [TestMethod]
+    public async Task Wrong_password_is_DIAM3005_without_the_password_in_the_message()
+    {
+        const string wrong = "not-the-Password-42";
+        var image = SmallImage.Create();
+        var saved = WithCredentialVariables(User, wrong);
+        try
+        {
+            using IDisposable owner = PackagedRegistryClient.Create(Authenticated);
+            dynamic client = owner;
+            var e = await Assert.ThrowsAsync<Exception>(async () => await Push(client, UniqueRepository("denied"), image));
+
+            Assert.AreEqual("DIAM3005", PackagedRegistryClient.CodeOf(e), e.ToString());
+            StringAssert.Contains(e.Message, Authenticated);
+            Assert.IsFalse(e.Message.Contains(wrong, StringComparison.Ordinal), e.Message);
+            Assert.IsFalse(e.Message.Contains(Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{wrong}")), StringComparison.Ordinal));
+        }
+        finally
+        {
+            Restore(saved);
+        }
+    }
+
+    private static async Task<string> Push(dynamic client, string repository, SmallImage image)
+    {
+        dynamic layer = PackagedRegistryClient.Blob(SmallImage.LayerMediaType, image.LayerDigest, image.Layer.Length);
+        dynamic config = PackagedRegistryClient.Blob(SmallImage.ConfigMediaType, image.ConfigDigest, image.Config.Length);
+        await client.UploadBlobAsync(repository, layer, (Func<Stream>)(() => new MemoryStream(image.Layer)), CancellationToken.None);
+        await client.UploadBlobAsync(repository, config, (Func<Stream>)(() => new MemoryStream(image.Config)), CancellationToken.None);
+        return await client.PutManifestAsync(repository, "1.0", image.Manifest, SmallImage.ManifestMediaType, CancellationToken.None);
+    }
+
+    // Set only in this process, for the length of one test: child processes of other tests never see them.
+    private static Dictionary<string, string?> WithCredentialVariables(string user, string password)
+    {
+        var saved = CredentialVariables.ToDictionary(name => name, Environment.GetEnvironmentVariable);
+        foreach (string name in CredentialVariables) Environment.SetEnvironmentVariable(name, null);
+        Environment.SetEnvironmentVariable("DOTNET_CONTAINER_REGISTRY_UNAME", user);
+        Environment.SetEnvironmentVariable("DOTNET_CONTAINER_REGISTRY_PWORD", password);
+        return saved;
+    }
+
+    private static void Restore(Dictionary<string, string?> saved)
+    {
+        foreach (var (name, value) in saved) Environment.SetEnvironmentVariable(name, value);
+    }
+
+    /// <summary>The registry's own digest for a tag, straight from its API.</summary>
+    private static string RegistryDigest(string registry, string repository, string tag, (string User, string Password)? login = null)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Head, $"http://{registry}/v2/{repository}/manifests/{tag}");
+        foreach (string type in new[]
+                 {
+                     "application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json",
+                     "application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json",
+                 })
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+        }
+
+        if (login is { } l) request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{l.User}:{l.Password}")));
+        using var response = http.Send(request);
+        Assert.AreEqual(HttpStatusCode.OK, response.StatusCode, $"HEAD manifest {repository}:{tag} on {registry}");
+        return response.Headers.GetValues("Docker-Content-Digest").Single();
+    }
+
+    // The :5000 registry has delete enabled; leaving test repositories empty keeps it small.
+    private static void DeleteManifest(string registry, string repository, string digest)
+    {
+        using var http = new HttpClient();
+        using var response = http.Send(new HttpRequestMessage(HttpMethod.Delete, $"http://{registry}/v2/{repository}/manifests/{digest}"));
+    }
+}
