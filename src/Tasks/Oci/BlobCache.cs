@@ -1,0 +1,18 @@
+namespace Diamol.Build.Oci;
+
+/// <summary>
+/// A content-addressed folder of blobs (DiamolCacheDirectory, by default under the user's profile): base image layers
+/// fetched once are shared by every project and build. A blob is only ever stored under its verified digest.
+/// </summary>
+public sealed class BlobCache(string directory)
+{
+    public string Directory { get; } = directory;
+
+    /// <summary>The default: ~/.diamol/cache (LOCALAPPDATA on Windows), beside NuGet's and docker's own caches.</summary>
+    public static string DefaultDirectory() =>
+        Path.Combine(Environment.GetFolderPath(OperatingSystem.IsWindows() ? Environment.SpecialFolder.LocalApplicationData : Environment.SpecialFolder.UserProfile), ".diamol", "cache");
+
+    public string PathOf(string digest) => Path.Combine(Directory, "blobs", "sha256", digest["sha256:".Length..]);
+
+    public bool Contains(string digest, long size) => new FileInfo(PathOf(digest)) is { Exists: true } file && file.Length == size;
+}

@@ -1,0 +1,67 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Diamol.Build.Layers;
+using Diamol.Build.Registry;
+
+namespace Diamol.Build.Oci;
+
+/// <summary>A blob to put in an archive: its descriptor and where its bytes are on disk.</summary>
+public sealed record ArchiveBlob(BlobDescriptor Descriptor, string Path);
+
+/// <summary>
+/// Writes an image as one tarball that both `docker load` and `podman load` accept: the docker-archive manifest.json
+/// (config, RepoTags, layers) and an OCI image layout (oci-layout, index.json, blobs/sha256/...) over the same blobs.
+/// </summary>
+public static class ImageArchiveWriter
+{
+    public static void Write(Stream output, byte[] config, string configDigest, WrittenManifest manifest, IReadOnlyList<ArchiveBlob> layers, IReadOnlyList<string> fullTags)
+    {
+        var tar = new DeterministicTar(output);
+        var time = ReproducibleTime.Fixed;
+        var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        void AddBytes(string name, byte[] bytes) => tar.AddFile(name, mode, time, new MemoryStream(bytes), bytes.Length);
+
+        AddBytes("oci-layout", Encoding.UTF8.GetBytes("{\"imageLayoutVersion\":\"1.0.0\"}"));
+        tar.AddDirectory("blobs", ImageFileModes.Directory, time);
+        tar.AddDirectory("blobs/sha256", ImageFileModes.Directory, time);
+        AddBytes(BlobName(configDigest), config);
+        var written = new HashSet<string>(StringComparer.Ordinal) { configDigest };
+        foreach (var layer in layers)
+        {
+            if (!written.Add(layer.Descriptor.Digest)) continue;
+            using var content = File.OpenRead(layer.Path);
+            tar.AddFile(BlobName(layer.Descriptor.Digest), mode, time, content, content.Length);
+        }
+
+        if (written.Add(manifest.Digest)) AddBytes(BlobName(manifest.Digest), manifest.Bytes);
+
+        var index = new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = MediaTypes.OciIndex,
+            ["manifests"] = new JsonArray(fullTags.Select(tag => (JsonNode)new JsonObject
+            {
+                ["mediaType"] = manifest.MediaType,
+                ["digest"] = manifest.Digest,
+                ["size"] = manifest.Bytes.Length,
+                ["annotations"] = new JsonObject
+                {
+                    ["io.containerd.image.name"] = tag,
+                    ["org.opencontainers.image.ref.name"] = tag[(tag.LastIndexOf(':') + 1)..],
+                },
+            }).ToArray()),
+        };
+        AddBytes("index.json", Encoding.UTF8.GetBytes(index.ToJsonString()));
+
+        var dockerManifest = new JsonArray(new JsonObject
+        {
+            ["Config"] = BlobName(configDigest),
+            ["RepoTags"] = new JsonArray(fullTags.Select(t => (JsonNode)JsonValue.Create(t)!).ToArray()),
+            ["Layers"] = new JsonArray(layers.Select(l => (JsonNode)JsonValue.Create(BlobName(l.Descriptor.Digest))!).ToArray()),
+        });
+        AddBytes("manifest.json", Encoding.UTF8.GetBytes(dockerManifest.ToJsonString()));
+        tar.Finish();
+    }
+
+    private static string BlobName(string digest) => "blobs/sha256/" + digest["sha256:".Length..];
+}

@@ -1,0 +1,97 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using Diamol.Build.Layers;
+
+namespace Diamol.Build.Oci;
+
+/// <summary>
+/// Writes one layer of the plan as a reproducible gzipped tar: entries sorted, the working directory and every parent
+/// folder present (0755), files with the plan's modes, uid/gid 0, every time the one reproducible time. Each layer
+/// depends on its own files only, so a change in one layer changes that layer's blob and no other.
+/// </summary>
+public static class LayerBlobWriter
+{
+    /// <summary>
+    /// What decides a layer's bytes, from file metadata alone (path, size, time, mode, and the time stamp used), so an
+    /// unchanged layer is recognised without reading its files.
+    /// </summary>
+    public static string KeyOf(Layer layer, string workingDirectory, DateTimeOffset time)
+    {
+        var text = new StringBuilder().Append(workingDirectory).Append('\n').Append(time.ToUnixTimeSeconds()).Append('\n');
+        foreach (var file in layer.Files)
+        {
+            var info = new FileInfo(file.SourcePath);
+            text.Append(file.RelativePath).Append('\0').Append(info.Length).Append('\0').Append(info.LastWriteTimeUtc.Ticks)
+                .Append('\0').Append((int)file.Mode).Append('\n');
+        }
+
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))).ToLowerInvariant();
+    }
+
+    /// <summary>Writes the blob into <paramref name="blobDirectory"/> (named by its digest) and returns it.</summary>
+    public static LayerBlob Write(Layer layer, string workingDirectory, DateTimeOffset time, string blobDirectory, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(blobDirectory);
+        string key = KeyOf(layer, workingDirectory, time);
+        string temporary = Path.Combine(blobDirectory, $".{layer.Name}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            string digest, diffId;
+            long size, uncompressed;
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                var compressed = new HashingStream(file);
+                var gzip = new DeterministicGzip(compressed, CompressionLevel.Optimal);
+                var tarBytes = new HashingStream(gzip);
+                WriteTar(new DeterministicTar(tarBytes), layer, workingDirectory, time, cancellationToken);
+                gzip.Finish();
+                (diffId, uncompressed) = (tarBytes.Digest(), tarBytes.Written);
+                (digest, size) = (compressed.Digest(), compressed.Written);
+            }
+
+            string path = Path.Combine(blobDirectory, digest["sha256:".Length..]);
+            File.Move(temporary, path, overwrite: true);
+            return new LayerBlob(layer.Name, digest, size, diffId, uncompressed, path, key);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private static void WriteTar(DeterministicTar tar, Layer layer, string workingDirectory, DateTimeOffset time, CancellationToken cancellationToken)
+    {
+        string root = workingDirectory.Trim('/');
+        var directories = new SortedSet<string>(StringComparer.Ordinal);
+        // The working directory and its parents, so the layer stands alone on any base image.
+        string[] rootParts = root.Length == 0 ? [] : root.Split('/');
+        for (int i = 1; i <= rootParts.Length; i++) directories.Add(string.Join('/', rootParts.Take(i)));
+        foreach (var file in layer.Files)
+        {
+            string[] parts = file.RelativePath.Split('/');
+            for (int i = 1; i < parts.Length; i++) directories.Add(Join(root, string.Join('/', parts.Take(i))));
+        }
+
+        // One sorted sequence of names: a folder's entry precedes its contents because "a/" sorts before "a/x".
+        var entries = directories.Select(d => (Name: d + "/", File: (LayerFile?)null))
+            .Concat(layer.Files.Select(f => (Name: Join(root, f.RelativePath), File: (LayerFile?)f)))
+            .OrderBy(e => e.Name, StringComparer.Ordinal);
+        foreach (var (name, file) in entries)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (file is null)
+            {
+                tar.AddDirectory(name, ImageFileModes.Directory, time);
+                continue;
+            }
+
+            using var content = new FileStream(file.SourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            tar.AddFile(name, file.Mode, time, content, content.Length);
+        }
+
+        tar.Finish();
+    }
+
+    private static string Join(string root, string relative) => root.Length == 0 ? relative : root + "/" + relative;
+}

@@ -1,0 +1,92 @@
+using System.Text;
+using System.Text.Json;
+using Diamol.Build.Dockerfile;
+using Diamol.Build.Layers;
+using Diamol.Build.Oci;
+using Diamol.Build.Spec;
+
+namespace Diamol.Build.Tests.Oci;
+
+[TestClass]
+public sealed class ImageConfigWriterTests
+{
+    private static readonly byte[] BaseConfig = Encoding.UTF8.GetBytes("""
+        {"architecture":"amd64","os":"linux","container":"abc","docker_version":"20.10",
+         "config":{"Env":["PATH=/usr/bin","APP_UID=1654","ASPNETCORE_HTTP_PORTS=8080"],"Cmd":["bash"],"Labels":{"base":"yes"},"ExposedPorts":{"8080/tcp":{}}},
+         "rootfs":{"type":"layers","diff_ids":["sha256:base1","sha256:base2"]},
+         "history":[{"created_by":"debootstrap","created":"2026-01-01T00:00:00Z"},{"created_by":"ENV PATH","empty_layer":true},{"created_by":"COPY runtime"}]}
+        """);
+
+    private static ImageSettings Settings(IReadOnlyList<string>? entrypoint = null) => new(
+        [new NameValue("PATH", "/app:/usr/bin"), new NameValue("TARGET", "x")],
+        [new NameValue("org.opencontainers.image.created", "2026-11-28T12:00:00Z"), new NameValue("team", "a")],
+        ["org.opencontainers.image.created"], "/app/", "1654", ["8080/tcp", "9000/udp"], entrypoint ?? ["dotnet", "/app/App.dll"], null, []);
+
+    private static readonly DockerfileInstruction[] Instructions =
+    [
+        new(5, "ENV", "ENV \"PATH\"=\"/app:/usr/bin\" \\\n    \"TARGET\"=\"x\""),
+        new(7, "WORKDIR", "WORKDIR /app/"),
+        new(9, "COPY", "COPY [\"layers/packages/\", \"/app/\"]", LayerKind.Packages, "packages"),
+        new(11, "COPY", "COPY [\"layers/app/\", \"/app/\"]", LayerKind.App, "app"),
+        new(13, "USER", "USER 1654"),
+    ];
+
+    private static readonly Dictionary<string, LayerBlob> Layers = new()
+    {
+        ["packages"] = new LayerBlob("packages", "sha256:p", 10, "sha256:pdiff", 20, "/x", "k"),
+        ["app"] = new LayerBlob("app", "sha256:a", 1, "sha256:adiff", 2, "/y", "k"),
+    };
+
+    [TestMethod]
+    public void The_config_is_the_base_config_with_the_Dockerfile_applied_as_the_engine_applies_it()
+    {
+        var config = ImageConfigWriter.Write(BaseConfig, Settings(), Instructions, Layers, ReproducibleTime.From("1700000000"));
+        using var json = JsonDocument.Parse(config.Bytes);
+        var root = json.RootElement;
+        var c = root.GetProperty("config");
+
+        CollectionAssert.AreEqual(new[] { "PATH=/app:/usr/bin", "APP_UID=1654", "ASPNETCORE_HTTP_PORTS=8080", "TARGET=x" },
+            c.GetProperty("Env").EnumerateArray().Select(e => e.GetString()).ToArray(), "ENV replaces a variable in place and appends new ones");
+        Assert.AreEqual(JsonValueKind.Null, c.GetProperty("Cmd").ValueKind, "ENTRYPOINT clears the inherited CMD");
+        Assert.AreEqual("[\"dotnet\",\"/app/App.dll\"]", c.GetProperty("Entrypoint").GetRawText());
+        Assert.AreEqual("/app/", c.GetProperty("WorkingDir").GetString());
+        Assert.AreEqual("1654", c.GetProperty("User").GetString());
+        Assert.AreEqual("yes", c.GetProperty("Labels").GetProperty("base").GetString());
+        Assert.AreEqual("2023-11-14T22:13:20Z", c.GetProperty("Labels").GetProperty("org.opencontainers.image.created").GetString(), "time labels carry the reproducible time");
+        CollectionAssert.AreEquivalent(new[] { "8080/tcp", "9000/udp" }, c.GetProperty("ExposedPorts").EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.AreEqual("2023-11-14T22:13:20Z", root.GetProperty("created").GetString());
+        Assert.IsFalse(root.TryGetProperty("container", out _));
+        CollectionAssert.AreEqual(new[] { "sha256:base1", "sha256:base2", "sha256:pdiff", "sha256:adiff" }, config.DiffIds.ToArray());
+
+        Assert.AreEqual(8, config.History.Count, "3 base entries and one per instruction after FROM");
+        Assert.AreEqual("ENV \"PATH\"=\"/app:/usr/bin\" \"TARGET\"=\"x\"", config.History[3].CreatedBy);
+        CollectionAssert.AreEqual(new[] { 1, 1, 2, 2, 2, 3, 4, 4 }, config.History.Select(h => h.LayerCount).ToArray());
+        Assert.AreEqual(config.History.Count, root.GetProperty("history").GetArrayLength());
+    }
+
+    [TestMethod]
+    public void The_same_inputs_give_the_same_bytes()
+    {
+        var a = ImageConfigWriter.Write(BaseConfig, Settings(), Instructions, Layers, ReproducibleTime.Fixed);
+        var b = ImageConfigWriter.Write(BaseConfig, Settings(), Instructions, Layers, ReproducibleTime.Fixed);
+        Assert.AreEqual(a.Digest, b.Digest);
+        Assert.AreNotEqual(a.Digest, ImageConfigWriter.Write(BaseConfig, Settings(), Instructions, Layers, ReproducibleTime.From("1700000000")).Digest);
+    }
+
+    [TestMethod]
+    public void An_empty_entrypoint_leaves_none()
+    {
+        var config = ImageConfigWriter.Write(BaseConfig, Settings(entrypoint: []), Instructions, Layers, ReproducibleTime.Fixed);
+        using var json = JsonDocument.Parse(config.Bytes);
+        Assert.AreEqual(JsonValueKind.Null, json.RootElement.GetProperty("config").GetProperty("Entrypoint").ValueKind);
+    }
+
+    [TestMethod]
+    public void Own_instructions_are_refused_with_what_to_do()
+    {
+        var e = Assert.ThrowsExactly<Diamol.Build.Diagnostics.DiamolException>(() =>
+            ImageConfigWriter.Write(BaseConfig, Settings() with { CustomInstructions = ["ENV"] }, Instructions, Layers, ReproducibleTime.Fixed));
+        Assert.AreEqual(Diamol.Build.Diagnostics.DiagnosticCode.DIAM1015, e.Code);
+        StringAssert.Contains(e.Message, "DiamolBuilder=docker");
+    }
+}
