@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side measurement of Diamol.Build and the .NET SDK's PublishContainer on the BigDeps fixture
 # (a console app with 16 MB of NuGet packages): wall time of a cold publish, of a publish with nothing changed,
-# and of a publish after a one-line code edit, and the bytes of new image layers that edit costs.
+# and of a publish after a one-line code edit, and the bytes of new image layers that edit costs; then the same edit
+# pushed straight to a registry with no engine (Diamol.Build's OCI writer) beside PublishContainer's push.
 # Times are measured here, never asserted in tests. Writes bench/results.md.
 #
 # Usage: bench/run.sh   (after eng/provision.sh; uses the local engine and localhost:5000 base images)
@@ -50,6 +51,29 @@ measure() { # $1 name, $2.. publish arguments
   docker image rm -f "bench/$name:latest" >/dev/null
 }
 
+manifest_blobs() { # $1 repository -> "digest size" lines of the config and layers the registry has under :latest
+  curl -s -H 'Accept: application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json' \
+    "http://127.0.0.1:5000/v2/$1/manifests/latest" | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+for d in [m["config"]] + m["layers"]: print(d["digest"], d["size"])'
+}
+
+measure_push() { # $1 name, $2.. publish arguments: edit -> pushed, the daemonless way
+  local name=$1; shift
+  local project="$work/push-$name" repository="bench/push-$name-$RANDOM"
+  cp -r "$root/tests/Fixtures/BigDeps" "$project"
+  cp "$work/nuget.config" "$project/"
+  local publish=(dotnet publish "$project" -c Release -nodeReuse:false -p:DiamolBuildVersion="$version" -p:ContainerBaseImage="$base" -p:ContainerRegistry=localhost:5000 -p:ContainerRepository="$repository" "$@")
+  local cold edit
+  cold=$(seconds "${publish[@]}")
+  manifest_blobs "$repository" >"$work/push-$name.before"
+  sed -i 's/"Hello from BigDeps"/"Hello again from BigDeps"/' "$project/Program.cs"
+  edit=$(seconds "${publish[@]}")
+  manifest_blobs "$repository" >"$work/push-$name.after"
+  echo "| $name | $cold | $edit | $(new_bytes "$work/push-$name.before" "$work/push-$name.after") |"
+}
+
 {
   echo "# Benchmark: Diamol.Build and PublishContainer on tests/Fixtures/BigDeps"
   echo
@@ -60,4 +84,15 @@ measure() { # $1 name, $2.. publish arguments
   echo "|---|---:|---:|---:|---:|"
   measure diamol
   measure sdk -t:PublishContainer -p:DiamolEnabled=false
+  echo
+  echo "## Push to a registry, no engine"
+  echo
+  echo "Both push straight to the local registry (127.0.0.1:5000): Diamol.Build with its OCI writer (DOCKER_HOST points at"
+  echo "nothing), PublishContainer as it always does. Seconds per \`dotnet publish\`; bytes the registry had to take after the edit"
+  echo "(config and layers not in the previous manifest)."
+  echo
+  echo "| tool | cold push (s) | one-line edit, pushed (s) | bytes uploaded after the edit |"
+  echo "|---|---:|---:|---:|"
+  DOCKER_HOST=unix:///nonexistent.sock measure_push diamol
+  measure_push sdk -t:PublishContainer -p:DiamolEnabled=false
 } | tee "$root/bench/results.md"

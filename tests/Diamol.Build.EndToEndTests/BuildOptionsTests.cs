@@ -36,7 +36,8 @@ public sealed partial class BuildOptionsTests
     {
         string repository = "e2e/cache-" + Guid.NewGuid().ToString("N")[..8];
         string pushed = $"localhost:5000/{repository}:latest";
-        string[] common = [$"ContainerBaseImage={TestEnvironment.BaseRuntime}", "ContainerRegistry=localhost:5000", $"ContainerRepository={repository}"];
+        // The classic builder's cache works with images the engine built (their parent chain), so the engine pushes it.
+        string[] common = [$"ContainerBaseImage={TestEnvironment.BaseRuntime}", "ContainerRegistry=localhost:5000", $"ContainerRepository={repository}", "DiamolBuilder=docker"];
         try
         {
             // CI run 1 builds and pushes. A project of its own, so no other test's build cache on this engine can

@@ -105,11 +105,17 @@ public sealed class ConsumerProject
     public ProcessResult PublishContainerWithSdk(params string[] properties) =>
         Run("publish", ["DiamolEnabled=false", .. properties], null, "-t:PublishContainer");
 
-    private ProcessResult Run(string verb, string[] properties, IReadOnlyDictionary<string, string?>? environment = null, params string[] extra) =>
-        Umask is null
-            ? ProcessRunner.Run("dotnet", Arguments(verb, properties, extra), Directory, Environment(environment), TimeSpan.FromMinutes(8))
-            : ProcessRunner.Run("/bin/sh", ["-c", $"umask {Umask} && exec dotnet \"$@\"", "sh", .. Arguments(verb, properties, extra)],
-                Directory, Environment(environment), TimeSpan.FromMinutes(8));
+    /// <summary>The user id the publishes run as (with its group); null keeps the test process's (root).</summary>
+    public int? UserId { get; set; }
+
+    private ProcessResult Run(string verb, string[] properties, IReadOnlyDictionary<string, string?>? environment = null, params string[] extra)
+    {
+        string[] dotnet = UserId is { } uid
+            ? ["setpriv", $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "dotnet", .. Arguments(verb, properties, extra)]
+            : ["dotnet", .. Arguments(verb, properties, extra)];
+        return ProcessRunner.Run("/bin/sh", ["-c", (Umask is null ? "" : $"umask {Umask} && ") + "exec \"$@\"", "sh", .. dotnet],
+            Directory, Environment(environment), TimeSpan.FromMinutes(8));
+    }
 
     /// <summary>Starts `dotnet publish` without waiting, for tests that interrupt it.</summary>
     public RunningProcess StartPublish(params string[] properties) =>

@@ -24,6 +24,62 @@ public static class ImageInspection
         return result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToArray();
     }
 
+    /// <summary>Every entry under <paramref name="directory"/> with its permission bits: "755 ./App" lines, sorted.</summary>
+    public static string[] Modes(string image, string directory)
+    {
+        var result = ProcessRunner.Run("docker",
+            ["run", "--rm", "--network", "none", "--user", "0", "--entrypoint", "/bin/sh", image, "-c", $"cd {directory} && find . -printf '%m %p\\n'"],
+            timeout: TimeSpan.FromMinutes(2)).EnsureSuccess("listing modes of " + image);
+        return result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>
+    /// The regular files below <paramref name="prefix"/> in each layer that has any, read from `docker save`: how the
+    /// image's files are split into layers, independently of how it was made.
+    /// </summary>
+    public static string[] FileLayers(string image, string prefix = "app/")
+    {
+        string archive = Path.Combine(TestEnvironment.WorkRoot, "save-" + Guid.NewGuid().ToString("N") + ".tar");
+        try
+        {
+            ProcessRunner.Run("docker", ["save", "-o", archive, image], timeout: TimeSpan.FromMinutes(3)).EnsureSuccess("docker save " + image);
+            var layerFiles = new Dictionary<string, byte[]>();
+            string? manifest = null;
+            using (var reader = new System.Formats.Tar.TarReader(File.OpenRead(archive)))
+            {
+                while (reader.GetNextEntry(copyData: true) is { } entry)
+                {
+                    if (entry.DataStream is null) continue;
+                    using var buffer = new MemoryStream();
+                    entry.DataStream.CopyTo(buffer);
+                    if (entry.Name == "manifest.json") manifest = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+                    else layerFiles[entry.Name] = buffer.ToArray();
+                }
+            }
+
+            using var json = JsonDocument.Parse(manifest!);
+            var result = new List<string>();
+            foreach (string layer in Strings(json.RootElement[0].GetProperty("Layers")))
+            {
+                var names = new List<string>();
+                using var layerReader = new System.Formats.Tar.TarReader(new MemoryStream(layerFiles[layer]));
+                while (layerReader.GetNextEntry() is { } entry)
+                {
+                    if (entry.EntryType is System.Formats.Tar.TarEntryType.RegularFile or System.Formats.Tar.TarEntryType.V7RegularFile
+                        && entry.Name.StartsWith(prefix, StringComparison.Ordinal)) names.Add(entry.Name);
+                }
+
+                if (names.Count > 0) result.Add(string.Join(" ", names.Order(StringComparer.Ordinal)));
+            }
+
+            return result.ToArray();
+        }
+        finally
+        {
+            File.Delete(archive);
+        }
+    }
+
     public static string[] Strings(JsonElement element) =>
         element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined ? [] : element.EnumerateArray().Select(e => e.GetString()!).ToArray();
 

@@ -21,7 +21,8 @@ public static class ImageParity
         CollectionAssert.AreEqual(ImageInspection.Files(sdks, directory), ImageInspection.Files(ours, directory), $"files under {directory} differ");
     }
 
-    private static string Labels(JsonElement config) =>
+    /// <summary>The labels as sorted "name=value" lines, the per-build time labels left out.</summary>
+    public static string Labels(JsonElement config) =>
         string.Join("\n", config.GetProperty("Labels").EnumerateObject()
             .Where(l => !TimestampLabels.Contains(l.Name))
             .Select(l => $"{l.Name}={l.Value.GetString()}")

@@ -98,7 +98,7 @@ public sealed class PushTests
 
             Assert.AreNotEqual(0, publish.ExitCode, publish.All);
             StringAssert.Contains(publish.Output, "error DIAM3005");
-            StringAssert.Contains(publish.Output, $"The registry {Registry} refused the push");
+            StringAssert.Contains(publish.Output, $"The registry {Registry} refused");
             Assert.IsFalse(publish.All.Contains(wrong, StringComparison.Ordinal), "the password was printed");
             Assert.IsFalse(publish.All.Contains(Base64($"{User}:{wrong}"), StringComparison.Ordinal), "the encoded credentials were printed");
             Assert.IsNull(RegistryDigest(repository, "latest"), "something was pushed");

@@ -16,7 +16,8 @@ public sealed record ContextManifest(
     IReadOnlyDictionary<string, string> BuildArguments,
     IReadOnlyList<DockerfileInstruction> Instructions,
     IReadOnlyList<Layer> Layers,
-    string? Registry = null)
+    string? Registry = null,
+    Oci.ImageSettings? Settings = null)
 {
     public const string FolderName = ".diamol";
     public const string FileName = "manifest.json";

@@ -316,6 +316,42 @@ public sealed class DockerEngine : IDisposable
         IdentityToken = login.IdentityToken,
     };
 
+    /// <summary>The platform the engine runs images of (its OS and architecture, as OCI names them).</summary>
+    public Oci.ImagePlatform Platform => new(Version.Os ?? "linux", Version.Arch switch
+    {
+        null or "" => "amd64",
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        var arch => arch,
+    });
+
+    /// <summary>Loads an image archive (docker-archive) as `docker load` does; the engine's own message on failure.</summary>
+    public async Task LoadAsync(Stream archive, IBuildLog log, CancellationToken cancellationToken)
+    {
+        string? failure = null;
+        var progress = new SynchronousProgress<JSONMessage>(m =>
+        {
+            if (m.Error is { Message: { } error }) failure = error;
+            else if (!string.IsNullOrEmpty(m.Stream)) log.Detail(m.Stream.Trim());
+            else if (!string.IsNullOrEmpty(m.Status) && m.Progress is null) log.Detail($"{m.ID} {m.Status}".Trim());
+        });
+        try
+        {
+            await _client.Images.LoadImageAsync(new ImageLoadParameters { Quiet = false }, archive, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerApiException e)
+        {
+            failure = $"{(int)e.StatusCode} {e.ResponseBody?.Trim()}";
+        }
+
+        if (failure is not null)
+        {
+            throw new DiamolException(DiagnosticCode.DIAM3007,
+                $"The engine at {Endpoint.Uri} refused to load the image: {failure}. Check the engine's log and its free disk space, " +
+                "or publish to a registry (ContainerRegistry) or an archive (ContainerArchiveOutputPath) instead.");
+        }
+    }
+
     /// <summary>Inspects an image; null when the engine does not have it.</summary>
     public async Task<ImageInspectResponse?> InspectImageAsync(string name, CancellationToken cancellationToken)
     {

@@ -13,7 +13,8 @@ public static class PublishModeAdvice
     private static readonly string[] RuntimePackPrefixes =
         ["microsoft.netcore.app.runtime.", "microsoft.aspnetcore.app.runtime.", "microsoft.windowsdesktop.app.runtime."];
 
-    public static IEnumerable<Diagnostic> For(PublishMode mode, LayerPlan plan, string appFileName)
+    /// <param name="files">The published files with their origin (the plan's files are read from the publish folder, which names no package).</param>
+    public static IEnumerable<Diagnostic> For(PublishMode mode, LayerPlan plan, IEnumerable<PublishedFile> files, string appFileName)
     {
         if (mode.SingleFile && !mode.Aot)
         {
@@ -26,20 +27,15 @@ public static class PublishModeAdvice
 
         if (mode.SelfContained && !mode.Trimmed && !mode.Aot)
         {
-            long runtime = plan.Layers.Where(l => l.Kind is LayerKind.Packages or LayerKind.Prerelease)
-                .SelectMany(l => l.Files).Where(f => IsRuntimePackFile(f.SourcePath)).Sum(f => f.Size);
+            var runtimeFiles = files.Where(f => f.PackageId is { } id && RuntimePackPrefixes.Any(p => id.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
+                .Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal);
+            long runtime = plan.AllFiles.Where(f => runtimeFiles.Contains(f.RelativePath)).Sum(f => f.Size);
             yield return new Diagnostic(DiagnosticCode.DIAM2004,
                 $"The app is self-contained and not trimmed: the .NET runtime ({Megabytes(runtime)}) is copied into this image's own " +
                 "packages layer instead of coming from a shared base image layer, so no other image on the host or in the registry shares it, " +
                 "and a runtime update re-ships it whole. Publish framework-dependent (SelfContained=false; the SDK then picks the runtime or " +
                 "aspnet base image), or trim it (PublishTrimmed=true). To keep it as it is, add DIAM2004 to NoWarn.");
         }
-    }
-
-    private static bool IsRuntimePackFile(string sourcePath)
-    {
-        string path = sourcePath.Replace('\\', '/').ToLowerInvariant();
-        return RuntimePackPrefixes.Any(prefix => path.Contains("/" + prefix, StringComparison.Ordinal));
     }
 
     internal static string Megabytes(long bytes) =>

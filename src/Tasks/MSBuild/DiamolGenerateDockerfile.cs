@@ -42,6 +42,22 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
     public bool PublishTrimmed { get; set; }
     /// <summary>DiamolFileModes: Normalize (default) or Preserve.</summary>
     public string? FileModes { get; set; }
+    /// <summary>DiamolBuildImage: whether an image is built at all (the builder is only chosen then).</summary>
+    public bool BuildImage { get; set; } = true;
+    /// <summary>DiamolBuilder: docker, oci, or empty for the automatic choice.</summary>
+    public string? Builder { get; set; }
+    /// <summary>ContainerRuntimeIdentifier (the SDK defaults it from RuntimeIdentifier or the SDK's own platform).</summary>
+    public string? ContainerRuntimeIdentifier { get; set; }
+    /// <summary>ContainerRuntimeIdentifiers: several RIDs ask for a multi-platform image index.</summary>
+    public string? ContainerRuntimeIdentifiers { get; set; }
+    /// <summary>ContainerArchiveOutputPath: the image goes to a tarball.</summary>
+    public string? ArchiveOutputPath { get; set; }
+    /// <summary>DiamolCacheFrom and DiamolBuildArg items: settings of the engine's build, which keep the engine builder.</summary>
+    public ITaskItem[] CacheFrom { get; set; } = [];
+    public ITaskItem[] BuildArgs { get; set; } = [];
+
+    /// <summary>The builder chosen: docker or oci (empty when no image is built).</summary>
+    [Output] public string ChosenBuilder { get; private set; } = "";
 
     public string ContainerBaseImage { get; set; } = "";
     public string? ContainerRegistry { get; set; }
@@ -91,10 +107,26 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
             Instructions = Instructions.Select(i => (i.ItemSpec, i.GetMetadata("Instruction"), i.GetMetadata("Placement"))).ToArray(),
         };
 
-        var baseImage = InspectBaseImage
-            ? DockerfileStage.ReadBaseImageAsync(ContainerBaseImage, Engine.EngineLocator.Candidates(DockerHost, Environment.GetEnvironmentVariable),
-                BuildOptions.ParsePullPolicy(PullPolicy), new TaskBuildLog(Log), Cancellation.Token).GetAwaiter().GetResult()
-            : null;
+        var candidates = Engine.EngineLocator.Candidates(DockerHost, Environment.GetEnvironmentVariable);
+        var platform = Oci.ImagePlatform.FromRuntimeIdentifier(string.IsNullOrWhiteSpace(ContainerRuntimeIdentifier) ? "linux-x64" : ContainerRuntimeIdentifier);
+        string[] rids = (ContainerRuntimeIdentifiers ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (string rid in rids) Oci.ImagePlatform.FromRuntimeIdentifier(rid, "ContainerRuntimeIdentifiers");
+        BuilderDecision? decision = null;
+        if (BuildImage)
+        {
+            decision = BuilderChoice.Decide(
+                new BuilderInputs(Builder, Instructions.Select(i => i.GetMetadata("Instruction").Trim().Split(' ')[0].ToUpperInvariant()).ToArray(),
+                    !string.IsNullOrWhiteSpace(ContainerRegistry), !string.IsNullOrWhiteSpace(ArchiveOutputPath), rids.Length > 1, platform, EngineSettings()),
+                () => EnginePlatform(candidates));
+            ChosenBuilder = decision.Builder.ToString().ToLowerInvariant();
+            Log.LogMessage(MessageImportance.High, "{0}: {1} builder ({2})", ProjectName, decision.Builder == Pipeline.Builder.Oci ? "OCI" : "Docker engine", decision.Reason);
+        }
+
+        var baseImage = !InspectBaseImage ? null
+            : decision?.Builder == Pipeline.Builder.Oci
+                ? ReadBaseImageFromRegistry(platform)
+                : DockerfileStage.ReadBaseImageAsync(ContainerBaseImage, candidates,
+                    BuildOptions.ParsePullPolicy(PullPolicy), new TaskBuildLog(Log), Cancellation.Token).GetAwaiter().GetResult();
         var mode = new PublishMode(PublishSingleFile, SelfContained, PublishTrimmed, PublishAot);
         var reader = new PublishedFileReader(new PublishItems
         {
@@ -134,6 +166,35 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
     }
 
     public void Cancel() => Cancellation.Cancel();
+
+    private string[] EngineSettings() =>
+    [
+        .. CacheFrom.Any(c => c.ItemSpec.Trim().Length > 0) ? new[] { "DiamolCacheFrom" } : [],
+        .. BuildArgs.Length > 0 ? new[] { "DiamolBuildArg" } : [],
+        .. string.Equals(PullPolicy?.Trim(), "Never", StringComparison.OrdinalIgnoreCase) ? new[] { "DiamolPullPolicy=Never" } : [],
+    ];
+
+    private Spec.BaseImageFacts? ReadBaseImageFromRegistry(Oci.ImagePlatform platform)
+    {
+        var reference = Spec.ImageReference.TryParse(ContainerBaseImage, out _);
+        if (reference is null) return null; // validation reports it with the property's name
+        return Oci.RegistryBaseImage.ReadAsync(reference, platform, Cancellation.Token).GetAwaiter().GetResult().Facts();
+    }
+
+    // The engine's platform, or null when none answers (the automatic choice then keeps the engine path, whose
+    // build reports the missing engine as before).
+    private Oci.ImagePlatform? EnginePlatform(IReadOnlyList<Engine.EngineEndpoint> candidates)
+    {
+        try
+        {
+            using var engine = Engine.DockerEngine.ConnectAsync(candidates, BuildStage.ConnectTimeout, Cancellation.Token).GetAwaiter().GetResult();
+            return engine.Platform;
+        }
+        catch (DiamolException e) when (e.Code == DiagnosticCode.DIAM3001)
+        {
+            return null;
+        }
+    }
 
     private static string[] Values(ITaskItem[] items) => items.Select(i => i.ItemSpec).ToArray();
 

@@ -10,12 +10,12 @@ public enum ImageFormat
 /// <summary>The media types of each format.</summary>
 public static class MediaTypes
 {
-    public const string DockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
-    public const string DockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json";
+    public const string DockerManifest = Registry.ManifestMediaTypes.DockerManifest;
+    public const string DockerManifestList = Registry.ManifestMediaTypes.DockerManifestList;
     public const string DockerConfig = "application/vnd.docker.container.image.v1+json";
     public const string DockerLayer = "application/vnd.docker.image.rootfs.diff.tar.gzip";
-    public const string OciManifest = "application/vnd.oci.image.manifest.v1+json";
-    public const string OciIndex = "application/vnd.oci.image.index.v1+json";
+    public const string OciManifest = Registry.ManifestMediaTypes.OciManifest;
+    public const string OciIndex = Registry.ManifestMediaTypes.OciIndex;
     public const string OciConfig = "application/vnd.oci.image.config.v1+json";
     public const string OciLayer = "application/vnd.oci.image.layer.v1.tar+gzip";
 

@@ -42,12 +42,14 @@ public static class DockerfileStage
         ICollection<Diagnostic> warnings)
     {
         var spec = ContainerSpecFactory.Create(input, baseImage, warnings);
-        var plan = LayerPlanner.Plan(files, layerOptions.FileModes);
-        foreach (var advice in PublishModeAdvice.For(layerOptions.PublishMode, plan, layerOptions.AppFileName)) warnings.Add(advice);
+        var published = files.ToArray();
+        var plan = LayerPlanner.Plan(published, layerOptions.FileModes);
+        foreach (var advice in PublishModeAdvice.For(layerOptions.PublishMode, plan, published, layerOptions.AppFileName)) warnings.Add(advice);
         var dockerfile = DockerfileWriter.Write(spec, plan, projectName, toolVersion);
         var staging = ContextStager.Stage(contextDirectory, dockerfile, plan);
         var manifest = new ContextManifest(
-            projectName, spec.FromReference, spec.Repository, spec.Tags, dockerfile.BuildArguments, dockerfile.Instructions, plan.Layers, spec.Registry);
+            projectName, spec.FromReference, spec.Repository, spec.Tags, dockerfile.BuildArguments, dockerfile.Instructions, plan.Layers, spec.Registry,
+            Oci.ImageSettings.From(spec));
         manifest.Save(staging.ContextDirectory);
         return new DockerfileStageResult(staging, manifest, dockerfile);
     }

@@ -13,14 +13,21 @@ public sealed class PublishModeAdviceTests
         new Layer(LayerKind.App, "app", [new LayerFile("/p/App", "App", 72_500_000)]),
     ]);
 
+    private static readonly PublishedFile[] Files =
+    [
+        new("/publish/System.Private.CoreLib.dll", "System.Private.CoreLib.dll", "Microsoft.NETCore.App.Runtime.linux-x64", "10.0.1"),
+        new("/publish/Newtonsoft.Json.dll", "Newtonsoft.Json.dll", "Newtonsoft.Json", "13.0.3"),
+        new("/publish/App", "App", IsHost: true),
+    ];
+
     [TestMethod]
     public void A_framework_dependent_publish_gets_no_advice() =>
-        Assert.AreEqual(0, PublishModeAdvice.For(new PublishMode(), Plan, "App").Count());
+        Assert.AreEqual(0, PublishModeAdvice.For(new PublishMode(), Plan, Files, "App").Count());
 
     [TestMethod]
     public void Single_file_names_the_bundle_its_size_and_the_fix()
     {
-        var advice = PublishModeAdvice.For(new PublishMode(SingleFile: true, SelfContained: true, Trimmed: true), Plan, "App").Single();
+        var advice = PublishModeAdvice.For(new PublishMode(SingleFile: true, SelfContained: true, Trimmed: true), Plan, Files, "App").Single();
         Assert.AreEqual(DiagnosticCode.DIAM2003, advice.Code);
         StringAssert.Contains(advice.Message, "'App' (73 MB)");
         StringAssert.Contains(advice.Message, "-p:PublishSingleFile=false");
@@ -29,7 +36,7 @@ public sealed class PublishModeAdviceTests
     [TestMethod]
     public void Self_contained_without_trimming_names_the_runtime_size_and_the_fixes()
     {
-        var advice = PublishModeAdvice.For(new PublishMode(SelfContained: true), Plan, "App").Single();
+        var advice = PublishModeAdvice.For(new PublishMode(SelfContained: true), Plan, Files, "App").Single();
         Assert.AreEqual(DiagnosticCode.DIAM2004, advice.Code);
         StringAssert.Contains(advice.Message, "(15 MB)");
         StringAssert.Contains(advice.Message, "PublishTrimmed=true");
@@ -39,7 +46,7 @@ public sealed class PublishModeAdviceTests
     [TestMethod]
     public void Trimmed_or_native_AOT_self_contained_apps_are_not_warned_about_the_runtime()
     {
-        Assert.AreEqual(0, PublishModeAdvice.For(new PublishMode(SelfContained: true, Trimmed: true), Plan, "App").Count());
-        Assert.AreEqual(0, PublishModeAdvice.For(new PublishMode(SelfContained: true, Aot: true), Plan, "App").Count());
+        Assert.AreEqual(0, PublishModeAdvice.For(new PublishMode(SelfContained: true, Trimmed: true), Plan, Files, "App").Count());
+        Assert.AreEqual(0, PublishModeAdvice.For(new PublishMode(SelfContained: true, Aot: true), Plan, Files, "App").Count());
     }
 }

@@ -1,0 +1,284 @@
+using System.Text.Json;
+using Diamol.Build.Context;
+using Diamol.Build.Diagnostics;
+using Diamol.Build.Engine;
+using Diamol.Build.History;
+using Diamol.Build.Oci;
+using Diamol.Build.Registry;
+
+namespace Diamol.Build.Pipeline;
+
+/// <summary>Where the OCI writer sends the image, besides the registry that ContainerRegistry names.</summary>
+/// <param name="ArchivePath">ContainerArchiveOutputPath: a tarball for `docker load` and `podman load`.</param>
+/// <param name="LoadInto">The engine to load the image into (the local Docker or Podman), or null.</param>
+/// <param name="TagInRegistry">False for one platform of a multi-platform image: pushed by digest, the index gets the tags.</param>
+public sealed record OciOptions(ImagePlatform Platform, ImageFormat Format, DateTimeOffset Time, BlobCache Cache, string? ArchivePath, IReadOnlyList<EngineEndpoint>? LoadInto,
+    bool TagInRegistry = true);
+
+/// <summary>What the OCI writer made: the record for the history stage, and the manifest (for an index over several platforms).</summary>
+public sealed record OciBuildResult(BuildRecord Record, WrittenManifest Manifest);
+
+/// <summary>
+/// Stage two without an engine: the same layer plan the Dockerfile was written from, written as reproducible layer
+/// blobs over the base image read from its registry, with the config the engine would give, then pushed (only the
+/// blobs the registry lacks), archived, or loaded into the local engine. Its record feeds the same history stage.
+/// </summary>
+public static class OciBuildStage
+{
+    private const string LayersFileName = "oci-layers.json";
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public static async Task<OciBuildResult> RunAsync(string contextDirectory, OciOptions options, IBuildLog log, CancellationToken cancellationToken)
+    {
+        var manifest = ContextManifest.Load(contextDirectory);
+        var settings = manifest.Settings ?? throw new DiamolException(DiagnosticCode.DIAM2002,
+            $"The build context at '{contextDirectory}' was written without image settings (by an older Diamol.Build). Publish again.");
+        // A failed build must not leave the previous record describing an image this build did not make.
+        File.Delete(BuildRecord.PathIn(contextDirectory));
+
+        var baseReference = Spec.ImageReference.TryParse(manifest.BaseImage, out string? error)
+            ?? throw new DiamolException(DiagnosticCode.DIAM1001, $"ContainerBaseImage has the value '{manifest.BaseImage}', which is not valid: {error}.");
+        log.Step($"Writing {string.Join(", ", manifest.FullTags)} for {options.Platform} with the OCI writer, on {baseReference}");
+        var baseImage = await RegistryBaseImage.ReadAsync(baseReference, options.Platform, cancellationToken).ConfigureAwait(false);
+
+        var blobs = WriteLayers(contextDirectory, manifest, settings.WorkingDirectory, options.Time, log, cancellationToken);
+        var config = ImageConfigWriter.Write(baseImage.Config, settings, manifest.Instructions.Skip(1).ToArray(), blobs, options.Time);
+        var configDescriptor = new BlobDescriptor(MediaTypes.Config(options.Format), config.Digest, config.Bytes.Length);
+        var ourLayers = manifest.Layers.Where(l => blobs.ContainsKey(l.Name)).Select(l => blobs[l.Name]).ToArray();
+        var allLayers = baseImage.Image.Layers.Concat(ourLayers.Select(b => new BlobDescriptor(MediaTypes.Layer(options.Format), b.Digest, b.Size))).ToArray();
+        var imageManifest = ImageManifestWriter.Manifest(options.Format, configDescriptor, allLayers);
+        log.Step($"Image {config.Digest}: {ourLayers.Length} layers of ours over {baseImage.Image.Layers.Count} of {baseReference}");
+
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        string? pushedDigest = null;
+        if (manifest.Registry is { } registry)
+        {
+            pushedDigest = await PushAsync(manifest, registry, baseReference, baseImage, config, configDescriptor, ourLayers, imageManifest, present, options, log, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        if (options.ArchivePath is not null || options.LoadInto is not null)
+        {
+            var archiveLayers = await ArchiveLayersAsync(baseReference, baseImage, ourLayers, options, log, cancellationToken).ConfigureAwait(false);
+            if (options.ArchivePath is { } archivePath)
+            {
+                WriteArchive(archivePath, config, imageManifest, archiveLayers, manifest.FullTags.ToArray());
+                log.Step($"Wrote {archivePath}");
+            }
+
+            if (options.LoadInto is { } candidates)
+            {
+                await LoadAsync(candidates, config, imageManifest, archiveLayers, manifest.FullTags.ToArray(), log, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var record = Record(manifest, options, baseReference, baseImage, config, ourLayers, present, pushedDigest);
+        record.Save(contextDirectory);
+        return new OciBuildResult(record, imageManifest);
+    }
+
+    /// <summary>Writes each planned layer as a blob, reusing last build's blob when the layer's files are unchanged.</summary>
+    private static Dictionary<string, LayerBlob> WriteLayers(string contextDirectory, ContextManifest manifest, string workingDirectory, DateTimeOffset time, IBuildLog log, CancellationToken cancellationToken)
+    {
+        string folder = Path.Combine(contextDirectory, ContextManifest.FolderName);
+        string blobDirectory = Path.Combine(folder, "blobs");
+        string recordPath = Path.Combine(folder, LayersFileName);
+        var previous = ReadLayers(recordPath);
+        var blobs = new Dictionary<string, LayerBlob>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var layer in manifest.Layers)
+            {
+                string key = LayerBlobWriter.KeyOf(layer, workingDirectory, time);
+                if (previous.TryGetValue(layer.Name, out var known) && known.Key == key && new FileInfo(known.Path) is { Exists: true } file && file.Length == known.Size)
+                {
+                    blobs[layer.Name] = known;
+                    continue;
+                }
+
+                var blob = LayerBlobWriter.Write(layer, workingDirectory, time, blobDirectory, cancellationToken);
+                log.Detail($"layer {layer.Name}: {blob.Digest} ({blob.Size} bytes compressed, {blob.UncompressedSize} bytes)");
+                blobs[layer.Name] = blob;
+            }
+
+            // Blobs no layer uses any more go, so the folder does not grow with every edit.
+            var used = blobs.Values.Select(b => Path.GetFullPath(b.Path)).ToHashSet(StringComparer.Ordinal);
+            if (Directory.Exists(blobDirectory))
+            {
+                foreach (string stale in Directory.EnumerateFiles(blobDirectory).Where(p => !used.Contains(Path.GetFullPath(p)))) File.Delete(stale);
+            }
+
+            ContextStager.WriteIfChanged(recordPath, JsonSerializer.Serialize(blobs, Json));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DiamolException(DiagnosticCode.DIAM2006,
+                $"The image's layers could not be written to '{blobDirectory}': {e.Message} Check that the folder is writable and the disk has room.", e);
+        }
+
+        return blobs;
+    }
+
+    private static Dictionary<string, LayerBlob> ReadLayers(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize<Dictionary<string, LayerBlob>>(File.ReadAllText(path), Json) ?? [] : [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
+    private static async Task<string> PushAsync(
+        ContextManifest manifest, string registry, Spec.ImageReference baseReference, BaseImageManifest baseImage, ImageConfig config, BlobDescriptor configDescriptor,
+        IReadOnlyList<LayerBlob> ourLayers, WrittenManifest imageManifest, HashSet<string> present, OciOptions options, IBuildLog log, CancellationToken cancellationToken)
+    {
+        var format = options.Format;
+        string repository = manifest.Repository[(registry.Length + 1)..];
+        using var client = RegistryClient.Create(registry, RegistryAccess.Push);
+        var (baseRegistry, baseRepository) = RegistryBaseImage.Locate(baseReference);
+        bool sameRegistry = string.Equals(baseRegistry, registry, StringComparison.OrdinalIgnoreCase);
+        int uploaded = 0;
+        long uploadedBytes = 0;
+
+        foreach (var layer in baseImage.Image.Layers)
+        {
+            if (await client.BlobExistsAsync(repository, layer.Digest, cancellationToken).ConfigureAwait(false)
+                || (sameRegistry && await client.TryMountBlobAsync(repository, layer.Digest, baseRepository, cancellationToken).ConfigureAwait(false)))
+            {
+                present.Add(layer.Digest);
+                continue;
+            }
+
+            // Another registry's base layers travel through the cache: fetched once, verified, then uploaded.
+            string path = await CacheBaseLayerAsync(baseReference, layer, options.Cache, cancellationToken).ConfigureAwait(false);
+            await client.PushBlobAsync(repository, layer, () => File.OpenRead(path), null, cancellationToken).ConfigureAwait(false);
+            (uploaded, uploadedBytes) = (uploaded + 1, uploadedBytes + layer.Size);
+        }
+
+        var ours = ourLayers.Select(b => (Descriptor: new BlobDescriptor(MediaTypes.Layer(format), b.Digest, b.Size), Open: (Func<Stream>)(() => File.OpenRead(b.Path))))
+            .Append((Descriptor: configDescriptor, Open: () => new MemoryStream(config.Bytes)));
+        foreach (var (descriptor, open) in ours)
+        {
+            if (await client.PushBlobAsync(repository, descriptor, open, null, cancellationToken).ConfigureAwait(false) == BlobPushOutcome.AlreadyPresent)
+            {
+                present.Add(descriptor.Digest);
+                continue;
+            }
+
+            log.Detail($"uploaded {descriptor.Digest} ({descriptor.Size} bytes)");
+            (uploaded, uploadedBytes) = (uploaded + 1, uploadedBytes + descriptor.Size);
+        }
+
+        string digest = imageManifest.Digest;
+        foreach (string tag in options.TagInRegistry ? manifest.Tags : [imageManifest.Digest])
+        {
+            digest = await client.PutManifestAsync(repository, tag, imageManifest.Bytes, imageManifest.MediaType, cancellationToken).ConfigureAwait(false);
+        }
+
+        log.Step($"Pushed {string.Join(", ", manifest.FullTags)} ({digest}): {uploaded} blobs uploaded ({uploadedBytes} bytes), " +
+                 $"{present.Count} already in {registry}");
+        return digest;
+    }
+
+    private static async Task<string> CacheBaseLayerAsync(Spec.ImageReference baseReference, BlobDescriptor layer, BlobCache cache, CancellationToken cancellationToken)
+    {
+        string path = cache.PathOf(layer.Digest);
+        if (cache.Contains(layer.Digest, layer.Size)) return path;
+        var (registry, repository) = RegistryBaseImage.Locate(baseReference);
+        using var client = RegistryClient.Create(registry, RegistryAccess.Pull);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await client.DownloadBlobAsync(repository, layer, path, cancellationToken).ConfigureAwait(false);
+        return path;
+    }
+
+    private static async Task<IReadOnlyList<ArchiveBlob>> ArchiveLayersAsync(
+        Spec.ImageReference baseReference, BaseImageManifest baseImage, IReadOnlyList<LayerBlob> ourLayers, OciOptions options, IBuildLog log, CancellationToken cancellationToken)
+    {
+        var layers = new List<ArchiveBlob>();
+        foreach (var layer in baseImage.Image.Layers)
+        {
+            if (!options.Cache.Contains(layer.Digest, layer.Size)) log.Detail($"fetching base layer {layer.Digest} ({layer.Size} bytes)");
+            layers.Add(new ArchiveBlob(layer, await CacheBaseLayerAsync(baseReference, layer, options.Cache, cancellationToken).ConfigureAwait(false)));
+        }
+
+        layers.AddRange(ourLayers.Select(b => new ArchiveBlob(new BlobDescriptor(MediaTypes.Layer(options.Format), b.Digest, b.Size), b.Path)));
+        return layers;
+    }
+
+    private static void WriteArchive(string path, ImageConfig config, WrittenManifest manifest, IReadOnlyList<ArchiveBlob> layers, IReadOnlyList<string> tags)
+    {
+        string full = Path.GetFullPath(path);
+        string temporary = full + ".tmp";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                ImageArchiveWriter.Write(output, config.Bytes, config.Digest, manifest, layers, tags);
+            }
+
+            File.Move(temporary, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temporary);
+            throw new DiamolException(DiagnosticCode.DIAM2006,
+                $"ContainerArchiveOutputPath has the value '{path}', where the image archive could not be written: {e.Message} Make the folder writable or choose another path.", e);
+        }
+    }
+
+    private static async Task LoadAsync(IReadOnlyList<EngineEndpoint> candidates, ImageConfig config, WrittenManifest manifest, IReadOnlyList<ArchiveBlob> layers,
+        IReadOnlyList<string> tags, IBuildLog log, CancellationToken cancellationToken)
+    {
+        using var engine = await DockerEngine.ConnectAsync(candidates, BuildStage.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        log.Step($"Loading {string.Join(", ", tags)} into the engine {engine.Version.Version} at {engine.Endpoint}");
+        // The archive is written to a pipe while the engine reads it: nothing the size of the image is held in memory.
+        var pipe = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20));
+        var writer = Task.Run(async () =>
+        {
+            try
+            {
+                using (var output = pipe.Writer.AsStream(leaveOpen: true))
+                {
+                    ImageArchiveWriter.Write(output, config.Bytes, config.Digest, manifest, layers, tags);
+                }
+
+                await pipe.Writer.CompleteAsync().ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                await pipe.Writer.CompleteAsync(e).ConfigureAwait(false);
+                throw;
+            }
+        }, cancellationToken);
+        await engine.LoadAsync(pipe.Reader.AsStream(), log, cancellationToken).ConfigureAwait(false);
+        await writer.ConfigureAwait(false);
+    }
+
+    /// <summary>The record the history stage reads, from what was written: exact sizes, digests, and what the destination already had.</summary>
+    private static BuildRecord Record(ContextManifest manifest, OciOptions options, Spec.ImageReference baseReference, BaseImageManifest baseImage, ImageConfig config,
+        IReadOnlyList<LayerBlob> ourLayers, HashSet<string> present, string? pushedDigest)
+    {
+        var instructions = manifest.Instructions.Skip(1).ToArray();
+        int baseEntries = config.History.Count - instructions.Length;
+        var layerSizes = baseImage.Image.Layers.Select(l => l.Size).Concat(ourLayers.Select(l => l.UncompressedSize)).ToArray();
+        var history = config.History.Select((entry, i) => new EngineHistoryEntry(
+            "", entry.CreatedBy, entry.Created, entry.EmptyLayer ? 0 : layerSizes.ElementAtOrDefault(entry.LayerCount - 1), entry.LayerCount)).ToArray();
+        var blobsByName = ourLayers.ToDictionary(b => b.Name, StringComparer.Ordinal);
+        var steps = instructions.Select((instruction, i) => new BuildStep(
+            i + 2, instruction.Text,
+            Cached: instruction.LayerName is not { } name || !blobsByName.TryGetValue(name, out var blob) || present.Contains(blob.Digest),
+            ImageId: null)).ToArray();
+        long size = baseImage.Image.Layers.Sum(l => l.Size) + ourLayers.Sum(l => l.UncompressedSize);
+        return new BuildRecord(
+            $"OCI writer ({options.Platform}, {options.Format})",
+            new BuildResult(config.Digest, manifest.FullTags.ToArray(), steps),
+            new EngineImage(config.Digest, options.Time, size, config.Os, config.Architecture, config.Env, config.DiffIds),
+            new EngineBaseImage(baseReference.ToString(), baseImage.Image.Config.Digest, baseImage.Image.Layers.Count, baseImage.Image.Layers.Sum(l => l.Size)),
+            history,
+            pushedDigest);
+    }
+}

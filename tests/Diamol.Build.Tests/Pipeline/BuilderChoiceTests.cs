@@ -1,0 +1,76 @@
+using Diamol.Build.Diagnostics;
+using Diamol.Build.Oci;
+using Diamol.Build.Pipeline;
+
+namespace Diamol.Build.Tests.Pipeline;
+
+[TestClass]
+public sealed class BuilderChoiceTests
+{
+    private static readonly ImagePlatform Amd64 = ImagePlatform.FromRuntimeIdentifier("linux-x64");
+    private static readonly ImagePlatform Arm64 = ImagePlatform.FromRuntimeIdentifier("linux-arm64");
+
+    private static BuilderInputs Inputs(string? requested = null, string[]? instructions = null, bool registry = false, bool archive = false, bool multi = false, ImagePlatform? platform = null) =>
+        new(requested, instructions ?? [], registry, archive, multi, platform ?? Amd64);
+
+    private static BuilderDecision Decide(BuilderInputs inputs, ImagePlatform? engine, out int probes)
+    {
+        int calls = 0;
+        var decision = BuilderChoice.Decide(inputs, () => { calls++; return engine; });
+        probes = calls;
+        return decision;
+    }
+
+    [TestMethod]
+    public void The_SDKs_daemonless_destinations_take_the_OCI_writer_without_asking_an_engine()
+    {
+        Assert.AreEqual(Builder.Oci, Decide(Inputs(registry: true), null, out int probes).Builder);
+        Assert.AreEqual(0, probes, "no engine is asked when the destination needs none");
+        Assert.AreEqual(Builder.Oci, Decide(Inputs(archive: true), null, out _).Builder);
+        StringAssert.Contains(Decide(Inputs(registry: true), null, out _).Reason, "ContainerRegistry");
+    }
+
+    [TestMethod]
+    public void An_image_for_the_local_engine_keeps_the_engine_build_unless_the_platform_differs()
+    {
+        Assert.AreEqual(Builder.Docker, Decide(Inputs(), Amd64, out _).Builder);
+        var foreign = Decide(Inputs(platform: Arm64), Amd64, out _);
+        Assert.AreEqual(Builder.Oci, foreign.Builder);
+        StringAssert.Contains(foreign.Reason, "linux/arm64/v8");
+        // No engine: the engine path reports it (DIAM3001) as before.
+        Assert.AreEqual(Builder.Docker, Decide(Inputs(), null, out _).Builder);
+    }
+
+    [TestMethod]
+    public void Own_instructions_need_the_engine_even_for_a_registry()
+    {
+        Assert.AreEqual(Builder.Docker, Decide(Inputs(instructions: ["RUN"], registry: true), Amd64, out _).Builder);
+        var e = Assert.ThrowsExactly<DiamolException>(() => Decide(Inputs(instructions: ["RUN"], platform: Arm64), Amd64, out _));
+        Assert.AreEqual(DiagnosticCode.DIAM3006, e.Code);
+        StringAssert.Contains(e.Message, "linux/arm64/v8");
+    }
+
+    [TestMethod]
+    public void A_requested_builder_is_honoured_or_refused_with_the_reason()
+    {
+        Assert.AreEqual(Builder.Oci, Decide(Inputs("OCI"), Amd64, out _).Builder);
+        Assert.AreEqual(Builder.Docker, Decide(Inputs("docker", registry: true), Amd64, out _).Builder);
+        Assert.AreEqual(DiagnosticCode.DIAM1015, Assert.ThrowsExactly<DiamolException>(() => Decide(Inputs("oci", instructions: ["RUN"]), Amd64, out _)).Code);
+        Assert.AreEqual(DiagnosticCode.DIAM1015, Assert.ThrowsExactly<DiamolException>(() => Decide(Inputs("docker", archive: true), Amd64, out _)).Code);
+        Assert.AreEqual(DiagnosticCode.DIAM3006, Assert.ThrowsExactly<DiamolException>(() => Decide(Inputs("docker", platform: Arm64), Amd64, out _)).Code);
+        var bad = Assert.ThrowsExactly<DiamolException>(() => Decide(Inputs("buildkit"), Amd64, out _));
+        Assert.AreEqual(DiagnosticCode.DIAM1015, bad.Code);
+        StringAssert.Contains(bad.Message, "'buildkit'");
+    }
+
+    [TestMethod]
+    public void Runtime_identifiers_map_to_platforms_and_Windows_is_refused()
+    {
+        Assert.AreEqual("linux/amd64", ImagePlatform.FromRuntimeIdentifier("linux-musl-x64").ToString());
+        Assert.AreEqual("linux/arm/v7", ImagePlatform.FromRuntimeIdentifier("linux-arm").ToString());
+        var windows = Assert.ThrowsExactly<DiamolException>(() => ImagePlatform.FromRuntimeIdentifier("win-x64"));
+        Assert.AreEqual(DiagnosticCode.DIAM1016, windows.Code);
+        StringAssert.Contains(windows.Message, "Linux images only");
+        Assert.AreEqual(DiagnosticCode.DIAM1016, Assert.ThrowsExactly<DiamolException>(() => ImagePlatform.FromRuntimeIdentifier("osx-arm64")).Code);
+    }
+}
