@@ -236,11 +236,7 @@ public sealed class OciBuilderTests
     [TestMethod]
     public void Several_runtime_identifiers_push_an_index_with_an_image_for_each_platform()
     {
-        var project = ConsumerProject.FromSample("WebPing");
-        string csproj = Path.Combine(project.Directory, "WebPing.csproj");
-        File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("</DiamolBuildVersion>",
-            "</DiamolBuildVersion>\n    <RuntimeIdentifiers>linux-x64;linux-arm64</RuntimeIdentifiers>\n    <SelfContained>true</SelfContained>\n" +
-            "    <RuntimeIdentifier Condition=\"'$(RuntimeIdentifier)' == ''\">linux-x64</RuntimeIdentifier>"));
+        var project = TwoPlatformWebPing();
         string repository = Unique("multi");
         try
         {
@@ -277,6 +273,49 @@ public sealed class OciBuilderTests
         {
             ImageInspection.RemoveImages($"localhost:5000/{repository}:latest");
         }
+    }
+
+    [TestMethod]
+    public void Several_runtime_identifiers_write_one_archive_with_the_index_that_Podman_loads()
+    {
+        var project = TwoPlatformWebPing();
+        string repository = Unique("multi-archive");
+        string archive = Path.Combine(TestEnvironment.WorkRoot, repository.Replace('/', '-') + ".tar");
+        try
+        {
+            project.PublishWith(NoEngine, $"ContainerBaseImage={TestEnvironment.BaseRuntimeDeps}-multi", $"ContainerRepository={repository}", $"ContainerArchiveOutputPath={archive}")
+                .EnsureSuccess("multi-platform archive");
+            string indexJson = "";
+            using (var reader = new System.Formats.Tar.TarReader(File.OpenRead(archive)))
+            {
+                while (reader.GetNextEntry(copyData: true) is { } entry)
+                {
+                    if (entry.Name == "index.json") indexJson = new StreamReader(entry.DataStream!).ReadToEnd();
+                }
+            }
+
+            StringAssert.Contains(indexJson, "manifest.list.v2+json", "the archive's index.json names the image index");
+            ProcessRunner.Run("podman", ["load", "-i", archive], timeout: TimeSpan.FromMinutes(3)).EnsureSuccess("podman load");
+            var inspect = ProcessRunner.Run("podman", ["image", "inspect", $"localhost/{repository}:latest", "--format", "{{.Architecture}} {{.Config.Entrypoint}}"])
+                .EnsureSuccess("podman image inspect");
+            StringAssert.Contains(inspect.Output, "amd64 [/app/WebPing]", "Podman takes its own platform's image from the index");
+        }
+        finally
+        {
+            ProcessRunner.Run("podman", ["image", "rm", "-f", $"localhost/{repository}:latest"]);
+        }
+    }
+
+    // The user's way to ask for several platforms: RuntimeIdentifiers (the SDK takes ContainerRuntimeIdentifiers from
+    // it), self-contained, with a default RID for the build that is not one platform's.
+    private static ConsumerProject TwoPlatformWebPing()
+    {
+        var project = ConsumerProject.FromSample("WebPing");
+        string csproj = Path.Combine(project.Directory, "WebPing.csproj");
+        File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("</DiamolBuildVersion>",
+            "</DiamolBuildVersion>\n    <RuntimeIdentifiers>linux-x64;linux-arm64</RuntimeIdentifiers>\n    <SelfContained>true</SelfContained>\n" +
+            "    <RuntimeIdentifier Condition=\"'$(RuntimeIdentifier)' == ''\">linux-x64</RuntimeIdentifier>"));
+        return project;
     }
 
     [TestMethod]

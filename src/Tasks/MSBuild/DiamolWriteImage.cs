@@ -40,14 +40,12 @@ public sealed class DiamolWriteImage : DiamolTask, ICancelableTask
     protected override void Run()
     {
         var platform = ImagePlatform.FromRuntimeIdentifier(string.IsNullOrWhiteSpace(ContainerRuntimeIdentifier) ? "linux-x64" : ContainerRuntimeIdentifier);
-        string? archive = string.IsNullOrWhiteSpace(ContainerArchiveOutputPath) ? null : Path.GetFullPath(ContainerArchiveOutputPath, ProjectDirectory ?? Environment.CurrentDirectory);
-        // The SDK names a folder by its trailing separator: the archive then takes the repository's name in it.
-        if (archive is not null && (ContainerArchiveOutputPath!.EndsWith('/') || ContainerArchiveOutputPath.EndsWith('\\') || Directory.Exists(archive)))
-        {
-            archive = Path.Combine(archive, Context.ContextManifest.Load(ContextDirectory).Repository.Split('/')[^1] + ".tar.gz");
-        }
-
+        string? archive = string.IsNullOrWhiteSpace(ContainerArchiveOutputPath) ? null
+            : ImageArchiveWriter.ResolvePath(ContainerArchiveOutputPath, ProjectDirectory ?? Environment.CurrentDirectory, Context.ContextManifest.Load(ContextDirectory).Repository);
         bool toEngine = string.IsNullOrWhiteSpace(ContainerRegistry) && archive is null;
+        // One platform of a multi-platform archive: its blobs go to a layout folder, the index's archive gathers them.
+        string? layout = IndexPart && archive is not null ? Path.Combine(ContextDirectory, Context.ContextManifest.FolderName, "layout") : null;
+        if (layout is not null) archive = null;
         var options = new OciOptions(
             platform,
             MediaTypes.ParseFormat(ContainerImageFormat),
@@ -55,12 +53,14 @@ public sealed class DiamolWriteImage : DiamolTask, ICancelableTask
             new BlobCache(string.IsNullOrWhiteSpace(CacheDirectory) ? BlobCache.DefaultDirectory() : Path.GetFullPath(CacheDirectory)),
             archive,
             toEngine && !IndexPart ? LocalEngine() : null,
-            TagInRegistry: !IndexPart);
+            TagInRegistry: !IndexPart,
+            LayoutDirectory: layout);
         var (record, manifest) = OciBuildStage.RunAsync(ContextDirectory, options, new TaskBuildLog(Log), Cancellation.Token).GetAwaiter().GetResult();
         var item = new Microsoft.Build.Utilities.TaskItem(manifest.Digest);
         item.SetMetadata("MediaType", manifest.MediaType);
         item.SetMetadata("Size", manifest.Bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         item.SetMetadata("Platform", platform.ToString());
+        item.SetMetadata("Layout", layout ?? "");
         Manifest = item;
 
         int existing = record.Build.Steps.Count(s => s.Cached);

@@ -15,34 +15,51 @@ public sealed class DiamolWriteImageIndex : DiamolTask, ICancelableTask
     public ITaskItem[] ContainerImageTags { get; set; } = [];
     public string? ContainerImageFormat { get; set; }
     public string? ContainerRuntimeIdentifiers { get; set; }
+    /// <summary>ContainerArchiveOutputPath: the index and every platform's image go to this tarball.</summary>
+    public string? ArchivePath { get; set; }
+    public string? ProjectDirectory { get; set; }
     /// <summary>Where image.json goes.</summary>
     [Required] public string OutputDirectory { get; set; } = "";
 
     [Output] public string Digest { get; private set; } = "";
+    [Output] public string PushedDigest { get; private set; } = "";
 
     public void Cancel() => Cancellation.Cancel();
 
     protected override void Run()
     {
-        if (string.IsNullOrWhiteSpace(ContainerRegistry))
+        var images = Manifests.Select(m => new PlatformManifest(
+            Platform(m.GetMetadata("Platform")), m.ItemSpec, m.GetMetadata("MediaType"), long.Parse(m.GetMetadata("Size"), System.Globalization.CultureInfo.InvariantCulture),
+            m.GetMetadata("Layout") is { Length: > 0 } layout ? layout : null)).ToArray();
+        string[] tags = ContainerImageTags.Select(t => t.ItemSpec).ToArray();
+        var format = MediaTypes.ParseFormat(ContainerImageFormat);
+        string repository = string.IsNullOrWhiteSpace(ContainerRegistry) ? ContainerRepository : $"{ContainerRegistry}/{ContainerRepository}";
+        string[] fullTags = tags.Select(t => $"{repository}:{t}").ToArray();
+        bool pushed = !string.IsNullOrWhiteSpace(ContainerRegistry);
+        if (pushed)
+        {
+            Digest = ImageIndexStage.PushAsync(ContainerRegistry!, ContainerRepository, tags, format, images, new TaskBuildLog(Log), Cancellation.Token).GetAwaiter().GetResult();
+        }
+        else if (ArchivePath is { Length: > 0 } archive && images.All(i => i.Layout is not null))
+        {
+            archive = ImageArchiveWriter.ResolvePath(archive, ProjectDirectory ?? Environment.CurrentDirectory, repository);
+            Digest = ImageIndexStage.WriteArchive(archive, fullTags, format, images);
+            Log.LogMessage(MessageImportance.High, "Wrote the multi-platform image {0} to {1}", string.Join(", ", fullTags), archive);
+        }
+        else
         {
             throw new DiamolException(DiagnosticCode.DIAM1016,
-                $"ContainerRuntimeIdentifiers has the value '{ContainerRuntimeIdentifiers}', a multi-platform image: Diamol.Build pushes its index to a registry " +
-                "and needs ContainerRegistry for it (an archive or the local engine holds one platform). Set ContainerRegistry, or publish once per RID.");
+                $"ContainerRuntimeIdentifiers has the value '{ContainerRuntimeIdentifiers}', a multi-platform image, which goes to a registry (ContainerRegistry) " +
+                "or an archive (ContainerArchiveOutputPath); the local engine holds one platform. Set one of them, or publish once per RID.");
         }
 
-        var images = Manifests.Select(m => new PlatformManifest(
-            Platform(m.GetMetadata("Platform")), m.ItemSpec, m.GetMetadata("MediaType"), long.Parse(m.GetMetadata("Size"), System.Globalization.CultureInfo.InvariantCulture))).ToArray();
-        string[] tags = ContainerImageTags.Select(t => t.ItemSpec).ToArray();
-        Digest = ImageIndexStage.PushAsync(ContainerRegistry, ContainerRepository, tags, MediaTypes.ParseFormat(ContainerImageFormat), images,
-            new TaskBuildLog(Log), Cancellation.Token).GetAwaiter().GetResult();
-
-        var summary = new ImageSummary(Digest, $"{ContainerRegistry}/{ContainerRepository}", tags.Select(t => $"{ContainerRegistry}/{ContainerRepository}:{t}").ToArray(), Digest, true);
+        var summary = new ImageSummary(Digest, repository, fullTags, pushed ? Digest : null, pushed);
         Directory.CreateDirectory(OutputDirectory);
         Context.ContextStager.WriteIfChanged(Path.Combine(OutputDirectory, HistoryStage.ImageFileName),
             System.Text.Json.JsonSerializer.Serialize(summary, History.HistoryJsonWriter.Options) + "\n");
-        Log.LogMessage(MessageImportance.High, "Pushed the multi-platform image {0}/{1} ({2}): {3}", ContainerRegistry, ContainerRepository, Digest,
+        Log.LogMessage(MessageImportance.High, "{0} the multi-platform image {1} ({2}): {3}", pushed ? "Pushed" : "Archived", repository, Digest,
             string.Join(", ", images.Select(i => i.Platform)));
+        if (pushed) PushedDigest = Digest;
     }
 
     private static ImagePlatform Platform(string text)

@@ -14,6 +14,15 @@ public sealed record ArchiveBlob(BlobDescriptor Descriptor, string Path);
 /// </summary>
 public static class ImageArchiveWriter
 {
+    /// <summary>ContainerArchiveOutputPath as the SDK reads it: relative to the project; a folder (trailing separator, or one that exists) gets `repository.tar.gz`.</summary>
+    public static string ResolvePath(string setting, string projectDirectory, string repository)
+    {
+        string full = Path.GetFullPath(setting, projectDirectory);
+        return setting.EndsWith('/') || setting.EndsWith('\\') || Directory.Exists(full)
+            ? Path.Combine(full, repository.Split('/')[^1] + ".tar.gz")
+            : full;
+    }
+
     public static void Write(Stream output, byte[] config, string configDigest, WrittenManifest manifest, IReadOnlyList<ArchiveBlob> layers, IReadOnlyList<string> fullTags)
     {
         var tar = new DeterministicTar(output);
@@ -51,7 +60,7 @@ public static class ImageArchiveWriter
                 },
             }).ToArray()),
         };
-        AddBytes("index.json", Encoding.UTF8.GetBytes(index.ToJsonString()));
+        AddBytes("index.json", Encoding.UTF8.GetBytes(index.ToJsonString(OciJson.Options)));
 
         var dockerManifest = new JsonArray(new JsonObject
         {
@@ -59,7 +68,7 @@ public static class ImageArchiveWriter
             ["RepoTags"] = new JsonArray(fullTags.Select(t => (JsonNode)JsonValue.Create(t)!).ToArray()),
             ["Layers"] = new JsonArray(layers.Select(l => (JsonNode)JsonValue.Create(BlobName(l.Descriptor.Digest))!).ToArray()),
         });
-        AddBytes("manifest.json", Encoding.UTF8.GetBytes(dockerManifest.ToJsonString()));
+        AddBytes("manifest.json", Encoding.UTF8.GetBytes(dockerManifest.ToJsonString(OciJson.Options)));
         tar.Finish();
     }
 

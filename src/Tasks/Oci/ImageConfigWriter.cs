@@ -79,7 +79,7 @@ public static class ImageConfigWriter
             entries.Add(new ConfigHistoryEntry(createdBy, time, empty, layerCount));
         }
 
-        byte[] bytes = Encoding.UTF8.GetBytes(root.ToJsonString());
+        byte[] bytes = Encoding.UTF8.GetBytes(root.ToJsonString(OciJson.Options));
         return new ImageConfig(bytes, "sha256:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes)).ToLowerInvariant(),
             diffIds.Select(d => d!.GetValue<string>()).ToArray(), entries,
             (config["Env"] as JsonArray)?.Select(e => e!.GetValue<string>()).ToArray() ?? [],

@@ -10,7 +10,7 @@ public sealed record WrittenManifest(byte[] Bytes, string Digest, string MediaTy
 {
     public static WrittenManifest Of(JsonObject json, string mediaType)
     {
-        byte[] bytes = Encoding.UTF8.GetBytes(json.ToJsonString());
+        byte[] bytes = Encoding.UTF8.GetBytes(json.ToJsonString(OciJson.Options));
         return new WrittenManifest(bytes, "sha256:" + Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant(), mediaType);
     }
 }

@@ -5,8 +5,8 @@ using Diamol.Build.Registry;
 
 namespace Diamol.Build.Pipeline;
 
-/// <summary>One platform's image of a multi-platform publish: its manifest as pushed by digest.</summary>
-public sealed record PlatformManifest(ImagePlatform Platform, string Digest, string MediaType, long Size);
+/// <summary>One platform's image of a multi-platform publish: its manifest (pushed by digest, or in an OCI layout folder).</summary>
+public sealed record PlatformManifest(ImagePlatform Platform, string Digest, string MediaType, long Size, string? Layout = null);
 
 /// <summary>
 /// The last step of a multi-platform publish (ContainerRuntimeIdentifiers): the per-platform images are already in
@@ -24,8 +24,7 @@ public static class ImageIndexStage
                 $"ContainerRuntimeIdentifiers gives two images for {duplicate.Key}: an index holds one image per platform. Name each platform once.");
         }
 
-        // The entries refer to the manifests by digest; their bytes are in the registry already, so only the descriptors matter.
-        var index = ImageManifestWriter.Index(format, images.Select(i => (new WrittenManifest(new byte[i.Size], i.Digest, i.MediaType), i.Platform)));
+        var index = Index(format, images);
         using var client = RegistryClient.Create(registry, RegistryAccess.Push);
         string digest = index.Digest;
         foreach (string tag in tags)
@@ -36,4 +35,67 @@ public static class ImageIndexStage
         log.Step($"Pushed the index {registry}/{repository}:{string.Join(", ", tags)} ({digest}) over {string.Join(", ", images.Select(i => i.Platform))}");
         return digest;
     }
+
+    /// <summary>
+    /// Writes the index and every platform's blobs as one OCI image layout tarball (`podman load` takes the image of its
+    /// own platform from it; engines with the containerd image store keep the whole index).
+    /// </summary>
+    public static string WriteArchive(string path, IReadOnlyList<string> fullTags, ImageFormat format, IReadOnlyList<PlatformManifest> images)
+    {
+        var index = Index(format, images);
+        string full = Path.GetFullPath(path);
+        string temporary = full + ".tmp";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                var tar = new DeterministicTar(output);
+                var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+                var time = ReproducibleTime.Fixed;
+                void AddBytes(string name, byte[] bytes) => tar.AddFile(name, mode, time, new MemoryStream(bytes), bytes.Length);
+                AddBytes("oci-layout", System.Text.Encoding.UTF8.GetBytes("{\"imageLayoutVersion\":\"1.0.0\"}"));
+                var written = new HashSet<string>(StringComparer.Ordinal);
+                foreach (string blob in images.SelectMany(i => Directory.EnumerateFiles(Path.Combine(i.Layout!, "blobs", "sha256"))).Order(StringComparer.Ordinal))
+                {
+                    if (!written.Add(Path.GetFileName(blob))) continue;
+                    using var content = File.OpenRead(blob);
+                    tar.AddFile("blobs/sha256/" + Path.GetFileName(blob), mode, time, content, content.Length);
+                }
+
+                AddBytes("blobs/sha256/" + index.Digest["sha256:".Length..], index.Bytes);
+                var layout = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["schemaVersion"] = 2,
+                    ["mediaType"] = MediaTypes.OciIndex,
+                    ["manifests"] = new System.Text.Json.Nodes.JsonArray(fullTags.Select(tag => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["mediaType"] = index.MediaType,
+                        ["digest"] = index.Digest,
+                        ["size"] = index.Bytes.Length,
+                        ["annotations"] = new System.Text.Json.Nodes.JsonObject
+                        {
+                            ["io.containerd.image.name"] = tag,
+                            ["org.opencontainers.image.ref.name"] = tag[(tag.LastIndexOf(':') + 1)..],
+                        },
+                    }).ToArray()),
+                };
+                AddBytes("index.json", System.Text.Encoding.UTF8.GetBytes(layout.ToJsonString(OciJson.Options)));
+                tar.Finish();
+            }
+
+            File.Move(temporary, full, overwrite: true);
+            return index.Digest;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temporary);
+            throw new DiamolException(DiagnosticCode.DIAM2006,
+                $"ContainerArchiveOutputPath has the value '{path}', where the image archive could not be written: {e.Message} Make the folder writable or choose another path.", e);
+        }
+    }
+
+    // The entries refer to the manifests by digest; only their descriptors go into the index.
+    private static WrittenManifest Index(ImageFormat format, IReadOnlyList<PlatformManifest> images) =>
+        ImageManifestWriter.Index(format, images.Select(i => (new WrittenManifest(new byte[i.Size], i.Digest, i.MediaType), i.Platform)));
 }

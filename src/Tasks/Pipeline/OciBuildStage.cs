@@ -12,8 +12,9 @@ namespace Diamol.Build.Pipeline;
 /// <param name="ArchivePath">ContainerArchiveOutputPath: a tarball for `docker load` and `podman load`.</param>
 /// <param name="LoadInto">The engine to load the image into (the local Docker or Podman), or null.</param>
 /// <param name="TagInRegistry">False for one platform of a multi-platform image: pushed by digest, the index gets the tags.</param>
+/// <param name="LayoutDirectory">For one platform of a multi-platform archive: every blob of the image goes into this OCI layout folder.</param>
 public sealed record OciOptions(ImagePlatform Platform, ImageFormat Format, DateTimeOffset Time, BlobCache Cache, string? ArchivePath, IReadOnlyList<EngineEndpoint>? LoadInto,
-    bool TagInRegistry = true);
+    bool TagInRegistry = true, string? LayoutDirectory = null);
 
 /// <summary>What the OCI writer made: the record for the history stage, and the manifest (for an index over several platforms).</summary>
 public sealed record OciBuildResult(BuildRecord Record, WrittenManifest Manifest);
@@ -57,13 +58,18 @@ public static class OciBuildStage
                 .ConfigureAwait(false);
         }
 
-        if (options.ArchivePath is not null || options.LoadInto is not null)
+        if (options.ArchivePath is not null || options.LoadInto is not null || options.LayoutDirectory is not null)
         {
             var archiveLayers = await ArchiveLayersAsync(baseReference, baseImage, ourLayers, options, log, cancellationToken).ConfigureAwait(false);
             if (options.ArchivePath is { } archivePath)
             {
                 WriteArchive(archivePath, config, imageManifest, archiveLayers, manifest.FullTags.ToArray());
                 log.Step($"Wrote {archivePath}");
+            }
+
+            if (options.LayoutDirectory is { } layout)
+            {
+                WriteLayout(layout, config, imageManifest, archiveLayers);
             }
 
             if (options.LoadInto is { } candidates)
@@ -206,6 +212,28 @@ public static class OciBuildStage
 
         layers.AddRange(ourLayers.Select(b => new ArchiveBlob(new BlobDescriptor(MediaTypes.Layer(options.Format), b.Digest, b.Size), b.Path)));
         return layers;
+    }
+
+    /// <summary>The image's blobs in an OCI layout folder (linked where the file system allows), for the index's archive.</summary>
+    private static void WriteLayout(string layout, ImageConfig config, WrittenManifest manifest, IReadOnlyList<ArchiveBlob> layers)
+    {
+        try
+        {
+            string blobs = Path.Combine(layout, "blobs", "sha256");
+            if (Directory.Exists(layout)) Directory.Delete(layout, recursive: true);
+            Directory.CreateDirectory(blobs);
+            File.WriteAllBytes(Path.Combine(blobs, config.Digest["sha256:".Length..]), config.Bytes);
+            File.WriteAllBytes(Path.Combine(blobs, manifest.Digest["sha256:".Length..]), manifest.Bytes);
+            foreach (var layer in layers)
+            {
+                string target = Path.Combine(blobs, layer.Descriptor.Digest["sha256:".Length..]);
+                if (!File.Exists(target)) FileLinker.LinkOrCopy(layer.Path, target);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DiamolException(DiagnosticCode.DIAM2006, $"The image's blobs could not be written to '{layout}': {e.Message} Check that the folder is writable and the disk has room.", e);
+        }
     }
 
     private static void WriteArchive(string path, ImageConfig config, WrittenManifest manifest, IReadOnlyList<ArchiveBlob> layers, IReadOnlyList<string> tags)
