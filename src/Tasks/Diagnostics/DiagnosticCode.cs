@@ -56,6 +56,8 @@ public enum DiagnosticCode
     DIAM2005 = 2005,
     /// <summary>The image archive (ContainerArchiveOutputPath) or a layer blob could not be written.</summary>
     DIAM2006 = 2006,
+    /// <summary>A symbolic link in the publish folder leads out of it, dangles, loops or names a folder.</summary>
+    DIAM2007 = 2007,
 
     /// <summary>No Docker engine could be reached.</summary>
     DIAM3001 = 3001,

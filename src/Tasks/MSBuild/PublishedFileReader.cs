@@ -109,9 +109,8 @@ internal sealed class PublishedFileReader
 
         bool anyProjectAsset = ReadStaticWebAssets(root, files);
 
-        foreach (string path in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        foreach (var (relative, path) in Context.PublishFolderLinks.EnumerateFiles(root))
         {
-            string relative = Path.GetRelativePath(root, path).Replace('\\', '/');
             if (files.ContainsKey(relative)) continue;
             // The SDK names every static web asset it publishes; one under wwwroot/ that it did not name is a leftover
             // of an earlier publish (a fingerprinted _framework file of the previous build), which no page references.
@@ -244,10 +243,11 @@ internal sealed class PublishedFileReader
         return (null, null);
     }
 
+    // The published copy when there is one (a link there must stay inside the publish folder), else the item's source.
     private static string Published(string root, string relative, string source)
     {
         string published = Path.Combine(root, relative);
-        return File.Exists(published) ? published : source;
+        return File.Exists(published) || new FileInfo(published).LinkTarget is not null ? Context.PublishFolderLinks.Resolve(published, root) : source;
     }
 
     // RelativePath can hold backslashes even on Linux (items a package's targets add).

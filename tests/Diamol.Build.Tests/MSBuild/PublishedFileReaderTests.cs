@@ -133,4 +133,42 @@ public sealed class PublishedFileReaderTests
         Assert.AreEqual("app", single["web"]);
         Assert.AreEqual("host", single["web.deps.json"]);
     }
+
+    [TestMethod]
+    public void A_link_to_a_file_inside_the_publish_folder_gives_that_files_bytes()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        Directory.CreateDirectory(Publish);
+        string real = Write(Path.Combine(Publish, "real.dll"));
+        File.CreateSymbolicLink(Path.Combine(Publish, "alias.dll"), "real.dll");
+        var files = new PublishedFileReader(new PublishItems { PackageFolders = [NuGet + "/"] }).Read(Publish);
+        Assert.AreEqual(Path.GetFullPath(real), files.Single(f => f.RelativePath == "alias.dll").SourcePath);
+    }
+
+    [TestMethod]
+    [DataRow("outside", DisplayName = "a file outside the folder")]
+    [DataRow("folder", DisplayName = "a folder outside")]
+    [DataRow("loop", DisplayName = "a loop")]
+    [DataRow("dangling", DisplayName = "nothing")]
+    public void A_link_that_would_let_a_host_file_in_is_refused_with_its_name_and_target(string kind)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        Directory.CreateDirectory(Publish);
+        string secret = Write(Path.Combine(_root, "outside", "id_rsa"));
+        string link = Path.Combine(Publish, "leak");
+        switch (kind)
+        {
+            case "outside": File.CreateSymbolicLink(link, secret); break;
+            case "folder": Directory.CreateSymbolicLink(link, Path.GetDirectoryName(secret)!); break;
+            case "loop":
+                File.CreateSymbolicLink(link, Path.Combine(Publish, "other"));
+                File.CreateSymbolicLink(Path.Combine(Publish, "other"), link);
+                break;
+            default: File.CreateSymbolicLink(link, Path.Combine(Publish, "missing")); break;
+        }
+
+        var e = Assert.ThrowsExactly<DiamolException>(() => new PublishedFileReader(new PublishItems { PackageFolders = [NuGet + "/"] }).Read(Publish));
+        Assert.AreEqual(DiagnosticCode.DIAM2007, e.Code);
+        StringAssert.Contains(e.Message, "'leak'");
+    }
 }

@@ -1,0 +1,72 @@
+using Diamol.Build.Diagnostics;
+
+namespace Diamol.Build.Context;
+
+/// <summary>
+/// The rule for symbolic links in the publish folder, so that only what was published enters the image, never a
+/// host file: a link to a file is followed (through any chain) only to a regular file inside the publish folder,
+/// whose bytes the image then holds under the link's name; a link that leaves the folder, dangles, loops, or names a
+/// folder is refused with DIAM2007, naming the file and its target. Folders are never entered through a link.
+/// </summary>
+public static class PublishFolderLinks
+{
+    /// <summary>The file whose bytes a published path stands for: itself, or the file its link ends at inside the folder.</summary>
+    public static string Resolve(string path, string publishRoot)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is null) return path;
+
+        string root = EnsureSeparator(Path.GetFullPath(publishRoot));
+        string relative = Path.GetRelativePath(root, path).Replace('\\', '/');
+        FileSystemInfo? target;
+        try
+        {
+            target = info.ResolveLinkTarget(returnFinalTarget: true);
+        }
+        catch (IOException e)
+        {
+            throw Refused(relative, info.LinkTarget, $"it cannot be followed ({e.Message}; a loop of links?)");
+        }
+
+        if (target is null || !target.Exists) throw Refused(relative, info.LinkTarget, "it points at nothing");
+        if (target is DirectoryInfo || Directory.Exists(target.FullName)) throw Refused(relative, info.LinkTarget, "it names a folder");
+        string full = Path.GetFullPath(target.FullName);
+        if (!full.StartsWith(root, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
+        {
+            throw Refused(relative, full, "it leads out of the publish folder, so its bytes would put a file of this machine into the image");
+        }
+
+        return full;
+    }
+
+    /// <summary>Every file of the publish folder (relative path, and the file whose bytes it stands for), entering no folder through a link.</summary>
+    public static IEnumerable<(string Relative, string Path)> EnumerateFiles(string publishRoot)
+    {
+        string root = Path.GetFullPath(publishRoot);
+        var pending = new Stack<string>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            string directory = pending.Pop();
+            foreach (string entry in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
+            {
+                var info = new FileInfo(entry);
+                bool isLink = info.LinkTarget is not null;
+                if (!isLink && Directory.Exists(entry))
+                {
+                    pending.Push(entry);
+                    continue;
+                }
+
+                yield return (Path.GetRelativePath(root, entry).Replace('\\', '/'), isLink ? Resolve(entry, root) : entry);
+            }
+        }
+    }
+
+    private static DiamolException Refused(string relative, string target, string why) =>
+        new(DiagnosticCode.DIAM2007,
+            $"The published file '{relative}' is a symbolic link to '{target}', and {why}. Nothing was staged. " +
+            "Publish the file itself (a Content item, or a copy in a target), or a link to a file inside the publish folder.");
+
+    private static string EnsureSeparator(string path) => path.EndsWith(Path.DirectorySeparatorChar) ? path : path + Path.DirectorySeparatorChar;
+}
