@@ -183,7 +183,7 @@ public sealed class OciBuilderTests
         try
         {
             var environment = new Dictionary<string, string?>(NoEngine) { ["CONTAINER_HOST"] = $"unix://{socket}" };
-            project.PublishWith(environment, $"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}", "LocalRegistry=Podman", "DiamolBuilder=oci")
+            project.PublishWith(environment, $"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}", "LocalRegistry=Podman")
                 .EnsureSuccess("publish into Podman");
             var inspect = ProcessRunner.Run("podman", ["image", "inspect", $"{repository}:latest", "--format", "{{.Config.User}} {{.Config.Entrypoint}}"])
                 .EnsureSuccess("podman image inspect");

@@ -52,6 +52,9 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
     public string? ContainerRuntimeIdentifiers { get; set; }
     /// <summary>ContainerArchiveOutputPath: the image goes to a tarball.</summary>
     public string? ArchiveOutputPath { get; set; }
+    /// <summary>ContainerImageFormat and LocalRegistry: honoured by the OCI writer only.</summary>
+    public string? ContainerImageFormat { get; set; }
+    public string? LocalRegistry { get; set; }
     /// <summary>DiamolCacheFrom and DiamolBuildArg items: settings of the engine's build, which keep the engine builder.</summary>
     public ITaskItem[] CacheFrom { get; set; } = [];
     public ITaskItem[] BuildArgs { get; set; } = [];
@@ -116,7 +119,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         {
             decision = BuilderChoice.Decide(
                 new BuilderInputs(Builder, Instructions.Select(i => i.GetMetadata("Instruction").Trim().Split(' ')[0].ToUpperInvariant()).ToArray(),
-                    !string.IsNullOrWhiteSpace(ContainerRegistry), !string.IsNullOrWhiteSpace(ArchiveOutputPath), rids.Length > 1, platform, EngineSettings()),
+                    !string.IsNullOrWhiteSpace(ContainerRegistry), OciSettings(), rids.Length > 1, platform, EngineSettings()),
                 () => EnginePlatform(candidates));
             ChosenBuilder = decision.Builder.ToString().ToLowerInvariant();
             Log.LogMessage(MessageImportance.High, "{0}: {1} builder ({2})", ProjectName, decision.Builder == Pipeline.Builder.Oci ? "OCI" : "Docker engine", decision.Reason);
@@ -166,6 +169,13 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
     }
 
     public void Cancel() => Cancellation.Cancel();
+
+    private string[] OciSettings() =>
+    [
+        .. !string.IsNullOrWhiteSpace(ArchiveOutputPath) ? new[] { "ContainerArchiveOutputPath" } : [],
+        .. !string.IsNullOrWhiteSpace(ContainerImageFormat) ? new[] { $"ContainerImageFormat={ContainerImageFormat.Trim()}" } : [],
+        .. string.Equals(LocalRegistry?.Trim(), "Podman", StringComparison.OrdinalIgnoreCase) ? new[] { "LocalRegistry=Podman" } : [],
+    ];
 
     private string[] EngineSettings() =>
     [

@@ -12,14 +12,25 @@ public enum Builder
 
 /// <summary>What the builder choice depends on.</summary>
 /// <param name="Requested">DiamolBuilder: docker, oci, or empty for automatic.</param>
-/// <param name="CustomInstructions">The keywords of the project's DiamolInstruction items (RUN needs an engine).</param>
+/// <param name="CustomInstructions">The keywords of the project's DiamolInstruction items (the engine runs them).</param>
 /// <param name="PushesToRegistry">ContainerRegistry is set.</param>
-/// <param name="WritesArchive">ContainerArchiveOutputPath is set.</param>
+/// <param name="OciSettings">Settings only the OCI writer honours that the project set (ContainerArchiveOutputPath, ContainerImageFormat, LocalRegistry=Podman).</param>
 /// <param name="MultiPlatform">ContainerRuntimeIdentifiers names several RIDs.</param>
 /// <param name="Platform">The image's platform, from the RID.</param>
 /// <param name="EngineSettings">Settings only the engine's build honours that the project set (DiamolCacheFrom, DiamolBuildArg, DiamolPullPolicy=Never).</param>
-public sealed record BuilderInputs(string? Requested, IReadOnlyList<string> CustomInstructions, bool PushesToRegistry, bool WritesArchive, bool MultiPlatform, ImagePlatform Platform,
-    IReadOnlyList<string>? EngineSettings = null);
+public sealed record BuilderInputs(string? Requested, IReadOnlyList<string> CustomInstructions, bool PushesToRegistry, IReadOnlyList<string> OciSettings, bool MultiPlatform,
+    ImagePlatform Platform, IReadOnlyList<string>? EngineSettings = null)
+{
+    /// <summary>What only the engine honours: its own settings and the project's Dockerfile instructions.</summary>
+    public IReadOnlyList<string> EngineOnly =>
+    [
+        .. EngineSettings ?? [],
+        .. CustomInstructions.Count > 0 ? new[] { $"DiamolInstruction items ({string.Join(", ", CustomInstructions.Distinct())})" } : [],
+    ];
+
+    /// <summary>What only the OCI writer honours: its settings and a multi-platform image.</summary>
+    public IReadOnlyList<string> OciOnly => [.. OciSettings, .. MultiPlatform ? new[] { "several ContainerRuntimeIdentifiers" } : []];
+}
 
 /// <summary>The builder and, for the log, why.</summary>
 public sealed record BuilderDecision(Builder Builder, string Reason);
@@ -28,8 +39,10 @@ public sealed record BuilderDecision(Builder Builder, string Reason);
 /// The automatic rule, chosen so that no working setup breaks: the SDK's daemonless destinations (a registry, an
 /// archive, several platforms) never need an engine, so the OCI writer makes them, reproducibly; an image meant for
 /// the local engine keeps the engine build (its streamed steps and its cache shared with `docker build`), unless the
-/// image is for another platform than the engine's, which the classic builder cannot make. Dockerfile instructions of
-/// the project's own (DiamolInstruction) need the engine, which runs them.
+/// image is for another platform than the engine's, which the classic builder cannot make. What only one builder
+/// honours (the engine: DiamolInstruction items, DiamolCacheFrom, DiamolBuildArg, DiamolPullPolicy=Never; the OCI
+/// writer: an archive, ContainerImageFormat, LocalRegistry=Podman, several platforms) decides; asking for both, or
+/// forcing the other builder, is refused with DIAM1015 rather than ignoring a setting.
 /// </summary>
 public static class BuilderChoice
 {
@@ -37,33 +50,26 @@ public static class BuilderChoice
     public static BuilderDecision Decide(BuilderInputs inputs, Func<ImagePlatform?> enginePlatform)
     {
         string requested = inputs.Requested?.Trim().ToLowerInvariant() ?? "";
-        bool needsEngine = inputs.CustomInstructions.Count > 0;
-        string ownInstructions = string.Join(", ", inputs.CustomInstructions.Distinct());
+        var engineOnly = inputs.EngineOnly;
+        var ociOnly = inputs.OciOnly;
         switch (requested)
         {
             case "docker":
-                if (inputs.WritesArchive || inputs.MultiPlatform)
+                if (ociOnly.Count > 0)
                 {
                     throw new DiamolException(DiagnosticCode.DIAM1015,
-                        $"DiamolBuilder is docker, but {(inputs.WritesArchive ? "ContainerArchiveOutputPath is set" : "ContainerRuntimeIdentifiers names several platforms")}: " +
-                        "that image is made by the OCI writer. Leave DiamolBuilder empty (or set it to oci).");
+                        $"DiamolBuilder is docker, but the project sets {string.Join(", ", ociOnly)}, which only the OCI writer honours. " +
+                        "Leave DiamolBuilder empty (or set it to oci), or remove them.");
                 }
 
                 RequireEnginePlatform(inputs, enginePlatform, "DiamolBuilder is docker");
                 return new BuilderDecision(Builder.Docker, "DiamolBuilder is docker");
             case "oci":
-                if (inputs.EngineSettings is { Count: > 0 } settings)
+                if (engineOnly.Count > 0)
                 {
                     throw new DiamolException(DiagnosticCode.DIAM1015,
-                        $"DiamolBuilder is oci, but the project sets {string.Join(", ", settings)}, which only the engine's build honours. " +
-                        "Remove them, or set DiamolBuilder=docker (or leave it empty).");
-                }
-
-                if (needsEngine)
-                {
-                    throw new DiamolException(DiagnosticCode.DIAM1015,
-                        $"DiamolBuilder is oci, but the project has DiamolInstruction items ({ownInstructions}), which only an engine runs. " +
-                        "Set DiamolBuilder=docker (or leave it empty), or remove the DiamolInstruction items.");
+                        $"DiamolBuilder is oci, but the project sets {string.Join(", ", engineOnly)}, which only the engine's build honours. " +
+                        "Set DiamolBuilder=docker (or leave it empty), or remove them.");
                 }
 
                 return new BuilderDecision(Builder.Oci, "DiamolBuilder is oci");
@@ -74,21 +80,22 @@ public static class BuilderChoice
                     $"DiamolBuilder has the value '{inputs.Requested}', which is not valid: use docker (the engine builds the Dockerfile), oci (the daemonless writer) or leave it empty for the automatic choice.");
         }
 
-        if (needsEngine)
+        if (engineOnly.Count > 0 && ociOnly.Count > 0)
         {
-            RequireEnginePlatform(inputs, enginePlatform, $"the project's DiamolInstruction items ({ownInstructions}) need an engine");
-            return new BuilderDecision(Builder.Docker, $"the project's DiamolInstruction items ({ownInstructions}) are run by the engine");
+            throw new DiamolException(DiagnosticCode.DIAM1015,
+                $"The project sets {string.Join(", ", engineOnly)}, which only the engine's build honours, and {string.Join(", ", ociOnly)}, which only the OCI writer " +
+                "honours: no builder can honour both. Remove one of them.");
         }
 
-        if (inputs.EngineSettings is { Count: > 0 } engineSettings && !inputs.MultiPlatform && !inputs.WritesArchive)
+        if (engineOnly.Count > 0)
         {
-            RequireEnginePlatform(inputs, enginePlatform, $"the project sets {string.Join(", ", engineSettings)}");
-            return new BuilderDecision(Builder.Docker, $"the project sets {string.Join(", ", engineSettings)}, which the engine's build honours");
+            string what = $"the project sets {string.Join(", ", engineOnly)}";
+            RequireEnginePlatform(inputs, enginePlatform, what);
+            return new BuilderDecision(Builder.Docker, what + ", which the engine's build honours");
         }
 
-        if (inputs.MultiPlatform) return new BuilderDecision(Builder.Oci, "ContainerRuntimeIdentifiers names several platforms");
+        if (ociOnly.Count > 0) return new BuilderDecision(Builder.Oci, $"the project sets {string.Join(", ", ociOnly)}: made by the OCI writer, no engine needed");
         if (inputs.PushesToRegistry) return new BuilderDecision(Builder.Oci, "ContainerRegistry is set: the image goes straight to the registry, no engine needed");
-        if (inputs.WritesArchive) return new BuilderDecision(Builder.Oci, "ContainerArchiveOutputPath is set: the image goes to an archive, no engine needed");
 
         var engine = enginePlatform();
         if (engine is not null && !engine.Matches(inputs.Platform))

@@ -11,7 +11,7 @@ public sealed class BuilderChoiceTests
     private static readonly ImagePlatform Arm64 = ImagePlatform.FromRuntimeIdentifier("linux-arm64");
 
     private static BuilderInputs Inputs(string? requested = null, string[]? instructions = null, bool registry = false, bool archive = false, bool multi = false, ImagePlatform? platform = null) =>
-        new(requested, instructions ?? [], registry, archive, multi, platform ?? Amd64);
+        new(requested, instructions ?? [], registry, archive ? ["ContainerArchiveOutputPath"] : [], multi, platform ?? Amd64);
 
     private static BuilderDecision Decide(BuilderInputs inputs, ImagePlatform? engine, out int probes)
     {
@@ -72,5 +72,20 @@ public sealed class BuilderChoiceTests
         Assert.AreEqual(DiagnosticCode.DIAM1016, windows.Code);
         StringAssert.Contains(windows.Message, "Linux images only");
         Assert.AreEqual(DiagnosticCode.DIAM1016, Assert.ThrowsExactly<DiamolException>(() => ImagePlatform.FromRuntimeIdentifier("osx-arm64")).Code);
+    }
+
+    [TestMethod]
+    public void A_setting_only_one_builder_honours_picks_it_and_asking_for_both_is_refused()
+    {
+        var podman = Decide(Inputs() with { OciSettings = ["LocalRegistry=Podman"] }, Amd64, out _);
+        Assert.AreEqual(Builder.Oci, podman.Builder);
+        StringAssert.Contains(podman.Reason, "LocalRegistry=Podman");
+        Assert.AreEqual(Builder.Oci, Decide(Inputs() with { OciSettings = ["ContainerImageFormat=OCI"] }, Amd64, out _).Builder);
+        var both = Assert.ThrowsExactly<DiamolException>(() => Decide(Inputs(archive: true) with { EngineSettings = ["DiamolCacheFrom"] }, Amd64, out _));
+        Assert.AreEqual(DiagnosticCode.DIAM1015, both.Code);
+        StringAssert.Contains(both.Message, "DiamolCacheFrom");
+        StringAssert.Contains(both.Message, "ContainerArchiveOutputPath");
+        Assert.AreEqual(DiagnosticCode.DIAM1015, Assert.ThrowsExactly<DiamolException>(() => Decide(Inputs(instructions: ["RUN"], multi: true), Amd64, out _)).Code);
+        Assert.AreEqual(DiagnosticCode.DIAM1015, Assert.ThrowsExactly<DiamolException>(() => Decide(Inputs("docker") with { OciSettings = ["LocalRegistry=Podman"] }, Amd64, out _)).Code);
     }
 }
