@@ -25,7 +25,41 @@ public sealed class BuilderParityTests
         AssertSame(project, TestEnvironment.BaseRuntimeDeps);
     }
 
-    private static void AssertSame(ConsumerProject project, string baseImage)
+    /// <summary>
+    /// The project's own config instructions, with quoting, escapes and variables the engine resolves in its own way,
+    /// are applied by the OCI writer exactly as the engine applies them; RUN is the only instruction that needs the engine.
+    /// </summary>
+    [TestMethod]
+    public void Own_config_instructions_are_the_same_from_both_builders()
+    {
+        var project = ConsumerProject.FromSample("WebPing");
+        (string Text, string Placement)[] instructions =
+        [
+            ("ARG GREETING=\"hello world\"", "AfterFrom"),
+            ("ENV GREETING_TEXT=\"$GREETING, it's \\\"quoted\\\"\" PLAIN=a\\ b LITERAL='$HOME stays' DEFAULTED=${MISSING:-fallback} BACKSLASH=\"c:\\dir\"", "AfterFrom"),
+            ("ENV LEGACY  two  spaced  words", "AfterFrom"),
+            ("LABEL \"org.example.note\"=\"semi;colon & <angle> \\$dollar @at %percent\" other=${GREETING:+set}", "BeforeFiles"),
+            ("WORKDIR /usr/share", "BeforeFiles"),
+            ("WORKDIR ../lib/./x86_64-linux-gnu", "BeforeFiles"),
+            ("EXPOSE 8000-8002/udp 127.0.0.1:90:9090", "BeforeApp"),
+            ("VOLUME [\"/data\", \"/cache\"]", "AfterFiles"),
+            ("VOLUME /logs", "AfterFiles"),
+            ("STOPSIGNAL SIGINT", "AfterFiles"),
+            ("HEALTHCHECK --interval=1m30s --timeout=5s --retries=3 CMD wget -q -O- http://localhost/ || exit 1", "AfterFiles"),
+            ("SHELL [\"/bin/sh\", \"-eu\", \"-c\"]", "AfterFiles"),
+        ];
+        string path = Path.Combine(project.Directory, project.Name + ".csproj");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("</Project>",
+            "  <ItemGroup>\n" + string.Concat(instructions.Select((i, n) =>
+                $"    <DiamolInstruction Include=\"own{n}\" Instruction=\"{Attribute(i.Text)}\" Placement=\"{i.Placement}\" />\n")) + "  </ItemGroup>\n</Project>"));
+        AssertSame(project, TestEnvironment.BaseRuntime, ["Volumes", "StopSignal", "Healthcheck", "Shell"]);
+    }
+
+    // An XML attribute value that MSBuild reads back literally.
+    private static string Attribute(string text) => System.Security.SecurityElement.Escape(
+        text.Replace("%", "%25").Replace("$", "%24").Replace("@", "%40").Replace(";", "%3B").Replace("'", "%27").Replace("*", "%2A").Replace("?", "%3F"))!;
+
+    private static void AssertSame(ConsumerProject project, string baseImage, string[]? more = null)
     {
         string id = Guid.NewGuid().ToString("N")[..8];
         string engine = $"diamol-parity/{project.Name.ToLowerInvariant()}-engine-{id}";
@@ -38,7 +72,7 @@ public sealed class BuilderParityTests
 
             var a = ImageInspection.Config(engine + ":latest");
             var b = ImageInspection.Config(oci + ":latest");
-            foreach (string property in new[] { "Env", "Entrypoint", "Cmd", "WorkingDir", "User", "ExposedPorts" })
+            foreach (string property in (string[])["Env", "Entrypoint", "Cmd", "WorkingDir", "User", "ExposedPorts", .. more ?? []])
             {
                 Assert.AreEqual(ImageInspection.Show(a, property), ImageInspection.Show(b, property), $"Config.{property} differs between the builders");
             }

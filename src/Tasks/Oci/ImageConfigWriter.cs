@@ -6,15 +6,15 @@ namespace Diamol.Build.Oci;
 
 /// <summary>What the OCI writer made of the base image's config: bytes, digest, and the history it wrote.</summary>
 public sealed record ImageConfig(byte[] Bytes, string Digest, IReadOnlyList<string> DiffIds, IReadOnlyList<ConfigHistoryEntry> History,
-    IReadOnlyList<string> Env, string? Os, string? Architecture);
+    IReadOnlyList<string> Env, string? Os, string? Architecture, IReadOnlyDictionary<string, string> Labels);
 
 /// <summary>One history entry of the config, with the number of layers the image has after it (exact, not guessed).</summary>
 public sealed record ConfigHistoryEntry(string CreatedBy, DateTimeOffset? Created, bool EmptyLayer, int LayerCount);
 
 /// <summary>
 /// Writes the image config as the engine would after running the generated Dockerfile on the base image: the base's
-/// config with the Dockerfile's settings applied by the same rules (ENV replaces a variable in place, ENTRYPOINT clears
-/// an inherited CMD, labels and ports merge), our layers' DiffIDs after the base's, one history entry per instruction
+/// config with the Dockerfile's own instructions applied by the engine's rules (<see cref="ConfigInstructionInterpreter"/>:
+/// the instructions Diamol.Build writes and the project's DiamolInstruction items alike), our layers' DiffIDs after the base's, one history entry per instruction
 /// after FROM (named by the instruction, so the history artifact and `docker history` line up), and the reproducible
 /// time everywhere a time goes.
 /// </summary>
@@ -23,14 +23,6 @@ public static class ImageConfigWriter
     public static ImageConfig Write(
         byte[] baseConfig, ImageSettings settings, IReadOnlyList<DockerfileInstruction> instructions, IReadOnlyDictionary<string, LayerBlob> layers, DateTimeOffset time)
     {
-        if (settings.CustomInstructions.Count > 0)
-        {
-            throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM1015,
-                $"The OCI builder does not apply DiamolInstruction items yet ({string.Join(", ", settings.CustomInstructions.Distinct())}): they are Dockerfile " +
-                "instructions, which the engine runs. Set DiamolBuilder=docker (a Docker engine builds the image), or move the setting to the SDK's " +
-                "Container* properties (ContainerEnvironmentVariable, ContainerLabel, ContainerPort).");
-        }
-
         var root = JsonNode.Parse(baseConfig)?.AsObject()
             ?? throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM3011, "The base image's config is not a JSON object.");
         // They describe how the base itself was built, not this image.
@@ -42,7 +34,7 @@ public static class ImageConfigWriter
 
         var config = root["config"] as JsonObject ?? new JsonObject();
         root["config"] = config;
-        ApplySettings(config, settings, stamp);
+        ApplyInstructions(config, settings, instructions, stamp);
 
         var rootfs = root["rootfs"] as JsonObject ?? new JsonObject { ["type"] = "layers" };
         root["rootfs"] = rootfs;
@@ -83,50 +75,37 @@ public static class ImageConfigWriter
         return new ImageConfig(bytes, "sha256:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes)).ToLowerInvariant(),
             diffIds.Select(d => d!.GetValue<string>()).ToArray(), entries,
             (config["Env"] as JsonArray)?.Select(e => e!.GetValue<string>()).ToArray() ?? [],
-            root["os"]?.GetValue<string>(), root["architecture"]?.GetValue<string>());
+            root["os"]?.GetValue<string>(), root["architecture"]?.GetValue<string>(),
+            (config["Labels"] as JsonObject)?.ToDictionary(l => l.Key, l => l.Value?.GetValue<string>() ?? "") ?? new Dictionary<string, string>());
     }
 
-    private static void ApplySettings(JsonObject config, ImageSettings settings, string stamp)
+    // The config is what the Dockerfile's own text does to the base's config; only the per-build label values, which
+    // the engine gets as build arguments, come from the settings (and a time label gets the reproducible time).
+    private static void ApplyInstructions(JsonObject config, ImageSettings settings, IReadOnlyList<DockerfileInstruction> instructions, string stamp)
     {
-        var env = (config["Env"] as JsonArray)?.Select(e => e!.GetValue<string>()).ToList() ?? [];
-        foreach (var variable in settings.Environment)
+        var interpreter = new ConfigInstructionInterpreter(config);
+        foreach (var instruction in instructions)
         {
-            int existing = env.FindIndex(e => e.StartsWith(variable.Name + "=", StringComparison.Ordinal) || e == variable.Name);
-            string value = $"{variable.Name}={variable.Value}";
-            if (existing >= 0) env[existing] = value; else env.Add(value);
+            string arguments = instruction.Text[instruction.Keyword.Length..].Replace("\\\n", "", StringComparison.Ordinal);
+            try
+            {
+                interpreter.Apply(instruction.Keyword, arguments);
+            }
+            catch (FormatException e)
+            {
+                throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM1011,
+                    $"The Dockerfile instruction '{OneLine(instruction.Text)}' (line {instruction.Line}) cannot be applied: {e.Message}. " +
+                    "The engine would refuse it too; correct the DiamolInstruction item or the property it comes from.");
+            }
         }
 
-        config["Env"] = new JsonArray(env.Select(e => (JsonNode)JsonValue.Create(e)!).ToArray());
-
-        if (settings.Labels.Count > 0)
+        if (config["Labels"] is JsonObject labels)
         {
-            var labels = config["Labels"] as JsonObject ?? new JsonObject();
-            foreach (var label in settings.Labels)
+            foreach (var label in settings.VolatileLabels)
             {
                 labels[label.Name] = ImageSettings.TimeLabels.Contains(label.Name) ? stamp : label.Value;
             }
-
-            config["Labels"] = labels;
         }
-
-        config["WorkingDir"] = settings.WorkingDirectory;
-
-        if (settings.Ports.Count > 0)
-        {
-            var ports = config["ExposedPorts"] as JsonObject ?? new JsonObject();
-            foreach (string port in settings.Ports) ports[port] = new JsonObject();
-            config["ExposedPorts"] = ports;
-        }
-
-        if (settings.Entrypoint is not null)
-        {
-            // The engine stores `ENTRYPOINT []` as no entrypoint, and clears a CMD inherited from the base image.
-            config["Entrypoint"] = settings.Entrypoint.Count == 0 ? null : Strings(settings.Entrypoint);
-            config["Cmd"] = null;
-        }
-
-        if (settings.Command is not null) config["Cmd"] = Strings(settings.Command);
-        if (settings.User is not null) config["User"] = settings.User;
     }
 
     private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)!).ToArray());

@@ -12,7 +12,7 @@ public enum Builder
 
 /// <summary>What the builder choice depends on.</summary>
 /// <param name="Requested">DiamolBuilder: docker, oci, or empty for automatic.</param>
-/// <param name="CustomInstructions">The keywords of the project's DiamolInstruction items (the engine runs them).</param>
+/// <param name="CustomInstructions">The keywords of the project's DiamolInstruction items; only RUN needs the engine (the OCI writer applies the others).</param>
 /// <param name="PushesToRegistry">ContainerRegistry is set.</param>
 /// <param name="OciSettings">Settings only the OCI writer honours that the project set (ContainerArchiveOutputPath, ContainerImageFormat, LocalRegistry=Podman).</param>
 /// <param name="MultiPlatform">ContainerRuntimeIdentifiers names several RIDs.</param>
@@ -25,7 +25,7 @@ public sealed record BuilderInputs(string? Requested, IReadOnlyList<string> Cust
     public IReadOnlyList<string> EngineOnly =>
     [
         .. EngineSettings ?? [],
-        .. CustomInstructions.Count > 0 ? new[] { $"DiamolInstruction items ({string.Join(", ", CustomInstructions.Distinct())})" } : [],
+        .. CustomInstructions.Contains("RUN") ? new[] { "DiamolInstruction RUN items" } : [],
     ];
 
     /// <summary>What only the OCI writer honours: its settings and a multi-platform image.</summary>
@@ -40,7 +40,7 @@ public sealed record BuilderDecision(Builder Builder, string Reason);
 /// archive, several platforms) never need an engine, so the OCI writer makes them, reproducibly; an image meant for
 /// the local engine keeps the engine build (its streamed steps and its cache shared with `docker build`), unless the
 /// image is for another platform than the engine's, which the classic builder cannot make. What only one builder
-/// honours (the engine: DiamolInstruction items, DiamolCacheFrom, DiamolBuildArg, DiamolPullPolicy=Never; the OCI
+/// honours (the engine: DiamolInstruction RUN items, DiamolCacheFrom, DiamolBuildArg, DiamolPullPolicy=Never; the OCI
 /// writer: an archive, ContainerImageFormat, LocalRegistry=Podman, several platforms) decides; asking for both, or
 /// forcing the other builder, is refused with DIAM1015 rather than ignoring a setting.
 /// </summary>

@@ -42,7 +42,7 @@ public static class OciBuildStage
         log.Step($"Writing {string.Join(", ", manifest.FullTags)} for {options.Platform} with the OCI writer, on {baseReference}");
         var baseImage = await RegistryBaseImage.ReadAsync(baseReference, options.Platform, cancellationToken).ConfigureAwait(false);
 
-        var blobs = WriteLayers(contextDirectory, manifest, settings.WorkingDirectory, options.Time, log, cancellationToken);
+        var blobs = WriteLayers(contextDirectory, manifest, options.Time, log, cancellationToken);
         var config = ImageConfigWriter.Write(baseImage.Config, settings, manifest.Instructions.Skip(1).ToArray(), blobs, options.Time);
         var configDescriptor = new BlobDescriptor(MediaTypes.Config(options.Format), config.Digest, config.Bytes.Length);
         var ourLayers = manifest.Layers.Where(l => blobs.ContainsKey(l.Name)).Select(l => blobs[l.Name]).ToArray();
@@ -83,8 +83,17 @@ public static class OciBuildStage
         return new OciBuildResult(record, imageManifest);
     }
 
+    /// <summary>Where the Dockerfile's COPY of a layer puts its files: the layer blob puts them in the same folder.</summary>
+    private static string DestinationOf(ContextManifest manifest, string layerName)
+    {
+        var copy = manifest.Instructions.Single(i => i.Keyword == "COPY" && i.LayerName == layerName);
+        var arguments = Dockerfile.ConfigInstructionInterpreter.JsonList(copy.Text["COPY".Length..].Trim())
+            ?? throw new DiamolException(DiagnosticCode.DIAM2002, $"The build context's COPY of the layer '{layerName}' is not in exec form: '{copy.Text}'. Publish again.");
+        return arguments[^1];
+    }
+
     /// <summary>Writes each planned layer as a blob, reusing last build's blob when the layer's files are unchanged.</summary>
-    private static Dictionary<string, LayerBlob> WriteLayers(string contextDirectory, ContextManifest manifest, string workingDirectory, DateTimeOffset time, IBuildLog log, CancellationToken cancellationToken)
+    private static Dictionary<string, LayerBlob> WriteLayers(string contextDirectory, ContextManifest manifest, DateTimeOffset time, IBuildLog log, CancellationToken cancellationToken)
     {
         string folder = Path.Combine(contextDirectory, ContextManifest.FolderName);
         string blobDirectory = Path.Combine(folder, "blobs");
@@ -95,6 +104,7 @@ public static class OciBuildStage
         {
             foreach (var layer in manifest.Layers)
             {
+                string workingDirectory = DestinationOf(manifest, layer.Name);
                 string key = LayerBlobWriter.KeyOf(layer, workingDirectory, time);
                 if (previous.TryGetValue(layer.Name, out var known) && known.Key == key && new FileInfo(known.Path) is { Exists: true } file && file.Length == known.Size)
                 {
@@ -304,7 +314,7 @@ public static class OciBuildStage
         return new BuildRecord(
             $"OCI writer ({options.Platform}, {options.Format})",
             new BuildResult(config.Digest, manifest.FullTags.ToArray(), steps),
-            new EngineImage(config.Digest, options.Time, size, config.Os, config.Architecture, config.Env, config.DiffIds),
+            new EngineImage(config.Digest, options.Time, size, config.Os, config.Architecture, config.Env, config.DiffIds, config.Labels),
             new EngineBaseImage(baseReference.ToString(), baseImage.Image.Config.Digest, baseImage.Image.Layers.Count, baseImage.Image.Layers.Sum(l => l.Size)),
             history,
             pushedDigest);

@@ -57,6 +57,20 @@ public static class CustomInstructionParser
             throw Invalid(name, text, "RUN --mount/--network/--security and heredocs need BuildKit; the Engine API builds with the classic builder");
         }
 
+        // What the engine's parser would refuse is refused here, on both builders, before any engine sees it. An
+        // instruction with a variable is checked when it is applied, with the variables of the image.
+        if (keyword != "RUN" && !arguments.Contains('$', StringComparison.Ordinal))
+        {
+            try
+            {
+                Dockerfile.ConfigInstructionInterpreter.Check(keyword, arguments);
+            }
+            catch (FormatException e)
+            {
+                throw Invalid(name, text, $"the engine would refuse it ({e.Message})");
+            }
+        }
+
         if (!Enum.TryParse(string.IsNullOrWhiteSpace(placement) ? nameof(InstructionPlacement.AfterFrom) : placement.Trim(), ignoreCase: true, out InstructionPlacement where)
             || !Enum.IsDefined(where))
         {

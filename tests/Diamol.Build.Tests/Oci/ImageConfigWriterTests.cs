@@ -17,18 +17,22 @@ public sealed class ImageConfigWriterTests
          "history":[{"created_by":"debootstrap","created":"2026-01-01T00:00:00Z"},{"created_by":"ENV PATH","empty_layer":true},{"created_by":"COPY runtime"}]}
         """);
 
-    private static ImageSettings Settings(IReadOnlyList<string>? entrypoint = null) => new(
-        [new NameValue("PATH", "/app:/usr/bin"), new NameValue("TARGET", "x")],
-        [new NameValue("org.opencontainers.image.created", "2026-11-28T12:00:00Z"), new NameValue("team", "a")],
-        ["org.opencontainers.image.created"], "/app/", "1654", ["8080/tcp", "9000/udp"], entrypoint ?? ["dotnet", "/app/App.dll"], null, []);
+    private static readonly ImageSettings Settings = new(
+        [new NameValue("org.opencontainers.image.created", "2026-11-28T12:00:00Z"), new NameValue("org.example.build", "42")]);
 
-    private static readonly DockerfileInstruction[] Instructions =
+    private static DockerfileInstruction[] Instructions(string entrypoint = "[\"dotnet\", \"/app/App.dll\"]") =>
     [
         new(5, "ENV", "ENV \"PATH\"=\"/app:/usr/bin\" \\\n    \"TARGET\"=\"x\""),
+        new(6, "LABEL", "LABEL \"team\"=\"a\""),
         new(7, "WORKDIR", "WORKDIR /app/"),
-        new(9, "COPY", "COPY [\"layers/packages/\", \"/app/\"]", LayerKind.Packages, "packages"),
+        new(8, "EXPOSE", "EXPOSE 8080/tcp 9000/udp"),
+        new(9, "ENTRYPOINT", "ENTRYPOINT " + entrypoint),
+        new(10, "COPY", "COPY [\"layers/packages/\", \"/app/\"]", LayerKind.Packages, "packages"),
         new(11, "COPY", "COPY [\"layers/app/\", \"/app/\"]", LayerKind.App, "app"),
-        new(13, "USER", "USER 1654"),
+        new(12, "USER", "USER 1654"),
+        new(13, "ARG", "ARG LABEL_ORG_OPENCONTAINERS_IMAGE_CREATED"),
+        new(14, "ARG", "ARG LABEL_ORG_EXAMPLE_BUILD"),
+        new(15, "LABEL", "LABEL \"org.opencontainers.image.created\"=\"$LABEL_ORG_OPENCONTAINERS_IMAGE_CREATED\" \\\n    \"org.example.build\"=\"$LABEL_ORG_EXAMPLE_BUILD\""),
     ];
 
     private static readonly Dictionary<string, LayerBlob> Layers = new()
@@ -40,7 +44,7 @@ public sealed class ImageConfigWriterTests
     [TestMethod]
     public void The_config_is_the_base_config_with_the_Dockerfile_applied_as_the_engine_applies_it()
     {
-        var config = ImageConfigWriter.Write(BaseConfig, Settings(), Instructions, Layers, ReproducibleTime.From("1700000000"));
+        var config = ImageConfigWriter.Write(BaseConfig, Settings, Instructions(), Layers, ReproducibleTime.From("1700000000"));
         using var json = JsonDocument.Parse(config.Bytes);
         var root = json.RootElement;
         var c = root.GetProperty("config");
@@ -58,35 +62,68 @@ public sealed class ImageConfigWriterTests
         Assert.IsFalse(root.TryGetProperty("container", out _));
         CollectionAssert.AreEqual(new[] { "sha256:base1", "sha256:base2", "sha256:pdiff", "sha256:adiff" }, config.DiffIds.ToArray());
 
-        Assert.AreEqual(8, config.History.Count, "3 base entries and one per instruction after FROM");
+        Assert.AreEqual("42", c.GetProperty("Labels").GetProperty("org.example.build").GetString(), "a per-build label gets the value the engine gets as a build argument");
+        Assert.AreEqual("a", c.GetProperty("Labels").GetProperty("team").GetString());
+
+        Assert.AreEqual(14, config.History.Count, "3 base entries and one per instruction after FROM");
         Assert.AreEqual("ENV \"PATH\"=\"/app:/usr/bin\" \"TARGET\"=\"x\"", config.History[3].CreatedBy);
-        CollectionAssert.AreEqual(new[] { 1, 1, 2, 2, 2, 3, 4, 4 }, config.History.Select(h => h.LayerCount).ToArray());
+        CollectionAssert.AreEqual(new[] { 1, 1, 2, 2, 2, 2, 2, 2, 3, 4, 4, 4, 4, 4 }, config.History.Select(h => h.LayerCount).ToArray());
         Assert.AreEqual(config.History.Count, root.GetProperty("history").GetArrayLength());
     }
 
     [TestMethod]
     public void The_same_inputs_give_the_same_bytes()
     {
-        var a = ImageConfigWriter.Write(BaseConfig, Settings(), Instructions, Layers, ReproducibleTime.Fixed);
-        var b = ImageConfigWriter.Write(BaseConfig, Settings(), Instructions, Layers, ReproducibleTime.Fixed);
+        var a = ImageConfigWriter.Write(BaseConfig, Settings, Instructions(), Layers, ReproducibleTime.Fixed);
+        var b = ImageConfigWriter.Write(BaseConfig, Settings, Instructions(), Layers, ReproducibleTime.Fixed);
         Assert.AreEqual(a.Digest, b.Digest);
-        Assert.AreNotEqual(a.Digest, ImageConfigWriter.Write(BaseConfig, Settings(), Instructions, Layers, ReproducibleTime.From("1700000000")).Digest);
+        Assert.AreNotEqual(a.Digest, ImageConfigWriter.Write(BaseConfig, Settings, Instructions(), Layers, ReproducibleTime.From("1700000000")).Digest);
     }
 
     [TestMethod]
     public void An_empty_entrypoint_leaves_none()
     {
-        var config = ImageConfigWriter.Write(BaseConfig, Settings(entrypoint: []), Instructions, Layers, ReproducibleTime.Fixed);
+        var config = ImageConfigWriter.Write(BaseConfig, Settings, Instructions("[]"), Layers, ReproducibleTime.Fixed);
         using var json = JsonDocument.Parse(config.Bytes);
         Assert.AreEqual(JsonValueKind.Null, json.RootElement.GetProperty("config").GetProperty("Entrypoint").ValueKind);
     }
 
     [TestMethod]
-    public void Own_instructions_are_refused_with_what_to_do()
+    public void Own_instructions_are_applied_in_Dockerfile_order()
     {
-        var e = Assert.ThrowsExactly<Diamol.Build.Diagnostics.DiamolException>(() =>
-            ImageConfigWriter.Write(BaseConfig, Settings() with { CustomInstructions = ["ENV"] }, Instructions, Layers, ReproducibleTime.Fixed));
-        Assert.AreEqual(Diamol.Build.Diagnostics.DiagnosticCode.DIAM1015, e.Code);
-        StringAssert.Contains(e.Message, "DiamolBuilder=docker");
+        DockerfileInstruction[] instructions =
+        [
+            new(3, "ENV", "ENV TARGET=early"),
+            new(4, "ARG", "ARG GREETING=hello"),
+            .. Instructions(),
+            new(16, "ENV", "ENV PHRASE=\"$GREETING from $TARGET\""),
+            new(17, "WORKDIR", "WORKDIR data/../logs"),
+            new(18, "VOLUME", "VOLUME [\"/data\"]"),
+            new(19, "STOPSIGNAL", "STOPSIGNAL SIGINT"),
+            new(20, "HEALTHCHECK", "HEALTHCHECK --interval=1m30s --retries=3 CMD curl -f http://localhost/ || exit 1"),
+            new(21, "SHELL", "SHELL [\"/bin/bash\", \"-c\"]"),
+        ];
+        var config = ImageConfigWriter.Write(BaseConfig, Settings, instructions, Layers, ReproducibleTime.Fixed);
+        using var json = JsonDocument.Parse(config.Bytes);
+        var c = json.RootElement.GetProperty("config");
+
+        Assert.IsTrue(config.Env.Contains("TARGET=x"), "the later ENV wins");
+        Assert.IsTrue(config.Env.Contains("PHRASE=hello from x"), string.Join(", ", config.Env));
+        Assert.AreEqual("/app/logs", c.GetProperty("WorkingDir").GetString());
+        Assert.AreEqual("{\"/data\":{}}", c.GetProperty("Volumes").GetRawText());
+        Assert.AreEqual("SIGINT", c.GetProperty("StopSignal").GetString());
+        Assert.AreEqual("{\"Test\":[\"CMD-SHELL\",\"curl -f http://localhost/ || exit 1\"],\"Interval\":90000000000,\"Retries\":3}", c.GetProperty("Healthcheck").GetRawText());
+        Assert.AreEqual("[\"/bin/bash\",\"-c\"]", c.GetProperty("Shell").GetRawText());
+    }
+
+    [TestMethod]
+    public void An_instruction_the_engine_would_refuse_names_itself()
+    {
+        DockerfileInstruction[] instructions = [.. Instructions(), new(16, "ARG", "ARG PORT=http"), new(17, "EXPOSE", "EXPOSE $PORT")];
+        var e = Assert.ThrowsExactly<Diamol.Build.Diagnostics.DiamolException>(() => ImageConfigWriter.Write(BaseConfig, Settings, instructions, Layers, ReproducibleTime.Fixed));
+        Assert.AreEqual(Diamol.Build.Diagnostics.DiagnosticCode.DIAM1011, e.Code);
+        StringAssert.Contains(e.Message, "EXPOSE $PORT");
+        StringAssert.Contains(e.Message, "line 17");
+        StringAssert.Contains(e.Message, "Invalid containerPort: http");
     }
 }

@@ -42,8 +42,10 @@ public sealed class BuilderChoiceTests
     }
 
     [TestMethod]
-    public void Own_instructions_need_the_engine_even_for_a_registry()
+    public void Own_RUN_instructions_need_the_engine_even_for_a_registry()
     {
+        Assert.AreEqual(Builder.Oci, Decide(Inputs(instructions: ["ENV", "LABEL", "HEALTHCHECK"], registry: true), Amd64, out _).Builder, "the OCI writer applies config instructions");
+        Assert.AreEqual(Builder.Oci, Decide(Inputs("oci", instructions: ["WORKDIR", "VOLUME"]), Amd64, out _).Builder);
         Assert.AreEqual(Builder.Docker, Decide(Inputs(instructions: ["RUN"], registry: true), Amd64, out _).Builder);
         var e = Assert.ThrowsExactly<DiamolException>(() => Decide(Inputs(instructions: ["RUN"], platform: Arm64), Amd64, out _));
         Assert.AreEqual(DiagnosticCode.DIAM3006, e.Code);

@@ -163,6 +163,9 @@ public sealed class ContainerSpecFactoryTests
     [DataRow("FETCH x", "one of")]
     [DataRow("RUN", "one of")]
     [DataRow("RUN true \\", "backslash")]
+    [DataRow("EXPOSE http", "the engine would refuse it (Invalid containerPort: http)")]
+    [DataRow("SHELL /bin/bash -c", "JSON form")]
+    [DataRow("HEALTHCHECK --every=5s CMD true", "Unknown flag: every")]
     public void Custom_instructions_that_cannot_be_placed_are_refused(string text, string hint)
     {
         var e = Refused(Valid with { Instructions = [("mine", text, "")] });
