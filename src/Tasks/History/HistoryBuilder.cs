@@ -29,9 +29,7 @@ public static partial class HistoryBuilder
         int baseCount = Math.Max(0, history.Count - ours.Length);
         var layersByName = plan.Layers.ToDictionary(l => l.Name, StringComparer.Ordinal);
 
-        var secretValues = image.Env.Select(SplitVariable)
-            .Where(v => SecretNames.LooksSecret(v.Name) && v.Value.Length >= 3)
-            .Select(v => v.Value).Distinct().OrderByDescending(v => v.Length).ToArray();
+        var redactor = SecretRedactor.ForEnvironment(image.Env, image.Labels);
         var entries = new List<HistoryEntry>(history.Count);
         int layerIndex = 0;
         int? knownLayerCount = 0;
@@ -47,7 +45,7 @@ public static partial class HistoryBuilder
             var entry = new HistoryEntry
             {
                 Index = i,
-                CreatedBy = RedactCreatedBy(raw.CreatedBy, secretValues),
+                CreatedBy = redactor.Redact(raw.CreatedBy),
                 Created = raw.Created,
                 Size = raw.Size,
                 EmptyLayer = empty,
@@ -99,7 +97,7 @@ public static partial class HistoryBuilder
                 Size = image.Size,
                 Os = image.Os,
                 Architecture = image.Architecture,
-                Env = image.Env.Select(Redact).ToArray(),
+                Env = image.Env.Select(SecretRedactor.RedactEntry).ToArray(),
             },
             BaseImage = new HistoryBaseImage
             {
@@ -131,32 +129,4 @@ public static partial class HistoryBuilder
     // entry added a layer. For imported or pulled history only the size is left to go by.
     private static bool IsEmpty(EngineHistoryEntry entry, int? layersBefore) =>
         entry.LayerCount is { } count && layersBefore is { } before ? count == before : entry.Size == 0;
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"(?<name>[A-Za-z_][A-Za-z0-9_.\-/]*)=(?<value>""[^""]*""|\S*)")]
-    private static partial System.Text.RegularExpressions.Regex Assignment();
-
-    /// <summary>
-    /// The engine writes ENV and LABEL values, and the build arguments a RUN step saw ("|1 TOKEN=..."), into the
-    /// history's created-by text. Values of secret-looking names are redacted there too, and so is every known
-    /// secret value wherever it appears.
-    /// </summary>
-    private static string RedactCreatedBy(string createdBy, IReadOnlyList<string> secretValues)
-    {
-        string redacted = Assignment().Replace(createdBy, m => SecretNames.LooksSecret(m.Groups["name"].Value) ? m.Groups["name"].Value + "=<redacted>" : m.Value);
-        foreach (string value in secretValues) redacted = redacted.Replace(value, "<redacted>", StringComparison.Ordinal);
-        return redacted;
-    }
-
-    private static (string Name, string Value) SplitVariable(string variable)
-    {
-        int equals = variable.IndexOf('=');
-        return equals < 0 ? (variable, "") : (variable[..equals], variable[(equals + 1)..]);
-    }
-
-    private static string Redact(string variable)
-    {
-        int equals = variable.IndexOf('=');
-        string name = equals < 0 ? variable : variable[..equals];
-        return equals >= 0 && SecretNames.LooksSecret(name) ? name + "=<redacted>" : variable;
-    }
 }

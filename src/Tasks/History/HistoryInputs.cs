@@ -12,7 +12,8 @@ public sealed record EngineImage(
     string? Os,
     string? Architecture,
     IReadOnlyList<string> Env,
-    IReadOnlyList<string> DiffIds);
+    IReadOnlyList<string> DiffIds,
+    IReadOnlyDictionary<string, string>? Labels = null);
 
 /// <summary>What the engine says about the base image.</summary>
 public sealed record EngineBaseImage(string Name, string? Id, int LayerCount, long Size);

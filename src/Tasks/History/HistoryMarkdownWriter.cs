@@ -9,7 +9,7 @@ public static class HistoryMarkdownWriter
     public static string Write(LayerHistory history)
     {
         var md = new StringBuilder();
-        md.Append("# Image history: ").Append(Cell(history.Image.Repository)).Append('\n').Append('\n');
+        md.Append("# Image history: ").Append(Text(history.Image.Repository)).Append('\n').Append('\n');
         md.Append("- Image: `").Append(history.Image.Id).Append("`\n");
         md.Append("- Tags: ").Append(string.Join(", ", history.Image.Tags.Select(t => $"`{history.Image.Repository}:{t}`"))).Append('\n');
         md.Append("- Base image: `").Append(history.BaseImage.Name).Append("` (")
@@ -26,7 +26,7 @@ public static class HistoryMarkdownWriter
         {
             md.Append("| ").Append(entry.Index)
               .Append(" | ").Append(entry.DockerfileLine?.ToString(CultureInfo.InvariantCulture) ?? "")
-              .Append(" | `").Append(Cell(Shorten(entry.CreatedBy))).Append('`')
+              .Append(" | `").Append(Code(Shorten(entry.CreatedBy))).Append('`')
               .Append(" | ").Append(entry.LayerKind)
               .Append(" | ").Append(entry.EmptyLayer ? "—" : Size(entry.Size))
               .Append(" | ").Append(entry.Cached == true ? "cached" : "new")
@@ -39,11 +39,11 @@ public static class HistoryMarkdownWriter
         if (history.Changes is { } changes)
         {
             md.Append("\n## Since the previous build\n\n");
-            md.Append("Compared with `").Append(changes.PreviousImageId).Append("`: **").Append(Cell(changes.Summary)).Append("**.\n");
+            md.Append("Compared with `").Append(changes.PreviousImageId).Append("`: **").Append(Text(changes.Summary)).Append("**.\n");
             foreach (var layer in changes.Added)
             {
-                md.Append("- new: ").Append(layer.LayerName ?? layer.LayerKind ?? layer.Origin).Append(", ")
-                  .Append(Size(layer.Size)).Append(" (`").Append(Cell(Shorten(layer.CreatedBy))).Append("`)\n");
+                md.Append("- new: ").Append(Text(layer.LayerName ?? layer.LayerKind ?? layer.Origin)).Append(", ")
+                  .Append(Size(layer.Size)).Append(" (`").Append(Code(Shorten(layer.CreatedBy))).Append("`)\n");
             }
         }
 
@@ -53,7 +53,7 @@ public static class HistoryMarkdownWriter
     private static string Files(HistoryEntry entry) =>
         entry.FileCount is null ? "" :
         $"{entry.FileCount} files" + (entry.LargestFiles is { Count: > 0 } largest
-            ? "; largest: " + string.Join(", ", largest.Take(3).Select(f => $"{Cell(f.Path)} ({Size(f.Size)})"))
+            ? "; largest: " + string.Join(", ", largest.Take(3).Select(f => $"{Text(f.Path)} ({Size(f.Size)})"))
             : "");
 
     private static string Shorten(string createdBy)
@@ -63,7 +63,31 @@ public static class HistoryMarkdownWriter
         return text.Length <= 120 ? text : text[..117] + "...";
     }
 
-    private static string Cell(string text) => text.Replace("|", "\\|").Replace("`", "'").Replace("\n", " ");
+    // Inside a code span nothing is markup, but a table still splits at '|' and a backtick would end the span.
+    private static string Code(string text) => text.Replace("|", "\\|").Replace("`", "'").Replace("\r", " ").Replace("\n", " ");
+
+    // Names come from other people's projects: a file called "<img src=x onerror=...>.js" or "*bold*" must read as
+    // itself, so HTML is written as entities and the characters that make Markdown (emphasis, links, code, cells) are escaped.
+    private static string Text(string text)
+    {
+        var escaped = new StringBuilder(text.Length + 8);
+        foreach (char c in text)
+        {
+            switch (c)
+            {
+                case '&': escaped.Append("&amp;"); break;
+                case '<': escaped.Append("&lt;"); break;
+                case '>': escaped.Append("&gt;"); break;
+                case '\r' or '\n': escaped.Append(' '); break;
+                case '\\' or '`' or '*' or '_' or '[' or ']' or '#' or '|' or '~':
+                    escaped.Append('\\').Append(c);
+                    break;
+                default: escaped.Append(c); break;
+            }
+        }
+
+        return escaped.ToString();
+    }
 
     public static string Size(long bytes) => bytes switch
     {

@@ -58,13 +58,15 @@ public static class BuildStage
         // The engine may name the image by a short id; its inspection gives the full one.
         var image = await ReadImageAsync(engine, build.ImageId, cancellationToken).ConfigureAwait(false);
         build = build with { ImageId = image.Id };
+        // The engine writes build arguments into the history of RUN steps ("|1 NAME=value"); the record keeps none of them.
+        var redactor = Spec.SecretRedactor.ForEnvironment(image.Env, image.Labels, options.BuildArguments);
 
         var record = new BuildRecord(
             $"{engine.Endpoint.Uri} ({engine.Version.Platform?.Name ?? "engine"} {engine.Version.Version}, API {engine.ApiVersion})",
             build,
             image,
             new EngineBaseImage(manifest.BaseImage, baseImage?.ID, baseImage?.RootFS?.Layers?.Count ?? 0, baseImage?.Size ?? 0),
-            await ReadHistoryAsync(engine, image.Id, cancellationToken).ConfigureAwait(false),
+            await ReadHistoryAsync(engine, image.Id, redactor, cancellationToken).ConfigureAwait(false),
             Fingerprint: fingerprint);
 
         if (manifest.Registry is { } registry)
@@ -140,10 +142,11 @@ public static class BuildStage
             image.Os,
             image.Architecture,
             image.Config?.Env?.ToArray() ?? [],
-            image.RootFS?.Layers?.ToArray() ?? []);
+            image.RootFS?.Layers?.ToArray() ?? [],
+            image.Config?.Labels is { } labels ? new Dictionary<string, string>(labels) : null);
     }
 
-    private static async Task<IReadOnlyList<EngineHistoryEntry>> ReadHistoryAsync(DockerEngine engine, string id, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<EngineHistoryEntry>> ReadHistoryAsync(DockerEngine engine, string id, Spec.SecretRedactor redactor, CancellationToken cancellationToken)
     {
         var history = await engine.GetHistoryAsync(id, cancellationToken).ConfigureAwait(false);
         var entries = new List<EngineHistoryEntry>(history.Count);
@@ -160,7 +163,7 @@ public static class BuildStage
 
             entries.Add(new EngineHistoryEntry(
                 entry.ID ?? "",
-                entry.CreatedBy ?? "",
+                redactor.Redact(entry.CreatedBy ?? ""),
                 entry.Created is var created && created != default ? new DateTimeOffset(created.ToUniversalTime()) : null,
                 entry.Size,
                 layerCount));

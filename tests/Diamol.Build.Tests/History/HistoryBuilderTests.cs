@@ -93,6 +93,19 @@ public sealed class HistoryBuilderTests
     }
 
     [TestMethod]
+    public void Markdown_shows_hostile_file_names_as_text()
+    {
+        var history = Build();
+        history = history with
+        {
+            Entries = history.Entries.Select(e => e.LargestFiles is null ? e : e with { LargestFiles = [new HistoryFile("wwwroot/<img src=x onerror=alert(1)>*b*_[l](u)|`.js", 5)] }).ToArray(),
+        };
+        string md = HistoryMarkdownWriter.Write(history);
+        StringAssert.Contains(md, "wwwroot/&lt;img src=x onerror=alert(1)&gt;\\*b\\*\\_\\[l\\](u)\\|\\`.js (5 B)");
+        Assert.IsFalse(md.Contains("<img", StringComparison.Ordinal), md);
+    }
+
+    [TestMethod]
     public void Markdown_lists_our_steps()
     {
         string md = HistoryMarkdownWriter.Write(Build());
@@ -109,15 +122,16 @@ public sealed class HistoryBuilderTests
         var history = new[]
         {
             new EngineHistoryEntry("<missing>", "imported", null, 10, null),
-            new EngineHistoryEntry("sha256:s2", "/bin/sh -c #(nop)  ENV DB_PASSWORD=hunter2 TARGET=x", null, 0, 1),
+            new EngineHistoryEntry("sha256:s2", "/bin/sh -c #(nop)  ENV DB_PASSWORD=hunter2 and more TARGET=x", null, 0, 1),
             new EngineHistoryEntry("sha256:s3", "|1 NUGET_TOKEN=abc123 /bin/sh -c echo hunter2 > /f", null, 5, 2),
         };
-        var image = new EngineImage("sha256:i", null, 15, "linux", "amd64", ["DB_PASSWORD=hunter2", "TARGET=x"], ["sha256:l1", "sha256:l2"]);
+        var image = new EngineImage("sha256:i", null, 15, "linux", "amd64", ["DB_PASSWORD=hunter2 and more", "TARGET=x"], ["sha256:l1", "sha256:l2"]);
         var built = HistoryBuilder.Build("t", "r", ["latest"], image, new EngineBaseImage("base", null, 1, 10), history, dockerfile, [], new LayerPlan([]));
         string json = HistoryJsonWriter.Write(built);
         Assert.IsFalse(json.Contains("hunter2", StringComparison.Ordinal), json);
         Assert.IsFalse(json.Contains("abc123", StringComparison.Ordinal), json);
         StringAssert.Contains(json, "DB_PASSWORD=<redacted> TARGET=x");
         StringAssert.Contains(json, "NUGET_TOKEN=<redacted>");
+        Assert.IsFalse(json.Contains("and more", StringComparison.Ordinal), "a value with spaces goes whole: " + json);
     }
 }
