@@ -109,6 +109,41 @@ public sealed class PushTests
         }
     }
 
+    /// <summary>
+    /// The engine builds and tags, then the push is refused: the local tag has moved and the registry has not, and
+    /// the message and image.json say exactly that rather than "nothing changed" or the previous image.
+    /// </summary>
+    [TestMethod]
+    public void A_refused_push_after_an_engine_build_says_which_tags_moved_and_image_json_says_not_pushed()
+    {
+        var project = ConsumerProject.FromSample("WebPing");
+        string repository = "e2e/half-" + Guid.NewGuid().ToString("N")[..8];
+        string config = DockerConfig(new { auths = new Dictionary<string, object> { [Registry] = new { auth = Base64($"{User}:wrong-password") } } });
+        string local = $"{Registry}/{repository}:latest";
+        try
+        {
+            var publish = project.PublishWith(new Dictionary<string, string?> { ["DOCKER_CONFIG"] = config },
+                $"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRegistry={Registry}", $"ContainerRepository={repository}", "DiamolBuilder=docker");
+
+            Assert.AreNotEqual(0, publish.ExitCode, publish.All);
+            StringAssert.Contains(publish.Output, "error DIAM3005");
+            StringAssert.Contains(publish.Output, "the local tags " + local + " now point to it; the registry was not updated");
+            Assert.IsNull(RegistryDigest(repository, "latest"), "something was pushed");
+
+            string localId = ImageInspection.Inspect(local).GetProperty("Id").GetString()!;
+            using var image = JsonDocument.Parse(File.ReadAllText(Path.Combine(project.ContainerFolder, "image.json")));
+            Assert.AreEqual(localId, image.RootElement.GetProperty("id").GetString(), "image.json names the image the local tag points to");
+            Assert.IsFalse(image.RootElement.GetProperty("pushed").GetBoolean());
+            StringAssert.Contains(image.RootElement.GetProperty("pushError").GetString(), "DIAM3005");
+            Assert.AreEqual(JsonValueKind.Null, image.RootElement.GetProperty("digest").ValueKind);
+            StringAssert.Contains(File.ReadAllText(Path.Combine(project.ContainerFolder, "image-history.json")), localId, "the history describes the new image");
+        }
+        finally
+        {
+            ImageInspection.RemoveImages(local);
+        }
+    }
+
     private static void AssertNoSecret(string output)
     {
         Assert.IsFalse(output.Contains(Password, StringComparison.Ordinal), "the password was printed");

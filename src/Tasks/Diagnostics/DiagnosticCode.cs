@@ -44,6 +44,9 @@ public enum DiagnosticCode
     /// <summary>ContainerImageFormat or LocalRegistry has a value the SDK does not define.</summary>
     DIAM1017 = 1017,
 
+    /// <summary>DiamolIdleTimeout is not a positive number of seconds.</summary>
+    DIAM1018 = 1018,
+
     /// <summary>The publish output is missing or a published file cannot be read.</summary>
     DIAM2001 = 2001,
     /// <summary>The build context or Dockerfile could not be written.</summary>
@@ -81,6 +84,12 @@ public enum DiagnosticCode
     DIAM3012 = 3012,
     /// <summary>A blob's content did not match its digest (download, cache or upload).</summary>
     DIAM3013 = 3013,
+
+    /// <summary>The engine sent nothing for the idle time-out during an exchange (build, pull, push, load, inspect).</summary>
+    DIAM3014 = 3014,
+
+    /// <summary>The connection to the engine broke during an exchange (the engine stopped, restarted or was killed).</summary>
+    DIAM3015 = 3015,
 
     /// <summary>The layer-history artifact could not be written.</summary>
     DIAM4001 = 4001,

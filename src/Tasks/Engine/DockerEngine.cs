@@ -39,6 +39,18 @@ public sealed class DockerEngine : IDisposable
 
     public EngineEndpoint Endpoint { get; }
 
+    /// <summary>
+    /// How long a build may go without a byte from the engine: a RUN step that prints nothing (a long compile, a
+    /// download) is silent for its whole length, so the limit is generous; a stalled engine still fails in bounded time.
+    /// </summary>
+    public static readonly TimeSpan DefaultBuildIdleLimit = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long any other exchange may go without a byte: pulls, pushes and loads report progress every second, inspections answer at once.</summary>
+    public static readonly TimeSpan DefaultIdleLimit = TimeSpan.FromMinutes(2);
+
+    /// <summary>DiamolIdleTimeout: replaces both defaults when set.</summary>
+    public TimeSpan? IdleLimit { get; set; }
+
     public VersionResponse Version { get; }
 
     /// <summary>The API version requests use: the lower of the engine's and ours, as the docker CLI negotiates.</summary>
@@ -106,13 +118,17 @@ public sealed class DockerEngine : IDisposable
             .Build();
     }
 
-    public async Task<BuildResult> BuildAsync(BuildRequest request, IBuildLog log, CancellationToken cancellationToken)
+    public Task<BuildResult> BuildAsync(BuildRequest request, IBuildLog log, CancellationToken cancellationToken) =>
+        ExchangeAsync("building the image", build: true, idle => BuildAsync(request, log, idle, cancellationToken), cancellationToken);
+
+    private async Task<BuildResult> BuildAsync(BuildRequest request, IBuildLog log, Registry.IdleTimeout idle, CancellationToken cancellationToken)
     {
         var parser = new BuildOutputParser(log);
         string? imageId = null;
         string? error = null;
         var progress = new SynchronousProgress<JSONMessage>(message =>
         {
+            idle.Restart();
             if (message.Stream is { } text) parser.Append(text);
             if (!string.IsNullOrEmpty(message.Status)) log.Detail(message.Status);
             if (message.Error is { Message: { } failure }) error = failure;
@@ -139,8 +155,8 @@ public sealed class DockerEngine : IDisposable
         };
 
         // Stopping the request also stops the archive writer, whatever ended the request.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var tar = Context.ContextTar.Open(request.ContextDirectory, stop.Token, out var tarWritten);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(idle.Token);
+        using var tar = new ActivityStream(Context.ContextTar.Open(request.ContextDirectory, stop.Token, out var tarWritten), idle.Restart);
         // The engine pulls the base image itself when asked to (DiamolPullPolicy=Always): give it the login.
         var logins = request.BaseImageLogin is { } login ? new[] { ToAuthConfig(login)! } : null;
         try
@@ -246,7 +262,10 @@ public sealed class DockerEngine : IDisposable
     }
 
     /// <summary>Pulls an image; returns null on success, else the registry's or engine's reason.</summary>
-    public async Task<string?> PullAsync(Spec.ImageReference reference, RegistryLogin? login, IBuildLog log, CancellationToken cancellationToken)
+    public Task<string?> PullAsync(Spec.ImageReference reference, RegistryLogin? login, IBuildLog log, CancellationToken cancellationToken) =>
+        ExchangeAsync($"pulling {reference}", build: false, idle => PullAsync(reference, login, log, idle), cancellationToken);
+
+    private async Task<string?> PullAsync(Spec.ImageReference reference, RegistryLogin? login, IBuildLog log, Registry.IdleTimeout idle)
     {
         log.Step($"Pulling {reference}");
         string? failure = null;
@@ -257,10 +276,11 @@ public sealed class DockerEngine : IDisposable
                 ToAuthConfig(login),
                 new SynchronousProgress<JSONMessage>(m =>
                 {
+                    idle.Restart();
                     if (m.Error is { Message: { } error }) failure = error;
                     else if (!string.IsNullOrEmpty(m.Status) && m.Progress is null) log.Detail($"{m.ID} {m.Status}".Trim());
                 }),
-                cancellationToken).ConfigureAwait(false);
+                idle.Token).ConfigureAwait(false);
         }
         catch (DockerApiException e)
         {
@@ -274,12 +294,16 @@ public sealed class DockerEngine : IDisposable
     /// Pushes one tag of an image and returns the manifest digest the registry stored. A refusal (wrong
     /// credentials, no permission, registry down) fails with DIAM3005, naming the registry but never the secret.
     /// </summary>
-    public async Task<string> PushAsync(string repository, string tag, RegistryLogin? login, IBuildLog log, CancellationToken cancellationToken)
+    public Task<string> PushAsync(string repository, string tag, RegistryLogin? login, IBuildLog log, CancellationToken cancellationToken) =>
+        ExchangeAsync($"pushing {repository}:{tag}", build: false, idle => PushAsync(repository, tag, login, log, idle), cancellationToken);
+
+    private async Task<string> PushAsync(string repository, string tag, RegistryLogin? login, IBuildLog log, Registry.IdleTimeout idle)
     {
         string? failure = null;
         string? digest = null;
         var progress = new SynchronousProgress<JSONMessage>(m =>
         {
+            idle.Restart();
             if (m.Error is { Message: { } error }) failure = error;
             else if (!string.IsNullOrEmpty(m.Status) && m.Progress is null) log.Detail($"{m.ID} {m.Status}".Trim());
             if (m.Aux?.ExtensionData is { } aux && aux.TryGetValue("Digest", out var value)) digest = value.ToString();
@@ -287,7 +311,7 @@ public sealed class DockerEngine : IDisposable
 
         try
         {
-            await _client.Images.PushImageAsync(repository, new ImagePushParameters { Tag = tag }, ToAuthConfig(login) ?? new AuthConfig(), progress, cancellationToken)
+            await _client.Images.PushImageAsync(repository, new ImagePushParameters { Tag = tag }, ToAuthConfig(login) ?? new AuthConfig(), progress, idle.Token)
                 .ConfigureAwait(false);
         }
         catch (DockerApiException e)
@@ -298,11 +322,22 @@ public sealed class DockerEngine : IDisposable
         if (failure is not null || digest is null)
         {
             string registry = repository.Split('/')[0];
-            throw new DiamolException(DiagnosticCode.DIAM3005,
-                $"The registry {registry} refused the push of {repository}:{tag}: {failure ?? "it reported no digest"}. " +
-                (login is null
-                    ? $"No credentials for {registry} were found in the docker configuration: run `docker login {registry}` (or set DOCKER_CONFIG)."
-                    : $"Check the credentials stored for {registry} (`docker login {registry}`) and your permission to push to {repository}."));
+            string reason = failure ?? "it reported no digest";
+            // The engine passes the registry's answer on as text; what the user must do depends on which kind it is.
+            throw EnginePushFailure.Classify(reason) switch
+            {
+                EnginePushFailureKind.Authentication => new DiamolException(DiagnosticCode.DIAM3005,
+                    $"The registry {registry} refused the push of {repository}:{tag}: {reason}. " +
+                    (login is null
+                        ? $"No credentials for {registry} were found in the docker configuration: run `docker login {registry}` (or set DOCKER_CONFIG)."
+                        : $"Check the credentials stored for {registry} (`docker login {registry}`) and your permission to push to {repository}.")),
+                EnginePushFailureKind.Network => new DiamolException(DiagnosticCode.DIAM3010,
+                    $"The engine at {Endpoint.Uri} could not reach the registry {registry} to push {repository}:{tag}: {reason}. " +
+                    "Check that the registry is running and reachable from the engine's machine (address, network, proxy, TLS certificate), then retry."),
+                _ => new DiamolException(DiagnosticCode.DIAM3011,
+                    $"The registry {registry} failed the push of {repository}:{tag}: {reason}. " +
+                    "That is a fault on the registry's side (or a proxy before it): retry later, and check the registry's status or logs if it persists."),
+            };
         }
 
         return digest;
@@ -326,18 +361,26 @@ public sealed class DockerEngine : IDisposable
     });
 
     /// <summary>Loads an image archive (docker-archive) as `docker load` does; the engine's own message on failure.</summary>
-    public async Task LoadAsync(Stream archive, IBuildLog log, CancellationToken cancellationToken)
+    public Task LoadAsync(Stream archive, IBuildLog log, CancellationToken cancellationToken) =>
+        ExchangeAsync("loading the image", build: false, async idle =>
+        {
+            await LoadAsync(new ActivityStream(archive, idle.Restart), log, idle).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    private async Task LoadAsync(Stream archive, IBuildLog log, Registry.IdleTimeout idle)
     {
         string? failure = null;
         var progress = new SynchronousProgress<JSONMessage>(m =>
         {
+            idle.Restart();
             if (m.Error is { Message: { } error }) failure = error;
             else if (!string.IsNullOrEmpty(m.Stream)) log.Detail(m.Stream.Trim());
             else if (!string.IsNullOrEmpty(m.Status) && m.Progress is null) log.Detail($"{m.ID} {m.Status}".Trim());
         });
         try
         {
-            await _client.Images.LoadImageAsync(new ImageLoadParameters { Quiet = false }, archive, progress, cancellationToken).ConfigureAwait(false);
+            await _client.Images.LoadImageAsync(new ImageLoadParameters { Quiet = false }, archive, progress, idle.Token).ConfigureAwait(false);
         }
         catch (DockerApiException e)
         {
@@ -353,11 +396,14 @@ public sealed class DockerEngine : IDisposable
     }
 
     /// <summary>Inspects an image; null when the engine does not have it.</summary>
-    public async Task<ImageInspectResponse?> InspectImageAsync(string name, CancellationToken cancellationToken)
+    public Task<ImageInspectResponse?> InspectImageAsync(string name, CancellationToken cancellationToken) =>
+        ExchangeAsync($"inspecting {name}", build: false, idle => InspectOnceAsync(name, idle.Token), cancellationToken);
+
+    private async Task<ImageInspectResponse?> InspectOnceAsync(string name, CancellationToken token)
     {
         try
         {
-            return await _client.Images.InspectImageAsync(name, cancellationToken).ConfigureAwait(false);
+            return await _client.Images.InspectImageAsync(name, token).ConfigureAwait(false);
         }
         catch (DockerImageNotFoundException)
         {
@@ -374,11 +420,14 @@ public sealed class DockerEngine : IDisposable
     }
 
     /// <summary>The image's history, oldest entry first (the engine answers newest first).</summary>
-    public async Task<IReadOnlyList<ImageHistoryResponse>> GetHistoryAsync(string name, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ImageHistoryResponse>> GetHistoryAsync(string name, CancellationToken cancellationToken) =>
+        ExchangeAsync($"reading the history of {name}", build: false, idle => ReadHistoryOnceAsync(name, idle.Token), cancellationToken);
+
+    private async Task<IReadOnlyList<ImageHistoryResponse>> ReadHistoryOnceAsync(string name, CancellationToken token)
     {
         try
         {
-            var history = await _client.Images.GetImageHistoryAsync(name, cancellationToken).ConfigureAwait(false);
+            var history = await _client.Images.GetImageHistoryAsync(name, token).ConfigureAwait(false);
             return history.Reverse().ToArray();
         }
         catch (DockerApiException e)
@@ -388,6 +437,45 @@ public sealed class DockerEngine : IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>
+    /// Runs one exchange with the engine under an idle time-out that restarts with every byte, and tells the two
+    /// faults a user must act on differently from the engine's own refusals: an engine that went silent (DIAM3014)
+    /// and a connection that broke (DIAM3015). The caller's cancellation (Ctrl+C) passes through as it is.
+    /// </summary>
+    private async Task<T> ExchangeAsync<T>(string step, bool build, Func<Registry.IdleTimeout, Task<T>> exchange, CancellationToken cancellationToken)
+    {
+        var limit = IdleLimit ?? (build ? DefaultBuildIdleLimit : DefaultIdleLimit);
+        using var idle = new Registry.IdleTimeout(limit, cancellationToken);
+        try
+        {
+            return await exchange(idle).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not DiamolException && idle.Expired)
+        {
+            throw new DiamolException(DiagnosticCode.DIAM3014,
+                $"The engine at {Endpoint.Uri} sent nothing for {limit.TotalSeconds:0.#} seconds while {step}, so Diamol.Build stopped waiting. " +
+                (build
+                    ? "A RUN step that prints nothing for longer than that needs a larger DiamolIdleTimeout (seconds); otherwise check the engine (`docker info`, its log). " +
+                      "Diamol.Build did not see the build finish and recorded no image; the connection is closed, which makes the engine cancel the build, " +
+                      "but one that was about to finish may still have tagged the image."
+                    : "Check the engine (`docker info`, its log) and its free disk space, or set a larger DiamolIdleTimeout (seconds)."), e);
+        }
+        catch (Exception e) when (e is not DiamolException && !cancellationToken.IsCancellationRequested && BrokenConnection(e) is { } reason)
+        {
+            throw new DiamolException(DiagnosticCode.DIAM3015,
+                $"The connection to the engine at {Endpoint.Uri} broke while {step}: {reason}. The engine stopped, restarted or was killed, " +
+                "or something between cut the connection. Check that the engine runs (`docker info`) and publish again; " +
+                (build
+                    ? "Diamol.Build did not see the build finish and recorded no image; an engine that is still running cancels the build when its connection closes."
+                    : "this step did not finish."), e);
+        }
+    }
+
+    // A cut chunked stream surfaces as an IOException (HttpIOException) or an HttpRequestException wrapping one; the
+    // innermost message says what the socket saw ("Connection reset by peer"), the wrappers only that something failed.
+    private static string? BrokenConnection(Exception e) =>
+        e is IOException or System.Net.Http.HttpRequestException ? e.GetBaseException().Message.TrimEnd('.') : null;
 
     private DiamolException ApiFailure(string action, DockerApiException e) =>
         new(DiagnosticCode.DIAM3003,

@@ -21,6 +21,9 @@ public sealed class DiamolBuildImage : DiamolTask, ICancelableTask
     /// <summary>DiamolPullPolicy: Missing, Always or Never.</summary>
     public string? PullPolicy { get; set; }
 
+    /// <summary>DiamolIdleTimeout: seconds an engine exchange may go without any data.</summary>
+    public string? IdleTimeout { get; set; }
+
     [Output] public string ImageId { get; private set; } = "";
     [Output] public ITaskItem[] ImageNames { get; private set; } = [];
     /// <summary>The manifest digest the registry stored, when ContainerRegistry is set and the push succeeded.</summary>
@@ -36,7 +39,7 @@ public sealed class DiamolBuildImage : DiamolTask, ICancelableTask
             BuildArgs.Select(a => new Spec.NameValue(a.ItemSpec, a.GetMetadata("Value"))),
             CacheFrom.Select(c => c.ItemSpec),
             PullPolicy,
-            warnings);
+            warnings) with { IdleLimit = BuildOptions.ParseIdleTimeout(IdleTimeout) };
         Report(warnings);
         var record = BuildStage.RunAsync(ContextDirectory, candidates, options, new TaskBuildLog(Log), Cancellation.Token).GetAwaiter().GetResult();
 
@@ -50,6 +53,17 @@ public sealed class DiamolBuildImage : DiamolTask, ICancelableTask
             Log.LogMessage(MessageImportance.High, "Built image {0} ({1}); {2} of {3} steps from the cache",
                 record.Build.ImageId, string.Join(", ", record.Build.Tags), cached, record.Build.Steps.Count);
         }
+        if (record.PushError is { } pushError)
+        {
+            // The artifacts must describe the image that now carries the local tags, and say the push failed.
+            HistoryStage.Run(ContextDirectory, ContextDirectory, $"Diamol.Build {ToolVersion}");
+            int colon = pushError.IndexOf(':');
+            var code = Enum.TryParse(pushError[..Math.Max(colon, 0)], out Diagnostics.DiagnosticCode parsed) ? parsed : Diagnostics.DiagnosticCode.DIAM3005;
+            throw new Diagnostics.DiamolException(code,
+                $"{pushError[(colon + 1)..].Trim()} The image {record.Build.ImageId} was built and the local tags {string.Join(", ", record.Build.Tags)} now point to it; " +
+                $"the registry was not updated. {HistoryStage.ImageFileName} says \"pushed\": false with this error. Fix the cause and publish again: the build is cached, only the push runs.");
+        }
+
         if (record.PushedDigest is { } digest)
         {
             Log.LogMessage(MessageImportance.High, "Pushed {0} ({1})", string.Join(", ", record.Build.Tags), digest);

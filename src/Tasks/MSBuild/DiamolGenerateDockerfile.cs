@@ -17,6 +17,9 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
     public string? DockerHost { get; set; }
     /// <summary>DiamolPullPolicy: when to pull the base image.</summary>
     public string? PullPolicy { get; set; }
+
+    /// <summary>DiamolIdleTimeout: seconds an engine exchange (the base image's inspection or pull) may go without any data.</summary>
+    public string? IdleTimeout { get; set; }
     public bool ContainerGenerateLabels { get; set; } = true;
     public bool ContainerGenerateLabelsImageBaseDigest { get; set; } = true;
     [Required] public string ProjectName { get; set; } = "";
@@ -87,6 +90,9 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
 
     protected override void Run()
     {
+        // image.json is what CI deploys: from the moment a new image is being made until it is, none may describe the old one.
+        if (InspectBaseImage && Directory.Exists(ContextDirectory)) File.Delete(Path.Combine(ContextDirectory, Pipeline.HistoryStage.ImageFileName));
+
         var input = new ContainerSpecInput
         {
             BaseImage = ContainerBaseImage,
@@ -129,7 +135,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
             : decision?.Builder == Pipeline.Builder.Oci
                 ? ReadBaseImageFromRegistry(platform)
                 : DockerfileStage.ReadBaseImageAsync(ContainerBaseImage, candidates,
-                    BuildOptions.ParsePullPolicy(PullPolicy), new TaskBuildLog(Log), Cancellation.Token).GetAwaiter().GetResult();
+                    BuildOptions.ParsePullPolicy(PullPolicy), BuildOptions.ParseIdleTimeout(IdleTimeout), new TaskBuildLog(Log), Cancellation.Token).GetAwaiter().GetResult();
         var mode = new PublishMode(PublishSingleFile, SelfContained, PublishTrimmed, PublishAot);
         var reader = new PublishedFileReader(new PublishItems
         {

@@ -29,6 +29,9 @@ public sealed class DiamolWriteImage : DiamolTask, ICancelableTask
     /// <summary>True in the per-platform builds of a multi-platform image: push by digest only, the index gets the tags.</summary>
     public bool IndexPart { get; set; }
 
+    /// <summary>DiamolIdleTimeout: seconds a registry or engine exchange may go without any data.</summary>
+    public string? IdleTimeout { get; set; }
+
     [Output] public string ImageId { get; private set; } = "";
     /// <summary>The image's manifest, for an index: digest, media type, size and platform as metadata.</summary>
     [Output] public ITaskItem? Manifest { get; private set; }
@@ -54,7 +57,8 @@ public sealed class DiamolWriteImage : DiamolTask, ICancelableTask
             archive,
             toEngine && !IndexPart ? LocalEngine() : null,
             TagInRegistry: !IndexPart,
-            LayoutDirectory: layout);
+            LayoutDirectory: layout,
+            IdleLimit: BuildOptions.ParseIdleTimeout(IdleTimeout));
         var (record, manifest) = OciBuildStage.RunAsync(ContextDirectory, options, new TaskBuildLog(Log), Cancellation.Token).GetAwaiter().GetResult();
         var item = new Microsoft.Build.Utilities.TaskItem(manifest.Digest);
         item.SetMetadata("MediaType", manifest.MediaType);

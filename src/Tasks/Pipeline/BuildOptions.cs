@@ -8,6 +8,17 @@ namespace Diamol.Build.Pipeline;
 /// </summary>
 public sealed record BuildOptions(IReadOnlyDictionary<string, string> BuildArguments, IReadOnlyList<string> CacheFrom, PullPolicy Pull)
 {
+    /// <summary>DiamolIdleTimeout: how long an engine exchange may go without a byte; null for the engine's defaults.</summary>
+    public TimeSpan? IdleLimit { get; init; }
+
+    /// <summary>DiamolIdleTimeout in seconds; empty for the defaults.</summary>
+    public static TimeSpan? ParseIdleTimeout(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? null
+        : double.TryParse(value.Trim(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds) && seconds > 0 && seconds <= 86400
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM1018,
+                $"DiamolIdleTimeout has the value '{value}', which is not valid: give the seconds an engine or registry exchange may go without any data (more than 0, at most 86400), or leave it empty for the defaults (600 for a build, 120 for other engine exchanges, 100 for a registry).");
+
     /// <summary>Validates the raw settings: argument names as ARG accepts them, a known pull policy.</summary>
     public static BuildOptions Create(IEnumerable<Spec.NameValue> buildArguments, IEnumerable<string> cacheFrom, string? pullPolicy, ICollection<Diagnostics.Diagnostic> warnings)
     {

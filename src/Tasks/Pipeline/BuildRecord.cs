@@ -16,7 +16,8 @@ public sealed record BuildRecord(
     IReadOnlyList<EngineHistoryEntry> History,
     string? PushedDigest = null,
     string? Fingerprint = null,
-    bool Skipped = false)
+    bool Skipped = false,
+    string? PushError = null)
 {
     public const string FileName = "build.json";
 

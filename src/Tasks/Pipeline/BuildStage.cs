@@ -21,6 +21,7 @@ public static class BuildStage
     {
         var manifest = ContextManifest.Load(contextDirectory);
         using var engine = await DockerEngine.ConnectAsync(candidates, ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        engine.IdleLimit = options.IdleLimit;
         // Read once: the fingerprint needs its id, the build record its layers and size.
         var baseImage = await engine.InspectImageAsync(manifest.BaseImage, cancellationToken).ConfigureAwait(false);
         string fingerprint = BuildFingerprint.Compute(contextDirectory, manifest, options, baseImage?.ID ?? "");
@@ -37,15 +38,16 @@ public static class BuildStage
             };
             if (manifest.Registry is { } target)
             {
-                current = current with { PushedDigest = await PushAsync(engine, manifest, target, log, cancellationToken).ConfigureAwait(false) };
+                current = await PushOrRecordFailureAsync(engine, manifest, target, current, log, cancellationToken).ConfigureAwait(false);
             }
 
             current.Save(contextDirectory);
             return current;
         }
 
-        // A record from an earlier build must not outlive a failed one.
+        // A record from an earlier build must not outlive a failed one, nor may image.json, which CI reads to deploy.
         File.Delete(BuildRecord.PathIn(contextDirectory));
+        File.Delete(Path.Combine(contextDirectory, HistoryStage.ImageFileName));
         log.Step($"Building {string.Join(", ", manifest.FullTags)} with the engine {engine.Version.Version} at {engine.Endpoint} (API {engine.ApiVersion})");
 
         var cacheFrom = await PullCacheSourcesAsync(engine, options, log, cancellationToken).ConfigureAwait(false);
@@ -71,11 +73,28 @@ public static class BuildStage
 
         if (manifest.Registry is { } registry)
         {
-            record = record with { PushedDigest = await PushAsync(engine, manifest, registry, log, cancellationToken).ConfigureAwait(false) };
+            record = await PushOrRecordFailureAsync(engine, manifest, registry, record, log, cancellationToken).ConfigureAwait(false);
         }
 
         record.Save(contextDirectory);
         return record;
+    }
+
+    /// <summary>
+    /// By the time of the push the local tags have moved: a failed push must not read as "nothing changed". The
+    /// record keeps the built image with the push's error, so image.json says "pushed": false and why, and the task
+    /// reports which tags moved and which did not. Ctrl+C still cancels.
+    /// </summary>
+    private static async Task<BuildRecord> PushOrRecordFailureAsync(DockerEngine engine, ContextManifest manifest, string registry, BuildRecord record, IBuildLog log, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return record with { PushedDigest = await PushAsync(engine, manifest, registry, log, cancellationToken).ConfigureAwait(false), PushError = null };
+        }
+        catch (Diagnostics.DiamolException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            return record with { PushedDigest = null, PushError = $"{e.Code}: {e.Message}" };
+        }
     }
 
     /// <summary>

@@ -8,7 +8,9 @@ namespace Diamol.Build.Pipeline;
 public sealed record HistoryArtifacts(string JsonPath, string MarkdownPath, string HtmlPath, string ImageJsonPath, LayerHistory History);
 
 /// <summary>image.json: what CI steps need to deploy the image (as Jib's jib-image.json).</summary>
-public sealed record ImageSummary(string Id, string Repository, IReadOnlyList<string> Tags, string? Digest, bool Pushed);
+/// <param name="PushError">Why the push failed, when the image was built but the registry was not updated.</param>
+public sealed record ImageSummary(string Id, string Repository, IReadOnlyList<string> Tags, string? Digest, bool Pushed,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? PushError = null);
 
 /// <summary>Stage three: turn the build record into image-history.json and image-history.md.</summary>
 public static class HistoryStage
@@ -53,7 +55,7 @@ public static class HistoryStage
             ContextStager.WriteIfChanged(html, HistoryHtmlWriter.Write(history));
             // GitHub Actions shows this file on the run's summary page.
             if (stepSummary is { Length: > 0 }) File.AppendAllText(stepSummary, markdownText + "\n");
-            var summary = new ImageSummary(record.Build.ImageId, manifest.Repository, manifest.FullTags.ToArray(), record.PushedDigest, record.PushedDigest is not null);
+            var summary = new ImageSummary(record.Build.ImageId, manifest.Repository, manifest.FullTags.ToArray(), record.PushedDigest, record.PushedDigest is not null, record.PushError);
             ContextStager.WriteIfChanged(image, System.Text.Json.JsonSerializer.Serialize(summary, HistoryJsonWriter.Options) + "\n");
             return new HistoryArtifacts(json, markdown, html, image, history);
         }

@@ -14,7 +14,7 @@ namespace Diamol.Build.Pipeline;
 /// <param name="TagInRegistry">False for one platform of a multi-platform image: pushed by digest, the index gets the tags.</param>
 /// <param name="LayoutDirectory">For one platform of a multi-platform archive: every blob of the image goes into this OCI layout folder.</param>
 public sealed record OciOptions(ImagePlatform Platform, ImageFormat Format, DateTimeOffset Time, BlobCache Cache, string? ArchivePath, IReadOnlyList<EngineEndpoint>? LoadInto,
-    bool TagInRegistry = true, string? LayoutDirectory = null);
+    bool TagInRegistry = true, string? LayoutDirectory = null, TimeSpan? IdleLimit = null);
 
 /// <summary>What the OCI writer made: the record for the history stage, and the manifest (for an index over several platforms).</summary>
 public sealed record OciBuildResult(BuildRecord Record, WrittenManifest Manifest);
@@ -34,8 +34,10 @@ public static class OciBuildStage
         var manifest = ContextManifest.Load(contextDirectory);
         var settings = manifest.Settings ?? throw new DiamolException(DiagnosticCode.DIAM2002,
             $"The build context at '{contextDirectory}' was written without image settings (by an older Diamol.Build). Publish again.");
-        // A failed build must not leave the previous record describing an image this build did not make.
+        // A failed build must not leave the previous record, or image.json (which CI reads to deploy), describing an
+        // image this build did not make.
         File.Delete(BuildRecord.PathIn(contextDirectory));
+        File.Delete(Path.Combine(contextDirectory, HistoryStage.ImageFileName));
 
         var baseReference = Spec.ImageReference.TryParse(manifest.BaseImage, out string? error)
             ?? throw new DiamolException(DiagnosticCode.DIAM1001, $"ContainerBaseImage has the value '{manifest.BaseImage}', which is not valid: {error}.");
@@ -74,7 +76,7 @@ public static class OciBuildStage
 
             if (options.LoadInto is { } candidates)
             {
-                await LoadAsync(candidates, config, imageManifest, archiveLayers, manifest.FullTags.ToArray(), log, cancellationToken).ConfigureAwait(false);
+                await LoadAsync(candidates, config, imageManifest, archiveLayers, manifest.FullTags.ToArray(), options.IdleLimit, log, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -153,7 +155,7 @@ public static class OciBuildStage
     {
         var format = options.Format;
         string repository = manifest.Repository[(registry.Length + 1)..];
-        using var client = RegistryClient.Create(registry, RegistryAccess.Push);
+        using var client = RegistryClient.Create(registry, RegistryAccess.Push, options.IdleLimit);
         var (baseRegistry, baseRepository) = RegistryBaseImage.Locate(baseReference);
         bool sameRegistry = string.Equals(baseRegistry, registry, StringComparison.OrdinalIgnoreCase);
         int uploaded = 0;
@@ -269,9 +271,10 @@ public static class OciBuildStage
     }
 
     private static async Task LoadAsync(IReadOnlyList<EngineEndpoint> candidates, ImageConfig config, WrittenManifest manifest, IReadOnlyList<ArchiveBlob> layers,
-        IReadOnlyList<string> tags, IBuildLog log, CancellationToken cancellationToken)
+        IReadOnlyList<string> tags, TimeSpan? idleLimit, IBuildLog log, CancellationToken cancellationToken)
     {
         using var engine = await DockerEngine.ConnectAsync(candidates, BuildStage.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        engine.IdleLimit = idleLimit;
         log.Step($"Loading {string.Join(", ", tags)} into the engine {engine.Version.Version} at {engine.Endpoint}");
         // The archive is written to a pipe while the engine reads it: nothing the size of the image is held in memory.
         var pipe = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20));

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+
+namespace Diamol.Build.EndToEndTests;
+
+/// <summary>
+/// A registry that stalls, drops the connection or answers 500 during the OCI writer's push, through a loopback proxy
+/// in front of the shared registry: the publish ends in bounded time with the code for that kind of fault (network:
+/// DIAM3010 with retry advice; server: DIAM3011 with the status and the registry's message; never login advice),
+/// names the registry, pushes no manifest and leaves no image.json.
+/// </summary>
+[TestClass]
+public sealed class RegistryFaultTests
+{
+    [TestMethod]
+    public void A_registry_that_stalls_during_an_upload_fails_the_push_after_the_idle_time_out() =>
+        AssertFault("/blobs/uploads/", Fault.Stall, "DIAM3010", "no answer within 5 seconds");
+
+    [TestMethod]
+    public void A_registry_connection_cut_at_the_manifest_is_a_network_fault() =>
+        AssertFault("PUT [^ ]*/manifests/", Fault.Reset, "DIAM3010", "retry");
+
+    [TestMethod]
+    public void A_registry_that_answers_500_is_a_server_fault_with_its_message() =>
+        AssertFault("/blobs/uploads/", Fault.ServerError, "DIAM3011", "injected by the test's proxy");
+
+    private static void AssertFault(string request, Fault fault, string code, string what)
+    {
+        var project = ConsumerProject.FromSample("WebPing");
+        string repository = "e2e/fault-" + Guid.NewGuid().ToString("N")[..8];
+        using var proxy = FaultProxy.ForRegistry(request, fault, 5000);
+        var clock = Stopwatch.StartNew();
+        var result = project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRegistry={proxy.Registry}",
+            $"ContainerRepository={repository}", "DiamolIdleTimeout=5");
+        clock.Stop();
+
+        Assert.IsTrue(proxy.Triggered > 0, "the fault never happened: no request matched " + request + "\n" + result.Output);
+        Assert.AreNotEqual(0, result.ExitCode, result.All);
+        StringAssert.Contains(result.Output, "error " + code, result.Output);
+        StringAssert.Contains(result.Output, proxy.Registry, "the message names the registry");
+        StringAssert.Contains(result.Output, what);
+        Assert.IsFalse(result.Output.Contains("docker login", StringComparison.Ordinal), "a network or server fault got login advice: " + result.Output);
+        Assert.IsFalse(result.Output.Contains("DIAM9001", StringComparison.Ordinal), result.Output);
+        Assert.IsTrue(clock.Elapsed < TimeSpan.FromMinutes(3), $"the publish took {clock.Elapsed}: the time-out did not bound it");
+        Assert.IsFalse(File.Exists(Path.Combine(project.ContainerFolder, "image.json")), "image.json describes an image that was not pushed");
+        var manifest = ProcessRunner.Run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", $"http://127.0.0.1:5000/v2/{repository}/manifests/latest"]);
+        Assert.AreEqual("404", manifest.Output.Trim(), "a manifest was pushed");
+    }
+}
