@@ -97,6 +97,9 @@ public sealed class ConsumerProject
 
     public ProcessResult Publish(params string[] properties) => Run("publish", properties);
 
+    /// <summary>`dotnet clean -c Release`, as a user cleans after a Release publish.</summary>
+    public ProcessResult Clean(params string[] properties) => Run("clean", properties);
+
     /// <summary>Publishes with extra environment variables (DOCKER_CONFIG, PATH, DOCKER_HOST ...).</summary>
     public ProcessResult PublishWith(IReadOnlyDictionary<string, string?> environment, params string[] properties) =>
         Run("publish", properties, environment);

@@ -41,7 +41,7 @@ public static class ContextStager
         {
             TryDelete(dockerfilePath);
             throw new DiamolException(DiagnosticCode.DIAM2002,
-                $"The build context could not be written to '{root}': {e.Message} " +
+                $"The build context could not be written to '{root}': {(IsDiskFull(e) ? "the disk is full." : e.Message)} The Dockerfile was removed, so no build uses a half-staged context. " +
                 "Check that the folder is writable and the disk has room, or set DiamolOutputPath to another folder.", e);
         }
     }
@@ -53,8 +53,8 @@ public static class ContextStager
     // would be overwritten and emptied: refuse instead.
     private static void RefuseForeignFolder(string root, string dockerfilePath)
     {
-        bool foreignDockerfile = File.Exists(dockerfilePath) && !File.ReadLines(dockerfilePath).FirstOrDefault("").StartsWith(GeneratedHeader, StringComparison.Ordinal);
-        bool foreignLayers = Directory.Exists(Path.Combine(root, LayersFolder)) && !Directory.Exists(Path.Combine(root, ContextManifest.FolderName));
+        bool foreignDockerfile = File.Exists(dockerfilePath) && !IsOurDockerfile(dockerfilePath);
+        bool foreignLayers = Directory.Exists(Path.Combine(root, LayersFolder)) && !IsOurs(root);
         if (foreignDockerfile || foreignLayers)
         {
             throw new DiamolException(DiagnosticCode.DIAM2002,
@@ -62,6 +62,19 @@ public static class ContextStager
                 "It would be overwritten, so nothing was written. Point DiamolOutputPath at a folder of its own (the default is $(OutputPath)container/).");
         }
     }
+
+    /// <summary>
+    /// Whether a folder is one we staged, from any of the marks we leave: <c>.diamol/</c>, our Dockerfile, our
+    /// <c>.dockerignore</c>. One is enough, so a folder someone half-deleted (only <c>.diamol/</c>, say) is repaired by
+    /// the next publish instead of refused.
+    /// </summary>
+    public static bool IsOurs(string root) =>
+        Directory.Exists(Path.Combine(root, ContextManifest.FolderName))
+        || IsOurDockerfile(Path.Combine(root, DockerfileName))
+        || (File.Exists(Path.Combine(root, ".dockerignore")) && File.ReadAllText(Path.Combine(root, ".dockerignore")) == string.Join("\n", DockerIgnore) + "\n");
+
+    private static bool IsOurDockerfile(string path) =>
+        File.Exists(path) && File.ReadLines(path).FirstOrDefault("").StartsWith(GeneratedHeader, StringComparison.Ordinal);
 
     private static (int Added, int Removed) SyncLayers(string layersRoot, LayerPlan plan)
     {
@@ -145,17 +158,35 @@ public static class ContextStager
         }
     }
 
-    /// <summary>Writes through a temporary file and a rename, and only when the content differs.</summary>
+    /// <summary>
+    /// Writes through a temporary file and a rename, and only when the content differs: a reader sees the old file or
+    /// the new one, never half of one. A folder removed while the publish ran is created again; a write that fails
+    /// (a full disk) leaves no temporary file behind and is DIAM2008, naming the file.
+    /// </summary>
     internal static bool WriteIfChanged(string path, string content)
     {
         byte[] bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(content);
-        if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes)) return false;
-
         string temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, path, overwrite: true);
-        return true;
+        try
+        {
+            if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes)) return false;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            File.WriteAllBytes(temporary, bytes);
+            File.Move(temporary, path, overwrite: true);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            throw new DiamolException(DiagnosticCode.DIAM2008,
+                $"'{path}' could not be written: {(IsDiskFull(e) ? "the disk is full" : e.Message)}. Nothing half-written was left. " +
+                "Free some space or make the folder writable (or set DiamolOutputPath to another folder), then publish again.", e);
+        }
     }
+
+    /// <summary>ENOSPC on Linux and macOS, ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.</summary>
+    public static bool IsDiskFull(Exception e) =>
+        e is IOException io && ((io.HResult & 0xFFFF) is 28 or 0x70 or 0x27 || io.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase));
 
     private static void TryDelete(string path)
     {

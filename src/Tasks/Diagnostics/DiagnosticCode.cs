@@ -62,6 +62,9 @@ public enum DiagnosticCode
     /// <summary>A symbolic link in the publish folder leads out of it, dangles, loops or names a folder.</summary>
     DIAM2007 = 2007,
 
+    /// <summary>A record, artifact or other file in the output folder could not be written (disk full, read-only).</summary>
+    DIAM2008 = 2008,
+
     /// <summary>No Docker engine could be reached.</summary>
     DIAM3001 = 3001,
     /// <summary>A Dockerfile step failed inside the engine.</summary>

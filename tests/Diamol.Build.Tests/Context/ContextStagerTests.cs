@@ -128,6 +128,62 @@ public sealed class ContextStagerTests
     }
 
     [TestMethod]
+    [DataRow(".diamol")]
+    [DataRow(".diamol", "Dockerfile")]
+    [DataRow(".diamol", ".dockerignore")]
+    public void A_half_deleted_folder_of_ours_is_repaired_not_refused(params string[] deleted)
+    {
+        string context = Path.Combine(_root, "context");
+        var plan = LayerPlanner.Plan([new PublishedFile(Published("a.dll", "a"), "a.dll")]);
+        ContextStager.Stage(context, Document("FROM x\n"), plan);
+        foreach (string name in deleted)
+        {
+            string path = Path.Combine(context, name);
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true); else File.Delete(path);
+        }
+
+        File.Delete(Path.Combine(context, "layers", "app", "a.dll"));
+        ContextStager.Stage(context, Document("FROM x\n"), plan);
+        Assert.AreEqual("a", File.ReadAllText(Path.Combine(context, "layers", "app", "a.dll")), "the missing layer file is staged again");
+        Assert.IsTrue(Directory.Exists(Path.Combine(context, ".diamol")));
+    }
+
+    [TestMethod]
+    public void A_layers_folder_with_none_of_our_marks_is_still_refused()
+    {
+        string context = Path.Combine(_root, "theirs");
+        Directory.CreateDirectory(Path.Combine(context, "layers", "x"));
+        File.WriteAllText(Path.Combine(context, "layers", "x", "keep.txt"), "keep");
+        var e = Assert.ThrowsExactly<Diagnostics.DiamolException>(() =>
+            ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("a.dll", "a"), "a.dll")])));
+        Assert.AreEqual(Diagnostics.DiagnosticCode.DIAM2002, e.Code);
+        Assert.AreEqual("keep", File.ReadAllText(Path.Combine(context, "layers", "x", "keep.txt")));
+    }
+
+    [TestMethod]
+    public void A_record_written_into_a_folder_removed_meanwhile_recreates_it()
+    {
+        string path = Path.Combine(_root, "gone", ".diamol", "build.json");
+        Assert.IsTrue(ContextStager.WriteIfChanged(path, "{}"));
+        Assert.AreEqual("{}", File.ReadAllText(path));
+    }
+
+    [TestMethod]
+    public void A_full_disk_is_named_and_leaves_no_temporary_file()
+    {
+        // The temporary file is a link to /dev/full, where every write fails with ENOSPC, as on a full disk.
+        string path = Path.Combine(_root, "build.json");
+        File.WriteAllText(path, "old");
+        File.CreateSymbolicLink(path + ".tmp", "/dev/full");
+        var e = Assert.ThrowsExactly<Diagnostics.DiamolException>(() => ContextStager.WriteIfChanged(path, "new"));
+        Assert.AreEqual(Diagnostics.DiagnosticCode.DIAM2008, e.Code);
+        StringAssert.Contains(e.Message, "the disk is full");
+        StringAssert.Contains(e.Message, path);
+        Assert.AreEqual("old", File.ReadAllText(path), "the old file is kept whole");
+        Assert.IsFalse(File.Exists(path + ".tmp") || new FileInfo(path + ".tmp").LinkTarget is not null, "the temporary file was left behind");
+    }
+
+    [TestMethod]
     public void A_folder_with_a_hand_written_dockerfile_is_left_alone()
     {
         string context = Path.Combine(_root, "mine");
