@@ -50,6 +50,32 @@ public sealed class ValueSafetyTests
         }
     }
 
+    /// <summary>A ':' is an ordinary character in a Linux file name; the SDK publishes such a file and so do both builders.</summary>
+    [TestMethod]
+    [DataRow("docker")]
+    [DataRow("oci")]
+    public void A_published_file_with_a_colon_in_its_name_reaches_the_image(string builder)
+    {
+        var project = ConsumerProject.NewConsole("Colon" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant());
+        Directory.CreateDirectory(Path.Combine(project.Directory, "data"));
+        File.WriteAllText(Path.Combine(project.Directory, "data", "10:30 report.txt"), "at half past ten");
+        string path = Path.Combine(project.Directory, project.Name + ".csproj");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("</Project>",
+            "  <ItemGroup>\n    <Content Include=\"data/**\" CopyToPublishDirectory=\"PreserveNewest\" />\n  </ItemGroup>\n</Project>"));
+        string repository = $"diamol-e2e/colon-{builder}-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}", $"DiamolBuilder={builder}")
+                .EnsureSuccess("publish with a colon in a file name");
+            var run = ProcessRunner.Run("docker", ["run", "--rm", "--network", "none", "--entrypoint", "cat", repository + ":latest", "/app/data/10:30 report.txt"]);
+            Assert.AreEqual("at half past ten", run.Output.TrimEnd('\n'), run.All);
+        }
+        finally
+        {
+            ImageInspection.RemoveImages(repository + ":latest");
+        }
+    }
+
     [TestMethod]
     [DataRow("line one\nline two")]
     [DataRow("carriage\rreturn")]

@@ -47,6 +47,9 @@ public enum DiagnosticCode
     /// <summary>DiamolIdleTimeout is not a positive number of seconds.</summary>
     DIAM1018 = 1018,
 
+    /// <summary>DiamolOutputPath is the publish folder or inside it.</summary>
+    DIAM1019 = 1019,
+
     /// <summary>The publish output is missing or a published file cannot be read.</summary>
     DIAM2001 = 2001,
     /// <summary>The build context or Dockerfile could not be written.</summary>

@@ -80,10 +80,14 @@ public static partial class LayerPlanner
         _ => 1 + (int)kind,
     };
 
+    // A ':' is an ordinary character in a Linux file name (the SDK publishes "a:b.txt"); only a leading drive
+    // ("C:") marks a path that is not below the publish folder.
     private static string Normalize(string relativePath)
     {
         string normalized = relativePath.Replace('\\', '/').TrimStart('/');
-        if (normalized.Length == 0 || normalized.Split('/').Any(part => part is ".." or "." or "" || part.Contains(':')))
+        string[] parts = normalized.Split('/');
+        if (normalized.Length == 0 || parts.Any(part => part is ".." or "." or "")
+            || System.Text.RegularExpressions.Regex.IsMatch(parts[0], "^[A-Za-z]:"))
         {
             throw new DiamolException(DiagnosticCode.DIAM2001,
                 $"The published file path '{relativePath}' is not a plain relative path below the publish folder. " +

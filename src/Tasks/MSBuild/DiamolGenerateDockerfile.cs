@@ -90,6 +90,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
 
     protected override void Run()
     {
+        Context.OutputFolderRules.RefuseInsidePublishFolder(ContextDirectory, PublishDirectory);
         // image.json is what CI deploys: from the moment a new image is being made until it is, none may describe the old one.
         if (InspectBaseImage && Directory.Exists(ContextDirectory)) File.Delete(Path.Combine(ContextDirectory, Pipeline.HistoryStage.ImageFileName));
 

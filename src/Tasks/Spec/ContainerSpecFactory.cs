@@ -141,6 +141,14 @@ public static partial class ContainerSpecFactory
                 "Use a path such as '/app/'.");
         }
 
+        // WORKDIR keeps an absolute path as written while COPY and the start command resolve '..' each their own way,
+        // so the files, the working directory and the command would disagree.
+        if (workingDirectory.Split('/').Any(part => part is "." or ".."))
+        {
+            throw Invalid(DiagnosticCode.DIAM1007, "ContainerWorkingDirectory", workingDirectory,
+                "it contains a '.' or '..' part", "Write the folder it means without them, such as '/app/'.");
+        }
+
         // As the SDK: ContainerUser, else the APP_UID the environment defines (Microsoft's images set it), else the base image's.
         string? user = !string.IsNullOrWhiteSpace(input.User) ? input.User
             : mergedEnvironment.TryGetValue("APP_UID", out string? appUid) && appUid.Length > 0 ? appUid

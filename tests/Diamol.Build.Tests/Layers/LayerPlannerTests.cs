@@ -70,6 +70,13 @@ public sealed class LayerPlannerTests
     }
 
     [TestMethod]
+    public void A_colon_in_a_file_name_is_an_ordinary_character()
+    {
+        var plan = LayerPlanner.Plan([File("ok.dll", 1) with { RelativePath = "data/10:30 report.txt" }]);
+        Assert.AreEqual("data/10:30 report.txt", plan.Layers.Single().Files.Single().RelativePath);
+    }
+
+    [TestMethod]
     [DataRow("../escape.dll")]
     [DataRow("a/./b.dll")]
     [DataRow("C:/windows/evil.dll")]

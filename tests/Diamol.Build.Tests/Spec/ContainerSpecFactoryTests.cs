@@ -127,6 +127,9 @@ public sealed class ContainerSpecFactoryTests
     [DataRow("/app dir")]
     [DataRow("/app/$HOME")]
     [DataRow("/app/\"x\"")]
+    [DataRow("/app/../etc/")]
+    [DataRow("/srv/./app")]
+    [DataRow("/..")]
     public void Working_directories_that_are_not_plain_absolute_paths_are_refused(string directory)
     {
         var e = Refused(Valid with { WorkingDirectory = directory });

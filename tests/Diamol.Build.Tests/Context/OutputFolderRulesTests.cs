@@ -1,0 +1,25 @@
+using Diamol.Build.Context;
+using Diamol.Build.Diagnostics;
+
+namespace Diamol.Build.Tests.Context;
+
+[TestClass]
+public sealed class OutputFolderRulesTests
+{
+    [TestMethod]
+    [DataRow("/p/bin/Release/net10.0/publish/container/")]
+    [DataRow("/p/bin/Release/net10.0/publish/")]
+    [DataRow("/p/bin/Release/net10.0/publish")]
+    public void An_output_folder_in_the_publish_folder_is_refused(string output)
+    {
+        var e = Assert.ThrowsExactly<DiamolException>(() => OutputFolderRules.RefuseInsidePublishFolder(output, "/p/bin/Release/net10.0/publish/"));
+        Assert.AreEqual(DiagnosticCode.DIAM1019, e.Code);
+        StringAssert.Contains(e.Message, output);
+    }
+
+    [TestMethod]
+    [DataRow("/p/bin/Release/net10.0/container/")]
+    [DataRow("/p/bin/Release/net10.0/publish-image/")]
+    public void An_output_folder_beside_it_is_fine(string output) =>
+        OutputFolderRules.RefuseInsidePublishFolder(output, "/p/bin/Release/net10.0/publish/");
+}
