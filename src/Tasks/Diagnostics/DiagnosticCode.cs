@@ -68,6 +68,9 @@ public enum DiagnosticCode
     /// <summary>A record, artifact or other file in the output folder could not be written (disk full, read-only).</summary>
     DIAM2008 = 2008,
 
+    /// <summary>Another publish has held the output folder for longer than the wait.</summary>
+    DIAM2009 = 2009,
+
     /// <summary>No Docker engine could be reached.</summary>
     DIAM3001 = 3001,
     /// <summary>A Dockerfile step failed inside the engine.</summary>

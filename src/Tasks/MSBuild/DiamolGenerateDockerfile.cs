@@ -18,6 +18,9 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
     /// <summary>DiamolPullPolicy: when to pull the base image.</summary>
     public string? PullPolicy { get; set; }
 
+    /// <summary>DiamolBuildImage: an image is built from this folder after the Dockerfile, so the folder stays locked until the history is written.</summary>
+    public bool BuildFollows { get; set; }
+
     /// <summary>DiamolIdleTimeout: seconds an engine exchange (the base image's inspection or pull) may go without any data.</summary>
     public string? IdleTimeout { get; set; }
     public bool ContainerGenerateLabels { get; set; } = true;
@@ -91,6 +94,20 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
     protected override void Run()
     {
         Context.OutputFolderRules.RefuseInsidePublishFolder(ContextDirectory, PublishDirectory);
+        HoldOutputFolder(ContextDirectory);
+        try
+        {
+            Generate();
+        }
+        finally
+        {
+            // With no image to build, nothing more happens in the folder; otherwise the history task lets go.
+            if (!BuildFollows) ReleaseOutputFolder(ContextDirectory);
+        }
+    }
+
+    private void Generate()
+    {
         // image.json is what CI deploys: from the moment a new image is being made until it is, none may describe the old one.
         if (InspectBaseImage && Directory.Exists(ContextDirectory)) File.Delete(Path.Combine(ContextDirectory, Pipeline.HistoryStage.ImageFileName));
 

@@ -51,6 +51,29 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
 
     protected abstract void Run();
 
+    /// <summary>How long a publish waits for another publish of the same output folder before giving up.</summary>
+    private static readonly TimeSpan OutputFolderWait = TimeSpan.FromMinutes(30);
+
+    private static string LockKey(string folder) => "Diamol.Build.OutputFolderLock:" + Path.GetFullPath(folder);
+
+    /// <summary>
+    /// Takes the output folder's lock for the rest of this build: the tasks that follow (build, history) run under it,
+    /// and MSBuild disposes it when the build ends, however it ends, if <see cref="ReleaseOutputFolder"/> did not.
+    /// </summary>
+    protected void HoldOutputFolder(string folder)
+    {
+        string key = LockKey(folder);
+        if (BuildEngine4.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is not null) return;
+        var held = Context.OutputFolderLock.Acquire(folder, OutputFolderWait, message => Log.LogMessage(MessageImportance.High, "{0}", message), Cancellation.Token);
+        BuildEngine4.RegisterTaskObject(key, held, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+    }
+
+    /// <summary>Lets the next publish of this output folder in.</summary>
+    protected void ReleaseOutputFolder(string folder)
+    {
+        if (BuildEngine4.UnregisterTaskObject(LockKey(folder), RegisteredTaskObjectLifetime.Build) is IDisposable held) held.Dispose();
+    }
+
     protected void Report(IEnumerable<Diagnostic> warnings)
     {
         foreach (var warning in warnings)

@@ -14,6 +14,18 @@ public sealed class DiamolWriteLayerHistory : DiamolTask
 
     protected override void Run()
     {
+        try
+        {
+            Write();
+        }
+        finally
+        {
+            ReleaseOutputFolder(ContextDirectory);
+        }
+    }
+
+    private void Write()
+    {
         var written = HistoryStage.Run(ContextDirectory, OutputDirectory, $"Diamol.Build {ToolVersion}", Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY"));
         var totals = written.History.Totals;
         Log.LogMessage(MessageImportance.High, "Layer history -> {0} ({1} ours, {2} new in this build{3})",

@@ -1,0 +1,90 @@
+using System.Text.Json;
+
+namespace Diamol.Build.EndToEndTests;
+
+/// <summary>
+/// Publishes that run at the same time: two of one project (two terminals, an IDE and a CLI) take turns on its output
+/// folder and leave records that describe the image its tag points to; three image projects of a solution published
+/// with -m each get their image.
+/// </summary>
+[TestClass]
+public sealed class ConcurrencyTests
+{
+    [TestMethod]
+    public void Two_publishes_of_one_project_at_once_take_turns_and_leave_true_records()
+    {
+        var project = ConsumerProject.FromSample("WebPing");
+        string repository = "diamol-concurrent/" + Guid.NewGuid().ToString("N")[..8];
+        string[] properties = [$"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}"];
+        try
+        {
+            // Restored and compiled once, so both publishes reach the image steps at about the same time.
+            project.Publish([.. properties, "DiamolBuildImage=false"]).EnsureSuccess("warming up");
+            File.AppendAllText(Path.Combine(project.Directory, "Program.cs"), "\n// an edit, so both publishes build\n");
+            using var first = project.StartPublish(properties);
+            var second = project.Publish(properties);
+            Assert.IsTrue(first.WaitForExit(TimeSpan.FromMinutes(8)), "the first publish did not finish");
+            Assert.AreEqual(0, first.ExitCode, "first publish: " + first.Output);
+            Assert.AreEqual(0, second.ExitCode, "second publish: " + second.All);
+
+            // Whether they overlapped depends on timing; when they did, one says it waited.
+            Console.WriteLine((first.Output + second.Output).Contains("Another publish is using", StringComparison.Ordinal)
+                ? "the publishes overlapped: one waited for the other" : "the publishes did not overlap");
+
+            string tagged = ImageInspection.Inspect(repository + ":latest").GetProperty("Id").GetString()!;
+            using var image = JsonDocument.Parse(File.ReadAllText(Path.Combine(project.ContainerFolder, "image.json")));
+            Assert.AreEqual(tagged, image.RootElement.GetProperty("id").GetString(), "image.json names another image than the tag's");
+            StringAssert.Contains(File.ReadAllText(Path.Combine(project.ContainerFolder, ".diamol", "build.json")), tagged, "the build record names another image");
+            Assert.AreEqual(0, Directory.EnumerateFiles(project.ContainerFolder, "*.tmp", SearchOption.AllDirectories).Count(), "temporary files were left");
+            var run = ProcessRunner.Run("docker", ["run", "--rm", "--network", "none", "--entrypoint", "ls", repository + ":latest", "/app/WebPing.dll"]);
+            Assert.AreEqual(0, run.ExitCode, run.All);
+        }
+        finally
+        {
+            ImageInspection.RemoveImages(repository + ":latest");
+        }
+    }
+
+    [TestMethod]
+    public void Three_image_projects_published_with_m_each_get_their_image()
+    {
+        string id = Guid.NewGuid().ToString("N")[..6];
+        string[] names = [$"Alpha{id}", $"Beta{id}", $"Gamma{id}"];
+        var solution = ConsumerProject.FromTemplates("Trio" + id, names[0], folder =>
+        {
+            foreach (string name in names)
+            {
+                folder.New("console", name, []);
+                folder.Write(Path.Combine(name, "Program.cs"), $"System.Console.WriteLine(\"{name} says hello\");\n");
+            }
+        });
+        var folder = solution.Templates!;
+        foreach (string name in names.Skip(1))
+        {
+            folder.Edit(Path.Combine(name, name + ".csproj"), text => text.Replace("</Project>",
+                $"  <ItemGroup>\n    <PackageReference Include=\"Diamol.Build\" Version=\"{TestEnvironment.PackageVersion}\" />\n  </ItemGroup>\n</Project>"));
+        }
+
+        ProcessRunner.Run("dotnet", ["new", "sln", "-n", "Trio"], folder.Root, TestEnvironment.DotnetEnvironment).EnsureSuccess("dotnet new sln");
+        string sln = Directory.EnumerateFiles(folder.Root, "Trio.sln*").Single();
+        ProcessRunner.Run("dotnet", ["sln", sln, "add", .. names.Select(n => Path.Combine(n, n + ".csproj"))], folder.Root, TestEnvironment.DotnetEnvironment)
+            .EnsureSuccess("dotnet sln add");
+        try
+        {
+            var publish = ProcessRunner.Run("dotnet",
+                ["publish", sln, "-c", "Release", "-m", "-nodeReuse:false", $"-p:DiamolBuildVersion={TestEnvironment.PackageVersion}",
+                 $"-p:ContainerBaseImage={TestEnvironment.BaseRuntime}"],
+                folder.Root, TestEnvironment.DotnetEnvironment, TimeSpan.FromMinutes(10));
+            Assert.AreEqual(0, publish.ExitCode, publish.All);
+            foreach (string name in names)
+            {
+                var run = ProcessRunner.Run("docker", ["run", "--rm", "--network", "none", name.ToLowerInvariant() + ":latest"]);
+                Assert.AreEqual($"{name} says hello", run.Output.TrimEnd('\n'), run.All);
+            }
+        }
+        finally
+        {
+            ImageInspection.RemoveImages(names.Select(n => n.ToLowerInvariant() + ":latest").ToArray());
+        }
+    }
+}
