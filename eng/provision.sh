@@ -48,7 +48,8 @@ ARM64_PACKAGES=(libc6 libgcc-s1 gcc-12-base libstdc++6 zlib1g libssl3 libicu72 c
                 base-files bash dash libtinfo6)   # + /etc/os-release, and the shells of CMD and the app user
 ARM64_DIR=$CACHE_DIR/arm64                         # private apt state (arm64 only) and the downloaded .debs
 ARM64_ROOTFS_TGZ=$CACHE_DIR/rootfs-$SUITE-runtime-deps-arm64-r$RECIPE.tar.gz
-PUSH_IMAGE_PY=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/push-oci-image.py
+SCRIPT_DIR=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+PUSH_IMAGE_PY=$SCRIPT_DIR/push-oci-image.py
 
 export DEBIAN_FRONTEND=noninteractive
 export DOCKER_BUILDKIT=0        # the engine's legacy builder; no BuildKit needed
@@ -632,6 +633,18 @@ EOF2
 }
 
 # ---------------------------------------------------------------------------
+# 6b. The second engine (eng/diamol-engine2): tests that kill an engine use it,
+#     never the shared one. Installed on the PATH so a test can restart it.
+# ---------------------------------------------------------------------------
+ENGINE2=unix:///run/diamol-engine2/docker.sock
+ensure_engine2() {
+  install -m 0755 "$SCRIPT_DIR/diamol-engine2" /usr/local/bin/diamol-engine2
+  diamol-engine2 status && return 0
+  log "starting the second engine $ENGINE2 (log: /var/log/diamol-engine2.log)"
+  diamol-engine2 start || die "the second engine did not start"
+}
+
+# ---------------------------------------------------------------------------
 # 7. Dockerfile linters (npm), installed once into a cache folder of their own
 #    so the tests can check every generated Dockerfile with both.
 # ---------------------------------------------------------------------------
@@ -662,6 +675,7 @@ summary() {
   local -a args; mapfile -t args < <(multi_index_args)
   log "image:    $BASE_RUNTIME_DEPS_MULTI (index of linux/amd64 + $ARM64_PLATFORM, $(python3 "$PUSH_IMAGE_PY" check "${args[@]}" | cut -d' ' -f1))"
   log "tls:      $TLS_ENGINE (DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$TLS_DIR/client)"
+  log "engine 2: $ENGINE2 (diamol-engine2 start|kill|status)"
   log "podman:   unix://$PODMAN_SOCKET ($(podman version --format '{{.Server.Version}}' 2>/dev/null || echo '?'))"
   log "linters:  $LINT_DIR/node_modules/.bin/{dockerfile-utils,dockerfilelint}"
 }
@@ -676,6 +690,7 @@ main() {
   ensure_multi_platform_index
   ensure_podman
   ensure_tls_engine
+  ensure_engine2
   ensure_linters
   summary
 }

@@ -124,6 +124,10 @@ public sealed class ConsumerProject
     public RunningProcess StartPublish(params string[] properties) =>
         RunningProcess.Start("dotnet", Arguments("publish", properties, []), Directory, Environment(null));
 
+    /// <summary>Starts `dotnet publish` with extra environment variables (DOCKER_HOST ...) without waiting.</summary>
+    public RunningProcess StartPublishWith(IReadOnlyDictionary<string, string?> environment, params string[] properties) =>
+        RunningProcess.Start("dotnet", Arguments("publish", properties, []), Directory, Environment(environment));
+
     private List<string> Arguments(string verb, string[] properties, string[] extra)
     {
         var arguments = new List<string> { verb, "-c", "Release", "-nodeReuse:false", $"-p:DiamolBuildVersion={TestEnvironment.PackageVersion}" };

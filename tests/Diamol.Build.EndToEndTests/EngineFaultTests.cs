@@ -22,6 +22,47 @@ public sealed class EngineFaultTests
     public void An_engine_that_goes_silent_while_the_base_image_is_inspected_fails_the_publish() =>
         AssertFault("GET [^ ]*/images/", Fault.Stall, "DIAM3014", "inspecting", "sent nothing for 5 seconds");
 
+    /// <summary>
+    /// A real engine killed (SIGKILL) during a RUN step: the second engine of eng/provision.sh, never the shared one,
+    /// started again afterwards. The cut connection is DIAM3015 naming that engine, not DIAM9001 or a hang.
+    /// </summary>
+    [TestMethod]
+    public void An_engine_killed_mid_build_is_reported_as_a_broken_connection()
+    {
+        const string engine = "unix:///run/diamol-engine2/docker.sock";
+        ProcessRunner.Run("diamol-engine2", ["start"], timeout: TimeSpan.FromMinutes(2)).EnsureSuccess("starting the second engine (eng/provision.sh installs it)");
+        var project = ConsumerProject.FromSample("WebPing");
+        string csproj = Path.Combine(project.Directory, project.Name + ".csproj");
+        File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("</Project>",
+            "  <ItemGroup>\n    <DiamolInstruction Include=\"slow\" Instruction=\"RUN sleep 300\" Placement=\"AfterFiles\" />\n  </ItemGroup>\n</Project>"));
+        var environment = new Dictionary<string, string?> { ["DOCKER_HOST"] = engine };
+        try
+        {
+            using var publish = project.StartPublishWith(environment, $"ContainerBaseImage={TestEnvironment.BaseRuntime}",
+                "ContainerRepository=diamol-fault/killed-" + Guid.NewGuid().ToString("N")[..8]);
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(4);
+            while (ProcessRunner.Run("docker", ["-H", engine, "ps", "-q"]).Output.Trim().Length == 0)
+            {
+                Assert.IsTrue(DateTime.UtcNow < deadline, "the RUN step never started:\n" + publish.Output);
+                Assert.IsFalse(publish.WaitForExit(TimeSpan.FromMilliseconds(500)), "the publish ended before the RUN step:\n" + publish.Output);
+            }
+
+            ProcessRunner.Run("diamol-engine2", ["kill"]).EnsureSuccess("killing the second engine");
+            Assert.IsTrue(publish.WaitForExit(TimeSpan.FromMinutes(2)), "the publish hung after the engine was killed:\n" + publish.Output);
+            Assert.AreNotEqual(0, publish.ExitCode);
+            StringAssert.Contains(publish.Output, "error DIAM3015", publish.Output);
+            StringAssert.Contains(publish.Output, engine);
+            StringAssert.Contains(publish.Output, "building the image");
+            Assert.IsFalse(publish.Output.Contains("DIAM9001", StringComparison.Ordinal), publish.Output);
+            Assert.IsFalse(File.Exists(Path.Combine(project.ContainerFolder, ".diamol", "build.json")), "a build record was written for a build that did not finish");
+            Assert.IsFalse(File.Exists(Path.Combine(project.ContainerFolder, "image.json")), "image.json was written for a build that did not finish");
+        }
+        finally
+        {
+            ProcessRunner.Run("diamol-engine2", ["start"], timeout: TimeSpan.FromMinutes(2)).EnsureSuccess("starting the second engine again");
+        }
+    }
+
     private static void AssertFault(string request, Fault fault, string code, string step, string what)
     {
         var project = ConsumerProject.FromSample("WebPing");

@@ -23,6 +23,38 @@ public sealed class RegistryFaultTests
     public void A_registry_that_answers_500_is_a_server_fault_with_its_message() =>
         AssertFault("/blobs/uploads/", Fault.ServerError, "DIAM3011", "injected by the test's proxy");
 
+    /// <summary>
+    /// The engine pushes tags one by one; when the second one fails, the message says which tags the registry has
+    /// and which it does not, and image.json says the push failed.
+    /// </summary>
+    [TestMethod]
+    public void A_push_that_fails_after_some_tags_names_the_tags_the_registry_has()
+    {
+        var project = ConsumerProject.FromSample("WebPing");
+        string repository = "e2e/tags-" + Guid.NewGuid().ToString("N")[..8];
+        using var proxy = FaultProxy.ForRegistry("PUT [^ ]*/manifests/second ", Fault.ServerError, 5000);
+        string image = $"{proxy.Registry}/{repository}";
+        try
+        {
+            var result = project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRegistry={proxy.Registry}",
+                $"ContainerRepository={repository}", "ContainerImageTags=first%3Bsecond", "DiamolBuilder=docker");
+            Assert.IsTrue(proxy.Triggered > 0, "the fault never happened\n" + result.Output);
+            Assert.AreNotEqual(0, result.ExitCode, result.All);
+            StringAssert.Contains(result.Output, "error DIAM3011", result.Output);
+            StringAssert.Contains(result.Output, $"The registry already has {image}:first; it does not have {image}:second");
+            Assert.IsFalse(result.Output.Contains("the registry was not updated", StringComparison.Ordinal), "the message denies the tag that was pushed");
+            using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(project.ContainerFolder, "image.json")));
+            Assert.IsFalse(summary.RootElement.GetProperty("pushed").GetBoolean());
+            var first = ProcessRunner.Run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Accept: application/vnd.docker.distribution.manifest.v2+json",
+                $"http://127.0.0.1:5000/v2/{repository}/manifests/first"]);
+            Assert.AreEqual("200", first.Output.Trim(), "the first tag should be in the registry");
+        }
+        finally
+        {
+            ImageInspection.RemoveImages(image + ":first", image + ":second");
+        }
+    }
+
     private static void AssertFault(string request, Fault fault, string code, string what)
     {
         var project = ConsumerProject.FromSample("WebPing");

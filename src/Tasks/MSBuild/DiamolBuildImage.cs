@@ -61,7 +61,7 @@ public sealed class DiamolBuildImage : DiamolTask, ICancelableTask
             var code = Enum.TryParse(pushError[..Math.Max(colon, 0)], out Diagnostics.DiagnosticCode parsed) ? parsed : Diagnostics.DiagnosticCode.DIAM3005;
             throw new Diagnostics.DiamolException(code,
                 $"{pushError[(colon + 1)..].Trim()} The image {record.Build.ImageId} was built and the local tags {string.Join(", ", record.Build.Tags)} now point to it; " +
-                $"the registry was not updated. {HistoryStage.ImageFileName} says \"pushed\": false with this error. Fix the cause and publish again: the build is cached, only the push runs.");
+                $"{(pushError.Contains("The registry already has", StringComparison.Ordinal) ? "only the tags named above reached the registry" : "the registry was not updated")}. {HistoryStage.ImageFileName} says \"pushed\": false with this error. Fix the cause and publish again: the build is cached, only the push runs.");
         }
 
         if (record.PushedDigest is { } digest)

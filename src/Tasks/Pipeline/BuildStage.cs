@@ -140,10 +140,22 @@ public static class BuildStage
     {
         var login = RegistryCredentials.Find(registry, LocatorEnvironment.Real);
         string? digest = null;
+        var pushed = new List<string>();
         foreach (string tag in manifest.Tags)
         {
             log.Step($"Pushing {manifest.Repository}:{tag}" + (login is null ? " (no stored credentials)" : $" as {login.Username ?? "a token"}"));
-            digest = await engine.PushAsync(manifest.Repository, tag, login, log, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                digest = await engine.PushAsync(manifest.Repository, tag, login, log, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Diagnostics.DiamolException e) when (pushed.Count > 0)
+            {
+                // Tags go one by one: say which ones the registry already has, so nobody trusts the wrong one.
+                throw new Diagnostics.DiamolException(e.Code,
+                    $"{e.Message} The registry already has {string.Join(", ", pushed)}; it does not have {string.Join(", ", manifest.Tags.Skip(pushed.Count).Select(t => $"{manifest.Repository}:{t}"))}.", e);
+            }
+
+            pushed.Add($"{manifest.Repository}:{tag}");
         }
 
         return digest!;
