@@ -87,4 +87,28 @@ public sealed class ConcurrencyTests
             ImageInspection.RemoveImages(names.Select(n => n.ToLowerInvariant() + ":latest").ToArray());
         }
     }
+
+    [TestMethod]
+    public void A_second_project_publishing_the_same_tag_takes_it_out_of_the_first_ones_image_json()
+    {
+        string repository = "diamol-shared/" + Guid.NewGuid().ToString("N")[..8];
+        string[] properties = [$"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}"];
+        var first = ConsumerProject.FromSample("WebPing");
+        var second = ConsumerProject.FromSample("WebPing");
+        try
+        {
+            first.Publish(properties).EnsureSuccess("the first project");
+            var publish = second.Publish(properties).EnsureSuccess("the second project, same tag");
+            StringAssert.Contains(publish.Output, "warning DIAM2010");
+            StringAssert.Contains(publish.Output, first.ContainerFolder.TrimEnd('/'));
+            using var stale = JsonDocument.Parse(File.ReadAllText(Path.Combine(first.ContainerFolder, "image.json")));
+            Assert.AreEqual(0, stale.RootElement.GetProperty("tags").GetArrayLength(), "the first image.json still claims the moved tag");
+            using var current = JsonDocument.Parse(File.ReadAllText(Path.Combine(second.ContainerFolder, "image.json")));
+            Assert.AreEqual(ImageInspection.Inspect(repository + ":latest").GetProperty("Id").GetString(), current.RootElement.GetProperty("id").GetString());
+        }
+        finally
+        {
+            ImageInspection.RemoveImages(repository + ":latest");
+        }
+    }
 }

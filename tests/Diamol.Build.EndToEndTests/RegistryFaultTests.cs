@@ -24,6 +24,38 @@ public sealed class RegistryFaultTests
         AssertFault("/blobs/uploads/", Fault.ServerError, "DIAM3011", "injected by the test's proxy");
 
     /// <summary>
+    /// The engine's own push to a registry that stalls: the engine goes silent too, so the idle time-out ends the
+    /// publish with DIAM3014 naming the push, and image.json tells the built image apart from the failed push.
+    /// </summary>
+    [TestMethod]
+    public void An_engine_push_to_a_stalled_registry_ends_with_the_idle_time_out_and_a_true_image_json()
+    {
+        var project = ConsumerProject.FromSample("WebPing");
+        string repository = "e2e/stalled-" + Guid.NewGuid().ToString("N")[..8];
+        using var proxy = FaultProxy.ForRegistry("/blobs/uploads/", Fault.Stall, 5000);
+        string image = $"{proxy.Registry}/{repository}:latest";
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var result = project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRegistry={proxy.Registry}",
+                $"ContainerRepository={repository}", "DiamolBuilder=docker", "DiamolIdleTimeout=5");
+            Assert.IsTrue(proxy.Triggered > 0, "the fault never happened\n" + result.Output);
+            Assert.AreNotEqual(0, result.ExitCode, result.All);
+            StringAssert.Contains(result.Output, "error DIAM3014", result.Output);
+            StringAssert.Contains(result.Output, "pushing " + image);
+            StringAssert.Contains(result.Output, "now point to it");
+            Assert.IsTrue(clock.Elapsed < TimeSpan.FromMinutes(3), $"the publish took {clock.Elapsed}");
+            using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(project.ContainerFolder, "image.json")));
+            Assert.IsFalse(summary.RootElement.GetProperty("pushed").GetBoolean());
+            Assert.AreEqual(ImageInspection.Inspect(image).GetProperty("Id").GetString(), summary.RootElement.GetProperty("id").GetString());
+        }
+        finally
+        {
+            ImageInspection.RemoveImages(image);
+        }
+    }
+
+    /// <summary>
     /// The engine pushes tags one by one; when the second one fails, the message says which tags the registry has
     /// and which it does not, and image.json says the push failed.
     /// </summary>
@@ -37,7 +69,7 @@ public sealed class RegistryFaultTests
         try
         {
             var result = project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRegistry={proxy.Registry}",
-                $"ContainerRepository={repository}", "ContainerImageTags=first%3Bsecond", "DiamolBuilder=docker");
+                $"ContainerRepository={repository}", "ContainerImageTags=\"first;second\"", "DiamolBuilder=docker");
             Assert.IsTrue(proxy.Triggered > 0, "the fault never happened\n" + result.Output);
             Assert.AreNotEqual(0, result.ExitCode, result.All);
             StringAssert.Contains(result.Output, "error DIAM3011", result.Output);

@@ -71,6 +71,9 @@ public enum DiagnosticCode
     /// <summary>Another publish has held the output folder for longer than the wait.</summary>
     DIAM2009 = 2009,
 
+    /// <summary>This publish moved a tag that another project's image.json named.</summary>
+    DIAM2010 = 2010,
+
     /// <summary>No Docker engine could be reached.</summary>
     DIAM3001 = 3001,
     /// <summary>A Dockerfile step failed inside the engine.</summary>

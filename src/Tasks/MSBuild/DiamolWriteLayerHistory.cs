@@ -27,6 +27,14 @@ public sealed class DiamolWriteLayerHistory : DiamolTask
     private void Write()
     {
         var written = HistoryStage.Run(ContextDirectory, OutputDirectory, $"Diamol.Build {ToolVersion}", Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY"));
+        var manifest = Context.ContextManifest.Load(ContextDirectory);
+        foreach (var moved in TagClaims.Claim(TagClaims.DefaultPath(), OutputDirectory, manifest.FullTags.ToArray()))
+        {
+            Log.LogWarning(null, Diagnostics.DiagnosticCode.DIAM2010.ToString(), null, null, 0, 0, 0, 0, "{0}",
+                $"The tag {moved.Tag} was last published from {moved.FromOutputFolder}; it now points to this image, so it was taken out of that folder's " +
+                $"{HistoryStage.ImageFileName}. If two projects are not meant to share it, give one of them its own ContainerRepository or ContainerImageTag.");
+        }
+
         var totals = written.History.Totals;
         Log.LogMessage(MessageImportance.High, "Layer history -> {0} ({1} ours, {2} new in this build{3})",
             written.JsonPath, History.HistoryMarkdownWriter.Size(totals.OurBytes), History.HistoryMarkdownWriter.Size(totals.NewBytes),

@@ -26,8 +26,28 @@ public sealed record BuildRecord(
     public static string PathIn(string contextDirectory) =>
         Path.Combine(contextDirectory, Context.ContextManifest.FolderName, FileName);
 
+    /// <summary>
+    /// Saves the record without the values of secret-looking ENV and LABEL names, anywhere in it (the history's
+    /// instruction texts included): the record is a file on disk, not the image. Build-argument values were taken out
+    /// when the record was made, where they are known.
+    /// </summary>
     public void Save(string contextDirectory) =>
-        Context.ContextStager.WriteIfChanged(PathIn(contextDirectory), JsonSerializer.Serialize(this, Json));
+        Context.ContextStager.WriteIfChanged(PathIn(contextDirectory), JsonSerializer.Serialize(Redacted(), Json));
+
+    private BuildRecord Redacted()
+    {
+        var redactor = Spec.SecretRedactor.ForEnvironment(Image.Env, Image.Labels);
+        return this with
+        {
+            Image = Image with
+            {
+                Env = Image.Env.Select(Spec.SecretRedactor.RedactEntry).ToArray(),
+                Labels = Image.Labels?.ToDictionary(l => l.Key, l => Spec.SecretNames.LooksSecret(l.Key) ? Spec.SecretRedactor.Mask : l.Value),
+            },
+            History = History.Select(h => h with { CreatedBy = redactor.Redact(h.CreatedBy) }).ToArray(),
+            Build = Build with { Steps = Build.Steps.Select(s => s with { Instruction = redactor.Redact(s.Instruction) }).ToArray() },
+        };
+    }
 
     /// <summary>The record of the last successful build, or null when there is none (or it cannot be read).</summary>
     public static BuildRecord? TryLoad(string contextDirectory)

@@ -95,6 +95,11 @@ public static class BuildStage
         {
             return record with { PushedDigest = null, PushError = $"{e.Code}: {e.Message}" };
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C during the push: the build is done and tagged, so "nothing changed" would be false too.
+            return record with { PushedDigest = null, PushError = $"{Diagnostics.DiagnosticCode.DIAM3004}: The push to {registry} was cancelled." };
+        }
     }
 
     /// <summary>
