@@ -4,7 +4,7 @@ namespace Diamol.Build.EndToEndTests;
 
 /// <summary>
 /// A registry that stalls, drops the connection or answers 500 during the OCI writer's push, through a loopback proxy
-/// in front of the shared registry: the publish ends in bounded time with the code for that kind of fault (network:
+/// in front of a registry of the test's own: the publish ends in bounded time with the code for that kind of fault (network:
 /// DIAM3010 with retry advice; server: DIAM3011 with the status and the registry's message; never login advice),
 /// names the registry, pushes no manifest and leaves no image.json.
 /// </summary>
@@ -32,7 +32,8 @@ public sealed class RegistryFaultTests
     {
         var project = ConsumerProject.FromSample("WebPing");
         string repository = "e2e/stalled-" + Guid.NewGuid().ToString("N")[..8];
-        using var proxy = FaultProxy.ForRegistry("/blobs/uploads/", Fault.Stall, 5000);
+        using var registry = new OwnRegistry();
+        using var proxy = FaultProxy.ForRegistry("/blobs/uploads/", Fault.Stall, registry.Port);
         string image = $"{proxy.Registry}/{repository}:latest";
         try
         {
@@ -64,7 +65,8 @@ public sealed class RegistryFaultTests
     {
         var project = ConsumerProject.FromSample("WebPing");
         string repository = "e2e/tags-" + Guid.NewGuid().ToString("N")[..8];
-        using var proxy = FaultProxy.ForRegistry("PUT [^ ]*/manifests/second ", Fault.ServerError, 5000);
+        using var registry = new OwnRegistry();
+        using var proxy = FaultProxy.ForRegistry("PUT [^ ]*/manifests/second ", Fault.ServerError, registry.Port);
         string image = $"{proxy.Registry}/{repository}";
         try
         {
@@ -77,9 +79,7 @@ public sealed class RegistryFaultTests
             Assert.IsFalse(result.Output.Contains("the registry was not updated", StringComparison.Ordinal), "the message denies the tag that was pushed");
             using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(project.ContainerFolder, "image.json")));
             Assert.IsFalse(summary.RootElement.GetProperty("pushed").GetBoolean());
-            var first = ProcessRunner.Run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Accept: application/vnd.docker.distribution.manifest.v2+json",
-                $"http://127.0.0.1:5000/v2/{repository}/manifests/first"]);
-            Assert.AreEqual("200", first.Output.Trim(), "the first tag should be in the registry");
+            Assert.AreEqual("200", registry.StatusOf($"/v2/{repository}/manifests/first"), "the first tag should be in the registry");
         }
         finally
         {
@@ -91,7 +91,8 @@ public sealed class RegistryFaultTests
     {
         var project = ConsumerProject.FromSample("WebPing");
         string repository = "e2e/fault-" + Guid.NewGuid().ToString("N")[..8];
-        using var proxy = FaultProxy.ForRegistry(request, fault, 5000);
+        using var registry = new OwnRegistry();
+        using var proxy = FaultProxy.ForRegistry(request, fault, registry.Port);
         var clock = Stopwatch.StartNew();
         var result = project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRegistry={proxy.Registry}",
             $"ContainerRepository={repository}", "DiamolIdleTimeout=5");
@@ -106,7 +107,6 @@ public sealed class RegistryFaultTests
         Assert.IsFalse(result.Output.Contains("DIAM9001", StringComparison.Ordinal), result.Output);
         Assert.IsTrue(clock.Elapsed < TimeSpan.FromMinutes(3), $"the publish took {clock.Elapsed}: the time-out did not bound it");
         Assert.IsFalse(File.Exists(Path.Combine(project.ContainerFolder, "image.json")), "image.json describes an image that was not pushed");
-        var manifest = ProcessRunner.Run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", $"http://127.0.0.1:5000/v2/{repository}/manifests/latest"]);
-        Assert.AreEqual("404", manifest.Output.Trim(), "a manifest was pushed");
+        Assert.AreEqual("404", registry.StatusOf($"/v2/{repository}/manifests/latest"), "a manifest was pushed");
     }
 }
