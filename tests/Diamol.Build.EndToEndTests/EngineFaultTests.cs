@@ -72,6 +72,7 @@ public sealed class EngineFaultTests
         project.Publish(properties).EnsureSuccess("the publish before the fault");
         Assert.IsTrue(File.Exists(Path.Combine(project.ContainerFolder, "image.json")));
         File.AppendAllText(Path.Combine(project.Directory, "Program.cs"), "\n// changed before the fault\n");
+        int containersBefore = Containers();
         using var proxy = FaultProxy.ForEngine(request, fault);
         var clock = Stopwatch.StartNew();
         var result = project.PublishWith(new Dictionary<string, string?> { ["DOCKER_HOST"] = proxy.Host }, properties);
@@ -86,6 +87,10 @@ public sealed class EngineFaultTests
             StringAssert.Contains(result.Output, what);
             Assert.IsFalse(result.Output.Contains("DIAM9001", StringComparison.Ordinal), result.Output);
             Assert.IsTrue(clock.Elapsed < TimeSpan.FromMinutes(3), $"the publish took {clock.Elapsed}: the time-out did not bound it");
+            // The closed connection makes the engine cancel the build and remove its intermediate container.
+            var settle = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (Containers() != containersBefore && DateTime.UtcNow < settle) Thread.Sleep(500);
+            Assert.AreEqual(containersBefore, Containers(), "the fault left containers behind");
             // The build record goes when a build starts; a fault before it (the base image's inspection) leaves the
             // staged context and its record as they were, still consistent with each other.
             string record = Path.Combine(project.ContainerFolder, ".diamol", "build.json");
@@ -97,4 +102,7 @@ public sealed class EngineFaultTests
             ImageInspection.RemoveImages(repository + ":latest");
         }
     }
+
+    private static int Containers() =>
+        ProcessRunner.Docker("ps", "-aq").EnsureSuccess("docker ps").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
 }
