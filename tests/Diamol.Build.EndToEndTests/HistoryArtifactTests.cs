@@ -118,6 +118,56 @@ public sealed class HistoryArtifactTests
         }
     }
 
+    /// <summary>
+    /// An edit to one file of WebApi: the console line, the Markdown, the HTML, the step summary and the diff target
+    /// all name the files that changed in the app layer with their byte deltas, not only the layer.
+    /// </summary>
+    [TestMethod]
+    public void An_edit_to_one_file_of_WebApi_names_the_changed_files_and_their_deltas_everywhere()
+    {
+        var project = ConsumerProject.FromSample("WebApi", "Greetings");
+        string repository = "diamol-e2e/files-" + Guid.NewGuid().ToString("N")[..8];
+        string[] properties = [$"ContainerBaseImage={TestEnvironment.BaseAspNet}", $"ContainerRepository={repository}"];
+        try
+        {
+            project.Publish(properties).EnsureSuccess("first publish");
+            string baseline = Path.Combine(TestEnvironment.WorkRoot, "baseline-" + Guid.NewGuid().ToString("N")[..6] + ".json");
+            File.Copy(Path.Combine(project.ContainerFolder, "image-history.json"), baseline);
+            string program = Path.Combine(project.Directory, "Program.cs");
+            File.WriteAllText(program, File.ReadAllText(program).Replace("\"/hello\"", "\"/hello-again\""));
+            string stepSummary = Path.Combine(TestEnvironment.WorkRoot, "step-summary-" + Guid.NewGuid().ToString("N")[..6] + ".md");
+            var second = project.PublishWith(new Dictionary<string, string?> { ["GITHUB_STEP_SUMMARY"] = stepSummary }, properties).EnsureSuccess("second publish");
+
+            var delta = new System.Text.RegularExpressions.Regex(@"WebApi\.dll [+-]\d+(\.\d+)? k?B");
+            Assert.IsTrue(delta.IsMatch(second.Output), "the console line names the file and its delta:\n" + second.Output);
+            string row = "| app | WebApi.dll | changed |";
+            StringAssert.Contains(File.ReadAllText(Path.Combine(project.ContainerFolder, "image-history.md")), row);
+            StringAssert.Contains(File.ReadAllText(stepSummary), row, "the GitHub step summary");
+            StringAssert.Contains(File.ReadAllText(Path.Combine(project.ContainerFolder, "image-history.html")), "<td><code>WebApi.dll</code></td><td>changed</td>");
+            string json = File.ReadAllText(Path.Combine(project.ContainerFolder, "image-history.json"));
+            AssertValid(json);
+            using var history = JsonDocument.Parse(json);
+            var files = history.RootElement.GetProperty("changes").GetProperty("files").EnumerateArray().ToArray();
+            Assert.IsTrue(files.All(f => f.GetProperty("layer").GetString() == "app"), "only files of the app layer changed: " + json);
+            Assert.IsTrue(files.Any(f => f.GetProperty("path").GetString() == "WebApi.dll" && f.GetProperty("change").GetString() == "changed"));
+
+            var diff = ProcessRunner.Run("dotnet", ["msbuild", "-t:DiamolDiffHistory", "-nodeReuse:false", $"-p:DiamolBuildVersion={TestEnvironment.PackageVersion}",
+                    "-p:Configuration=Release", $"-p:DiamolHistoryBaseline={baseline}"],
+                project.Directory, TestEnvironment.DotnetEnvironment, TimeSpan.FromMinutes(3)).EnsureSuccess("DiamolDiffHistory");
+            Assert.IsTrue(delta.IsMatch(diff.Output), "the diff target names the file and its delta:\n" + diff.Output);
+
+            // As the README writes it, right after a publish: msbuild defaults to Debug, the publish was Release.
+            var show = ProcessRunner.Run("dotnet", ["msbuild", "-t:DiamolShowHistory", "-nodeReuse:false", $"-p:DiamolBuildVersion={TestEnvironment.PackageVersion}"],
+                project.Directory, TestEnvironment.DotnetEnvironment, TimeSpan.FromMinutes(3)).EnsureSuccess("DiamolShowHistory as documented");
+            StringAssert.Contains(show.Output, "The project's latest artifact: " + Path.Combine(project.ContainerFolder, "image-history.json"));
+            StringAssert.Contains(show.Output, row);
+        }
+        finally
+        {
+            ImageInspection.RemoveImages(repository + ":latest");
+        }
+    }
+
     [TestMethod]
     public void The_html_report_draws_in_a_browser_without_script_errors()
     {

@@ -23,7 +23,8 @@ public static partial class HistoryBuilder
         IReadOnlyList<EngineHistoryEntry> history,
         DockerfileDocument dockerfile,
         IReadOnlyList<BuildStep> steps,
-        LayerPlan plan)
+        LayerPlan plan,
+        IReadOnlyDictionary<string, string>? fileDigests = null)
     {
         var ours = dockerfile.Instructions.Skip(1).ToArray();
         int baseCount = Math.Max(0, history.Count - ours.Length);
@@ -77,6 +78,11 @@ public static partial class HistoryBuilder
                             .Take(LargestFilesShown)
                             .Select(f => new HistoryFile(f.RelativePath, f.Size))
                             .ToArray(),
+                        Files = layer.Files
+                            .OrderBy(f => f.RelativePath, StringComparer.Ordinal)
+                            .Select(f => new HistoryFile(f.RelativePath, f.Size, fileDigests?.GetValueOrDefault(DigestKey(layer.Name, f.RelativePath))))
+                            .ToArray(),
+                        SourceFolder = layer.ContextFolder,
                     };
                 }
             }
@@ -129,4 +135,7 @@ public static partial class HistoryBuilder
     // entry added a layer. For imported or pulled history only the size is left to go by.
     private static bool IsEmpty(EngineHistoryEntry entry, int? layersBefore) =>
         entry.LayerCount is { } count && layersBefore is { } before ? count == before : entry.Size == 0;
+
+    /// <summary>The key of a file in the digests given to <see cref="Build"/>: its layer and its path.</summary>
+    public static string DigestKey(string layer, string relativePath) => layer + "/" + relativePath;
 }

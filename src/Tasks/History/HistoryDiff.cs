@@ -12,6 +12,7 @@ public static class HistoryDiff
         var afterIds = LayerIds(after);
         var added = Layers(after).Where(e => !beforeIds.Contains(e.DiffId!)).Select(Changed).ToArray();
         var removed = Layers(before).Where(e => !afterIds.Contains(e.DiffId!)).Select(Changed).ToArray();
+        var files = CompareFiles(before, after);
         return new HistoryChanges
         {
             PreviousImageId = before.Image.Id,
@@ -20,16 +21,78 @@ public static class HistoryDiff
             RemovedBytes = removed.Sum(l => l.Size),
             Added = added,
             Removed = removed,
-            Summary = Summarize(added, removed),
+            Files = files,
+            Summary = Summarize(added, removed, files),
         };
     }
 
-    private static string Summarize(IReadOnlyList<ChangedLayer> added, IReadOnlyList<ChangedLayer> removed)
+    /// <summary>
+    /// Files of our layers, compared by layer name and path: added, removed, or changed (another digest, or another
+    /// size where a digest is missing). Empty unless both artifacts list their files (schema 2).
+    /// </summary>
+    public static IReadOnlyList<FileChange> CompareFiles(LayerHistory before, LayerHistory after)
+    {
+        var old = FilesByLayer(before);
+        var current = FilesByLayer(after);
+        if (old.Count == 0 || current.Count == 0) return [];
+        var changes = new List<FileChange>();
+        foreach (string layer in old.Keys.Union(current.Keys).Order(StringComparer.Ordinal))
+        {
+            var a = old.GetValueOrDefault(layer) ?? [];
+            var b = current.GetValueOrDefault(layer) ?? [];
+            foreach (string path in a.Keys.Union(b.Keys).Order(StringComparer.Ordinal))
+            {
+                bool had = a.TryGetValue(path, out var was);
+                bool has = b.TryGetValue(path, out var now);
+                if (had && has)
+                {
+                    bool differs = was!.Digest is not null && now!.Digest is not null ? was.Digest != now.Digest : was.Size != now!.Size;
+                    if (differs) changes.Add(new FileChange(layer, path, "changed", was.Size, now!.Size));
+                }
+                else if (has)
+                {
+                    changes.Add(new FileChange(layer, path, "added", null, now!.Size));
+                }
+                else
+                {
+                    changes.Add(new FileChange(layer, path, "removed", was!.Size, null));
+                }
+            }
+        }
+
+        return changes;
+    }
+
+    private static Dictionary<string, Dictionary<string, HistoryFile>> FilesByLayer(LayerHistory history) =>
+        history.Entries.Where(e => e.Origin == "ours" && e.LayerName is not null && e.Files is not null)
+            .GroupBy(e => e.LayerName!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Last().Files!.ToDictionary(f => f.Path, StringComparer.Ordinal), StringComparer.Ordinal);
+
+    /// <summary>"WebApi.dll +512 B", "appsettings.json (new)", "old.js (removed)".</summary>
+    public static string Describe(FileChange change) => change.Change switch
+    {
+        "added" => $"{change.Path} (new, {HistoryMarkdownWriter.Size(change.Delta)})",
+        "removed" => $"{change.Path} (removed, {HistoryMarkdownWriter.Size(-change.Delta)})",
+        _ => $"{change.Path} {Signed(change.Delta)}",
+    };
+
+    public static string Signed(long delta) => (delta < 0 ? "-" : "+") + HistoryMarkdownWriter.Size(Math.Abs(delta));
+
+    private static string Summarize(IReadOnlyList<ChangedLayer> added, IReadOnlyList<ChangedLayer> removed, IReadOnlyList<FileChange> files)
     {
         if (added.Count == 0 && removed.Count == 0) return "no layer changed";
-        var parts = added.Select(l => $"+{HistoryMarkdownWriter.Size(l.Size)} in layer {Describe(l)}").ToList();
+        var parts = added.Select(l => $"+{HistoryMarkdownWriter.Size(l.Size)} in layer {Describe(l)}{FilesOf(l, files)}").ToList();
         if (removed.Count > 0) parts.Add($"-{HistoryMarkdownWriter.Size(removed.Sum(l => l.Size))} in {removed.Count} layer(s) no longer used");
         return string.Join(", ", parts);
+    }
+
+    // The files that made a layer new, largest change first: the answer to "why did this layer change?".
+    private static string FilesOf(ChangedLayer layer, IReadOnlyList<FileChange> files)
+    {
+        var mine = files.Where(f => f.Layer == layer.LayerName).OrderByDescending(f => Math.Abs(f.Delta)).ThenBy(f => f.Path, StringComparer.Ordinal).ToArray();
+        if (mine.Length == 0) return "";
+        string shown = string.Join(", ", mine.Take(3).Select(Describe));
+        return $" ({shown}{(mine.Length > 3 ? $", and {mine.Length - 3} more" : "")})";
     }
 
     private static string Describe(ChangedLayer layer) =>

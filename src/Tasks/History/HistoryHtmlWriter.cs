@@ -46,6 +46,19 @@ public static class HistoryHtmlWriter
         {
             html.Append("<p class=\"changes\">Since the previous build (<code>").Append(E(Short(changes.PreviousImageId))).Append("</code>): <strong>")
                 .Append(E(changes.Summary)).Append("</strong></p>\n");
+            if (changes.Files.Count > 0)
+            {
+                html.Append("<h2>Files changed since the previous build</h2>\n<table class=\"files\" id=\"changed-files\">\n<thead><tr><th>Layer</th><th>File</th><th>Change</th><th>Before</th><th>After</th><th>Delta</th></tr></thead>\n<tbody>\n");
+                foreach (var file in changes.Files)
+                {
+                    html.Append("<tr><td>").Append(E(file.Layer)).Append("</td><td><code>").Append(E(file.Path)).Append("</code></td><td>").Append(E(file.Change))
+                        .Append("</td><td>").Append(file.SizeBefore is { } before ? E(HistoryMarkdownWriter.Size(before)) : "")
+                        .Append("</td><td>").Append(file.SizeAfter is { } after ? E(HistoryMarkdownWriter.Size(after)) : "")
+                        .Append("</td><td>").Append(E(HistoryDiff.Signed(file.Delta))).Append("</td></tr>\n");
+                }
+
+                html.Append("</tbody>\n</table>\n");
+            }
         }
 
         var layers = history.Entries.Where(e => !e.EmptyLayer).ToArray();

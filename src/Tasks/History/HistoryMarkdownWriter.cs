@@ -45,6 +45,24 @@ public static class HistoryMarkdownWriter
                 md.Append("- new: ").Append(Text(layer.LayerName ?? layer.LayerKind ?? layer.Origin)).Append(", ")
                   .Append(Size(layer.Size)).Append(" (`").Append(Code(Shorten(layer.CreatedBy))).Append("`)\n");
             }
+
+            foreach (var layer in changes.Removed)
+            {
+                md.Append("- gone: ").Append(Text(layer.LayerName ?? layer.LayerKind ?? layer.Origin)).Append(", ")
+                  .Append(Size(layer.Size)).Append(" (`").Append(Code(Shorten(layer.CreatedBy))).Append("`)\n");
+            }
+
+            if (changes.Files.Count > 0)
+            {
+                md.Append("\n| Layer | File | Change | Before | After | Delta |\n|---|---|---|---:|---:|---:|\n");
+                foreach (var file in changes.Files)
+                {
+                    md.Append("| ").Append(Text(file.Layer)).Append(" | ").Append(Text(file.Path)).Append(" | ").Append(file.Change)
+                      .Append(" | ").Append(file.SizeBefore is { } before ? Size(before) : "")
+                      .Append(" | ").Append(file.SizeAfter is { } after ? Size(after) : "")
+                      .Append(" | ").Append(HistoryDiff.Signed(file.Delta)).Append(" |\n");
+                }
+            }
         }
 
         return md.ToString();

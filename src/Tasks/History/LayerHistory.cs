@@ -8,7 +8,8 @@ namespace Diamol.Build.History;
 /// </summary>
 public sealed record LayerHistory
 {
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>2 added every file of our layers (path, size, digest) and the file-level changes; version 1 artifacts still read.</summary>
+    public const int CurrentSchemaVersion = 2;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
     public required string Generator { get; init; }
@@ -34,8 +35,19 @@ public sealed record HistoryChanges
     public long RemovedBytes { get; init; }
     public IReadOnlyList<ChangedLayer> Added { get; init; } = [];
     public IReadOnlyList<ChangedLayer> Removed { get; init; } = [];
-    /// <summary>One line for a CI log, e.g. "+97 kB in layer app".</summary>
+    /// <summary>Files added, removed and changed in our layers, when both artifacts list their files (schema 2).</summary>
+    public IReadOnlyList<FileChange> Files { get; init; } = [];
+    /// <summary>One line for a CI log, e.g. "+97 kB in layer app (WebApi.dll +3 kB)".</summary>
     public required string Summary { get; init; }
+}
+
+/// <summary>One file of our layers that is new, gone or different since the previous build.</summary>
+/// <param name="Change">"added", "removed" or "changed".</param>
+/// <param name="SizeBefore">Null when added.</param>
+/// <param name="SizeAfter">Null when removed.</param>
+public sealed record FileChange(string Layer, string Path, string Change, long? SizeBefore, long? SizeAfter)
+{
+    public long Delta => (SizeAfter ?? 0) - (SizeBefore ?? 0);
 }
 
 /// <summary>A layer that one of two compared images has and the other has not.</summary>
@@ -92,9 +104,16 @@ public sealed record HistoryEntry
     public int? FileCount { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<HistoryFile>? LargestFiles { get; init; }
+    /// <summary>Every file of the layer with its digest (schema 2): what the change report compares.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<HistoryFile>? Files { get; init; }
+    /// <summary>The folder of the staged context the layer was copied from.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SourceFolder { get; init; }
 }
 
-public sealed record HistoryFile(string Path, long Size);
+public sealed record HistoryFile(string Path, long Size,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Digest = null);
 
 public sealed record HistoryTotals
 {

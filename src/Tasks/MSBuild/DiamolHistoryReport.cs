@@ -10,7 +10,17 @@ namespace Diamol.Build.MSBuild;
 /// </summary>
 public sealed class DiamolHistoryReport : DiamolTask
 {
-    [Required] public string History { get; set; } = "";
+    /// <summary>DiamolHistory: the artifact to show; empty for this project's last one.</summary>
+    public string? History { get; set; }
+
+    /// <summary>This configuration's artifact, used when <see cref="History"/> is empty and it exists.</summary>
+    public string? DefaultHistory { get; set; }
+
+    /// <summary>
+    /// Where else to look when this configuration has none (the project's bin folder): `dotnet msbuild` defaults to
+    /// Debug while `dotnet publish` defaults to Release, so the last artifact of any configuration is the useful one.
+    /// </summary>
+    public string? SearchFolder { get; set; }
 
     /// <summary>The earlier artifact to compare with; empty prints <see cref="History"/> alone.</summary>
     public string? Baseline { get; set; }
@@ -20,7 +30,7 @@ public sealed class DiamolHistoryReport : DiamolTask
 
     protected override void Run()
     {
-        var current = Read(History, "DiamolHistory");
+        var current = Read(Resolve(), "DiamolHistory");
         if (string.IsNullOrWhiteSpace(Baseline))
         {
             Log.LogMessage(MessageImportance.High, "{0}", HistoryMarkdownWriter.Write(current));
@@ -40,11 +50,33 @@ public sealed class DiamolHistoryReport : DiamolTask
         {
             Log.LogMessage(MessageImportance.High, "  - {0,-10} {1,10}  {2}", layer.LayerName ?? layer.LayerKind ?? layer.Origin, HistoryMarkdownWriter.Size(layer.Size), layer.DiffId);
         }
+
+        foreach (var file in changes.Files)
+        {
+            Log.LogMessage(MessageImportance.High, "    {0} {1}/{2} {3}", file.Change switch { "added" => "+", "removed" => "-", _ => "~" }, file.Layer, file.Path, HistoryDiff.Signed(file.Delta));
+        }
+    }
+
+    private string Resolve()
+    {
+        if (!string.IsNullOrWhiteSpace(History)) return History;
+        if (!string.IsNullOrWhiteSpace(DefaultHistory) && File.Exists(DefaultHistory)) return DefaultHistory;
+        var latest = string.IsNullOrWhiteSpace(SearchFolder) || !Directory.Exists(SearchFolder) ? null
+            : new DirectoryInfo(SearchFolder).EnumerateFiles(HistoryStage.JsonFileName, SearchOption.AllDirectories).MaxBy(f => f.LastWriteTimeUtc);
+        if (latest is null)
+        {
+            throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM4002,
+                $"This project has no image-history.json yet (looked for '{DefaultHistory}' and under '{SearchFolder}'). Publish first (dotnet publish), " +
+                "or set DiamolHistory to an artifact's path.");
+        }
+
+        Log.LogMessage(MessageImportance.High, "The project's latest artifact: {0}", latest.FullName);
+        return latest.FullName;
     }
 
     private static LayerHistory Read(string path, string property) =>
         HistoryStage.TryRead(path) ?? throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM4002,
-            $"{property} has the value '{path}', which is not a readable image-history.json (missing, or not schema version {LayerHistory.CurrentSchemaVersion}). " +
+            $"{property} has the value '{path}', which is not a readable image-history.json (missing, or of a schema version this Diamol.Build does not read: it reads 1 to {LayerHistory.CurrentSchemaVersion}). " +
             "Point it at an artifact a Diamol.Build publish wrote.");
 
     private static string Short(string id) => id.Length > 19 ? id[..19] : id;

@@ -55,4 +55,34 @@ public sealed class HistoryReportsTests
         StringAssert.Contains(md, "## Since the previous build");
         StringAssert.Contains(md, "**+30 B in layer app, -20 B in 1 layer(s) no longer used**");
     }
+
+    [TestMethod]
+    public void Files_added_removed_and_changed_are_listed_with_their_deltas_in_every_report()
+    {
+        HistoryFile[] oldFiles = [new("WebApi.dll", 10_000, "sha256:1"), new("WebApi.pdb", 2_000, "sha256:2"), new("old.json", 50, "sha256:3"), new("same.txt", 5, "sha256:4")];
+        HistoryFile[] newFiles = [new("WebApi.dll", 10_512, "sha256:5"), new("WebApi.pdb", 2_020, "sha256:6"), new("new.json", 70, "sha256:7"), new("same.txt", 5, "sha256:4")];
+        var before = History("sha256:a", Layer(0, "sha256:p", 500, kind: "packages") with { Files = [new("Lib.dll", 400, "sha256:l")] }, Layer(1, "sha256:x1", 12_055) with { Files = oldFiles });
+        var after = History("sha256:b", Layer(0, "sha256:p", 500, kind: "packages") with { Files = [new("Lib.dll", 400, "sha256:l")] }, Layer(1, "sha256:x2", 12_607) with { Files = newFiles });
+        var changes = HistoryDiff.Compare(before, after);
+
+        CollectionAssert.AreEqual(new[] { "app/WebApi.dll changed +512", "app/WebApi.pdb changed +20", "app/new.json added +70", "app/old.json removed -50" },
+            changes.Files.Select(f => $"{f.Layer}/{f.Path} {f.Change} {(f.Delta >= 0 ? "+" : "")}{f.Delta}").OrderBy(x => x, StringComparer.Ordinal).ToArray());
+        StringAssert.Contains(changes.Summary, "in layer app (WebApi.dll +512 B, new.json (new, 70 B), old.json (removed, 50 B), and 1 more)");
+
+        var reported = after with { Changes = changes };
+        string md = HistoryMarkdownWriter.Write(reported);
+        StringAssert.Contains(md, "| app | WebApi.dll | changed | 10 kB | 10.5 kB | +512 B |");
+        StringAssert.Contains(md, "- gone: app");
+        string html = HistoryHtmlWriter.Write(reported);
+        StringAssert.Contains(html, "<td><code>WebApi.dll</code></td><td>changed</td><td>10 kB</td><td>10.5 kB</td><td>+512 B</td>");
+        Assert.AreEqual(changes.Files.Count, HistoryJsonWriter.Read(HistoryJsonWriter.Write(reported)).Changes!.Files.Count, "the JSON round-trips");
+    }
+
+    [TestMethod]
+    public void An_artifact_without_files_is_compared_by_layers_only()
+    {
+        var before = History("sha256:a", Layer(0, "sha256:x1", 20));
+        var after = History("sha256:b", Layer(0, "sha256:x2", 30) with { Files = [new("a.dll", 30, "sha256:1")] });
+        Assert.AreEqual(0, HistoryDiff.Compare(before, after).Files.Count);
+    }
 }
