@@ -84,6 +84,8 @@ public sealed partial class BuildOptionsTests
         var bad = project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", "DiamolPullPolicy=Sometimes");
         Assert.AreNotEqual(0, bad.ExitCode, bad.All);
         StringAssert.Contains(bad.Output, "error DIAM1013");
+        // CI annotations land on the user's project, not on our targets file in the NuGet cache.
+        StringAssert.Contains(bad.Output, Path.Combine(project.Directory, project.Name + ".csproj") + " : error DIAM1013", bad.Output);
         StringAssert.Contains(bad.Output, "'Sometimes'");
     }
 

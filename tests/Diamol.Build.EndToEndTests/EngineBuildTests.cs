@@ -35,14 +35,18 @@ public sealed class EngineBuildTests
         ProcessRunner.Docker("tag", TestEnvironment.BaseRuntime, repository + ":latest").EnsureSuccess("docker tag");
         string before = ImageInspection.Inspect(repository + ":latest").GetProperty("Id").GetString()!;
         int containersBefore = Containers();
-        AddInstruction(project, "RUN echo about to fail &amp;&amp; exit 3");
+        AddInstruction(project, "RUN printf '\\033[31mthe reason in red\\033[0m\\n' &amp;&amp; echo about to fail &amp;&amp; exit 3");
         try
         {
             var publish = project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}");
 
             Assert.AreNotEqual(0, publish.ExitCode, publish.All);
             StringAssert.Contains(publish.Output, "error DIAM3002");
-            StringAssert.Contains(publish.Output, "RUN echo about to fail && exit 3");
+            StringAssert.Contains(publish.Output, "echo about to fail && exit 3");
+            // The step's own output, at default verbosity and in the error, without colour escapes.
+            StringAssert.Contains(publish.Output, "  | the reason in red");
+            StringAssert.Contains(publish.Output, "The step printed (last lines):");
+            Assert.IsFalse(publish.Output.Contains('\u001b'), "colour escapes reached the log");
             StringAssert.Contains(publish.Output, "returned a non-zero code: 3");
             Assert.AreEqual(before, ImageInspection.Inspect(repository + ":latest").GetProperty("Id").GetString(), "the tag moved");
             Assert.AreEqual(containersBefore, Containers(), "the failed step left a container behind");

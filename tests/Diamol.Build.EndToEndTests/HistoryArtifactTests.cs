@@ -139,6 +139,8 @@ public sealed class HistoryArtifactTests
             var second = project.PublishWith(new Dictionary<string, string?> { ["GITHUB_STEP_SUMMARY"] = stepSummary }, properties).EnsureSuccess("second publish");
 
             var delta = new System.Text.RegularExpressions.Regex(@"WebApi\.dll [+-]\d+(\.\d+)? k?B");
+            StringAssert.Contains(second.Output, "Layer history -> " + Path.Combine(project.ContainerFolder, "image-history.html"), "the console points at the page people open");
+            StringAssert.Contains(second.Output, "steps from the cache; engine unix://", "the console names the engine that built the image");
             Assert.IsTrue(delta.IsMatch(second.Output), "the console line names the file and its delta:\n" + second.Output);
             string row = "| app | WebApi.dll | changed |";
             StringAssert.Contains(File.ReadAllText(Path.Combine(project.ContainerFolder, "image-history.md")), row);

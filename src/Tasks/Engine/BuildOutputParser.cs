@@ -13,10 +13,23 @@ public sealed partial class BuildOutputParser
     private readonly StringBuilder _pending = new();
     private readonly List<BuildStep> _steps = [];
     private readonly IBuildLog _log;
+    private readonly Queue<string> _stepOutput = new();
+
+    // How much of a step's own output a failure message carries: the end, where the reason usually is.
+    private const int OutputLinesKept = 20;
 
     public BuildOutputParser(IBuildLog log) => _log = log;
 
     public IReadOnlyList<BuildStep> Steps => _steps;
+
+    /// <summary>The last lines the current (or failed) step printed, colour escapes removed.</summary>
+    public IReadOnlyList<string> LastStepOutput => _stepOutput.ToArray();
+
+    [GeneratedRegex(@"\x1B(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|[@-Z\\-_])")]
+    private static partial Regex TerminalEscape();
+
+    [GeneratedRegex(@"^(?:\s*-{2,3}> |Removing intermediate container |Successfully (?:built|tagged) |COMMIT |Getting image source signatures|Copying |Writing manifest|Storing signatures)")]
+    private static partial Regex BuilderChatter();
 
     [GeneratedRegex(@"^(?:Step|STEP) (\d+)/\d+ ?: ?(.*)$")]
     private static partial Regex StepPattern();
@@ -48,12 +61,14 @@ public sealed partial class BuildOutputParser
 
     private void ReadLine(string line)
     {
+        line = TerminalEscape().Replace(line, "");
         if (line.Length == 0) return;
 
         var step = StepPattern().Match(line);
         if (step.Success)
         {
             _steps.Add(new BuildStep(int.Parse(step.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), step.Groups[2].Value, false, null));
+            _stepOutput.Clear();
             _log.Step(line);
             return;
         }
@@ -69,6 +84,16 @@ public sealed partial class BuildOutputParser
             _steps[^1] = _steps[^1] with { ImageId = result.Groups[1].Value };
         }
 
-        _log.Detail(line);
+        if (BuilderChatter().IsMatch(line))
+        {
+            _log.Detail(line);
+            return;
+        }
+
+        // What a step itself prints (a RUN command's output): shown as it comes, and kept for a failure message.
+        _stepOutput.Enqueue(line);
+        while (_stepOutput.Count > OutputLinesKept) _stepOutput.Dequeue();
+        if (_steps.Count > 0 && _steps[^1].Instruction.StartsWith("RUN", StringComparison.OrdinalIgnoreCase)) _log.Output("  | " + line);
+        else _log.Detail(line);
     }
 }

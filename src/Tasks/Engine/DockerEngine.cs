@@ -185,8 +185,9 @@ public sealed class DockerEngine : IDisposable
         {
             var failed = parser.Steps.Count > 0 ? parser.Steps[^1] : null;
             string where = failed is null ? "before the first step" : $"at step {failed.Number} ({failed.Instruction})";
+            string output = parser.LastStepOutput.Count == 0 ? "" : $" The step printed (last lines):\n  {string.Join("\n  ", parser.LastStepOutput)}\n";
             throw new DiamolException(DiagnosticCode.DIAM3002,
-                $"The image build failed {where}: {error.Trim()} " +
+                $"The image build failed {where}: {error.Trim()}.{output} " +
                 "Fix the instruction or the files it uses; the generated Dockerfile is in the build context folder. No tag was changed.");
         }
 

@@ -8,4 +8,7 @@ public interface IBuildLog
 
     /// <summary>Everything else the engine says (shown at detailed verbosity).</summary>
     void Detail(string message);
+
+    /// <summary>What a build step itself prints (a RUN command's output): shown at default verbosity, as it comes.</summary>
+    void Output(string message) => Step(message);
 }

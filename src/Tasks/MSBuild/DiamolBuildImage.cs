@@ -50,8 +50,8 @@ public sealed class DiamolBuildImage : DiamolTask, ICancelableTask
         }
         else
         {
-            Log.LogMessage(MessageImportance.High, "Built image {0} ({1}); {2} of {3} steps from the cache",
-                record.Build.ImageId, string.Join(", ", record.Build.Tags), cached, record.Build.Steps.Count);
+            Log.LogMessage(MessageImportance.High, "Built image {0} ({1}); {2} of {3} steps from the cache; engine {4}",
+                record.Build.ImageId, string.Join(", ", record.Build.Tags), cached, record.Build.Steps.Count, record.Engine);
         }
         if (record.PushError is { } pushError)
         {

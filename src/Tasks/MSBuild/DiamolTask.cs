@@ -24,17 +24,17 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
         }
         catch (DiamolException e)
         {
-            Log.LogError(null, e.Code.ToString(), null, null, 0, 0, 0, 0, "{0}", e.Message);
+            Log.LogError(null, e.Code.ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}", e.Message);
         }
         catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
         {
-            Log.LogError(null, DiagnosticCode.DIAM3004.ToString(), null, null, 0, 0, 0, 0, "{0}",
+            Log.LogError(null, DiagnosticCode.DIAM3004.ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}",
                 "Cancelled before the publish finished. A build that did not finish changes no tag; publish again to build the image.");
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException)
         {
             // Not a user's cancel: a request timed out or the connection to the engine broke (an engine restart, say).
-            Log.LogError(null, DiagnosticCode.DIAM3003.ToString(), null, null, 0, 0, 0, 0, "{0}",
+            Log.LogError(null, DiagnosticCode.DIAM3003.ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}",
                 $"The connection to the engine failed: {(e is OperationCanceledException ? "it did not answer in time" : e.Message)}. " +
                 "Check that the engine is running and healthy (`docker info`), then publish again.");
             Log.LogMessage(MessageImportance.Low, e.ToString());
@@ -50,6 +50,16 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
     }
 
     protected abstract void Run();
+
+    /// <summary>
+    /// Where our errors and warnings point: the user's project, not our targets file in the NuGet cache, so CI
+    /// annotations (GitHub Actions, Azure Pipelines) land on a file in the repository. Unexpected failures (DIAM9001)
+    /// keep the task's own location, which is what a bug report needs.
+    /// </summary>
+    protected string? ProjectFile => string.IsNullOrWhiteSpace(ProjectPath) ? null : ProjectPath;
+
+    /// <summary>$(MSBuildProjectFullPath): MSBuild tells a task only the file that calls it, which is our targets file.</summary>
+    public string? ProjectPath { get; set; }
 
     /// <summary>How long a publish waits for another publish of the same output folder before giving up.</summary>
     private static readonly TimeSpan OutputFolderWait = TimeSpan.FromMinutes(30);
@@ -78,7 +88,7 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
     {
         foreach (var warning in warnings)
         {
-            Log.LogWarning(null, warning.Code.ToString(), null, null, 0, 0, 0, 0, "{0}", warning.Message);
+            Log.LogWarning(null, warning.Code.ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}", warning.Message);
         }
     }
 

@@ -30,14 +30,15 @@ public sealed class DiamolWriteLayerHistory : DiamolTask
         var manifest = Context.ContextManifest.Load(ContextDirectory);
         foreach (var moved in TagClaims.Claim(TagClaims.DefaultPath(), OutputDirectory, manifest.FullTags.ToArray()))
         {
-            Log.LogWarning(null, Diagnostics.DiagnosticCode.DIAM2010.ToString(), null, null, 0, 0, 0, 0, "{0}",
+            Log.LogWarning(null, Diagnostics.DiagnosticCode.DIAM2010.ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}",
                 $"The tag {moved.Tag} was last published from {moved.FromOutputFolder}; it now points to this image, so it was taken out of that folder's " +
                 $"{HistoryStage.ImageFileName}. If two projects are not meant to share it, give one of them its own ContainerRepository or ContainerImageTag.");
         }
 
         var totals = written.History.Totals;
+        // The page a person opens; the JSON and Markdown sit beside it.
         Log.LogMessage(MessageImportance.High, "Layer history -> {0} ({1} ours, {2} new in this build{3})",
-            written.JsonPath, History.HistoryMarkdownWriter.Size(totals.OurBytes), History.HistoryMarkdownWriter.Size(totals.NewBytes),
+            written.HtmlPath, History.HistoryMarkdownWriter.Size(totals.OurBytes), History.HistoryMarkdownWriter.Size(totals.NewBytes),
             written.History.Changes is { } changes ? "; since the last build: " + changes.Summary : "");
         Artifacts =
         [

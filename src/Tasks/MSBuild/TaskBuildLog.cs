@@ -4,10 +4,13 @@ using Microsoft.Build.Utilities;
 
 namespace Diamol.Build.MSBuild;
 
-/// <summary>Engine progress into the MSBuild log: steps at normal importance, details at low.</summary>
+/// <summary>Engine progress into the MSBuild log: steps at normal importance, a step's own output at high, details at low.</summary>
 internal sealed class TaskBuildLog(TaskLoggingHelper log) : IBuildLog
 {
     public void Step(string message) => log.LogMessage(MessageImportance.Normal, "{0}", message);
 
     public void Detail(string message) => log.LogMessage(MessageImportance.Low, "{0}", message);
+
+    // A RUN step that runs for minutes must not look hung at the default (minimal) verbosity.
+    public void Output(string message) => log.LogMessage(MessageImportance.High, "{0}", message);
 }

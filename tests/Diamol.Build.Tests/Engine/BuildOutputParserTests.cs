@@ -42,4 +42,22 @@ public sealed class BuildOutputParserTests
         Assert.IsTrue(parser.Steps[1].Cached);
         Assert.AreEqual("5a6b7c8d9e0f", parser.Steps[1].ImageId);
     }
+
+    [TestMethod]
+    public void A_RUN_steps_output_is_shown_without_colour_escapes_and_its_end_kept_for_the_error()
+    {
+        var log = new ListLog();
+        var parser = new BuildOutputParser(log);
+        parser.Append("Step 2/3 : RUN make\n ---> Running in 0123456789ab\n");
+        for (int i = 1; i <= 25; i++) parser.Append($"\u001b[32mline {i}\u001b[0m\n");
+        parser.Append("\u001b[1;31merror: the reason\u001b[0m\n");
+        parser.Flush();
+
+        CollectionAssert.Contains(log.Steps, "  | error: the reason");
+        CollectionAssert.Contains(log.Steps, "  | line 1");
+        Assert.IsFalse(log.Steps.Concat(log.Details).Any(l => l.Contains('\u001b')), "escapes reached the log");
+        Assert.AreEqual(20, parser.LastStepOutput.Count);
+        Assert.AreEqual("error: the reason", parser.LastStepOutput[^1]);
+        Assert.IsFalse(parser.LastStepOutput.Any(l => l.Contains("Running in", StringComparison.Ordinal)), "the builder's own lines are not the step's output");
+    }
 }
