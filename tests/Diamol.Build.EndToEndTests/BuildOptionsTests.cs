@@ -73,6 +73,24 @@ public sealed partial class BuildOptionsTests
     }
 
     [TestMethod]
+    public void A_mistyped_cache_from_image_is_a_warning_at_default_verbosity_and_the_build_goes_on()
+    {
+        var project = ConsumerProject.FromSample("WebPing");
+        string repository = "diamol-e2e/cachefrom-typo-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            var publish = project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}",
+                "DiamolCacheFrom=localhost:5000/e2e/no-such-imgae:latest").EnsureSuccess("publish with a mistyped cache source");
+            StringAssert.Contains(publish.Output, "warning DIAM3016", publish.Output);
+            StringAssert.Contains(publish.Output, "localhost:5000/e2e/no-such-imgae:latest");
+        }
+        finally
+        {
+            ImageInspection.RemoveImages(repository + ":latest");
+        }
+    }
+
+    [TestMethod]
     public void PullPolicy_Never_refuses_a_missing_base_image_and_bad_values_are_named()
     {
         var project = ConsumerProject.FromSample("WebPing");

@@ -103,6 +103,9 @@ public enum DiagnosticCode
     /// <summary>The connection to the engine broke during an exchange (the engine stopped, restarted or was killed).</summary>
     DIAM3015 = 3015,
 
+    /// <summary>A DiamolCacheFrom image could not be pulled (or is absent with DiamolPullPolicy=Never): the build runs without it.</summary>
+    DIAM3016 = 3016,
+
     /// <summary>The layer-history artifact could not be written.</summary>
     DIAM4001 = 4001,
     /// <summary>A history artifact named for printing or comparing cannot be read.</summary>

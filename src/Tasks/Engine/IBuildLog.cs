@@ -11,4 +11,7 @@ public interface IBuildLog
 
     /// <summary>What a build step itself prints (a RUN command's output): shown at default verbosity, as it comes.</summary>
     void Output(string message) => Step(message);
+
+    /// <summary>Something the user should act on that does not stop the build, with its code (a warning in MSBuild).</summary>
+    void Warning(Diagnostics.DiagnosticCode code, string message) => Step($"warning {code}: {message}");
 }

@@ -5,8 +5,11 @@ using Microsoft.Build.Utilities;
 namespace Diamol.Build.MSBuild;
 
 /// <summary>Engine progress into the MSBuild log: steps at normal importance, a step's own output at high, details at low.</summary>
-internal sealed class TaskBuildLog(TaskLoggingHelper log) : IBuildLog
+internal sealed class TaskBuildLog(TaskLoggingHelper log, string? projectFile = null) : IBuildLog
 {
+    public void Warning(Diagnostics.DiagnosticCode code, string message) =>
+        log.LogWarning(null, code.ToString(), null, projectFile, 0, 0, 0, 0, "{0}", message);
+
     public void Step(string message) => log.LogMessage(MessageImportance.Normal, "{0}", message);
 
     public void Detail(string message) => log.LogMessage(MessageImportance.Low, "{0}", message);

@@ -119,7 +119,17 @@ public static class BuildStage
             {
                 string? failure = await engine.PullAsync(reference, RegistryCredentials.Find(RegistryCredentials.RegistryOf(reference), LocatorEnvironment.Real), log, cancellationToken).ConfigureAwait(false);
                 present = failure is null;
-                if (!present) log.Step($"The cache source {source} could not be pulled ({failure}); building without it");
+                if (!present)
+                {
+                    log.Warning(Diagnostics.DiagnosticCode.DIAM3016,
+                        $"DiamolCacheFrom names '{source}', which could not be pulled ({failure}); the build runs without it, so nothing comes from that cache. " +
+                        "Check the name and tag (a typo reads the same as a missing image), and that the registry is reachable with your credentials.");
+                }
+            }
+            else if (!present)
+            {
+                log.Warning(Diagnostics.DiagnosticCode.DIAM3016,
+                    $"DiamolCacheFrom names '{source}', which the engine does not have, and DiamolPullPolicy is Never; the build runs without it. Pull it first or allow pulls.");
             }
 
             if (present) usable.Add(source);
