@@ -31,8 +31,9 @@ public sealed class DockerfileOnlyTests
         string ours = $"diamol-e2e/webping-ours-{id}";
         try
         {
-            // A pipeline with an engine at hand asks for the base image facts, then builds with its own tooling.
-            project.Publish("DiamolBuildImage=false", "DiamolInspectBaseImage=true", $"ContainerBaseImage={TestEnvironment.BaseRuntime}")
+            // A pipeline with an engine at hand writes the Dockerfile (the base image's facts are read without being
+            // asked for), then builds with its own tooling.
+            project.Publish("DiamolBuildImage=false", $"ContainerBaseImage={TestEnvironment.BaseRuntime}")
                 .EnsureSuccess("Dockerfile-only publish");
             ProcessRunner.Run("docker", ["build", "--network", "none", "-t", theirs, project.ContainerFolder],
                 environment: new Dictionary<string, string?> { ["DOCKER_BUILDKIT"] = "0" }, timeout: TimeSpan.FromMinutes(3)).EnsureSuccess("docker build");
@@ -53,6 +54,17 @@ public sealed class DockerfileOnlyTests
         {
             ImageInspection.RemoveImages(theirs, ours + ":latest");
         }
+    }
+
+    [TestMethod]
+    public void Without_an_engine_or_registry_the_Dockerfile_is_written_with_a_warning_that_says_what_it_lacks()
+    {
+        var project = ConsumerProject.FromSample("WebPing");
+        var result = project.PublishWith(new Dictionary<string, string?> { ["DOCKER_HOST"] = "unix:///nonexistent/docker.sock" },
+            "DiamolBuildImage=false", "ContainerBaseImage=127.0.0.1:9/dotnet/runtime:10.0").EnsureSuccess("Dockerfile-only publish with nothing to ask");
+        StringAssert.Contains(result.Output, "warning DIAM2011", result.Output);
+        StringAssert.Contains(result.Output, "without the base image's facts");
+        Assert.IsTrue(File.Exists(Path.Combine(project.ContainerFolder, "Dockerfile")));
     }
 
     private static string[] Timestamps(string folder) =>

@@ -74,6 +74,9 @@ public enum DiagnosticCode
     /// <summary>This publish moved a tag that another project's image.json named.</summary>
     DIAM2010 = 2010,
 
+    /// <summary>A Dockerfile-only publish could not read the base image (no engine, no registry): the Dockerfile lacks its facts.</summary>
+    DIAM2011 = 2011,
+
     /// <summary>No Docker engine could be reached.</summary>
     DIAM3001 = 3001,
     /// <summary>A Dockerfile step failed inside the engine.</summary>

@@ -13,6 +13,12 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
 
     /// <summary>DiamolInspectBaseImage: ask the engine about the base image (digest pin, APP_UID user, ports, entrypoint).</summary>
     public bool InspectBaseImage { get; set; }
+
+    /// <summary>
+    /// A Dockerfile-only publish with DiamolInspectBaseImage unset: read the base image from the engine or its registry
+    /// when one answers, so the Dockerfile is the one a normal publish builds; warn (DIAM2011) when none does.
+    /// </summary>
+    public bool InspectBaseImageBestEffort { get; set; }
     /// <summary>The DiamolDockerHost property.</summary>
     public string? DockerHost { get; set; }
     /// <summary>DiamolPullPolicy: when to pull the base image.</summary>
@@ -154,6 +160,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
                 ? ReadBaseImageFromRegistry(platform)
                 : DockerfileStage.ReadBaseImageAsync(ContainerBaseImage, candidates,
                     BuildOptions.ParsePullPolicy(PullPolicy), BuildOptions.ParseIdleTimeout(IdleTimeout), new TaskBuildLog(Log), Cancellation.Token).GetAwaiter().GetResult();
+        if (!InspectBaseImage && InspectBaseImageBestEffort) baseImage = TryReadBaseImage(candidates, platform);
         var mode = new PublishMode(PublishSingleFile, SelfContained, PublishTrimmed, PublishAot);
         var reader = new PublishedFileReader(new PublishItems
         {
@@ -213,6 +220,37 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         var reference = Spec.ImageReference.TryParse(ContainerBaseImage, out _);
         if (reference is null) return null; // validation reports it with the property's name
         return Oci.RegistryBaseImage.ReadAsync(reference, platform, Cancellation.Token).GetAwaiter().GetResult().Facts();
+    }
+
+    // The engine first (it pulls what it lacks, as a build would), then the base image's registry; neither answering
+    // leaves the Dockerfile without the base image's facts, said in a warning rather than failing a Dockerfile-only publish.
+    private Spec.BaseImageFacts? TryReadBaseImage(IReadOnlyList<Engine.EngineEndpoint> candidates, Oci.ImagePlatform platform)
+    {
+        var reasons = new List<string>();
+        try
+        {
+            return DockerfileStage.ReadBaseImageAsync(ContainerBaseImage, candidates, BuildOptions.ParsePullPolicy(PullPolicy),
+                BuildOptions.ParseIdleTimeout(IdleTimeout), new TaskBuildLog(Log, ProjectFile), Cancellation.Token).GetAwaiter().GetResult();
+        }
+        catch (DiamolException e) when (e.Code is not DiagnosticCode.DIAM1001)
+        {
+            reasons.Add(e.Message);
+        }
+
+        try
+        {
+            return ReadBaseImageFromRegistry(platform);
+        }
+        catch (DiamolException e)
+        {
+            reasons.Add(e.Message);
+        }
+
+        Log.LogWarning(null, DiagnosticCode.DIAM2011.ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}",
+            $"The Dockerfile was written without the base image's facts (the digest pin, the APP_UID user, the ASP.NET ports), because neither an engine nor " +
+            $"the registry of '{ContainerBaseImage}' answered: {string.Join(" / ", reasons)} A `docker build` of it gives a different image from a normal publish. " +
+            "Start the engine (or make the registry reachable) and publish again, or set DiamolInspectBaseImage=false to write it without them on purpose.");
+        return null;
     }
 
     // The engine's platform, or null when none answers (the automatic choice then keeps the engine path, whose
