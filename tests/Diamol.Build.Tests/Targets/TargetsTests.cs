@@ -37,7 +37,8 @@ public sealed class TargetsTests
               <ContainerPort Include="8080" Type="tcp" />
             </ItemGroup>
             """);
-        var properties = new Dictionary<string, string> { ["Configuration"] = "Release", ["DiamolBuildImage"] = "false" };
+        // No engine asked at all: a Dockerfile-only publish otherwise reads the base image when an engine answers.
+        var properties = new Dictionary<string, string> { ["Configuration"] = "Release", ["DiamolBuildImage"] = "false", ["DiamolInspectBaseImage"] = "false" };
         var (restore, restoreLog) = project.Build(["Restore"], properties);
         Assert.AreEqual(BuildResultCode.Success, restore.OverallResult, restoreLog.Text);
 
