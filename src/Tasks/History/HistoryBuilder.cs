@@ -27,6 +27,7 @@ public static partial class HistoryBuilder
         IReadOnlyDictionary<string, string>? fileDigests = null)
     {
         var ours = dockerfile.Instructions.Skip(1).ToArray();
+        var byStepImage = MatchByStepImage(history, steps, ours.Length);
         int baseCount = Math.Max(0, history.Count - ours.Length);
         var layersByName = plan.Layers.ToDictionary(l => l.Name, StringComparer.Ordinal);
 
@@ -37,7 +38,11 @@ public static partial class HistoryBuilder
         for (int i = 0; i < history.Count; i++)
         {
             var raw = history[i];
-            bool isOurs = i >= baseCount;
+            // An entry the build named (its step's image id) is tied to that step; without ids, ours are the last ones.
+            int? ourIndex = byStepImage is not null
+                ? byStepImage.TryGetValue(i, out int matched) ? matched : null
+                : i >= baseCount ? i - baseCount : null;
+            bool isOurs = ourIndex is not null;
             bool empty = IsEmpty(raw, knownLayerCount);
             knownLayerCount = raw.LayerCount ?? (knownLayerCount is null ? null : knownLayerCount + (empty ? 0 : 1));
             string? diffId = !empty && layerIndex < image.DiffIds.Count ? image.DiffIds[layerIndex] : null;
@@ -56,9 +61,9 @@ public static partial class HistoryBuilder
 
             if (isOurs)
             {
-                var instruction = ours[i - baseCount];
+                var instruction = ours[ourIndex!.Value];
                 // Step 1 is FROM; our n-th instruction after it is step n + 2 (1-based).
-                int stepNumber = i - baseCount + 2;
+                int stepNumber = ourIndex.Value + 2;
                 var step = steps.FirstOrDefault(s => s.Number == stepNumber);
                 entry = entry with
                 {
@@ -135,6 +140,34 @@ public static partial class HistoryBuilder
     // entry added a layer. For imported or pulled history only the size is left to go by.
     private static bool IsEmpty(EngineHistoryEntry entry, int? layersBefore) =>
         entry.LayerCount is { } count && layersBefore is { } before ? count == before : entry.Size == 0;
+
+    /// <summary>
+    /// History entry index → our instruction index, by the image each build step produced (the engine names it after
+    /// "--->", and its history lists that image's id): exact even when the history holds entries no instruction of
+    /// ours made (a base image's ONBUILD triggers). Null when the ids do not account for every instruction (another
+    /// engine, an OCI build, an imported history): then ours are the last entries, as before.
+    /// </summary>
+    private static Dictionary<int, int>? MatchByStepImage(IReadOnlyList<EngineHistoryEntry> history, IReadOnlyList<BuildStep> steps, int ourCount)
+    {
+        if (ourCount == 0 || steps.Count == 0) return null;
+        var map = new Dictionary<int, int>();
+        for (int k = 0; k < ourCount; k++)
+        {
+            var step = steps.FirstOrDefault(s => s.Number == k + 2);
+            if (step?.ImageId is not { Length: >= 12 } id) return null;
+            int entry = -1;
+            for (int i = 0; i < history.Count; i++)
+            {
+                string hex = history[i].Id.StartsWith("sha256:", StringComparison.Ordinal) ? history[i].Id[7..] : history[i].Id;
+                if (hex.StartsWith(id, StringComparison.Ordinal)) entry = i;
+            }
+
+            if (entry < 0 || map.ContainsKey(entry)) return null;
+            map[entry] = k;
+        }
+
+        return map;
+    }
 
     /// <summary>The key of a file in the digests given to <see cref="Build"/>: its layer and its path.</summary>
     public static string DigestKey(string layer, string relativePath) => layer + "/" + relativePath;

@@ -134,4 +134,29 @@ public sealed class HistoryBuilderTests
         StringAssert.Contains(json, "NUGET_TOKEN=<redacted>");
         Assert.IsFalse(json.Contains("and more", StringComparison.Ordinal), "a value with spaces goes whole: " + json);
     }
+
+    [TestMethod]
+    public void Entries_are_tied_to_instructions_by_the_image_each_step_made_not_by_position()
+    {
+        var dockerfile = new DockerfileDocument("",
+            [new DockerfileInstruction(1, "FROM", "FROM base"), new DockerfileInstruction(5, "ENV", "ENV A=1"), new DockerfileInstruction(9, "RUN", "RUN make")],
+            new Dictionary<string, string>());
+        var history = new[]
+        {
+            new EngineHistoryEntry("<missing>", "imported", null, 10, null),
+            new EngineHistoryEntry("sha256:aaaaaaaaaaaa1111", "/bin/sh -c #(nop)  ENV A=1", null, 0, 1),
+            new EngineHistoryEntry("sha256:bbbbbbbbbbbb2222", "/bin/sh -c make", null, 5, 2),
+            // Not made by an instruction of ours: counting from the end would tie RUN to it and ENV to RUN's entry.
+            new EngineHistoryEntry("sha256:cccccccccccc3333", "/bin/sh -c echo extra", null, 0, 2),
+        };
+        BuildStep[] steps = [new(1, "FROM base", false, "999999999999"), new(2, "ENV A=1", false, "aaaaaaaaaaaa"), new(3, "RUN make", true, "bbbbbbbbbbbb")];
+        var image = new EngineImage("sha256:cccccccccccc3333", null, 15, "linux", "amd64", [], ["sha256:l1", "sha256:l2"]);
+        var built = HistoryBuilder.Build("t", "r", ["latest"], image, new EngineBaseImage("base", null, 1, 10), history, dockerfile, steps, new LayerPlan([]));
+
+        Assert.AreEqual(5, built.Entries[1].DockerfileLine);
+        Assert.AreEqual(9, built.Entries[2].DockerfileLine);
+        Assert.IsTrue(built.Entries[2].Cached);
+        Assert.AreEqual("base", built.Entries[3].Origin, "an entry no step of ours made is not ours");
+        Assert.IsNull(built.Entries[3].DockerfileLine);
+    }
 }
