@@ -34,7 +34,7 @@ public sealed class EngineBuildTests
         // The tag exists already, on another image: a failed build must leave it there.
         ProcessRunner.Docker("tag", TestEnvironment.BaseRuntime, repository + ":latest").EnsureSuccess("docker tag");
         string before = ImageInspection.Inspect(repository + ":latest").GetProperty("Id").GetString()!;
-        int containersBefore = Containers();
+        int containersBefore = ImageInspection.Containers();
         AddInstruction(project, "RUN printf '\\033[31mthe reason in red\\033[0m\\n' &amp;&amp; echo about to fail &amp;&amp; exit 3");
         try
         {
@@ -49,7 +49,7 @@ public sealed class EngineBuildTests
             Assert.IsFalse(publish.Output.Contains('\u001b'), "colour escapes reached the log");
             StringAssert.Contains(publish.Output, "returned a non-zero code: 3");
             Assert.AreEqual(before, ImageInspection.Inspect(repository + ":latest").GetProperty("Id").GetString(), "the tag moved");
-            Assert.AreEqual(containersBefore, Containers(), "the failed step left a container behind");
+            Assert.AreEqual(containersBefore, ImageInspection.Containers(), "the failed step left a container behind");
         }
         finally
         {
@@ -106,8 +106,6 @@ public sealed class EngineBuildTests
     private static string UnixTime(DateTimeOffset time) =>
         (time.ToUnixTimeMilliseconds() / 1000.0).ToString("0.000", CultureInfo.InvariantCulture);
 
-    private static int Containers() =>
-        ProcessRunner.Docker("ps", "-aq").EnsureSuccess("docker ps").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
 
     private static void AddInstruction(ConsumerProject project, string instruction)
     {

@@ -72,7 +72,7 @@ public sealed class EngineFaultTests
         project.Publish(properties).EnsureSuccess("the publish before the fault");
         Assert.IsTrue(File.Exists(Path.Combine(project.ContainerFolder, "image.json")));
         File.AppendAllText(Path.Combine(project.Directory, "Program.cs"), "\n// changed before the fault\n");
-        int containersBefore = Containers();
+        int containersBefore = ImageInspection.Containers();
         using var proxy = FaultProxy.ForEngine(request, fault);
         var clock = Stopwatch.StartNew();
         var result = project.PublishWith(new Dictionary<string, string?> { ["DOCKER_HOST"] = proxy.Host }, properties);
@@ -89,8 +89,8 @@ public sealed class EngineFaultTests
             Assert.IsTrue(clock.Elapsed < TimeSpan.FromMinutes(3), $"the publish took {clock.Elapsed}: the time-out did not bound it");
             // The closed connection makes the engine cancel the build and remove its intermediate container.
             var settle = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (Containers() != containersBefore && DateTime.UtcNow < settle) Thread.Sleep(500);
-            Assert.AreEqual(containersBefore, Containers(), "the fault left containers behind");
+            while (ImageInspection.Containers() != containersBefore && DateTime.UtcNow < settle) Thread.Sleep(500);
+            Assert.AreEqual(containersBefore, ImageInspection.Containers(), "the fault left containers behind");
             // The build record goes when a build starts; a fault before it (the base image's inspection) leaves the
             // staged context and its record as they were, still consistent with each other.
             string record = Path.Combine(project.ContainerFolder, ".diamol", "build.json");
@@ -103,6 +103,4 @@ public sealed class EngineFaultTests
         }
     }
 
-    private static int Containers() =>
-        ProcessRunner.Docker("ps", "-aq").EnsureSuccess("docker ps").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
 }

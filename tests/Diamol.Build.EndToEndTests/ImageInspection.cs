@@ -14,6 +14,10 @@ public static class ImageInspection
 
     public static JsonElement Config(string image) => Inspect(image).GetProperty("Config");
 
+    /// <summary>How many containers the shared engine has, running or not: what a failed build must not leave behind.</summary>
+    public static int Containers() =>
+        ProcessRunner.Docker("ps", "-aq").EnsureSuccess("docker ps").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+
     /// <summary>Every file under <paramref name="directory"/> in the image with its SHA-256, sorted: "hash  ./path" lines.</summary>
     public static string[] Files(string image, string directory)
     {

@@ -18,6 +18,9 @@ public sealed class DiamolWriteImageIndex : DiamolTask, ICancelableTask
     /// <summary>ContainerArchiveOutputPath: the index and every platform's image go to this tarball.</summary>
     public string? ArchivePath { get; set; }
     public string? ProjectDirectory { get; set; }
+
+    /// <summary>DiamolIdleTimeout: seconds the index's push may go without any data.</summary>
+    public string? IdleTimeout { get; set; }
     /// <summary>Where image.json goes.</summary>
     [Required] public string OutputDirectory { get; set; } = "";
 
@@ -38,7 +41,7 @@ public sealed class DiamolWriteImageIndex : DiamolTask, ICancelableTask
         bool pushed = !string.IsNullOrWhiteSpace(ContainerRegistry);
         if (pushed)
         {
-            Digest = ImageIndexStage.PushAsync(ContainerRegistry!, ContainerRepository, tags, format, images, new TaskBuildLog(Log), Cancellation.Token).GetAwaiter().GetResult();
+            Digest = ImageIndexStage.PushAsync(ContainerRegistry!, ContainerRepository, tags, format, images, new TaskBuildLog(Log), Cancellation.Token, BuildOptions.ParseIdleTimeout(IdleTimeout)).GetAwaiter().GetResult();
         }
         else if (ArchivePath is { Length: > 0 } archive && images.All(i => i.Layout is not null))
         {
