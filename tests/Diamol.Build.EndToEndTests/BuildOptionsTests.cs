@@ -96,7 +96,7 @@ public sealed partial class BuildOptionsTests
         var project = ConsumerProject.FromSample("WebPing");
         var never = project.Publish("ContainerBaseImage=localhost:5000/dotnet/not-there:10.0", "DiamolPullPolicy=Never");
         Assert.AreNotEqual(0, never.ExitCode, never.All);
-        StringAssert.Contains(never.Output, "error DIAM3003");
+        StringAssert.Contains(never.Output, "error DIAM3018");
         StringAssert.Contains(never.Output, "DiamolPullPolicy is Never");
 
         var bad = project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", "DiamolPullPolicy=Sometimes");

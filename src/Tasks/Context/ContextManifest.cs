@@ -41,7 +41,7 @@ public sealed record ContextManifest(
         string path = PathIn(contextDirectory);
         if (!File.Exists(path))
         {
-            throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM2002,
+            throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM2014,
                 $"The build context at '{contextDirectory}' has no {FolderName}/{FileName}: the Dockerfile stage did not run or failed. Publish again.");
         }
 

@@ -57,7 +57,7 @@ public static class ContextStager
         bool foreignLayers = Directory.Exists(Path.Combine(root, LayersFolder)) && !IsOurs(root);
         if (foreignDockerfile || foreignLayers)
         {
-            throw new DiamolException(DiagnosticCode.DIAM2002,
+            throw new DiamolException(DiagnosticCode.DIAM2012,
                 $"DiamolOutputPath has the value '{root}', which holds {(foreignDockerfile ? "a Dockerfile" : "a layers folder")} that Diamol.Build did not write. " +
                 "It would be overwritten, so nothing was written. Point DiamolOutputPath at a folder of its own (the default is $(OutputPath)container/).");
         }

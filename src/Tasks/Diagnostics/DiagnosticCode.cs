@@ -77,6 +77,15 @@ public enum DiagnosticCode
     /// <summary>A Dockerfile-only publish could not read the base image (no engine, no registry): the Dockerfile lacks its facts.</summary>
     DIAM2011 = 2011,
 
+    /// <summary>DiamolOutputPath holds a Dockerfile or a layers folder that Diamol.Build did not write: nothing is overwritten.</summary>
+    DIAM2012 = 2012,
+
+    /// <summary>A file of the build context changed or vanished while it was sent to the engine.</summary>
+    DIAM2013 = 2013,
+
+    /// <summary>A later stage found the staged build context missing or not as the Dockerfile stage wrote it.</summary>
+    DIAM2014 = 2014,
+
     /// <summary>No Docker engine could be reached.</summary>
     DIAM3001 = 3001,
     /// <summary>A Dockerfile step failed inside the engine.</summary>
@@ -108,6 +117,18 @@ public enum DiagnosticCode
 
     /// <summary>A DiamolCacheFrom image could not be pulled (or is absent with DiamolPullPolicy=Never): the build runs without it.</summary>
     DIAM3016 = 3016,
+
+    /// <summary>The engine speaks an Engine API older than the oldest we support.</summary>
+    DIAM3017 = 3017,
+
+    /// <summary>ContainerBaseImage names an image the engine does not have and could not (or may not) pull.</summary>
+    DIAM3018 = 3018,
+
+    /// <summary>The engine's answer about a build was incomplete: no image named, or the built image gone before it was read.</summary>
+    DIAM3019 = 3019,
+
+    /// <summary>docker's configuration (config.json) cannot be read: not JSON, or a stored login that is not base64.</summary>
+    DIAM3020 = 3020,
 
     /// <summary>The layer-history artifact could not be written.</summary>
     DIAM4001 = 4001,

@@ -42,8 +42,7 @@ public static class EngineLocator
             return [Endpoint(dockerHost.Trim(), "the DOCKER_HOST environment variable", env)];
         }
 
-        string configDirectory = env.Variable("DOCKER_CONFIG") is { Length: > 0 } custom ? custom : Path.Combine(env.HomeDirectory, ".docker");
-        var (context, contextSource) = CurrentContext(env, configDirectory);
+        var (context, contextSource, configDirectory) = CurrentContext(env);
         if (context is not null && context != "default")
         {
             return [ContextEndpoint(env, configDirectory, context, contextSource)];
@@ -73,24 +72,14 @@ public static class EngineLocator
         return found.Count > 0 ? found : [new EngineEndpoint(new Uri(DefaultUnixSocket), "the default socket (not present)")];
     }
 
-    private static (string? Name, string Source) CurrentContext(LocatorEnvironment env, string configDirectory)
+    // DOCKER_CONTEXT wins over config.json, as in the docker CLI; the variable alone needs no configuration file.
+    private static (string? Name, string Source, string ConfigDirectory) CurrentContext(LocatorEnvironment env)
     {
-        if (env.Variable("DOCKER_CONTEXT") is { Length: > 0 } fromVariable) return (fromVariable, "the DOCKER_CONTEXT environment variable");
+        string directory = DockerConfiguration.DirectoryOf(env);
+        if (env.Variable("DOCKER_CONTEXT") is { Length: > 0 } fromVariable) return (fromVariable, "the DOCKER_CONTEXT environment variable", directory);
 
-        string configFile = Path.Combine(configDirectory, "config.json");
-        string? json = env.ReadFile(configFile);
-        if (json is null) return (null, "");
-        try
-        {
-            using var config = JsonDocument.Parse(json);
-            return config.RootElement.TryGetProperty("currentContext", out var current) && current.GetString() is { Length: > 0 } name
-                ? (name, $"currentContext in {configFile}")
-                : (null, "");
-        }
-        catch (JsonException e)
-        {
-            throw new DiamolException(DiagnosticCode.DIAM3001, $"The docker configuration {configFile} is not valid JSON ({e.Message}). Fix or remove it.");
-        }
+        var config = DockerConfiguration.Read(env);
+        return config.CurrentContext is { } name ? (name, $"currentContext in {config.FilePath}", config.Directory) : (null, "", config.Directory);
     }
 
     // The context store keeps each context under meta/<sha256 of its name>/meta.json, as the docker CLI does.

@@ -13,7 +13,7 @@ public sealed record RegistryLogin(string ServerAddress, string? Username, strin
 }
 
 /// <summary>
-/// Finds the credentials docker itself would use for a registry: from DOCKER_CONFIG (or ~/.docker)/config.json,
+/// Finds the credentials docker itself would use for a registry, from its <see cref="DockerConfiguration"/>:
 /// a credential helper named for the registry in credHelpers, else the credsStore helper, else the auths entry.
 /// Helpers are the `docker-credential-NAME` programs on PATH, spoken to with their `get` protocol.
 /// </summary>
@@ -23,62 +23,43 @@ public static class RegistryCredentials
 
     public static RegistryLogin? Find(string registry, LocatorEnvironment env)
     {
-        string configDirectory = env.Variable("DOCKER_CONFIG") is { Length: > 0 } custom ? custom : Path.Combine(env.HomeDirectory, ".docker");
-        string configFile = Path.Combine(configDirectory, "config.json");
-        string? json = env.ReadFile(configFile);
-        if (json is null) return null;
+        var config = DockerConfiguration.Read(env);
+        string server = Spec.ImageReference.IsDockerHub(registry) ? DockerHubServer : registry;
 
-        string server = IsDockerHub(registry) ? DockerHubServer : registry;
-        using var config = ParseConfig(json, configFile);
-        var root = config.RootElement;
+        if (config.CredentialHelperFor(server) is { } helperName) return FromHelper(helperName, server);
 
-        if (root.TryGetProperty("credHelpers", out var helpers) && helpers.ValueKind == JsonValueKind.Object
-            && helpers.TryGetProperty(server, out var helper) && helper.GetString() is { Length: > 0 } helperName)
+        if (config.CredentialStore is { } storeName && FromHelper(storeName, server) is { } stored) return stored;
+
+        foreach (var (key, entry) in config.StoredLogins)
         {
-            return FromHelper(helperName, server);
-        }
-
-        if (root.TryGetProperty("credsStore", out var store) && store.GetString() is { Length: > 0 } storeName)
-        {
-            var stored = FromHelper(storeName, server);
-            if (stored is not null) return stored;
-        }
-
-        if (root.TryGetProperty("auths", out var auths) && auths.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var entry in auths.EnumerateObject())
+            if (!SameRegistry(key, server) || entry.ValueKind != JsonValueKind.Object) continue;
+            string? identityToken = entry.TryGetProperty("identitytoken", out var token) && token.ValueKind == JsonValueKind.String ? token.GetString() : null;
+            if (entry.TryGetProperty("auth", out var auth) && auth.ValueKind == JsonValueKind.String && auth.GetString() is { Length: > 0 } encoded)
             {
-                if (!SameRegistry(entry.Name, server)) continue;
-                string? identityToken = entry.Value.TryGetProperty("identitytoken", out var token) ? token.GetString() : null;
-                if (entry.Value.TryGetProperty("auth", out var auth) && auth.GetString() is { Length: > 0 } encoded)
+                string decoded;
+                try
                 {
-                    string decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
-                    int colon = decoded.IndexOf(':');
-                    if (colon < 0) continue;
-                    return new RegistryLogin(server, decoded[..colon], decoded[(colon + 1)..], identityToken);
+                    decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+                }
+                catch (FormatException)
+                {
+                    throw new DiamolException(DiagnosticCode.DIAM3020,
+                        $"The docker configuration {config.FilePath} stores a login for {key} whose auth value is not base64. Log in again with `docker login {key}`.");
                 }
 
-                if (identityToken is not null) return new RegistryLogin(server, null, null, identityToken);
+                int colon = decoded.IndexOf(':');
+                if (colon < 0) continue;
+                return new RegistryLogin(server, decoded[..colon], decoded[(colon + 1)..], identityToken);
             }
+
+            if (identityToken is not null) return new RegistryLogin(server, null, null, identityToken);
         }
 
         return null;
     }
 
     /// <summary>The registry part of an image name: its first component when that looks like a host, else Docker Hub.</summary>
-    public static string RegistryOf(Spec.ImageReference reference) => reference.Registry ?? "docker.io";
-
-    private static JsonDocument ParseConfig(string json, string path)
-    {
-        try
-        {
-            return JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new DiamolException(DiagnosticCode.DIAM3005, $"The docker configuration {path} is not valid JSON ({e.Message}). Fix it, or log in again with `docker login`.");
-        }
-    }
+    public static string RegistryOf(Spec.ImageReference reference) => reference.RegistryOrDockerHub;
 
     private static RegistryLogin? FromHelper(string helper, string server)
     {
@@ -120,8 +101,6 @@ public static class RegistryCredentials
             throw new DiamolException(DiagnosticCode.DIAM3005, $"The credential helper {program} gave an answer that is not the helper protocol's JSON for {server}.");
         }
     }
-
-    private static bool IsDockerHub(string registry) => registry is "docker.io" or "index.docker.io" or "registry-1.docker.io";
 
     // config.json keys may carry a scheme and a path ("https://localhost:5001/v2/").
     private static bool SameRegistry(string key, string server)

@@ -33,9 +33,11 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException)
         {
-            // Not a user's cancel: a request timed out or the connection to the engine broke (an engine restart, say).
-            Log.LogError(null, DiagnosticCode.DIAM3003.ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}",
-                $"The connection to the engine failed: {(e is OperationCanceledException ? "it did not answer in time" : e.Message)}. " +
+            // Not a user's cancel: a request outside the engine client's own exchanges timed out (DIAM3014) or its
+            // connection broke (DIAM3015); the codes mean what they mean there.
+            bool timedOut = e is OperationCanceledException;
+            Log.LogError(null, (timedOut ? DiagnosticCode.DIAM3014 : DiagnosticCode.DIAM3015).ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}",
+                $"The connection to the engine failed: {(timedOut ? "it did not answer in time" : e.Message)}. " +
                 "Check that the engine is running and healthy (`docker info`), then publish again.");
             Log.LogMessage(MessageImportance.Low, e.ToString());
         }
@@ -82,6 +84,20 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
     protected void ReleaseOutputFolder(string folder)
     {
         if (BuildEngine4.UnregisterTaskObject(LockKey(folder), RegisteredTaskObjectLifetime.Build) is IDisposable held) held.Dispose();
+    }
+
+    /// <summary>
+    /// The engine for these candidates, connected once for the whole build: the builder choice, the base image's
+    /// inspection and the build (or the load) of a publish, and every project of a solution on this node, share one
+    /// connection and one version negotiation. MSBuild disposes it when the build ends.
+    /// </summary>
+    protected Engine.IEngineSource EngineFor(IReadOnlyList<Engine.EngineEndpoint> candidates)
+    {
+        string key = "Diamol.Build.Engine:" + Engine.SharedEngineConnection.KeyOf(candidates);
+        if (BuildEngine4.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is Engine.IEngineSource shared) return shared;
+        var connection = Engine.SharedEngineConnection.To(candidates, Pipeline.BuildStage.ConnectTimeout);
+        BuildEngine4.RegisterTaskObject(key, connection, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+        return connection;
     }
 
     protected void Report(IEnumerable<Diagnostic> warnings)

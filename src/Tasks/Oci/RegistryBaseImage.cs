@@ -19,8 +19,7 @@ public sealed record BaseImageManifest(ResolvedImage Image, byte[] Config)
             config.ValueKind == JsonValueKind.Object && config.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
                 ? value.EnumerateArray().Select(e => e.GetString() ?? "").ToArray()
                 : null;
-        string? user = config.ValueKind == JsonValueKind.Object && config.TryGetProperty("User", out var u) && u.GetString() is { Length: > 0 } name ? name : null;
-        return new BaseImageFacts(PinDigest, Strings("Env") ?? [], Strings("Entrypoint"), user);
+        return new BaseImageFacts(PinDigest, Strings("Env") ?? [], Strings("Entrypoint"));
     }
 }
 
@@ -30,9 +29,7 @@ public static class RegistryBaseImage
     /// <summary>The registry host and the repository path its API uses (Docker Hub's official images live under library/).</summary>
     public static (string Registry, string Repository) Locate(ImageReference reference)
     {
-        string registry = reference.Registry ?? "docker.io";
-        string repository = reference.Registry is null && !reference.Repository.Contains('/') ? "library/" + reference.Repository : reference.Repository;
-        return (registry, repository);
+        return (reference.RegistryOrDockerHub, reference.RepositoryPath);
     }
 
     public static async Task<BaseImageManifest> ReadAsync(ImageReference reference, ImagePlatform platform, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ namespace Diamol.Build.Pipeline;
 /// <param name="LoadInto">The engine to load the image into (the local Docker or Podman), or null.</param>
 /// <param name="TagInRegistry">False for one platform of a multi-platform image: pushed by digest, the index gets the tags.</param>
 /// <param name="LayoutDirectory">For one platform of a multi-platform archive: every blob of the image goes into this OCI layout folder.</param>
-public sealed record OciOptions(ImagePlatform Platform, ImageFormat Format, DateTimeOffset Time, BlobCache Cache, string? ArchivePath, IReadOnlyList<EngineEndpoint>? LoadInto,
+public sealed record OciOptions(ImagePlatform Platform, ImageFormat Format, DateTimeOffset Time, BlobCache Cache, string? ArchivePath, IEngineSource? LoadInto,
     bool TagInRegistry = true, string? LayoutDirectory = null, TimeSpan? IdleLimit = null);
 
 /// <summary>What the OCI writer made: the record for the history stage, and the manifest (for an index over several platforms).</summary>
@@ -32,7 +32,7 @@ public static class OciBuildStage
     public static async Task<OciBuildResult> RunAsync(string contextDirectory, OciOptions options, IBuildLog log, CancellationToken cancellationToken)
     {
         var manifest = ContextManifest.Load(contextDirectory);
-        var settings = manifest.Settings ?? throw new DiamolException(DiagnosticCode.DIAM2002,
+        var settings = manifest.Settings ?? throw new DiamolException(DiagnosticCode.DIAM2014,
             $"The build context at '{contextDirectory}' was written without image settings (by an older Diamol.Build). Publish again.");
         // A failed build must not leave the previous record, or image.json (which CI reads to deploy), describing an
         // image this build did not make.
@@ -74,9 +74,9 @@ public static class OciBuildStage
                 WriteLayout(layout, config, imageManifest, archiveLayers);
             }
 
-            if (options.LoadInto is { } candidates)
+            if (options.LoadInto is { } engines)
             {
-                await LoadAsync(candidates, config, imageManifest, archiveLayers, manifest.FullTags.ToArray(), options.IdleLimit, log, cancellationToken).ConfigureAwait(false);
+                await LoadAsync(engines, config, imageManifest, archiveLayers, manifest.FullTags.ToArray(), options.IdleLimit, log, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -90,7 +90,7 @@ public static class OciBuildStage
     {
         var copy = manifest.Instructions.Single(i => i.Keyword == "COPY" && i.LayerName == layerName);
         var arguments = Dockerfile.ConfigInstructionInterpreter.JsonList(copy.Text["COPY".Length..].Trim())
-            ?? throw new DiamolException(DiagnosticCode.DIAM2002, $"The build context's COPY of the layer '{layerName}' is not in exec form: '{copy.Text}'. Publish again.");
+            ?? throw new DiamolException(DiagnosticCode.DIAM2014, $"The build context's COPY of the layer '{layerName}' is not in exec form: '{copy.Text}'. Publish again.");
         return arguments[^1];
     }
 
@@ -270,12 +270,12 @@ public static class OciBuildStage
         }
     }
 
-    private static async Task LoadAsync(IReadOnlyList<EngineEndpoint> candidates, ImageConfig config, WrittenManifest manifest, IReadOnlyList<ArchiveBlob> layers,
+    private static async Task LoadAsync(IEngineSource engines, ImageConfig config, WrittenManifest manifest, IReadOnlyList<ArchiveBlob> layers,
         IReadOnlyList<string> tags, TimeSpan? idleLimit, IBuildLog log, CancellationToken cancellationToken)
     {
-        using var engine = await DockerEngine.ConnectAsync(candidates, BuildStage.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        var engine = await engines.ConnectAsync(cancellationToken).ConfigureAwait(false);
         engine.IdleLimit = idleLimit;
-        log.Step($"Loading {string.Join(", ", tags)} into the engine {engine.Version.Version} at {engine.Endpoint}");
+        log.Step($"Loading {string.Join(", ", tags)} into {engine.Description} at {engine.Endpoint}");
         // The archive is written to a pipe while the engine reads it: nothing the size of the image is held in memory.
         var pipe = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20));
         var writer = Task.Run(async () =>

@@ -17,7 +17,7 @@ public static class RegistryEndpoint
     /// The host (and port) that serves the registry's API. Mirrors the SDK's Registry constructor
     /// (Registry/Registry.cs): "docker.io" is not a real registry and means registry-1.docker.io.
     /// </summary>
-    public static string HostOf(string registry) => registry is "docker.io" or "index.docker.io" ? DockerHubHost : registry;
+    public static string HostOf(string registry) => Spec.ImageReference.IsDockerHub(registry) ? DockerHubHost : registry;
 
     public static Uri BaseUri(string registry, Func<string, string?> variable)
     {

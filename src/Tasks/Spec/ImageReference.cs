@@ -26,6 +26,24 @@ public sealed partial record ImageReference(string? Registry, string Repository,
     /// <summary>The full name: registry and repository.</summary>
     public string Name => Registry is null ? Repository : $"{Registry}/{Repository}";
 
+    /// <summary>How references name Docker Hub, and what a name without a registry means.</summary>
+    public const string DockerHub = "docker.io";
+
+    /// <summary>Docker Hub's other names: its v1 index and its API host.</summary>
+    public static bool IsDockerHub(string registry) => registry is DockerHub or "index.docker.io" or "registry-1.docker.io";
+
+    /// <summary>The registry, Docker Hub when the name has none.</summary>
+    public string RegistryOrDockerHub => Registry ?? DockerHub;
+
+    /// <summary>The repository as the registry's API names it: Docker Hub's official images live under library/.</summary>
+    public string RepositoryPath => IsDockerHub(RegistryOrDockerHub) && !Repository.Contains('/') ? "library/" + Repository : Repository;
+
+    /// <summary>
+    /// The one spelling of the name that docker writes in repo digests ("docker.io/library/ubuntu"), so that "ubuntu",
+    /// "library/ubuntu" and "docker.io/ubuntu" compare equal.
+    /// </summary>
+    public string CanonicalName => $"{(IsDockerHub(RegistryOrDockerHub) ? DockerHub : RegistryOrDockerHub)}/{RepositoryPath}";
+
     public override string ToString() =>
         Name + (Tag is null ? "" : ":" + Tag) + (Digest is null ? "" : "@" + Digest);
 

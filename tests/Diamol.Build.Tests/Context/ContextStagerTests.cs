@@ -156,7 +156,7 @@ public sealed class ContextStagerTests
         File.WriteAllText(Path.Combine(context, "layers", "x", "keep.txt"), "keep");
         var e = Assert.ThrowsExactly<Diagnostics.DiamolException>(() =>
             ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("a.dll", "a"), "a.dll")])));
-        Assert.AreEqual(Diagnostics.DiagnosticCode.DIAM2002, e.Code);
+        Assert.AreEqual(Diagnostics.DiagnosticCode.DIAM2012, e.Code);
         Assert.AreEqual("keep", File.ReadAllText(Path.Combine(context, "layers", "x", "keep.txt")));
     }
 
@@ -191,7 +191,7 @@ public sealed class ContextStagerTests
         File.WriteAllText(Path.Combine(context, "Dockerfile"), "FROM mine\n");
         var e = Assert.ThrowsExactly<Diagnostics.DiamolException>(() =>
             ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("a.dll", "a"), "a.dll")])));
-        Assert.AreEqual(Diagnostics.DiagnosticCode.DIAM2002, e.Code);
+        Assert.AreEqual(Diagnostics.DiagnosticCode.DIAM2012, e.Code);
         StringAssert.Contains(e.Message, "DiamolOutputPath");
         Assert.AreEqual("FROM mine\n", File.ReadAllText(Path.Combine(context, "Dockerfile")));
         Assert.IsFalse(Directory.Exists(Path.Combine(context, "layers")));

@@ -24,7 +24,7 @@ public sealed class EngineLocatorTests
         Assert.AreEqual("unix:///run/user/1000/docker.sock", found.Single().Uri.ToString());
     }
 
-    private static LocatorEnvironment Machine(Dictionary<string, string>? variables = null, Dictionary<string, string>? files = null, params string[] sockets) =>
+    internal static LocatorEnvironment Machine(Dictionary<string, string>? variables = null, Dictionary<string, string>? files = null, params string[] sockets) =>
         new(name => variables?.GetValueOrDefault(name), path => sockets.Contains(path) || files?.ContainsKey(path) == true,
             path => files?.GetValueOrDefault(path), "/home/dev");
 
