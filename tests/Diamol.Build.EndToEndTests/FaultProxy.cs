@@ -18,6 +18,9 @@ public enum Fault
 
     /// <summary>Answers the request itself with 500 and a registry error body, without passing it on: a failing registry.</summary>
     ServerError,
+
+    /// <summary>Passes everything on and only counts the connections that sent a matching request.</summary>
+    Observe,
 }
 
 /// <summary>
@@ -58,7 +61,7 @@ public sealed class FaultProxy : IDisposable
     /// <summary>For ContainerRegistry: a loopback registry, which the SDK's rules and ours reach over plain HTTP.</summary>
     public string Registry => $"127.0.0.1:{Port}";
 
-    /// <summary>How many requests matched: a test checks that its fault really happened.</summary>
+    /// <summary>How many connections sent a matching request: a test checks that its fault really happened.</summary>
     public int Triggered => Volatile.Read(ref _triggered);
 
     private async Task AcceptAsync()

@@ -19,7 +19,7 @@ public sealed record BuildRequest(
 /// Our view of a Docker engine, over Docker.DotNet: connect, build, inspect, history. Failures become
 /// <see cref="DiamolException"/>s that say what happened and what to do.
 /// </summary>
-public sealed class DockerEngine : IDisposable
+public sealed class DockerEngine : IContainerEngine, IDisposable
 {
     private readonly DockerClient _client;
 
@@ -33,7 +33,7 @@ public sealed class DockerEngine : IDisposable
     {
         _client = client;
         Endpoint = endpoint;
-        Version = version;
+        _version = version;
         ApiVersion = apiVersion;
     }
 
@@ -51,7 +51,11 @@ public sealed class DockerEngine : IDisposable
     /// <summary>DiamolIdleTimeout: replaces both defaults when set.</summary>
     public TimeSpan? IdleLimit { get; set; }
 
-    public VersionResponse Version { get; }
+    private readonly VersionResponse _version;
+
+    public string Version => _version.Version ?? "unknown";
+
+    public string Description => $"{_version.Platform?.Name ?? "engine"} {Version}, API {ApiVersion}";
 
     /// <summary>The API version requests use: the lower of the engine's and ours, as the docker CLI negotiates.</summary>
     public Version ApiVersion { get; }
@@ -83,7 +87,7 @@ public sealed class DockerEngine : IDisposable
                     version = await probe.System.GetVersionAsync(deadline.Token).ConfigureAwait(false);
                 }
 
-                var apiVersion = Negotiate(version.APIVersion) ?? throw new DiamolException(DiagnosticCode.DIAM3003,
+                var apiVersion = Negotiate(version.APIVersion) ?? throw new DiamolException(DiagnosticCode.DIAM3017,
                     $"The engine at {endpoint.Uri} speaks Engine API {version.APIVersion}; Diamol.Build needs {MinimumApiVersion} or later " +
                     "(Docker 19.03, Podman 3). Update the engine.");
                 client = CreateClient(endpoint, apiVersion);
@@ -171,7 +175,7 @@ public sealed class DockerEngine : IDisposable
             var tarFailure = await FailureOf(tarWritten).ConfigureAwait(false);
             if (tarFailure is IOException or UnauthorizedAccessException or ArgumentException)
             {
-                throw new DiamolException(DiagnosticCode.DIAM2002,
+                throw new DiamolException(DiagnosticCode.DIAM2013,
                     $"The build context in '{request.ContextDirectory}' could not be sent: {tarFailure.Message} " +
                     "A file changed or vanished while it was read; publish again. The build did not finish, so no tag was changed.", e);
             }
@@ -195,7 +199,7 @@ public sealed class DockerEngine : IDisposable
         imageId ??= parser.Steps.LastOrDefault()?.ImageId;
         if (imageId is null)
         {
-            throw new DiamolException(DiagnosticCode.DIAM3003,
+            throw new DiamolException(DiagnosticCode.DIAM3019,
                 "The engine finished the build without naming the image it built. Run the publish again with -v:detailed to see the engine's output.");
         }
 
@@ -213,53 +217,6 @@ public sealed class DockerEngine : IDisposable
         {
             return e;
         }
-    }
-
-    /// <summary>
-    /// What the SDK's rules need from the base image. Pulls it first when the engine does not have it, as the
-    /// build would; a base image that can be neither found nor pulled fails here, naming ContainerBaseImage.
-    /// </summary>
-    /// <param name="login">Finds the registry login; asked only when a pull is needed (a credential helper may be slow or absent).</param>
-    public async Task<Spec.BaseImageFacts> ReadBaseImageAsync(Spec.ImageReference reference, Func<RegistryLogin?> login, PullPolicy pull, IBuildLog log, CancellationToken cancellationToken)
-    {
-        string name = reference.ToString();
-        var image = pull == PullPolicy.Always ? null : await InspectImageAsync(name, cancellationToken).ConfigureAwait(false);
-        if (image is null)
-        {
-            string? failure = pull == PullPolicy.Never
-                ? "DiamolPullPolicy is Never"
-                : await PullAsync(reference, login(), log, cancellationToken).ConfigureAwait(false);
-            image = failure is null ? await InspectImageAsync(name, cancellationToken).ConfigureAwait(false) : null;
-            if (image is null)
-            {
-                throw new DiamolException(DiagnosticCode.DIAM3003,
-                    $"ContainerBaseImage has the value '{name}', which the engine at {Endpoint.Uri} does not have and could not pull: {failure ?? "the pull gave no image"}. " +
-                    "Check the name and tag, that the registry is reachable, that `docker pull` works with your credentials, and DiamolPullPolicy.");
-            }
-        }
-
-        // A repo digest of the same repository as written: pins FROM to exactly these bytes.
-        string? digest = image.RepoDigests?
-            .Select(d => d.Split('@'))
-            .Where(parts => parts.Length == 2 && SameRepository(parts[0], reference))
-            .Select(parts => parts[1])
-            .Order(StringComparer.Ordinal)
-            .FirstOrDefault();
-        return new Spec.BaseImageFacts(
-            reference.Digest ?? digest,
-            image.Config?.Env?.ToArray() ?? [],
-            image.Config?.Entrypoint?.ToArray(),
-            string.IsNullOrEmpty(image.Config?.User) ? null : image.Config.User);
-    }
-
-    // The engine writes Docker Hub names in full ("docker.io/library/ubuntu"); the project may write "ubuntu".
-    private static bool SameRepository(string repoDigestName, Spec.ImageReference reference)
-    {
-        static string Full(string name) =>
-            name.Contains('/') && (name.Split('/')[0].Contains('.') || name.Split('/')[0].Contains(':') || name.Split('/')[0] == "localhost")
-                ? name
-                : "docker.io/" + (name.Contains('/') ? name : "library/" + name);
-        return Full(repoDigestName) == Full(reference.Name);
     }
 
     /// <summary>Pulls an image; returns null on success, else the registry's or engine's reason.</summary>
@@ -353,7 +310,7 @@ public sealed class DockerEngine : IDisposable
     };
 
     /// <summary>The platform the engine runs images of (its OS and architecture, as OCI names them).</summary>
-    public Oci.ImagePlatform Platform => new(Version.Os ?? "linux", Version.Arch switch
+    public Oci.ImagePlatform Platform => new(_version.Os ?? "linux", _version.Arch switch
     {
         null or "" => "amd64",
         "x86_64" => "amd64",
@@ -397,14 +354,25 @@ public sealed class DockerEngine : IDisposable
     }
 
     /// <summary>Inspects an image; null when the engine does not have it.</summary>
-    public Task<ImageInspectResponse?> InspectImageAsync(string name, CancellationToken cancellationToken) =>
+    public Task<EngineImageDetails?> InspectImageAsync(string name, CancellationToken cancellationToken) =>
         ExchangeAsync($"inspecting {name}", build: false, idle => InspectOnceAsync(name, idle.Token), cancellationToken);
 
-    private async Task<ImageInspectResponse?> InspectOnceAsync(string name, CancellationToken token)
+    private async Task<EngineImageDetails?> InspectOnceAsync(string name, CancellationToken token)
     {
         try
         {
-            return await _client.Images.InspectImageAsync(name, token).ConfigureAwait(false);
+            var image = await _client.Images.InspectImageAsync(name, token).ConfigureAwait(false);
+            return new EngineImageDetails(
+                image.ID,
+                image.Created is { } created && created != default ? new DateTimeOffset(created.ToUniversalTime()) : null,
+                image.Size,
+                image.Os,
+                image.Architecture,
+                image.Config?.Env?.ToArray() ?? [],
+                image.Config?.Labels is { } labels ? new Dictionary<string, string>(labels) : null,
+                image.Config?.Entrypoint?.ToArray(),
+                image.RootFS?.Layers?.ToArray() ?? [],
+                image.RepoDigests?.ToArray() ?? []);
         }
         catch (DockerImageNotFoundException)
         {
@@ -421,15 +389,19 @@ public sealed class DockerEngine : IDisposable
     }
 
     /// <summary>The image's history, oldest entry first (the engine answers newest first).</summary>
-    public Task<IReadOnlyList<ImageHistoryResponse>> GetHistoryAsync(string name, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<EngineHistoryRow>> GetHistoryAsync(string name, CancellationToken cancellationToken) =>
         ExchangeAsync($"reading the history of {name}", build: false, idle => ReadHistoryOnceAsync(name, idle.Token), cancellationToken);
 
-    private async Task<IReadOnlyList<ImageHistoryResponse>> ReadHistoryOnceAsync(string name, CancellationToken token)
+    private async Task<IReadOnlyList<EngineHistoryRow>> ReadHistoryOnceAsync(string name, CancellationToken token)
     {
         try
         {
             var history = await _client.Images.GetImageHistoryAsync(name, token).ConfigureAwait(false);
-            return history.Reverse().ToArray();
+            return history.Reverse().Select(entry => new EngineHistoryRow(
+                entry.ID ?? "",
+                entry.CreatedBy ?? "",
+                entry.Created is var created && created != default ? new DateTimeOffset(created.ToUniversalTime()) : null,
+                entry.Size)).ToArray();
         }
         catch (DockerApiException e)
         {

@@ -41,7 +41,7 @@ public sealed class DiamolBuildImage : DiamolTask, ICancelableTask
             PullPolicy,
             warnings) with { IdleLimit = BuildOptions.ParseIdleTimeout(IdleTimeout) };
         Report(warnings);
-        var record = BuildStage.RunAsync(ContextDirectory, candidates, options, new TaskBuildLog(Log, ProjectFile), Cancellation.Token).GetAwaiter().GetResult();
+        var record = BuildStage.RunAsync(ContextDirectory, EngineFor(candidates), options, new TaskBuildLog(Log, ProjectFile), Cancellation.Token).GetAwaiter().GetResult();
 
         int cached = record.Build.Steps.Count(s => s.Cached);
         if (record.Skipped)

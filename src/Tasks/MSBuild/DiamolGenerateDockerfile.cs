@@ -140,7 +140,8 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
             Instructions = Instructions.Select(i => (i.ItemSpec, i.GetMetadata("Instruction"), i.GetMetadata("Placement"))).ToArray(),
         };
 
-        var candidates = Engine.EngineLocator.Candidates(DockerHost, Environment.GetEnvironmentVariable);
+        // Asked only when a decision needs the engine: a Dockerfile-only or OCI publish must not depend on it.
+        var engines = new Lazy<Engine.IEngineSource>(() => EngineFor(Engine.EngineLocator.Candidates(DockerHost, Environment.GetEnvironmentVariable)));
         var platform = Oci.ImagePlatform.FromRuntimeIdentifier(string.IsNullOrWhiteSpace(ContainerRuntimeIdentifier) ? "linux-x64" : ContainerRuntimeIdentifier);
         string[] rids = (ContainerRuntimeIdentifiers ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (string rid in rids) Oci.ImagePlatform.FromRuntimeIdentifier(rid, "ContainerRuntimeIdentifiers");
@@ -150,7 +151,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
             decision = BuilderChoice.Decide(
                 new BuilderInputs(Builder, Instructions.Select(i => i.GetMetadata("Instruction").Trim().Split(' ')[0].ToUpperInvariant()).ToArray(),
                     !string.IsNullOrWhiteSpace(ContainerRegistry), OciSettings(), rids.Length > 1, platform, EngineSettings()),
-                () => EnginePlatform(candidates));
+                () => EnginePlatform(engines.Value));
             ChosenBuilder = decision.Builder.ToString().ToLowerInvariant();
             Log.LogMessage(MessageImportance.High, "{0}: {1} builder ({2})", ProjectName, decision.Builder == Pipeline.Builder.Oci ? "OCI" : "Docker engine", decision.Reason);
         }
@@ -158,9 +159,9 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         var baseImage = !InspectBaseImage ? null
             : decision?.Builder == Pipeline.Builder.Oci
                 ? ReadBaseImageFromRegistry(platform)
-                : DockerfileStage.ReadBaseImageAsync(ContainerBaseImage, candidates,
-                    BuildOptions.ParsePullPolicy(PullPolicy), BuildOptions.ParseIdleTimeout(IdleTimeout), new TaskBuildLog(Log), Cancellation.Token).GetAwaiter().GetResult();
-        if (!InspectBaseImage && InspectBaseImageBestEffort) baseImage = TryReadBaseImage(candidates, platform);
+                : DockerfileStage.ReadBaseImageAsync(ContainerBaseImage, engines.Value,
+                    BuildOptions.ParsePullPolicy(PullPolicy), BuildOptions.ParseIdleTimeout(IdleTimeout), new TaskBuildLog(Log, ProjectFile), Cancellation.Token).GetAwaiter().GetResult();
+        if (!InspectBaseImage && InspectBaseImageBestEffort) baseImage = TryReadBaseImage(engines, platform);
         var mode = new PublishMode(PublishSingleFile, SelfContained, PublishTrimmed, PublishAot);
         var reader = new PublishedFileReader(new PublishItems
         {
@@ -224,12 +225,12 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
 
     // The engine first (it pulls what it lacks, as a build would), then the base image's registry; neither answering
     // leaves the Dockerfile without the base image's facts, said in a warning rather than failing a Dockerfile-only publish.
-    private Spec.BaseImageFacts? TryReadBaseImage(IReadOnlyList<Engine.EngineEndpoint> candidates, Oci.ImagePlatform platform)
+    private Spec.BaseImageFacts? TryReadBaseImage(Lazy<Engine.IEngineSource> engines, Oci.ImagePlatform platform)
     {
         var reasons = new List<string>();
         try
         {
-            return DockerfileStage.ReadBaseImageAsync(ContainerBaseImage, candidates, BuildOptions.ParsePullPolicy(PullPolicy),
+            return DockerfileStage.ReadBaseImageAsync(ContainerBaseImage, engines.Value, BuildOptions.ParsePullPolicy(PullPolicy),
                 BuildOptions.ParseIdleTimeout(IdleTimeout), new TaskBuildLog(Log, ProjectFile), Cancellation.Token).GetAwaiter().GetResult();
         }
         catch (DiamolException e) when (e.Code is not DiagnosticCode.DIAM1001)
@@ -255,12 +256,11 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
 
     // The engine's platform, or null when none answers (the automatic choice then keeps the engine path, whose
     // build reports the missing engine as before).
-    private Oci.ImagePlatform? EnginePlatform(IReadOnlyList<Engine.EngineEndpoint> candidates)
+    private Oci.ImagePlatform? EnginePlatform(Engine.IEngineSource engines)
     {
         try
         {
-            using var engine = Engine.DockerEngine.ConnectAsync(candidates, BuildStage.ConnectTimeout, Cancellation.Token).GetAwaiter().GetResult();
-            return engine.Platform;
+            return engines.ConnectAsync(Cancellation.Token).GetAwaiter().GetResult().Platform;
         }
         catch (DiamolException e) when (e.Code == DiagnosticCode.DIAM3001)
         {

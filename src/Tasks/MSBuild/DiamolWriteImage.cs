@@ -55,11 +55,11 @@ public sealed class DiamolWriteImage : DiamolTask, ICancelableTask
             ReproducibleTime.From(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH")),
             new BlobCache(string.IsNullOrWhiteSpace(CacheDirectory) ? BlobCache.DefaultDirectory() : Path.GetFullPath(CacheDirectory)),
             archive,
-            toEngine && !IndexPart ? LocalEngine() : null,
+            toEngine && !IndexPart ? EngineFor(LocalEngine()) : null,
             TagInRegistry: !IndexPart,
             LayoutDirectory: layout,
             IdleLimit: BuildOptions.ParseIdleTimeout(IdleTimeout));
-        var (record, manifest) = OciBuildStage.RunAsync(ContextDirectory, options, new TaskBuildLog(Log), Cancellation.Token).GetAwaiter().GetResult();
+        var (record, manifest) = OciBuildStage.RunAsync(ContextDirectory, options, new TaskBuildLog(Log, ProjectFile), Cancellation.Token).GetAwaiter().GetResult();
         var item = new Microsoft.Build.Utilities.TaskItem(manifest.Digest);
         item.SetMetadata("MediaType", manifest.MediaType);
         item.SetMetadata("Size", manifest.Bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -41,7 +41,7 @@ public sealed class DiamolWriteImageIndex : DiamolTask, ICancelableTask
         bool pushed = !string.IsNullOrWhiteSpace(ContainerRegistry);
         if (pushed)
         {
-            Digest = ImageIndexStage.PushAsync(ContainerRegistry!, ContainerRepository, tags, format, images, new TaskBuildLog(Log), Cancellation.Token, BuildOptions.ParseIdleTimeout(IdleTimeout)).GetAwaiter().GetResult();
+            Digest = ImageIndexStage.PushAsync(ContainerRegistry!, ContainerRepository, tags, format, images, new TaskBuildLog(Log, ProjectFile), Cancellation.Token, BuildOptions.ParseIdleTimeout(IdleTimeout)).GetAwaiter().GetResult();
         }
         else if (ArchivePath is { Length: > 0 } archive && images.All(i => i.Layout is not null))
         {

@@ -14,17 +14,17 @@ public static class BuildStage
 
     public static async Task<BuildRecord> RunAsync(
         string contextDirectory,
-        IReadOnlyList<EngineEndpoint> candidates,
+        IEngineSource engines,
         BuildOptions options,
         IBuildLog log,
         CancellationToken cancellationToken)
     {
         var manifest = ContextManifest.Load(contextDirectory);
-        using var engine = await DockerEngine.ConnectAsync(candidates, ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        var engine = await engines.ConnectAsync(cancellationToken).ConfigureAwait(false);
         engine.IdleLimit = options.IdleLimit;
         // Read once: the fingerprint needs its id, the build record its layers and size.
         var baseImage = await engine.InspectImageAsync(manifest.BaseImage, cancellationToken).ConfigureAwait(false);
-        string fingerprint = BuildFingerprint.Compute(contextDirectory, manifest, options, baseImage?.ID ?? "");
+        string fingerprint = BuildFingerprint.Compute(contextDirectory, manifest, options, baseImage?.Id ?? "");
 
         var previous = BuildRecord.TryLoad(contextDirectory);
         if (previous is not null && previous.Fingerprint == fingerprint && await StillTaggedAsync(engine, previous, cancellationToken).ConfigureAwait(false))
@@ -48,7 +48,7 @@ public static class BuildStage
         // A record from an earlier build must not outlive a failed one, nor may image.json, which CI reads to deploy.
         File.Delete(BuildRecord.PathIn(contextDirectory));
         File.Delete(Path.Combine(contextDirectory, HistoryStage.ImageFileName));
-        log.Step($"Building {string.Join(", ", manifest.FullTags)} with the engine {engine.Version.Version} at {engine.Endpoint} (API {engine.ApiVersion})");
+        log.Step($"Building {string.Join(", ", manifest.FullTags)} with {engine.Description} at {engine.Endpoint}");
 
         var cacheFrom = await PullCacheSourcesAsync(engine, options, log, cancellationToken).ConfigureAwait(false);
         var arguments = manifest.BuildArguments.Concat(options.BuildArguments).ToDictionary(a => a.Key, a => a.Value);
@@ -64,10 +64,10 @@ public static class BuildStage
         var redactor = Spec.SecretRedactor.ForEnvironment(image.Env, image.Labels, options.BuildArguments);
 
         var record = new BuildRecord(
-            $"{engine.Endpoint.Uri} ({engine.Version.Platform?.Name ?? "engine"} {engine.Version.Version}, API {engine.ApiVersion})",
+            $"{engine.Endpoint.Uri} ({engine.Description})",
             build,
             image,
-            new EngineBaseImage(manifest.BaseImage, baseImage?.ID, baseImage?.RootFS?.Layers?.Count ?? 0, baseImage?.Size ?? 0),
+            new EngineBaseImage(manifest.BaseImage, baseImage?.Id, baseImage?.Layers.Count ?? 0, baseImage?.Size ?? 0),
             await ReadHistoryAsync(engine, image.Id, redactor, cancellationToken).ConfigureAwait(false),
             Fingerprint: fingerprint);
 
@@ -85,7 +85,7 @@ public static class BuildStage
     /// record keeps the built image with the push's error, so image.json says "pushed": false and why, and the task
     /// reports which tags moved and which did not. Ctrl+C still cancels.
     /// </summary>
-    private static async Task<BuildRecord> PushOrRecordFailureAsync(DockerEngine engine, ContextManifest manifest, string registry, BuildRecord record, IBuildLog log, CancellationToken cancellationToken)
+    private static async Task<BuildRecord> PushOrRecordFailureAsync(IContainerEngine engine, ContextManifest manifest, string registry, BuildRecord record, IBuildLog log, CancellationToken cancellationToken)
     {
         try
         {
@@ -106,7 +106,7 @@ public static class BuildStage
     /// The legacy builder only uses cache-from images the engine has, so they are pulled first. One that cannot be
     /// had (the first build of a branch) only costs the cache it would have given: it is noted and left out.
     /// </summary>
-    private static async Task<IReadOnlyList<string>> PullCacheSourcesAsync(DockerEngine engine, BuildOptions options, IBuildLog log, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> PullCacheSourcesAsync(IContainerEngine engine, BuildOptions options, IBuildLog log, CancellationToken cancellationToken)
     {
         var usable = new List<string>();
         foreach (string source in options.CacheFrom)
@@ -139,19 +139,19 @@ public static class BuildStage
     }
 
     // The image must still exist and every tag still name it: a tag moved by someone else means rebuild.
-    private static async Task<bool> StillTaggedAsync(DockerEngine engine, BuildRecord previous, CancellationToken cancellationToken)
+    private static async Task<bool> StillTaggedAsync(IContainerEngine engine, BuildRecord previous, CancellationToken cancellationToken)
     {
         foreach (string tag in previous.Build.Tags.Prepend(previous.Build.ImageId))
         {
             var image = await engine.InspectImageAsync(tag, cancellationToken).ConfigureAwait(false);
-            if (image?.ID != previous.Build.ImageId) return false;
+            if (image?.Id != previous.Build.ImageId) return false;
         }
 
         return true;
     }
 
     /// <summary>Pushes every tag; all tags name the same image, so the registry stores one manifest digest.</summary>
-    private static async Task<string> PushAsync(DockerEngine engine, ContextManifest manifest, string registry, IBuildLog log, CancellationToken cancellationToken)
+    private static async Task<string> PushAsync(IContainerEngine engine, ContextManifest manifest, string registry, IBuildLog log, CancellationToken cancellationToken)
     {
         var login = RegistryCredentials.Find(registry, LocatorEnvironment.Real);
         string? digest = null;
@@ -176,23 +176,16 @@ public static class BuildStage
         return digest!;
     }
 
-    private static async Task<EngineImage> ReadImageAsync(DockerEngine engine, string id, CancellationToken cancellationToken)
+    private static async Task<EngineImage> ReadImageAsync(IContainerEngine engine, string id, CancellationToken cancellationToken)
     {
         var image = await engine.InspectImageAsync(id, cancellationToken).ConfigureAwait(false)
-            ?? throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM3003,
+            ?? throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM3019,
                 $"The image {id} was built but the engine no longer has it. Was it removed while the build ran? Publish again.");
-        return new EngineImage(
-            image.ID,
-            image.Created is { } created ? new DateTimeOffset(created.ToUniversalTime()) : null,
-            image.Size,
-            image.Os,
-            image.Architecture,
-            image.Config?.Env?.ToArray() ?? [],
-            image.RootFS?.Layers?.ToArray() ?? [],
-            image.Config?.Labels is { } labels ? new Dictionary<string, string>(labels) : null);
+        return new EngineImage(image.Id, image.Created, image.Size, image.Os, image.Architecture, image.Env, image.Layers,
+            image.Labels is { } labels ? new Dictionary<string, string>(labels) : null);
     }
 
-    private static async Task<IReadOnlyList<EngineHistoryEntry>> ReadHistoryAsync(DockerEngine engine, string id, Spec.SecretRedactor redactor, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<EngineHistoryEntry>> ReadHistoryAsync(IContainerEngine engine, string id, Spec.SecretRedactor redactor, CancellationToken cancellationToken)
     {
         var history = await engine.GetHistoryAsync(id, cancellationToken).ConfigureAwait(false);
         var entries = new List<EngineHistoryEntry>(history.Count);
@@ -201,18 +194,13 @@ public static class BuildStage
             // Entries of locally built images name the image each step produced; its layer count tells
             // exactly whether the step added a layer. Pulled or imported history says "<missing>".
             int? layerCount = null;
-            if (!string.IsNullOrEmpty(entry.ID) && entry.ID != "<missing>")
+            if (!string.IsNullOrEmpty(entry.Id) && entry.Id != "<missing>")
             {
-                var step = await engine.InspectImageAsync(entry.ID, cancellationToken).ConfigureAwait(false);
-                layerCount = step?.RootFS?.Layers?.Count;
+                var step = await engine.InspectImageAsync(entry.Id, cancellationToken).ConfigureAwait(false);
+                layerCount = step?.Layers.Count;
             }
 
-            entries.Add(new EngineHistoryEntry(
-                entry.ID ?? "",
-                redactor.Redact(entry.CreatedBy ?? ""),
-                entry.Created is var created && created != default ? new DateTimeOffset(created.ToUniversalTime()) : null,
-                entry.Size,
-                layerCount));
+            entries.Add(new EngineHistoryEntry(entry.Id, redactor.Redact(entry.CreatedBy), entry.Created, entry.Size, layerCount));
         }
 
         return entries;

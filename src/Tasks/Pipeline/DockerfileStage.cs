@@ -20,15 +20,15 @@ public static class DockerfileStage
     /// to the project's own settings, when the reference is not valid: validation then reports it properly.
     /// </summary>
     public static async Task<BaseImageFacts?> ReadBaseImageAsync(
-        string baseImage, IReadOnlyList<Engine.EngineEndpoint> candidates, Engine.PullPolicy pull, TimeSpan? idleLimit, Engine.IBuildLog log, CancellationToken cancellationToken)
+        string baseImage, Engine.IEngineSource engines, Engine.PullPolicy pull, TimeSpan? idleLimit, Engine.IBuildLog log, CancellationToken cancellationToken)
     {
         var reference = ImageReference.TryParse(baseImage, out _);
         if (reference is null) return null;
 
-        using var engine = await Engine.DockerEngine.ConnectAsync(candidates, BuildStage.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        var engine = await engines.ConnectAsync(cancellationToken).ConfigureAwait(false);
         engine.IdleLimit = idleLimit;
-        return await engine.ReadBaseImageAsync(
-            reference, () => Engine.RegistryCredentials.Find(Engine.RegistryCredentials.RegistryOf(reference), Engine.LocatorEnvironment.Real),
+        return await Engine.BaseImageInspector.ReadAsync(
+            engine, reference, () => Engine.RegistryCredentials.Find(Engine.RegistryCredentials.RegistryOf(reference), Engine.LocatorEnvironment.Real),
             pull, log, cancellationToken).ConfigureAwait(false);
     }
 

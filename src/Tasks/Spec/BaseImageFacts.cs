@@ -9,5 +9,4 @@ namespace Diamol.Build.Spec;
 public sealed record BaseImageFacts(
     string? Digest,
     IReadOnlyList<string> Env,
-    IReadOnlyList<string>? Entrypoint,
-    string? User);
+    IReadOnlyList<string>? Entrypoint);

@@ -12,7 +12,7 @@ public sealed class BaseImageRulesTests
     private const string Digest = "sha256:5c3b71c8aa0f2a2dd40f8e3bd0e5e0c5a54ac2b2f5d7c0c1e3b7d6e1f0a9b8c7";
 
     private static readonly BaseImageFacts Microsoft = new(Digest,
-        ["PATH=/usr/bin", "APP_UID=1654", "ASPNETCORE_HTTP_PORTS=8080", "DOTNET_RUNNING_IN_CONTAINER=true"], null, null);
+        ["PATH=/usr/bin", "APP_UID=1654", "ASPNETCORE_HTTP_PORTS=8080", "DOTNET_RUNNING_IN_CONTAINER=true"], null);
 
     private static ContainerSpec Create(ContainerSpecInput input, BaseImageFacts? facts = null) =>
         ContainerSpecFactory.Create(input, facts ?? Microsoft, new List<Diagnostic>());
@@ -23,7 +23,7 @@ public sealed class BaseImageRulesTests
         Assert.AreEqual("1654", Create(ContainerSpecFactoryTests.Valid).User);
         Assert.AreEqual("app", Create(ContainerSpecFactoryTests.Valid with { User = "app" }).User);
         Assert.AreEqual("4242", Create(ContainerSpecFactoryTests.Valid with { Environment = [new NameValue("APP_UID", "4242")] }).User);
-        Assert.IsNull(Create(ContainerSpecFactoryTests.Valid, new BaseImageFacts(null, ["PATH=/bin"], null, "nobody")).User);
+        Assert.IsNull(Create(ContainerSpecFactoryTests.Valid, new BaseImageFacts(null, ["PATH=/bin"], null)).User, "no APP_UID: no USER line, so the base image's own user stays in effect");
     }
 
     [TestMethod]

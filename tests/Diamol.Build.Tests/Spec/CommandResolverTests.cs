@@ -10,7 +10,7 @@ namespace Diamol.Build.Tests.Spec;
 [TestClass]
 public sealed class CommandResolverTests
 {
-    private static readonly BaseImageFacts NoEntrypoint = new(null, [], null, null);
+    private static readonly BaseImageFacts NoEntrypoint = new(null, [], null);
 
     private static ContainerSpecInput Input(string instruction = "", string[]? ac = null, string[]? aca = null, string[]? c = null, string[]? e = null, string[]? ea = null) => new()
     {
@@ -61,13 +61,13 @@ public sealed class CommandResolverTests
     [TestMethod]
     public void DefaultArgs_keeps_the_base_entrypoint()
     {
-        var facts = new BaseImageFacts(null, [], ["/entry.sh"], null);
+        var facts = new BaseImageFacts(null, [], ["/entry.sh"]);
         Assert.AreEqual(("[/entry.sh]", "[dotnet,/app/App.dll]"), Resolve(Input("DefaultArgs"), facts));
     }
 
     [TestMethod]
     public void A_dotnet_only_base_entrypoint_counts_as_none() =>
-        Assert.AreEqual(("[]", "[--x]"), Resolve(Input("None", ac: [], c: ["--x"]), new BaseImageFacts(null, [], ["dotnet"], null)));
+        Assert.AreEqual(("[]", "[--x]"), Resolve(Input("None", ac: [], c: ["--x"]), new BaseImageFacts(null, [], ["dotnet"])));
 
     [TestMethod]
     public void Without_an_inspected_base_image_its_entrypoint_is_left_alone()
@@ -81,7 +81,7 @@ public sealed class CommandResolverTests
     public void Replacing_a_base_entrypoint_by_default_warns()
     {
         var warnings = new List<Diagnostic>();
-        CommandResolver.Resolve(Input(), new BaseImageFacts(null, [], ["/entry.sh"], null), warnings);
+        CommandResolver.Resolve(Input(), new BaseImageFacts(null, [], ["/entry.sh"]), warnings);
         Assert.AreEqual(DiagnosticCode.DIAM1012, warnings.Single().Code);
     }
 
