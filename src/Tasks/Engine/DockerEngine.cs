@@ -6,10 +6,10 @@ using Diamol.Build.Diagnostics;
 
 namespace Diamol.Build.Engine;
 
-/// <summary>What the engine asked to build needs: the context folder, tags and build arguments.</summary>
+/// <summary>What the engine asked to build needs: the context folder, the references to tag ("repository:tag") and build arguments.</summary>
 public sealed record BuildRequest(
     string ContextDirectory,
-    IReadOnlyList<string> Tags,
+    IReadOnlyList<string> References,
     IReadOnlyDictionary<string, string> BuildArguments,
     IReadOnlyList<string> CacheFrom,
     bool PullBase,
@@ -128,13 +128,25 @@ public sealed class DockerEngine : IContainerEngine, IDisposable
     private async Task<BuildResult> BuildAsync(BuildRequest request, IBuildLog log, Registry.IdleTimeout idle, CancellationToken cancellationToken)
     {
         var parser = new BuildOutputParser(log);
+        PullProgress? pulling = null;
         string? imageId = null;
         string? error = null;
         var progress = new SynchronousProgress<JSONMessage>(message =>
         {
             idle.Restart();
             if (message.Stream is { } text) parser.Append(text);
-            if (!string.IsNullOrEmpty(message.Status)) log.Detail(message.Status);
+            if (!string.IsNullOrEmpty(message.Status))
+            {
+                log.Detail(message.Status);
+                // The classic builder pulls a missing FROM image inside the build, with the pull endpoint's messages.
+                pulling ??= new PullProgress(parser.Steps.LastOrDefault()?.Instruction.Replace("FROM ", "", StringComparison.OrdinalIgnoreCase) ?? "the base image", log);
+                pulling.Report(message.ID, message.Status, message.Progress?.Current ?? 0, message.Progress?.Total ?? 0);
+            }
+            else if (pulling is not null)
+            {
+                pulling.Finish();
+                pulling = null;
+            }
             if (message.Error is { Message: { } failure }) error = failure;
             if (message.Aux is { } aux && aux.ExtensionData is { } data && data.TryGetValue("ID", out var id))
             {
@@ -144,7 +156,7 @@ public sealed class DockerEngine : IContainerEngine, IDisposable
 
         var parameters = new ImageBuildParameters
         {
-            Tags = request.Tags.ToList(),
+            Tags = request.References.ToList(),
             BuildArgs = request.BuildArguments.ToDictionary(p => p.Key, p => p.Value),
             Dockerfile = Context.ContextStager.DockerfileName,
             // Intermediate containers of RUN steps are removed even when a step fails.
@@ -203,7 +215,7 @@ public sealed class DockerEngine : IContainerEngine, IDisposable
                 "The engine finished the build without naming the image it built. Run the publish again with -v:detailed to see the engine's output.");
         }
 
-        return new BuildResult(imageId, request.Tags, parser.Steps);
+        return new BuildResult(imageId, request.References, parser.Steps);
     }
 
     private static async Task<Exception?> FailureOf(Task task)
@@ -227,6 +239,7 @@ public sealed class DockerEngine : IContainerEngine, IDisposable
     {
         log.Step($"Pulling {reference}");
         string? failure = null;
+        var pull = new PullProgress(reference.ToString(), log);
         try
         {
             await _client.Images.CreateImageAsync(
@@ -237,6 +250,7 @@ public sealed class DockerEngine : IContainerEngine, IDisposable
                     idle.Restart();
                     if (m.Error is { Message: { } error }) failure = error;
                     else if (!string.IsNullOrEmpty(m.Status) && m.Progress is null) log.Detail($"{m.ID} {m.Status}".Trim());
+                    pull.Report(m.ID, m.Status, m.Progress?.Current ?? 0, m.Progress?.Total ?? 0);
                 }),
                 idle.Token).ConfigureAwait(false);
         }
@@ -245,6 +259,7 @@ public sealed class DockerEngine : IContainerEngine, IDisposable
             failure = $"{(int)e.StatusCode} {e.ResponseBody?.Trim()}";
         }
 
+        if (failure is null) pull.Finish();
         return failure;
     }
 

@@ -12,6 +12,9 @@ public interface IBuildLog
     /// <summary>What a build step itself prints (a RUN command's output): shown at default verbosity, as it comes.</summary>
     void Output(string message) => Step(message);
 
+    /// <summary>Progress of something slow the user waits for (a pull): shown at the default verbosity, a few lines at most.</summary>
+    void Progress(string message) => Step(message);
+
     /// <summary>Something the user should act on that does not stop the build, with its code (a warning in MSBuild).</summary>
     void Warning(Diagnostics.DiagnosticCode code, string message) => Step($"warning {code}: {message}");
 }

@@ -25,7 +25,6 @@ public sealed class DiamolBuildImage : DiamolTask, ICancelableTask
     public string? IdleTimeout { get; set; }
 
     [Output] public string ImageId { get; private set; } = "";
-    [Output] public ITaskItem[] ImageNames { get; private set; } = [];
     /// <summary>The manifest digest the registry stored, when ContainerRegistry is set and the push succeeded.</summary>
     [Output] public string PushedDigest { get; private set; } = "";
 
@@ -46,12 +45,12 @@ public sealed class DiamolBuildImage : DiamolTask, ICancelableTask
         int cached = record.Build.Steps.Count(s => s.Cached);
         if (record.Skipped)
         {
-            Log.LogMessage(MessageImportance.High, "Image {0} ({1}) is up to date: no build was needed", record.Build.ImageId, string.Join(", ", record.Build.Tags));
+            Log.LogMessage(MessageImportance.Normal, "Image {0} ({1}) is up to date: no build was needed", record.Build.ImageId, string.Join(", ", record.Build.References));
         }
         else
         {
-            Log.LogMessage(MessageImportance.High, "Built image {0} ({1}); {2} of {3} steps from the cache; engine {4}",
-                record.Build.ImageId, string.Join(", ", record.Build.Tags), cached, record.Build.Steps.Count, record.Engine);
+            Log.LogMessage(MessageImportance.Normal, "Built image {0} ({1}); {2} of {3} steps from the cache; engine {4}",
+                record.Build.ImageId, string.Join(", ", record.Build.References), cached, record.Build.Steps.Count, record.Engine);
         }
         if (record.PushError is { } pushError)
         {
@@ -60,17 +59,16 @@ public sealed class DiamolBuildImage : DiamolTask, ICancelableTask
             int colon = pushError.IndexOf(':');
             var code = Enum.TryParse(pushError[..Math.Max(colon, 0)], out Diagnostics.DiagnosticCode parsed) ? parsed : Diagnostics.DiagnosticCode.DIAM3005;
             throw new Diagnostics.DiamolException(code,
-                $"{pushError[(colon + 1)..].Trim()} The image {record.Build.ImageId} was built and the local tags {string.Join(", ", record.Build.Tags)} now point to it; " +
+                $"{pushError[(colon + 1)..].Trim()} The image {record.Build.ImageId} was built and the local tags {string.Join(", ", record.Build.References)} now point to it; " +
                 $"{(pushError.Contains("The registry already has", StringComparison.Ordinal) ? "only the tags named above reached the registry" : "the registry was not updated")}. {HistoryStage.ImageFileName} says \"pushed\": false with this error. Fix the cause and publish again: the build is cached, only the push runs.");
         }
 
         if (record.PushedDigest is { } digest)
         {
-            Log.LogMessage(MessageImportance.High, "Pushed {0} ({1})", string.Join(", ", record.Build.Tags), digest);
+            Log.LogMessage(MessageImportance.Normal, "Pushed {0} ({1})", string.Join(", ", record.Build.References), digest);
             PushedDigest = digest;
         }
 
         ImageId = record.Build.ImageId;
-        ImageNames = record.Build.Tags.Select(t => (ITaskItem)new Microsoft.Build.Utilities.TaskItem(t)).ToArray();
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.Build.Utilities;
 
 namespace Diamol.Build.MSBuild;
 
-/// <summary>Engine progress into the MSBuild log: steps at normal importance, a step's own output at high, details at low.</summary>
+/// <summary>Engine progress into the MSBuild log: steps at normal importance, a step's own output and pull progress at high, details at low.</summary>
 internal sealed class TaskBuildLog(TaskLoggingHelper log, string? projectFile = null) : IBuildLog
 {
     public void Warning(Diagnostics.DiagnosticCode code, string message) =>
@@ -14,6 +14,8 @@ internal sealed class TaskBuildLog(TaskLoggingHelper log, string? projectFile = 
 
     public void Detail(string message) => log.LogMessage(MessageImportance.Low, "{0}", message);
 
-    // A RUN step that runs for minutes must not look hung at the default (minimal) verbosity.
+    // A RUN step or a pull that runs for minutes must not look hung at the default (minimal) verbosity.
     public void Output(string message) => log.LogMessage(MessageImportance.High, "{0}", message);
+
+    public void Progress(string message) => log.LogMessage(MessageImportance.High, "{0}", message);
 }

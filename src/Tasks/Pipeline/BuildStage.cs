@@ -141,7 +141,7 @@ public static class BuildStage
     // The image must still exist and every tag still name it: a tag moved by someone else means rebuild.
     private static async Task<bool> StillTaggedAsync(IContainerEngine engine, BuildRecord previous, CancellationToken cancellationToken)
     {
-        foreach (string tag in previous.Build.Tags.Prepend(previous.Build.ImageId))
+        foreach (string tag in previous.Build.References.Prepend(previous.Build.ImageId))
         {
             var image = await engine.InspectImageAsync(tag, cancellationToken).ConfigureAwait(false);
             if (image?.Id != previous.Build.ImageId) return false;

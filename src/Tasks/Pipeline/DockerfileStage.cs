@@ -7,7 +7,7 @@ using Diamol.Build.Spec;
 namespace Diamol.Build.Pipeline;
 
 /// <summary>What the Dockerfile stage produced.</summary>
-public sealed record DockerfileStageResult(StagingResult Staging, ContextManifest Manifest, DockerfileDocument Dockerfile);
+public sealed record DockerfileStageResult(StagingResult Staging, ContextManifest Manifest);
 
 /// <summary>
 /// Stage one: validate the settings, plan the layers, write the Dockerfile and stage the context.
@@ -52,6 +52,6 @@ public static class DockerfileStage
             projectName, spec.FromReference, spec.Repository, spec.Tags, dockerfile.BuildArguments, dockerfile.Instructions, plan.Layers, spec.Registry,
             Oci.ImageSettings.From(spec));
         manifest.Save(staging.ContextDirectory);
-        return new DockerfileStageResult(staging, manifest, dockerfile);
+        return new DockerfileStageResult(staging, manifest);
     }
 }

@@ -58,7 +58,7 @@ public sealed class BuildStageTests
         var record = await Run();
 
         Assert.AreEqual(1, _engine.Builds.Count);
-        CollectionAssert.AreEqual(new[] { "webping:latest" }, _engine.Builds[0].Tags.ToArray());
+        CollectionAssert.AreEqual(new[] { "webping:latest" }, _engine.Builds[0].References.ToArray());
         Assert.IsFalse(record.Skipped);
         Assert.AreEqual(64 + 7, record.Build.ImageId.Length, "the short id the engine named is replaced by the full one");
         Assert.AreEqual("sha256:" + new string('b', 64), record.BaseImage.Id);

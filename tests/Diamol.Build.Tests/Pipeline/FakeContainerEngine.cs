@@ -63,9 +63,9 @@ internal sealed class FakeContainerEngine : IContainerEngine, IEngineSource
         Builds.Add(request);
         if (BuildFailure is { } failure) throw failure;
         string id = "sha256:" + (++_built).ToString("x64");
-        if (!LoseBuiltImage) Add(id, [.. request.Tags]);
+        if (!LoseBuiltImage) Add(id, [.. request.References]);
         var steps = new[] { new BuildStep(1, "FROM base", Cached: true, ImageId: null), new BuildStep(2, "COPY layers/app/ /app/", Cached: false, ImageId: id) };
-        return Task.FromResult(new BuildResult(id[..19], request.Tags, steps));
+        return Task.FromResult(new BuildResult(id[..19], request.References, steps));
     }
 
     public Task<EngineImageDetails?> InspectImageAsync(string name, CancellationToken cancellationToken)
