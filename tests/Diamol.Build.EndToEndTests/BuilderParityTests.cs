@@ -67,7 +67,7 @@ public sealed class BuilderParityTests
         try
         {
             project.Publish($"ContainerBaseImage={baseImage}", $"ContainerRepository={engine}", "DiamolBuilder=docker").EnsureSuccess("engine build");
-            var ociPublish = project.Publish($"ContainerBaseImage={baseImage}", $"ContainerRepository={oci}", "DiamolBuilder=oci").EnsureSuccess("OCI build");
+            var ociPublish = project.Publish($"ContainerBaseImage={baseImage}", $"ContainerRepository={oci}", "DiamolBuilder=oci", "-v:n").EnsureSuccess("OCI build");
             StringAssert.Contains(ociPublish.Output, "OCI builder (DiamolBuilder is oci)");
 
             var a = ImageInspection.Config(engine + ":latest");

@@ -17,7 +17,7 @@ public sealed class EngineConnectionTests
                 $"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}", "DiamolBuilder=docker");
 
             result.EnsureSuccess("the publish through the counting proxy");
-            StringAssert.Contains(result.Output, "Built image");
+            StringAssert.Contains(result.Output, "WebPing -> " + repository + ":latest");
             Assert.AreEqual(1, proxy.Triggered, "the builder choice, the base image's inspection and the build each connected on their own");
         }
         finally

@@ -139,9 +139,17 @@ public sealed class HistoryArtifactTests
             var second = project.PublishWith(new Dictionary<string, string?> { ["GITHUB_STEP_SUMMARY"] = stepSummary }, properties).EnsureSuccess("second publish");
 
             var delta = new System.Text.RegularExpressions.Regex(@"WebApi\.dll [+-]\d+(\.\d+)? k?B");
-            StringAssert.Contains(second.Output, "Layer history -> " + Path.Combine(project.ContainerFolder, "image-history.html"), "the console points at the page people open");
-            StringAssert.Contains(second.Output, "steps from the cache; engine unix://", "the console names the engine that built the image");
-            Assert.IsTrue(delta.IsMatch(second.Output), "the console line names the file and its delta:\n" + second.Output);
+            // At the default verbosity (minimal) the publish says one line, in the terminal logger's "Project -> output" shape.
+            var lines = second.Output.Split('\n').Where(l => l.Contains("WebApi -> ", StringComparison.Ordinal)).ToArray();
+            Assert.AreEqual(1, lines.Length, "one line at minimal verbosity:\n" + second.Output);
+            string line = lines[0];
+            StringAssert.Contains(line, $"WebApi -> {repository}:latest (sha256:", "the line names the image");
+            StringAssert.Contains(line, "built by unix://", "the line names the engine that built the image");
+            StringAssert.Contains(line, "steps rebuilt");
+            StringAssert.Contains(line, "report " + Path.GetRelativePath(project.Directory, Path.Combine(project.ContainerFolder, "image-history.html")), "the line points at the page people open");
+            Assert.IsTrue(delta.IsMatch(line), "the console line names the file and its delta:\n" + line);
+            Assert.IsFalse(second.Output.Contains("Layer history ->", StringComparison.Ordinal) || second.Output.Contains("builder (", StringComparison.Ordinal),
+                "the story's other lines belong to -v:n:\n" + second.Output);
             string row = "| app | WebApi.dll | changed |";
             StringAssert.Contains(File.ReadAllText(Path.Combine(project.ContainerFolder, "image-history.md")), row);
             StringAssert.Contains(File.ReadAllText(stepSummary), row, "the GitHub step summary");

@@ -135,6 +135,9 @@ public enum DiagnosticCode
     /// <summary>A history artifact named for printing or comparing cannot be read.</summary>
     DIAM4002 = 4002,
 
+    /// <summary>DiamolDiffHistory compared artifacts of two different repositories.</summary>
+    DIAM4003 = 4003,
+
     /// <summary>An unexpected failure inside Diamol.Build: a bug to report.</summary>
     DIAM9001 = 9001,
 }

@@ -68,6 +68,7 @@ public static partial class HistoryBuilder
                 entry = entry with
                 {
                     DockerfileLine = instruction.Line,
+                    Instruction = redactor.Redact(instruction.Text),
                     Cached = step?.Cached ?? false,
                     LayerKind = KindOf(instruction),
                     LayerName = instruction.LayerName,

@@ -26,7 +26,7 @@ public static class HistoryMarkdownWriter
         {
             md.Append("| ").Append(entry.Index)
               .Append(" | ").Append(entry.DockerfileLine?.ToString(CultureInfo.InvariantCulture) ?? "")
-              .Append(" | `").Append(Code(Shorten(entry.CreatedBy))).Append('`')
+              .Append(" | ").Append(Label(entry))
               .Append(" | ").Append(entry.LayerKind)
               .Append(" | ").Append(entry.EmptyLayer ? "—" : Size(entry.Size))
               .Append(" | ").Append(entry.Cached == true ? "cached" : "new")
@@ -66,6 +66,16 @@ public static class HistoryMarkdownWriter
         }
 
         return md.ToString();
+    }
+
+    /// <summary>
+    /// What a row of ours is called: the layer's name and our Dockerfile's instruction ("**app**: `COPY layers/app/ /app/`"),
+    /// not the engine's record ("COPY dir:&lt;sha&gt; in /app/"), which names no file a person knows.
+    /// </summary>
+    public static string Label(HistoryEntry entry)
+    {
+        string instruction = "`" + Code(Shorten(entry.Instruction ?? entry.CreatedBy)) + "`";
+        return entry.LayerName is { } name ? $"**{Text(name)}**: {instruction}" : instruction;
     }
 
     private static string Files(HistoryEntry entry) =>

@@ -107,6 +107,11 @@ public sealed record HistoryEntry
     /// <summary>Every file of the layer with its digest (schema 2): what the change report compares.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<HistoryFile>? Files { get; init; }
+    /// <summary>Our entries: the instruction as our Dockerfile writes it ("COPY layers/app/ /app/"), where the engine's
+    /// record says "COPY dir:&lt;sha&gt; in /app/".</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Instruction { get; init; }
+
     /// <summary>The folder of the staged context the layer was copied from.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? SourceFolder { get; init; }

@@ -153,7 +153,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
                     !string.IsNullOrWhiteSpace(ContainerRegistry), OciSettings(), rids.Length > 1, platform, EngineSettings()),
                 () => EnginePlatform(engines.Value));
             ChosenBuilder = decision.Builder.ToString().ToLowerInvariant();
-            Log.LogMessage(MessageImportance.High, "{0}: {1} builder ({2})", ProjectName, decision.Builder == Pipeline.Builder.Oci ? "OCI" : "Docker engine", decision.Reason);
+            Log.LogMessage(MessageImportance.Normal, "{0}: {1} builder ({2})", ProjectName, decision.Builder == Pipeline.Builder.Oci ? "OCI" : "Docker engine", decision.Reason);
         }
 
         var baseImage = !InspectBaseImage ? null
@@ -190,7 +190,9 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         Report(warnings);
 
         var staging = result.Staging;
-        Log.LogMessage(MessageImportance.High, "{0} -> {1}{2}", ProjectName, staging.DockerfilePath, staging.DockerfileChanged ? "" : " (unchanged)");
+        // Without an image the Dockerfile is the publish's output (and the terminal logger's output line); with one, the
+        // history stage prints the line that names the image.
+        Log.LogMessage(BuildImage ? MessageImportance.Normal : MessageImportance.High, "{0} -> {1}{2}", ProjectName, staging.DockerfilePath, staging.DockerfileChanged ? "" : " (unchanged)");
         foreach (var layer in result.Manifest.Layers)
         {
             Log.LogMessage(MessageImportance.Normal, "  layer {0}: {1} files, {2} bytes", layer.Name, layer.Files.Count, layer.Size);

@@ -38,6 +38,14 @@ public sealed class DiamolHistoryReport : DiamolTask
         }
 
         var baseline = Read(Baseline, "DiamolHistoryBaseline");
+        if (baseline.Image.Repository != current.Image.Repository)
+        {
+            // Two repositories share only their base: every layer of ours reads as "changed", which is not news.
+            Log.LogWarning(null, Diagnostics.DiagnosticCode.DIAM4003.ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}",
+                $"DiamolHistoryBaseline ('{Baseline}') describes the repository '{baseline.Image.Repository}', but DiamolHistory describes '{current.Image.Repository}': " +
+                "the comparison below is between two different images, not two builds of one. Compare artifacts of the same ContainerRepository.");
+        }
+
         var changes = HistoryDiff.Compare(baseline, current);
         AddedBytes = changes.AddedBytes;
         Log.LogMessage(MessageImportance.High, "{0} -> {1}: {2}", Short(baseline.Image.Id), Short(current.Image.Id), changes.Summary);

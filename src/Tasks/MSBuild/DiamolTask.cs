@@ -63,6 +63,12 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
     /// <summary>$(MSBuildProjectFullPath): MSBuild tells a task only the file that calls it, which is our targets file.</summary>
     public string? ProjectPath { get; set; }
 
+    /// <summary>
+    /// The project's name, as "Name -> output" lines must start for the terminal logger to take them as the project's
+    /// output (it compares with the project file's name).
+    /// </summary>
+    protected string? ProjectFileName => ProjectFile is null ? null : Path.GetFileNameWithoutExtension(ProjectFile);
+
     /// <summary>How long a publish waits for another publish of the same output folder before giving up.</summary>
     private static readonly TimeSpan OutputFolderWait = TimeSpan.FromMinutes(30);
 

@@ -68,8 +68,8 @@ public sealed class DiamolWriteImage : DiamolTask, ICancelableTask
         Manifest = item;
 
         int existing = record.Build.Steps.Count(s => s.Cached);
-        Log.LogMessage(MessageImportance.High, "Wrote image {0} ({1}) with the OCI writer; {2} of {3} steps add nothing new",
-            record.Build.ImageId, string.Join(", ", record.Build.Tags), existing, record.Build.Steps.Count);
+        Log.LogMessage(MessageImportance.Normal, "Wrote image {0} ({1}) with the OCI writer; {2} of {3} steps add nothing new",
+            record.Build.ImageId, string.Join(", ", record.Build.References), existing, record.Build.Steps.Count);
         ImageId = record.Build.ImageId;
         PushedDigest = record.PushedDigest ?? "";
         ArchivePath = archive ?? "";

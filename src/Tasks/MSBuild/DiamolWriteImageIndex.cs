@@ -47,7 +47,7 @@ public sealed class DiamolWriteImageIndex : DiamolTask, ICancelableTask
         {
             archive = ImageArchiveWriter.ResolvePath(archive, ProjectDirectory ?? Environment.CurrentDirectory, repository);
             Digest = ImageIndexStage.WriteArchive(archive, fullTags, format, images);
-            Log.LogMessage(MessageImportance.High, "Wrote the multi-platform image {0} to {1}", string.Join(", ", fullTags), archive);
+            Log.LogMessage(MessageImportance.Normal, "Wrote the multi-platform image {0} to {1}", string.Join(", ", fullTags), archive);
         }
         else
         {
@@ -60,8 +60,9 @@ public sealed class DiamolWriteImageIndex : DiamolTask, ICancelableTask
         Directory.CreateDirectory(OutputDirectory);
         Context.ContextStager.WriteIfChanged(Path.Combine(OutputDirectory, HistoryStage.ImageFileName),
             System.Text.Json.JsonSerializer.Serialize(summary, History.HistoryJsonWriter.Options) + "\n");
-        Log.LogMessage(MessageImportance.High, "{0} the multi-platform image {1} ({2}): {3}", pushed ? "Pushed" : "Archived", repository, Digest,
-            string.Join(", ", images.Select(i => i.Platform)));
+        // The publish's one line at minimal verbosity (each platform's inner publish printed its own before it).
+        Log.LogMessage(MessageImportance.High, "{0} -> {1} ({2}): multi-platform image of {3}, {4}", ProjectFileName ?? repository, string.Join(", ", fullTags), Digest,
+            string.Join(", ", images.Select(i => i.Platform)), pushed ? "pushed" : "archived to " + ArchivePath);
         if (pushed) PushedDigest = Digest;
     }
 

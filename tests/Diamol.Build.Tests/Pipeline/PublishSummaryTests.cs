@@ -1,0 +1,56 @@
+using Diamol.Build.Engine;
+using Diamol.Build.History;
+using Diamol.Build.Pipeline;
+
+namespace Diamol.Build.Tests.Pipeline;
+
+[TestClass]
+public sealed class PublishSummaryTests
+{
+    private static readonly string Id = "sha256:" + new string('a', 64);
+
+    private static BuildRecord Record(string engine = "unix:///var/run/docker.sock (Docker Engine - Community 20.10.24, API 1.41)", bool skipped = false, string? pushed = null) =>
+        new(engine,
+            new BuildResult(Id, ["webapi:latest", "webapi:1.0"], [new BuildStep(1, "FROM x", true, null), new BuildStep(2, "COPY app", false, "sha256:b")]),
+            new EngineImage(Id, null, 0, "linux", "amd64", [], [], null),
+            new EngineBaseImage("x", null, 0, 0),
+            [],
+            PushedDigest: pushed,
+            Skipped: skipped);
+
+    private static LayerHistory History(HistoryChanges? changes) => new()
+    {
+        Generator = "test",
+        Image = new HistoryImage { Id = Id, Repository = "webapi", Tags = ["latest", "1.0"] },
+        BaseImage = new HistoryBaseImage { Name = "x" },
+        Dockerfile = "Dockerfile",
+        Entries = [],
+        Totals = new HistoryTotals { NewBytes = 21_300 },
+        Changes = changes,
+    };
+
+    [TestMethod]
+    public void The_line_has_the_terminal_loggers_shape_and_tells_the_story()
+    {
+        var changes = new HistoryChanges { PreviousImageId = "sha256:old", Summary = "+21.3 kB in layer app (WebApi.dll +3 kB)" };
+
+        string line = PublishSummary.Line("WebApi", Record(), History(changes), "/src/WebApi/bin/Release/net10.0/container/image-history.html", "/src/WebApi");
+
+        Assert.AreEqual("WebApi -> webapi:latest, webapi:1.0 (sha256:aaaaaaaaaaaa): built by unix:///var/run/docker.sock (Docker Engine - Community 20.10.24, API 1.41); " +
+            "1 of 2 steps rebuilt, 21.3 kB new; since the last publish: +21.3 kB in layer app (WebApi.dll +3 kB); report bin/Release/net10.0/container/image-history.html", line);
+    }
+
+    [TestMethod]
+    public void Up_to_date_pushed_and_first_publishes_say_so()
+    {
+        string skipped = PublishSummary.Line("WebApi", Record(skipped: true), History(null), "/out/image-history.html", "/src/WebApi");
+        StringAssert.Contains(skipped, "up to date, no build needed");
+        Assert.IsFalse(skipped.Contains("steps rebuilt", StringComparison.Ordinal));
+        StringAssert.Contains(skipped, "first publish of this repository here");
+        StringAssert.EndsWith(skipped, "report /out/image-history.html", "a report outside the current folder keeps its full path");
+
+        string oci = PublishSummary.Line("WebApi", Record("OCI writer (linux/amd64, Docker)", pushed: "sha256:" + new string('d', 64)), History(null), "/out/h.html", "/");
+        StringAssert.Contains(oci, "written by the OCI writer (linux/amd64, Docker); 1 of 2 steps new");
+        StringAssert.Contains(oci, "pushed sha256:dddddddddddd");
+    }
+}
