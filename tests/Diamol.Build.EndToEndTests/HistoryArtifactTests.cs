@@ -193,12 +193,16 @@ public sealed class HistoryArtifactTests
             using var history = JsonDocument.Parse(File.ReadAllText(Path.Combine(project.ContainerFolder, "image-history.json")));
             var entries = history.RootElement.GetProperty("entries").EnumerateArray().ToArray();
             int layers = entries.Count(e => !e.GetProperty("emptyLayer").GetBoolean());
-            int ours = entries.Count(e => !e.GetProperty("emptyLayer").GetBoolean() && e.GetProperty("origin").GetString() == "ours");
+            int ours = entries.Count(e => !e.GetProperty("emptyLayer").GetBoolean() && e.GetProperty("origin").GetString() == "ours" && e.GetProperty("size").GetInt64() > 0);
+            int files = entries.Sum(e => e.TryGetProperty("files", out var list) ? list.GetArrayLength() : 0);
 
             var dom = Chromium(["--dump-dom", new Uri(page).AbsoluteUri]);
             StringAssert.Contains(dom.Output, "data-ready=\"yes\"", "the page's script did not run to the end");
-            Assert.AreEqual(layers + ours, CountOf(dom.Output, "<rect class=\"layer"), "a bar per layer in each chart");
-            Assert.IsFalse(dom.Error.Contains("Uncaught", StringComparison.Ordinal), dom.Error);
+            Assert.AreEqual(2 * layers, CountOf(dom.Output, "<rect class=\"layer"), "a bar per layer on each scale");
+            Assert.AreEqual(ours, CountOf(dom.Output, "<rect class=\"segment"), "a segment per layer of ours in the stacked bar");
+            Assert.IsTrue(files > 0, "the artifact lists our files");
+            StringAssert.Contains(dom.Output, $"<output id=\"file-count\">{files} of {files} files</output>", "a row per file, all shown");
+            Assert.IsFalse(dom.Error.Contains(":CONSOLE", StringComparison.Ordinal), dom.Error);
 
             string screenshot = Path.Combine(TestContext.TestResultsDirectory ?? TestEnvironment.WorkRoot, "webping-image-history.png");
             Chromium(["--screenshot=" + screenshot, "--window-size=1280,1400", new Uri(page).AbsoluteUri]);
@@ -216,7 +220,8 @@ public sealed class HistoryArtifactTests
         string profile = Path.Combine(TestEnvironment.WorkRoot, "chromium-" + Guid.NewGuid().ToString("N")[..6]);
         return ProcessRunner.Run("chromium",
             ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--enable-logging=stderr", "--v=0", $"--user-data-dir={profile}", .. arguments],
+             "--disable-component-update", "--disable-sync", "--enable-logging=stderr", "--v=0", "--host-resolver-rules=MAP * ~NOTFOUND",
+             $"--user-data-dir={profile}", .. arguments],
             timeout: TimeSpan.FromMinutes(2)).EnsureSuccess("chromium");
     }
 

@@ -42,7 +42,8 @@ public sealed class HistoryReportsTests
         StringAssert.StartsWith(html, "<!doctype html>");
         Assert.IsFalse(html.Contains("<script>alert", StringComparison.Ordinal), "an instruction's text must not become markup");
         StringAssert.Contains(html, "&lt;script&gt;alert(1)&lt;/script&gt;");
-        Assert.AreEqual(3, html.Split("<rect class=\"layer").Length - 1, "two bars in the full chart, one in ours");
+        Assert.AreEqual(4, html.Split("<rect class=\"layer").Length - 1, "two bars in the full chart, linear and log");
+        Assert.AreEqual(1, html.Split("<rect class=\"segment").Length - 1, "one segment in the stack of ours");
         Assert.IsFalse(html.Contains("http://", StringComparison.Ordinal) && !html.Contains("http://www.w3.org/2000/svg", StringComparison.Ordinal));
     }
 
