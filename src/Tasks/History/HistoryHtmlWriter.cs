@@ -80,7 +80,7 @@ public static class HistoryHtmlWriter
             string layer = entry.LayerName is { } name ? LayerKindStyle.NameAndFolder(name, entry.SourceFolder) : entry.Origin == "base" ? "base" : "";
             html.Append("<tr data-entry=\"").Append(entry.Index).Append("\" class=\"").Append(cache).Append("\"><td>").Append(entry.Index)
                 .Append("</td><td>").Append(entry.DockerfileLine?.ToString(CultureInfo.InvariantCulture) ?? "")
-                .Append("</td><td><code>").Append(E(Instruction(entry.CreatedBy))).Append("</code></td><td>").Append(E(layer)).Append("</td><td>")
+                .Append("</td><td><code>").Append(E(Instruction(entry.Instruction ?? entry.CreatedBy))).Append("</code></td><td>").Append(E(layer)).Append("</td><td>")
                 .Append(E(LayerKindStyle.Kind(entry))).Append("</td><td class=\"num\">").Append(entry.EmptyLayer ? "—" : HtmlText.Size(entry.Size))
                 .Append("</td><td>").Append(cache).Append("</td><td>");
             if (entry.FileCount is { } count)
