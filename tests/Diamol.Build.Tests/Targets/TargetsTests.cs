@@ -24,8 +24,25 @@ public sealed class TargetsTests
     public void The_hook_follows_publish()
     {
         using var project = new TestProject();
-        var target = project.Evaluate().Targets["DiamolPublishImage"];
-        Assert.AreEqual("Publish", target.AfterTargets);
+        var evaluated = project.Evaluate();
+        Assert.AreEqual("$(_DiamolPublishHook)", evaluated.Targets["DiamolPublishImage"].AfterTargets);
+        Assert.AreEqual("Publish", evaluated.GetPropertyValue("_DiamolPublishHook"), "nothing runs AfterPublish in a plain SDK publish");
+    }
+
+    [TestMethod]
+    public void On_the_web_sdk_the_hook_follows_its_post_publish_step_through_the_public_AfterPublish()
+    {
+        using var project = new TestProject(sdk: "Microsoft.NET.Sdk.Web");
+        var evaluated = project.Evaluate();
+        Assert.AreEqual("AfterPublish", evaluated.GetPropertyValue("_DiamolPublishHook"));
+        // What makes AfterPublish the right place: the Publish SDK's post-publish step runs after Publish and ends in it.
+        StringAssert.Contains(evaluated.Targets["_DotNetCLIPostPublish"].AfterTargets, "Publish");
+        StringAssert.Contains(evaluated.GetPropertyValue("_DotNetCLIPostPublishDependsOn").Split(';', StringSplitOptions.TrimEntries).Last(s => s.Length > 0), "AfterPublish");
+        Assert.IsFalse(evaluated.Targets.Values.Any(t => t.Tasks.Any(task => task.Name == "CallTarget") && t.FullPath.EndsWith("Diamol.Build.targets", StringComparison.Ordinal)),
+            "no call into another package's private targets");
+
+        var deployOnBuild = project.Evaluate(new Dictionary<string, string> { ["DeployOnBuild"] = "true" });
+        Assert.AreEqual("Publish", deployOnBuild.GetPropertyValue("_DiamolPublishHook"), "a DeployOnBuild publish skips the post-publish step");
     }
 
     [TestMethod]

@@ -5,20 +5,20 @@ using Microsoft.Build.Framework;
 namespace Diamol.Build.Tests.Targets;
 
 /// <summary>
-/// A throwaway SDK project that imports our props and targets the way NuGet does (props after the SDK's
+/// A throwaway SDK project (Microsoft.NET.Sdk unless told) that imports our props and targets the way NuGet does (props after the SDK's
 /// props, targets after the SDK's targets), with the task assembly from this build.
 /// </summary>
 internal sealed class TestProject : IDisposable
 {
     private static readonly string BuildFolder = Path.Combine(AppContext.BaseDirectory, "sdk-build");
 
-    public TestProject(string body = "")
+    public TestProject(string body = "", string sdk = "Microsoft.NET.Sdk")
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("diamol-targets-").FullName;
         ProjectPath = Path.Combine(Directory, "Sample.csproj");
         File.WriteAllText(ProjectPath, $"""
             <Project>
-              <Import Project="Sdk.props" Sdk="Microsoft.NET.Sdk" />
+              <Import Project="Sdk.props" Sdk="{sdk}" />
               <Import Project="{BuildFolder}/Diamol.Build.props" />
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
@@ -27,7 +27,7 @@ internal sealed class TestProject : IDisposable
                 <ContainerBaseImage>localhost:5000/dotnet/runtime:10.0</ContainerBaseImage>
               </PropertyGroup>
               {body}
-              <Import Project="Sdk.targets" Sdk="Microsoft.NET.Sdk" />
+              <Import Project="Sdk.targets" Sdk="{sdk}" />
               <Import Project="{BuildFolder}/Diamol.Build.targets" />
             </Project>
             """);
