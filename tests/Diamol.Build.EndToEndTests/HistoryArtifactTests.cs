@@ -111,6 +111,16 @@ public sealed class HistoryArtifactTests
                     "-p:Configuration=Release", $"-p:DiamolHistoryBaseline={baseline}"],
                 project.Directory, TestEnvironment.DotnetEnvironment, TimeSpan.FromMinutes(3)).EnsureSuccess("DiamolDiffHistory");
             StringAssert.Contains(diffText.Output, summary);
+            Assert.IsFalse(diffText.Output.Contains("DIAM4003", StringComparison.Ordinal), diffText.Output);
+
+            // An artifact of another repository as the baseline: the comparison still prints, with a warning.
+            string foreign = Path.Combine(TestEnvironment.WorkRoot, "foreign-" + Guid.NewGuid().ToString("N")[..6] + ".json");
+            File.WriteAllText(foreign, File.ReadAllText(baseline).Replace($"\"repository\": \"{repository}\"", "\"repository\": \"someone/else\""));
+            var foreignDiff = ProcessRunner.Run("dotnet", ["msbuild", "-t:DiamolDiffHistory", "-nodeReuse:false", $"-p:DiamolBuildVersion={TestEnvironment.PackageVersion}",
+                    "-p:Configuration=Release", $"-p:DiamolHistoryBaseline={foreign}"],
+                project.Directory, TestEnvironment.DotnetEnvironment, TimeSpan.FromMinutes(3)).EnsureSuccess("DiamolDiffHistory against another repository");
+            StringAssert.Contains(foreignDiff.Output, "warning DIAM4003", foreignDiff.Output);
+            StringAssert.Contains(foreignDiff.Output, "'someone/else'");
         }
         finally
         {

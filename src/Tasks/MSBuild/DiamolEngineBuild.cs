@@ -5,7 +5,7 @@ using Microsoft.Build.Framework;
 namespace Diamol.Build.MSBuild;
 
 /// <summary>Builds and tags the image from the staged context through the Docker Engine API, streaming progress to the log.</summary>
-public sealed class DiamolBuildImage : DiamolTask, ICancelableTask
+public sealed class DiamolEngineBuild : DiamolTask, ICancelableTask
 {
     [Required] public string ContextDirectory { get; set; } = "";
 
