@@ -11,8 +11,7 @@ public sealed class PackageTests
     [TestMethod]
     public void Pack_at_the_root_produces_one_complete_package()
     {
-        // A copy of the sources: packing the real tree would rebuild the test assembly that is running.
-        string tree = CopySources(Path.Combine(TestEnvironment.WorkRoot, "pack-tree"));
+        string tree = RepositoryCopy.To(Path.Combine(TestEnvironment.WorkRoot, "pack-tree"));
         string output = Path.Combine(TestEnvironment.WorkRoot, "pack-root");
         string version = TestEnvironment.PackageVersion + ".root";
         ProcessRunner.Run("dotnet", ["pack", "-c", "Release", "-o", output, $"-p:Version={version}", "-nodeReuse:false"],
@@ -113,21 +112,5 @@ public sealed class PackageTests
         string[] names = XDocument.Load(list).Descendants("File").Select(f => (string)f.Attribute("AssemblyName")!).ToArray();
         Assert.IsTrue(names.Length > 100 && names.Contains("System.Text.Json"), list);
         return names;
-    }
-
-    private static string CopySources(string target)
-    {
-        string root = TestEnvironment.RepositoryRoot;
-        foreach (string file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
-        {
-            string relative = Path.GetRelativePath(root, file);
-            string[] parts = relative.Split(Path.DirectorySeparatorChar);
-            if (parts.Any(p => p is "bin" or "obj" or "artifacts" or ".git" or "node_modules")) continue;
-            string destination = Path.Combine(target, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(file, destination);
-        }
-
-        return target;
     }
 }
