@@ -5,4 +5,6 @@ public sealed record BuildStep(int Number, string Instruction, bool Cached, stri
 
 /// <summary>What a build produced: the image (as the engine named it; possibly a short id until inspected), its references, and every step with its cache status.</summary>
 /// <param name="References">Full image references, "repository:tag" (the manifest's and the artifact's Tags are the short tags alone).</param>
-public sealed record BuildResult(string ImageId, IReadOnlyList<string> References, IReadOnlyList<BuildStep> Steps);
+/// <param name="ContextSent">How long the engine took to read the context, until its first step began (timing only, not kept in the record).</param>
+public sealed record BuildResult(string ImageId, IReadOnlyList<string> References, IReadOnlyList<BuildStep> Steps,
+    [property: System.Text.Json.Serialization.JsonIgnore] TimeSpan? ContextSent = null);

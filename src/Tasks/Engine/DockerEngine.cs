@@ -128,13 +128,20 @@ public sealed class DockerEngine : IContainerEngine, IDisposable
     private async Task<BuildResult> BuildAsync(BuildRequest request, IBuildLog log, Registry.IdleTimeout idle, CancellationToken cancellationToken)
     {
         var parser = new BuildOutputParser(log);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        TimeSpan? contextSent = null;
         PullProgress? pulling = null;
         string? imageId = null;
         string? error = null;
         var progress = new SynchronousProgress<JSONMessage>(message =>
         {
             idle.Restart();
-            if (message.Stream is { } text) parser.Append(text);
+            if (message.Stream is { } text)
+            {
+                parser.Append(text);
+                if (contextSent is null && parser.Steps.Count > 0) contextSent = clock.Elapsed;
+            }
+
             if (!string.IsNullOrEmpty(message.Status))
             {
                 log.Detail(message.Status);
@@ -215,7 +222,7 @@ public sealed class DockerEngine : IContainerEngine, IDisposable
                 "The engine finished the build without naming the image it built. Run the publish again with -v:detailed to see the engine's output.");
         }
 
-        return new BuildResult(imageId, request.References, parser.Steps);
+        return new BuildResult(imageId, request.References, parser.Steps, contextSent);
     }
 
     private static async Task<Exception?> FailureOf(Task task)

@@ -40,7 +40,17 @@ public sealed class DiamolEngineBuild : DiamolTask, ICancelableTask
             PullPolicy,
             warnings) with { IdleLimit = BuildOptions.ParseIdleTimeout(IdleTimeout) };
         Report(warnings);
-        var record = BuildStage.RunAsync(ContextDirectory, EngineFor(candidates), options, new TaskBuildLog(Log, ProjectFile), Cancellation.Token).GetAwaiter().GetResult();
+        var timings = new StageTimings(nameof(DiamolEngineBuild));
+        BuildRecord record;
+        try
+        {
+            record = BuildStage.RunAsync(ContextDirectory, EngineFor(candidates), options, new TaskBuildLog(Log, ProjectFile), Cancellation.Token, timings).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            timings.Save(ContextDirectory, startsPublish: false);
+        }
+
 
         int cached = record.Build.Steps.Count(s => s.Cached);
         if (record.Skipped)

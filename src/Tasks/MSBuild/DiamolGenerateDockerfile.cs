@@ -146,6 +146,8 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         string[] rids = (ContainerRuntimeIdentifiers ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (string rid in rids) Oci.ImagePlatform.FromRuntimeIdentifier(rid, "ContainerRuntimeIdentifiers");
         BuilderDecision? decision = null;
+        var timings = new StageTimings(nameof(DiamolGenerateDockerfile));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         if (BuildImage)
         {
             decision = BuilderChoice.Decide(
@@ -156,12 +158,15 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
             Log.LogMessage(MessageImportance.Normal, "{0}: {1} builder ({2})", ProjectName, decision.Builder == Pipeline.Builder.Oci ? "OCI" : "Docker engine", decision.Reason);
         }
 
+        timings.Add("choose-builder", clock.Elapsed);
+        clock.Restart();
         var baseImage = !InspectBaseImage ? null
             : decision?.Builder == Pipeline.Builder.Oci
                 ? ReadBaseImageFromRegistry(platform)
                 : DockerfileStage.ReadBaseImageAsync(ContainerBaseImage, engines.Value,
                     BuildOptions.ParsePullPolicy(PullPolicy), BuildOptions.ParseIdleTimeout(IdleTimeout), new TaskBuildLog(Log, ProjectFile), Cancellation.Token).GetAwaiter().GetResult();
         if (!InspectBaseImage && InspectBaseImageBestEffort) baseImage = TryReadBaseImage(engines, platform);
+        timings.Add("base-image", clock.Elapsed);
         var mode = new PublishMode(PublishSingleFile, SelfContained, PublishTrimmed, PublishAot);
         var reader = new PublishedFileReader(new PublishItems
         {
@@ -176,7 +181,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
             Mode = mode,
         });
         var warnings = new List<Diagnostic>();
-        var files = reader.Read(PublishDirectory);
+        var files = timings.Measure("read-publish-items", () => reader.Read(PublishDirectory));
         warnings.AddRange(reader.UnusedLayerWarnings());
         if (reader.Leftovers.Count > 0)
         {
@@ -186,8 +191,9 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         }
 
         var result = DockerfileStage.Run(input, baseImage, files, new LayerOptions(ImageFileModes.ParsePolicy(FileModes), mode, AppFileName ?? ProjectName),
-            ContextDirectory, ProjectName, ToolVersion, warnings);
+            ContextDirectory, ProjectName, ToolVersion, warnings, timings);
         Report(warnings);
+        timings.Save(ContextDirectory, startsPublish: true);
 
         var staging = result.Staging;
         // Without an image the Dockerfile is the publish's output (and the terminal logger's output line); with one, the

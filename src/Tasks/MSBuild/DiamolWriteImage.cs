@@ -59,7 +59,9 @@ public sealed class DiamolWriteImage : DiamolTask, ICancelableTask
             TagInRegistry: !IndexPart,
             LayoutDirectory: layout,
             IdleLimit: BuildOptions.ParseIdleTimeout(IdleTimeout));
-        var (record, manifest) = OciBuildStage.RunAsync(ContextDirectory, options, new TaskBuildLog(Log, ProjectFile), Cancellation.Token).GetAwaiter().GetResult();
+        var timings = new StageTimings(nameof(DiamolWriteImage));
+        var (record, manifest) = timings.Measure("oci-write", () => OciBuildStage.RunAsync(ContextDirectory, options, new TaskBuildLog(Log, ProjectFile), Cancellation.Token).GetAwaiter().GetResult());
+        timings.Save(ContextDirectory, startsPublish: false);
         var item = new Microsoft.Build.Utilities.TaskItem(manifest.Digest);
         item.SetMetadata("MediaType", manifest.MediaType);
         item.SetMetadata("Size", manifest.Bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));

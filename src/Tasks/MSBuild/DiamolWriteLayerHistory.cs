@@ -26,7 +26,10 @@ public sealed class DiamolWriteLayerHistory : DiamolTask
 
     private void Write()
     {
-        var written = HistoryStage.Run(ContextDirectory, OutputDirectory, $"Diamol.Build {ToolVersion}", Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY"));
+        var timings = new StageTimings(nameof(DiamolWriteLayerHistory));
+        var written = timings.Measure("history", () => HistoryStage.Run(ContextDirectory, OutputDirectory, $"Diamol.Build {ToolVersion}", Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY")));
+        timings.Save(ContextDirectory, startsPublish: false);
+        Log.LogMessage(MessageImportance.Normal, "Time by stage: {0}", StageTimings.Describe(StageTimings.Read(ContextDirectory)));
         var manifest = Context.ContextManifest.Load(ContextDirectory);
         foreach (var moved in TagClaims.Claim(TagClaims.DefaultPath(), OutputDirectory, manifest.FullTags.ToArray()))
         {

@@ -17,17 +17,20 @@ public static class BuildStage
         IEngineSource engines,
         BuildOptions options,
         IBuildLog log,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        StageTimings? timings = null)
     {
+        timings ??= new StageTimings("build");
         var manifest = ContextManifest.Load(contextDirectory);
-        var engine = await engines.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var engine = await timings.MeasureAsync("engine-connect", () => engines.ConnectAsync(cancellationToken)).ConfigureAwait(false);
         engine.IdleLimit = options.IdleLimit;
         // Read once: the fingerprint needs its id, the build record its layers and size.
-        var baseImage = await engine.InspectImageAsync(manifest.BaseImage, cancellationToken).ConfigureAwait(false);
-        string fingerprint = BuildFingerprint.Compute(contextDirectory, manifest, options, baseImage?.Id ?? "");
+        var baseImage = await timings.MeasureAsync("base-image-inspect", () => engine.InspectImageAsync(manifest.BaseImage, cancellationToken)).ConfigureAwait(false);
+        string fingerprint = timings.Measure("fingerprint", () => BuildFingerprint.Compute(contextDirectory, manifest, options, baseImage?.Id ?? ""));
 
         var previous = BuildRecord.TryLoad(contextDirectory);
-        if (previous is not null && previous.Fingerprint == fingerprint && await StillTaggedAsync(engine, previous, cancellationToken).ConfigureAwait(false))
+        if (previous is not null && previous.Fingerprint == fingerprint
+            && await timings.MeasureAsync("skip-check", () => StillTaggedAsync(engine, previous, cancellationToken)).ConfigureAwait(false))
         {
             log.Step($"{string.Join(", ", manifest.FullTags)} is up to date ({previous.Build.ImageId}): the Dockerfile, the context, the tags and the base image are unchanged, so no build was needed");
             // Nothing was built in this build: every step counts as taken from the cache.
@@ -38,7 +41,7 @@ public static class BuildStage
             };
             if (manifest.Registry is { } target)
             {
-                current = await PushOrRecordFailureAsync(engine, manifest, target, current, log, cancellationToken).ConfigureAwait(false);
+                current = await timings.MeasureAsync("push", () => PushOrRecordFailureAsync(engine, manifest, target, current, log, cancellationToken)).ConfigureAwait(false);
             }
 
             current.Save(contextDirectory);
@@ -50,13 +53,19 @@ public static class BuildStage
         File.Delete(Path.Combine(contextDirectory, HistoryStage.ImageFileName));
         log.Step($"Building {string.Join(", ", manifest.FullTags)} with {engine.Description} at {engine.Endpoint}");
 
-        var cacheFrom = await PullCacheSourcesAsync(engine, options, log, cancellationToken).ConfigureAwait(false);
+        var cacheFrom = await timings.MeasureAsync("cache-from", () => PullCacheSourcesAsync(engine, options, log, cancellationToken)).ConfigureAwait(false);
         var arguments = manifest.BuildArguments.Concat(options.BuildArguments).ToDictionary(a => a.Key, a => a.Value);
         var baseLogin = options.Pull == PullPolicy.Always && Spec.ImageReference.TryParse(manifest.BaseImage, out _) is { } baseReference
             ? RegistryCredentials.Find(RegistryCredentials.RegistryOf(baseReference), LocatorEnvironment.Real)
             : null;
         var request = new BuildRequest(contextDirectory, manifest.FullTags.ToArray(), arguments, cacheFrom, options.Pull == PullPolicy.Always, baseLogin);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var build = await engine.BuildAsync(request, log, cancellationToken).ConfigureAwait(false);
+        // Until the first step the engine reads the context we send; after it, it runs the steps.
+        var sent = build.ContextSent ?? TimeSpan.Zero;
+        timings.Add("send-context", sent);
+        timings.Add("engine-steps", clock.Elapsed - sent);
+        clock.Restart();
         // The engine may name the image by a short id; its inspection gives the full one.
         var image = await ReadImageAsync(engine, build.ImageId, cancellationToken).ConfigureAwait(false);
         build = build with { ImageId = image.Id };
@@ -70,10 +79,11 @@ public static class BuildStage
             new EngineBaseImage(manifest.BaseImage, baseImage?.Id, baseImage?.Layers.Count ?? 0, baseImage?.Size ?? 0),
             await ReadHistoryAsync(engine, image.Id, redactor, cancellationToken).ConfigureAwait(false),
             Fingerprint: fingerprint);
+        timings.Add("read-image-and-history", clock.Elapsed);
 
         if (manifest.Registry is { } registry)
         {
-            record = await PushOrRecordFailureAsync(engine, manifest, registry, record, log, cancellationToken).ConfigureAwait(false);
+            record = await timings.MeasureAsync("push", () => PushOrRecordFailureAsync(engine, manifest, registry, record, log, cancellationToken)).ConfigureAwait(false);
         }
 
         record.Save(contextDirectory);

@@ -40,14 +40,18 @@ public static class DockerfileStage
         string contextDirectory,
         string projectName,
         string toolVersion,
-        ICollection<Diagnostic> warnings)
+        ICollection<Diagnostic> warnings,
+        StageTimings? timings = null)
     {
+        timings ??= new StageTimings("dockerfile");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var spec = ContainerSpecFactory.Create(input, baseImage, warnings);
         var published = files.ToArray();
         var plan = LayerPlanner.Plan(published, layerOptions.FileModes);
         foreach (var advice in PublishModeAdvice.For(layerOptions.PublishMode, plan, published, layerOptions.AppFileName)) warnings.Add(advice);
         var dockerfile = DockerfileWriter.Write(spec, plan, projectName, toolVersion);
-        var staging = ContextStager.Stage(contextDirectory, dockerfile, plan);
+        timings.Add("plan", clock.Elapsed);
+        var staging = timings.Measure("stage", () => ContextStager.Stage(contextDirectory, dockerfile, plan));
         var manifest = new ContextManifest(
             projectName, spec.FromReference, spec.Repository, spec.Tags, dockerfile.BuildArguments, dockerfile.Instructions, plan.Layers, spec.Registry,
             Oci.ImageSettings.From(spec));
