@@ -55,7 +55,8 @@ public sealed class DockerEngine : IContainerEngine, IDisposable
 
     public string Version => _version.Version ?? "unknown";
 
-    public string Description => $"{_version.Platform?.Name ?? "engine"} {Version}, API {ApiVersion}";
+    // Distribution builds (Debian's docker.io) leave the platform's name empty.
+    public string Description => $"{(_version.Platform?.Name is { Length: > 0 } name ? name : "Docker Engine")} {Version}, API {ApiVersion}";
 
     /// <summary>The API version requests use: the lower of the engine's and ours, as the docker CLI negotiates.</summary>
     public Version ApiVersion { get; }

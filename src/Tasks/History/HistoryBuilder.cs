@@ -86,7 +86,7 @@ public static partial class HistoryBuilder
                             .ToArray(),
                         Files = layer.Files
                             .OrderBy(f => f.RelativePath, StringComparer.Ordinal)
-                            .Select(f => new HistoryFile(f.RelativePath, f.Size, fileDigests?.GetValueOrDefault(DigestKey(layer.Name, f.RelativePath))))
+                            .Select(f => new HistoryFile(f.RelativePath, f.Size, fileDigests?.GetValueOrDefault(Context.FileDigests.KeyOf(layer.Name, f.RelativePath))))
                             .ToArray(),
                         SourceFolder = layer.ContextFolder,
                     };
@@ -170,6 +170,4 @@ public static partial class HistoryBuilder
         return map;
     }
 
-    /// <summary>The key of a file in the digests given to <see cref="Build"/>: its layer and its path.</summary>
-    public static string DigestKey(string layer, string relativePath) => layer + "/" + relativePath;
 }

@@ -5,9 +5,11 @@ using Diamol.Build.Context;
 namespace Diamol.Build.Pipeline;
 
 /// <summary>
-/// Everything that decides what image a build produces: the Dockerfile, the content of every context file, the
-/// tags, the build arguments that are not per-build metadata, and the base image the engine has. Equal fingerprints
-/// mean an equal image, so the build can be skipped. File times are left out: the legacy builder ignores them too.
+/// Everything that decides what image a build produces: the Dockerfile, the content and mode of every context file,
+/// the tags, the build arguments that are not per-build metadata, and the base image the engine has. Equal
+/// fingerprints mean an equal image, so the build can be skipped. File contents come from <see cref="FileDigests"/>:
+/// hashed only when a file's stat changed since the last publish, so an unchanged republish reads no file's bytes.
+/// File times themselves are left out: the legacy builder ignores them too.
 /// </summary>
 public static class BuildFingerprint
 {
@@ -25,13 +27,14 @@ public static class BuildFingerprint
             Add($"arg {name}={value}");
         }
 
-        string layers = Path.Combine(contextDirectory, ContextStager.LayersFolder);
-        if (Directory.Exists(layers))
+        // The staged files are the plan's (staging removes anything else), each with the mode staging gave it.
+        var digests = FileDigests.ForContext(contextDirectory, manifest);
+        foreach (var layer in manifest.Plan.Layers)
         {
-            foreach (string file in Directory.EnumerateFiles(layers, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            foreach (var file in layer.Files.OrderBy(f => f.RelativePath, StringComparer.Ordinal))
             {
-                using var stream = File.OpenRead(file);
-                Add($"file {Path.GetRelativePath(contextDirectory, file).Replace('\\', '/')} {Convert.ToHexString(SHA256.HashData(stream))} {(OperatingSystem.IsWindows() ? 0 : (int)File.GetUnixFileMode(file))}");
+                string key = FileDigests.KeyOf(layer.Name, file.RelativePath);
+                Add($"file {layer.ContextFolder}/{file.RelativePath} {digests.GetValueOrDefault(key, "missing")} {(int)file.Mode}");
             }
         }
 

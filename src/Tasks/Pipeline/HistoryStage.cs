@@ -26,11 +26,8 @@ public static class HistoryStage
         var manifest = ContextManifest.Load(contextDirectory);
         var record = BuildRecord.Load(contextDirectory);
         var dockerfile = new DockerfileDocument("", manifest.Instructions, manifest.BuildArguments);
-        // Digests of the staged files (the bytes that went into the image), hashed only when their stat changed.
-        var staged = manifest.Plan.Layers.SelectMany(l => l.Files.Select(f => (Key: HistoryBuilder.DigestKey(l.Name, f.RelativePath),
-                Path: Path.Combine(contextDirectory, l.ContextFolder, f.RelativePath))))
-            .ToDictionary(f => f.Key, f => f.Path, StringComparer.Ordinal);
-        var digests = FileDigests.Compute(staged, Path.Combine(contextDirectory, ContextManifest.FolderName, "file-digests.json"));
+        // Digests of the staged files (the bytes that went into the image), from the skip check's pass when it ran.
+        var digests = FileDigests.ForContext(contextDirectory, manifest);
         var history = HistoryBuilder.Build(
             generator, manifest.Repository, manifest.Tags, record.Image, record.BaseImage, record.History,
             dockerfile, record.Build.Steps, manifest.Plan, digests);

@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Diamol.Build.Context;
+
+/// <summary>
+/// SHA-256 of each staged file: the one pass over the context's content that the engine build's skip check and the
+/// file-level change report share. A file whose path, size and modification time (to the 100 ns tick) are what they
+/// were last time keeps its digest from the cache (.diamol/file-digests.json), so an unchanged republish reads no
+/// bytes; only files whose stat changed are hashed. Staged files are hard links to (or timed copies of) the publish
+/// output, so a file the SDK rewrites gets a new time, and a new digest.
+/// </summary>
+public static class FileDigests
+{
+    public const string FileName = "file-digests.json";
+
+    public static string CachePathIn(string contextDirectory) => Path.Combine(contextDirectory, ContextManifest.FolderName, FileName);
+
+    /// <summary>The key of a staged file: its layer and its path in the layer.</summary>
+    public static string KeyOf(string layer, string relativePath) => layer + "/" + relativePath;
+
+    /// <summary>Every file the manifest's plan staged, by key, with its path on disk.</summary>
+    public static IReadOnlyDictionary<string, string> StagedFiles(string contextDirectory, ContextManifest manifest) =>
+        manifest.Plan.Layers.SelectMany(l => l.Files.Select(f => (Key: KeyOf(l.Name, f.RelativePath), Path: Path.Combine(contextDirectory, l.ContextFolder, f.RelativePath))))
+            .ToDictionary(f => f.Key, f => f.Path, StringComparer.Ordinal);
+
+    /// <summary>The digests of every staged file of the context, from the cache where the stat says nothing changed.</summary>
+    public static IReadOnlyDictionary<string, string> ForContext(string contextDirectory, ContextManifest manifest) =>
+        Compute(StagedFiles(contextDirectory, manifest), CachePathIn(contextDirectory));
+
+    private sealed record Known(long Size, long Ticks, string Digest);
+
+    /// <param name="files">Key (layer/path) → file on disk.</param>
+    public static IReadOnlyDictionary<string, string> Compute(IReadOnlyDictionary<string, string> files, string cachePath)
+    {
+        var cache = Read(cachePath);
+        var digests = new Dictionary<string, string>(StringComparer.Ordinal);
+        var next = new SortedDictionary<string, Known>(StringComparer.Ordinal);
+        foreach (var (key, path) in files)
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists) continue;
+            long ticks = info.LastWriteTimeUtc.Ticks;
+            string digest = cache.TryGetValue(key, out var known) && known.Size == info.Length && known.Ticks == ticks
+                ? known.Digest
+                : Hash(path);
+            digests[key] = digest;
+            next[key] = new Known(info.Length, ticks, digest);
+        }
+
+        Context.ContextStager.WriteIfChanged(cachePath, JsonSerializer.Serialize(next));
+        return digests;
+    }
+
+    private static string Hash(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return "sha256:" + Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+    }
+
+    private static Dictionary<string, Known> Read(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize<Dictionary<string, Known>>(File.ReadAllText(path)) ?? [] : [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+}
