@@ -68,10 +68,9 @@ public sealed class DockerfileWriter
         WriteCustom(spec, InstructionPlacement.AfterFiles,
             "Your own instructions (DiamolInstruction, Placement AfterFiles): they need the files, so they re-run when the app changes.");
 
-        if (spec.User is not null)
+        if (spec.User is not null && !UserGoesFirst(spec))
         {
-            Comment("The user the app runs as. It comes after the files and your RUN steps, which run as the base image's user,");
-            Comment("and it adds no layer, so its place costs nothing in the cache.");
+            Comment("The user the app runs as. It comes after the files and your RUN steps, which run as the base image's user.");
             Instruction("USER", spec.User);
             Blank();
         }
@@ -128,8 +127,19 @@ public sealed class DockerfileWriter
             Instruction("CMD", JsonArray(spec.Command));
         }
 
+        if (UserGoesFirst(spec))
+        {
+            Instruction("USER", spec.User!);
+        }
+
         Blank();
     }
+
+    // USER changes only what RUN steps run as (COPY writes root's files either way, WORKDIR is above it). Without a
+    // RUN step of the project's it sits with the configuration, where the cache keeps it; with one, it comes after
+    // the files and RUN steps, which run as the base image's user, as the SDK's images do.
+    private static bool UserGoesFirst(ContainerSpec spec) =>
+        spec.User is not null && !spec.CustomInstructions.Any(i => i.Keyword == "RUN");
 
     /// <summary>
     /// Labels such as the creation time change on every build. Their values travel as build arguments, so the
@@ -146,9 +156,12 @@ public sealed class DockerfileWriter
         {
             string argument = ArgumentName(label.Name);
             _buildArguments[argument] = label.Value;
-            Instruction("ARG", argument);
             pairs.Add(new NameValue(label.Name, "$" + argument));
         }
+
+        // One ARG for all of them: every instruction is a step the engine commits on each build (Engine API 1.41,
+        // Docker 20.10 and Podman 4, read several names in one ARG).
+        Instruction("ARG", string.Join(" ", pairs.Select(p => p.Value[1..])));
 
         // The value is a variable reference here, so it is quoted but its '$' left active.
         Instruction("LABEL", string.Join(" \\\n    ", pairs.Select(p => $"{Quote(p.Name)}=\"{p.Value}\"")));

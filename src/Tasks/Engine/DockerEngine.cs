@@ -26,8 +26,11 @@ public sealed class DockerEngine : IContainerEngine, IDisposable
     /// <summary>The newest Engine API version this client's models follow (Docker.DotNet.Enhanced 4.3 tracks Engine 29).</summary>
     public static readonly Version ClientApiVersion = new(1, 51);
 
-    /// <summary>The oldest Engine API version we support (Docker 19.03, Podman 3).</summary>
-    public static readonly Version MinimumApiVersion = new(1, 40);
+    /// <summary>
+    /// The oldest Engine API version we support (Docker 20.10, Podman 4): the generated Dockerfile declares its build
+    /// arguments in one ARG, which Docker 19.03's builder refuses.
+    /// </summary>
+    public static readonly Version MinimumApiVersion = new(1, 41);
 
     private DockerEngine(DockerClient client, EngineEndpoint endpoint, VersionResponse version, Version apiVersion)
     {
@@ -90,7 +93,7 @@ public sealed class DockerEngine : IContainerEngine, IDisposable
 
                 var apiVersion = Negotiate(version.APIVersion) ?? throw new DiamolException(DiagnosticCode.DIAM3017,
                     $"The engine at {endpoint.Uri} speaks Engine API {version.APIVersion}; Diamol.Build needs {MinimumApiVersion} or later " +
-                    "(Docker 19.03, Podman 3). Update the engine.");
+                    "(Docker 20.10, Podman 4). Update the engine.");
                 client = CreateClient(endpoint, apiVersion);
                 return new DockerEngine(client, endpoint, version, apiVersion);
             }

@@ -198,21 +198,13 @@ public static class BuildStage
     private static async Task<IReadOnlyList<EngineHistoryEntry>> ReadHistoryAsync(IContainerEngine engine, string id, Spec.SecretRedactor redactor, CancellationToken cancellationToken)
     {
         var history = await engine.GetHistoryAsync(id, cancellationToken).ConfigureAwait(false);
-        var entries = new List<EngineHistoryEntry>(history.Count);
-        foreach (var entry in history)
-        {
-            // Entries of locally built images name the image each step produced; its layer count tells
-            // exactly whether the step added a layer. Pulled or imported history says "<missing>".
-            int? layerCount = null;
-            if (!string.IsNullOrEmpty(entry.Id) && entry.Id != "<missing>")
-            {
-                var step = await engine.InspectImageAsync(entry.Id, cancellationToken).ConfigureAwait(false);
-                layerCount = step?.Layers.Count;
-            }
-
-            entries.Add(new EngineHistoryEntry(entry.Id, redactor.Redact(entry.CreatedBy), entry.Created, entry.Size, layerCount));
-        }
-
-        return entries;
+        // Entries of locally built images name the image each step produced; its layer count tells exactly whether
+        // the step added a layer. Pulled or imported history says "<missing>". The inspections go out together: one
+        // per step, each a round trip, on every build.
+        var layerCounts = await Task.WhenAll(history.Select(async entry =>
+            string.IsNullOrEmpty(entry.Id) || entry.Id == "<missing>"
+                ? null
+                : (await engine.InspectImageAsync(entry.Id, cancellationToken).ConfigureAwait(false))?.Layers.Count)).ConfigureAwait(false);
+        return history.Select((entry, i) => new EngineHistoryEntry(entry.Id, redactor.Redact(entry.CreatedBy), entry.Created, entry.Size, layerCounts[i])).ToArray();
     }
 }

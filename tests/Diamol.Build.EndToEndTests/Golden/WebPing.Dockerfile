@@ -26,9 +26,7 @@ COPY ["layers/app/", "/app/"]
 
 # Metadata that changes with every build comes last, so it never invalidates a file layer.
 # Its values are passed as build arguments, which keeps this file identical from build to build.
-ARG LABEL_ORG_OPENCONTAINERS_IMAGE_CREATED
-ARG LABEL_ORG_OPENCONTAINERS_ARTIFACT_CREATED
-ARG LABEL_ORG_OPENCONTAINERS_IMAGE_VERSION
+ARG LABEL_ORG_OPENCONTAINERS_IMAGE_CREATED LABEL_ORG_OPENCONTAINERS_ARTIFACT_CREATED LABEL_ORG_OPENCONTAINERS_IMAGE_VERSION
 LABEL "org.opencontainers.image.created"="$LABEL_ORG_OPENCONTAINERS_IMAGE_CREATED" \
     "org.opencontainers.artifact.created"="$LABEL_ORG_OPENCONTAINERS_ARTIFACT_CREATED" \
     "org.opencontainers.image.version"="$LABEL_ORG_OPENCONTAINERS_IMAGE_VERSION"

@@ -26,10 +26,11 @@ public sealed class DockerfileWriterTests
     {
         var document = DockerfileWriter.Write(Spec, Plan, "WebPing", "1.2.3");
         CollectionAssert.AreEqual(
-            new[] { "FROM", "ENV", "LABEL", "WORKDIR", "EXPOSE", "ENTRYPOINT", "COPY", "COPY", "USER", "ARG", "LABEL" },
-            document.Instructions.Select(i => i.Keyword).ToArray());
-        Assert.AreEqual("packages", document.Instructions[6].LayerName);
-        Assert.AreEqual("app", document.Instructions[7].LayerName);
+            new[] { "FROM", "ENV", "LABEL", "WORKDIR", "EXPOSE", "ENTRYPOINT", "USER", "COPY", "COPY", "ARG", "LABEL" },
+            document.Instructions.Select(i => i.Keyword).ToArray(), "without a RUN step USER sits with the configuration; the per-build labels take one ARG");
+        Assert.AreEqual("packages", document.Instructions[7].LayerName);
+        Assert.AreEqual("app", document.Instructions[8].LayerName);
+        Assert.AreEqual(1, document.Instructions.Count(i => i.Keyword == "ARG"));
     }
 
     [TestMethod]
@@ -58,6 +59,18 @@ public sealed class DockerfileWriterTests
             "COPY [\"layers/app/\", \"/app/\"]",
             "RUN echo Elton >> ch03.txt",
         }, keywords);
+    }
+
+    [TestMethod]
+    public void With_a_RUN_step_USER_comes_after_it_so_the_step_runs_as_the_base_images_user()
+    {
+        var spec = ContainerSpecFactory.Create(Tests.Spec.ContainerSpecFactoryTests.Valid with
+        {
+            User = "app",
+            Instructions = [("lab", "RUN echo Elton >> ch03.txt", "AfterFiles")],
+        }, null, new List<Diagnostics.Diagnostic>());
+        var keywords = DockerfileWriter.Write(spec, Plan, "Lab", "1").Instructions.Select(i => i.Keyword).ToArray();
+        CollectionAssert.AreEqual(new[] { "COPY", "RUN", "USER" }, keywords[^3..]);
     }
 
     [TestMethod]

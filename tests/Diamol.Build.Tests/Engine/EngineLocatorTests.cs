@@ -120,6 +120,7 @@ public sealed class EngineLocatorTests
     [DataRow("1.52", "1.51")]
     [DataRow("1.51", "1.51")]
     [DataRow("1.39", null)]
+    [DataRow("1.40", null)]
     [DataRow("garbage", null)]
     public void The_api_version_is_the_lower_of_the_two(string engine, string? expected) =>
         Assert.AreEqual(expected, DockerEngine.Negotiate(engine)?.ToString());
