@@ -178,6 +178,8 @@ def stage_tables(size):
                 cells.append(f"{median(values):.0f}" if values else "–")
             w(f"| {name} | " + " | ".join(cells) + " |")
         w("| **wall time of the publish** | " + " | ".join(f"{median(list(seconds[(size, s, tool)].values())) * 1000:.0f}" for s in steps) + " |")
+        summed = [median([sum(v for k, v in rep.items() if k != "engine-steps") for rep in stages[(size, s, tool)].values()]) for s in steps]
+        w("| **stages other than engine-steps, summed** | " + " | ".join(f"{x:.0f}" for x in summed) + " |")
         own = [own_times(size, s, tool) for s in steps]
         w("| **Diamol's own time** | " + " | ".join(f"{median([o for o, _ in x]) * 1000:.0f}" if x else "–" for x in own) + " |")
         w("| **own time ÷ wall time** | " + " | ".join(f"{median([o / t for o, t in x]) * 100:.0f} %" if x else "–" for x in own) + " |")
@@ -209,7 +211,9 @@ w("How: every repetition publishes a fresh copy of each project per tool (no `bi
 w("")
 w("**Diamol's own time** is, per repetition, the Diamol.Build publish's wall time minus the plain publish's wall time of "
   "the same step and repetition, minus the `engine-steps` stage (the engine's build after it has the context); the "
-  "tables give its median. For the OCI builder there is no `engine-steps`: its load into the engine is counted as its own.")
+  "tables give its median. For the OCI builder there is no `engine-steps`: its load into the engine is counted as its own. "
+  "It is the difference of two runs, so a noisy machine can make it negative; the stage tables also give the sum of "
+  "the stages the tasks measured other than `engine-steps`, which leaves out MSBuild's own work in Diamol.Build's targets.")
 w("")
 
 # The machine's sizes.
