@@ -174,6 +174,36 @@ public sealed class OciBuilderTests
         }
     }
 
+    /// <summary>
+    /// After a one-line edit the engine has every layer up to the app's: the OCI builder's load into Docker sends none
+    /// of their bytes (Docker's load reads a layer's tarball only when it lacks the layer), and the image still runs
+    /// the new code.
+    /// </summary>
+    [TestMethod]
+    public void A_load_after_an_edit_sends_only_the_layers_the_engine_lacks()
+    {
+        var project = ConsumerProject.FromSample("WebPing");
+        string repository = Unique("reload");
+        string[] properties = [$"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}", "DiamolBuilder=oci", "-v:n"];
+        try
+        {
+            var first = project.Publish(properties).EnsureSuccess("first load");
+            string program = Path.Combine(project.Directory, "Program.cs");
+            File.WriteAllText(program, File.ReadAllText(program).Replace("** Pinging: ", "** Pinging again: "));
+            var second = project.Publish(properties).EnsureSuccess("load after the edit");
+
+            int layers = ImageInspection.Inspect(repository + ":latest").GetProperty("RootFS").GetProperty("Layers").GetArrayLength();
+            StringAssert.Contains(second.Output, $"(its first {layers - 1} of {layers} layers are there already)", second.Output);
+            var run = ProcessRunner.Run("docker", ["run", "--rm", "--network", "none", "-e", "PINGS=1", "-e", "TARGET=diamol.invalid", repository + ":latest"],
+                timeout: TimeSpan.FromMinutes(2));
+            StringAssert.Contains(run.Output, "** Pinging again: diamol.invalid", run.All);
+        }
+        finally
+        {
+            ImageInspection.RemoveImages(repository + ":latest");
+        }
+    }
+
     [TestMethod]
     public void LocalRegistry_Podman_loads_the_image_into_Podman()
     {

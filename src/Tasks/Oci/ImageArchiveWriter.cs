@@ -23,7 +23,13 @@ public static class ImageArchiveWriter
             : full;
     }
 
-    public static void Write(Stream output, byte[] config, string configDigest, WrittenManifest manifest, IReadOnlyList<ArchiveBlob> layers, IReadOnlyList<string> fullTags)
+    /// <param name="omitLayers">
+    /// Layer blobs to leave out of the tarball (named in its manifests all the same): Docker's load reads a layer's
+    /// tarball only when it lacks that layer, so loading an image whose first layers the engine has needs none of their
+    /// bytes. Only for Docker's load: Podman's and an archive file need every layer.
+    /// </param>
+    public static void Write(Stream output, byte[] config, string configDigest, WrittenManifest manifest, IReadOnlyList<ArchiveBlob> layers, IReadOnlyList<string> fullTags,
+        IReadOnlySet<string>? omitLayers = null)
     {
         var tar = new DeterministicTar(output);
         var time = ReproducibleTime.Fixed;
@@ -37,7 +43,7 @@ public static class ImageArchiveWriter
         var written = new HashSet<string>(StringComparer.Ordinal) { configDigest };
         foreach (var layer in layers)
         {
-            if (!written.Add(layer.Descriptor.Digest)) continue;
+            if (omitLayers?.Contains(layer.Descriptor.Digest) == true || !written.Add(layer.Descriptor.Digest)) continue;
             using var content = File.OpenRead(layer.Path);
             tar.AddFile(BlobName(layer.Descriptor.Digest), mode, time, content, content.Length);
         }

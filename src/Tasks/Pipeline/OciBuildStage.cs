@@ -76,7 +76,7 @@ public static class OciBuildStage
 
             if (options.LoadInto is { } engines)
             {
-                await LoadAsync(engines, config, imageManifest, archiveLayers, manifest.FullTags.ToArray(), options.IdleLimit, log, cancellationToken).ConfigureAwait(false);
+                await LoadAsync(engines, config, imageManifest, archiveLayers, [.. manifest.FullTags, baseReference.ToString()], manifest.FullTags.ToArray(), options.IdleLimit, log, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -270,12 +270,18 @@ public static class OciBuildStage
         }
     }
 
+    /// <param name="relatives">Images the engine may have that share this one's first layers: its own tags' previous image, its base.</param>
     private static async Task LoadAsync(IEngineSource engines, ImageConfig config, WrittenManifest manifest, IReadOnlyList<ArchiveBlob> layers,
-        IReadOnlyList<string> tags, TimeSpan? idleLimit, IBuildLog log, CancellationToken cancellationToken)
+        IReadOnlyList<string> relatives, IReadOnlyList<string> tags, TimeSpan? idleLimit, IBuildLog log, CancellationToken cancellationToken)
     {
         var engine = await engines.ConnectAsync(cancellationToken).ConfigureAwait(false);
         engine.IdleLimit = idleLimit;
-        log.Step($"Loading {string.Join(", ", tags)} into {engine.Description} at {engine.Endpoint}");
+        // After an edit the engine has every layer up to the changed one: Docker's load needs none of their bytes.
+        int known = engine.Description.Contains("Podman", StringComparison.OrdinalIgnoreCase) ? 0
+            : await KnownLayerCountAsync(engine, config.DiffIds, relatives, cancellationToken).ConfigureAwait(false);
+        var omit = layers.Take(known).Select(l => l.Descriptor.Digest).ToHashSet(StringComparer.Ordinal);
+        log.Step($"Loading {string.Join(", ", tags)} into {engine.Description} at {engine.Endpoint}" +
+            (known > 0 ? $" (its first {known} of {layers.Count} layers are there already)" : ""));
         // The archive is written to a pipe while the engine reads it: nothing the size of the image is held in memory.
         var pipe = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20));
         var writer = Task.Run(async () =>
@@ -284,7 +290,7 @@ public static class OciBuildStage
             {
                 using (var output = pipe.Writer.AsStream(leaveOpen: true))
                 {
-                    ImageArchiveWriter.Write(output, config.Bytes, config.Digest, manifest, layers, tags);
+                    ImageArchiveWriter.Write(output, config.Bytes, config.Digest, manifest, layers, tags, omit);
                 }
 
                 await pipe.Writer.CompleteAsync().ConfigureAwait(false);
@@ -297,6 +303,21 @@ public static class OciBuildStage
         }, cancellationToken);
         await engine.LoadAsync(pipe.Reader.AsStream(), log, cancellationToken).ConfigureAwait(false);
         await writer.ConfigureAwait(false);
+    }
+
+    /// <summary>How many of the image's first layers (by diff id, in order) some image the engine has shares: those layers it has.</summary>
+    private static async Task<int> KnownLayerCountAsync(IContainerEngine engine, IReadOnlyList<string> diffIds, IReadOnlyList<string> relatives, CancellationToken cancellationToken)
+    {
+        int known = 0;
+        foreach (string name in relatives.Distinct(StringComparer.Ordinal))
+        {
+            var image = await engine.InspectImageAsync(name, cancellationToken).ConfigureAwait(false);
+            if (image is null) continue;
+            int shared = diffIds.Zip(image.Layers).TakeWhile(pair => pair.First == pair.Second).Count();
+            known = Math.Max(known, shared);
+        }
+
+        return known;
     }
 
     /// <summary>The record the history stage reads, from what was written: exact sizes, digests, and what the destination already had.</summary>
