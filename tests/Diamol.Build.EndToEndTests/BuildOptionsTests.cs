@@ -6,7 +6,7 @@ namespace Diamol.Build.EndToEndTests;
 [TestClass]
 public sealed partial class BuildOptionsTests
 {
-    [GeneratedRegex(@"(\d+) of (\d+) steps from the cache")]
+    [GeneratedRegex(@"(\d+) of (\d+) steps rebuilt")]
     private static partial Regex CacheLine();
 
     [TestMethod]

@@ -51,7 +51,8 @@ public sealed class PullProgress
     /// <summary>The closing line, when there was a pull to speak of.</summary>
     public void Finish()
     {
-        if (Pulled) _log.Progress($"Pulled {_image}: {Describe()}");
+        // The engine's last word on a layer is not always "Pull complete" (an empty layer, one another pull brought): count them all.
+        if (Pulled) _log.Progress(string.Create(CultureInfo.InvariantCulture, $"Pulled {_image}: {_layers.Count} layers, {Size(_layers.Values.Sum(l => l.Total))}"));
     }
 
     private string Describe()

@@ -29,7 +29,7 @@ public sealed class PullProgressTests
         {
             "Pulling registry.test/base:1: 0 of 2 layers, 1 MB of 4 MB",
             "Pulling registry.test/base:1: 1 of 2 layers, 4 MB of 4 MB",
-            "Pulled registry.test/base:1: 2 of 2 layers, 4 MB of 4 MB",
+            "Pulled registry.test/base:1: 2 layers, 4 MB",
         }, log.Lines, string.Join("\n", log.Lines));
     }
 
