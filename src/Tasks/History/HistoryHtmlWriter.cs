@@ -44,7 +44,7 @@ public static class HistoryHtmlWriter
     // The summary, the layers new and gone, and the files added, removed and changed: what the Markdown's section says.
     private static void AppendChanges(StringBuilder html, HistoryChanges changes)
     {
-        html.Append("<p class=\"changes\">Since the previous build (<code>").Append(E(Short(changes.PreviousImageId))).Append("</code>): <strong>")
+        html.Append("<p class=\"changes\">Since the previous build (<code>").Append(E(HistoryMarkdownWriter.ShortId(changes.PreviousImageId))).Append("</code>): <strong>")
             .Append(E(changes.Summary)).Append("</strong></p>\n");
         if (changes.Added.Count + changes.Removed.Count > 0)
         {
@@ -52,7 +52,7 @@ public static class HistoryHtmlWriter
             foreach (var (layer, change) in changes.Added.Select(l => (l, "new")).Concat(changes.Removed.Select(l => (l, "gone"))))
             {
                 html.Append("<li class=\"").Append(change).Append("\">").Append(change).Append(": <b>").Append(E(layer.LayerName ?? layer.LayerKind ?? layer.Origin))
-                    .Append("</b>, ").Append(HtmlText.Size(layer.Size)).Append(" (<code>").Append(E(Instruction(layer.CreatedBy))).Append("</code>)</li>\n");
+                    .Append("</b>, ").Append(HtmlText.Size(layer.Size)).Append(" (<code>").Append(E(HistoryMarkdownWriter.Instruction(layer.CreatedBy))).Append("</code>)</li>\n");
             }
 
             html.Append("</ul>\n");
@@ -80,7 +80,7 @@ public static class HistoryHtmlWriter
             string layer = entry.LayerName is { } name ? LayerKindStyle.NameAndFolder(name, entry.SourceFolder) : entry.Origin == "base" ? "base" : "";
             html.Append("<tr data-entry=\"").Append(entry.Index).Append("\" class=\"").Append(cache).Append("\"><td>").Append(entry.Index)
                 .Append("</td><td>").Append(entry.DockerfileLine?.ToString(CultureInfo.InvariantCulture) ?? "")
-                .Append("</td><td><code>").Append(E(Instruction(entry.Instruction ?? entry.CreatedBy))).Append("</code></td><td>").Append(E(layer)).Append("</td><td>")
+                .Append("</td><td><code>").Append(E(HistoryMarkdownWriter.Instruction(entry.Instruction ?? entry.CreatedBy))).Append("</code></td><td>").Append(E(layer)).Append("</td><td>")
                 .Append(E(LayerKindStyle.Kind(entry))).Append("</td><td class=\"num\">").Append(entry.EmptyLayer ? "—" : HtmlText.Size(entry.Size))
                 .Append("</td><td>").Append(cache).Append("</td><td>");
             if (entry.FileCount is { } count)
@@ -97,11 +97,6 @@ public static class HistoryHtmlWriter
 
         html.Append("</tbody>\n</table>\n");
     }
-
-    // The legacy builder prefixes metadata steps with "/bin/sh -c #(nop) ".
-    private static string Instruction(string createdBy) => createdBy.Replace("/bin/sh -c #(nop) ", "", StringComparison.Ordinal).Trim();
-
-    private static string Short(string id) => id.Length > 19 ? id[..19] : id;
 
     private static string E(string text) => HtmlText.Encode(text);
 }

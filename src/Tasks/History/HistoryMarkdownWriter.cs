@@ -86,10 +86,15 @@ public static class HistoryMarkdownWriter
 
     private static string Shorten(string createdBy)
     {
-        // The legacy builder prefixes metadata steps with "/bin/sh -c #(nop) ".
-        string text = createdBy.Replace("/bin/sh -c #(nop) ", "", StringComparison.Ordinal).Trim();
+        string text = Instruction(createdBy);
         return text.Length <= 120 ? text : text[..117] + "...";
     }
+
+    /// <summary>A history entry's instruction as a person reads it: the legacy builder prefixes metadata steps with "/bin/sh -c #(nop) ".</summary>
+    public static string Instruction(string createdBy) => createdBy.Replace("/bin/sh -c #(nop) ", "", StringComparison.Ordinal).Trim();
+
+    /// <summary>An image id or digest as `docker images` shows it: "sha256:" and 12 hex digits.</summary>
+    public static string ShortId(string id) => id.Length > 19 ? id[..19] : id;
 
     // Inside a code span nothing is markup, but a table still splits at '|' and a backtick would end the span.
     private static string Code(string text) => text.Replace("|", "\\|").Replace("`", "'").Replace("\r", " ").Replace("\n", " ");

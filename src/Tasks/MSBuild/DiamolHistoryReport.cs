@@ -48,7 +48,7 @@ public sealed class DiamolHistoryReport : DiamolTask
 
         var changes = HistoryDiff.Compare(baseline, current);
         AddedBytes = changes.AddedBytes;
-        Log.LogMessage(MessageImportance.High, "{0} -> {1}: {2}", Short(baseline.Image.Id), Short(current.Image.Id), changes.Summary);
+        Log.LogMessage(MessageImportance.High, "{0} -> {1}: {2}", HistoryMarkdownWriter.ShortId(baseline.Image.Id), HistoryMarkdownWriter.ShortId(current.Image.Id), changes.Summary);
         foreach (var layer in changes.Added)
         {
             Log.LogMessage(MessageImportance.High, "  + {0,-10} {1,10}  {2}", layer.LayerName ?? layer.LayerKind ?? layer.Origin, HistoryMarkdownWriter.Size(layer.Size), layer.DiffId);
@@ -86,6 +86,4 @@ public sealed class DiamolHistoryReport : DiamolTask
         HistoryStage.TryRead(path) ?? throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM4002,
             $"{property} has the value '{path}', which is not a readable image-history.json (missing, or of a schema version this Diamol.Build does not read: it reads 1 to {LayerHistory.CurrentSchemaVersion}). " +
             "Point it at an artifact a Diamol.Build publish wrote.");
-
-    private static string Short(string id) => id.Length > 19 ? id[..19] : id;
 }

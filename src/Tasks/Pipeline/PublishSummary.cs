@@ -19,15 +19,12 @@ public static class PublishSummary
         int steps = record.Build.Steps.Count;
         int rebuilt = record.Build.Steps.Count(s => !s.Cached);
         if (!record.Skipped) parts.Add($"{rebuilt} of {steps} steps {(oci ? "new" : "rebuilt")}, {HistoryMarkdownWriter.Size(history.Totals.NewBytes)} new");
-        if (record.PushedDigest is { } digest) parts.Add($"pushed {Short(digest)}");
+        if (record.PushedDigest is { } digest) parts.Add($"pushed {HistoryMarkdownWriter.ShortId(digest)}");
         parts.Add(history.Changes is { } changes ? "since the last publish: " + changes.Summary : "first publish of this repository here");
         parts.Add("report " + Relative(reportPath, currentDirectory));
 
-        return $"{project} -> {string.Join(", ", record.Build.References)} ({Short(record.Build.ImageId)}): {string.Join("; ", parts)}";
+        return $"{project} -> {string.Join(", ", record.Build.References)} ({HistoryMarkdownWriter.ShortId(record.Build.ImageId)}): {string.Join("; ", parts)}";
     }
-
-    // sha256: and 12 hex digits, as `docker images` shows ids.
-    private static string Short(string id) => id.StartsWith("sha256:", StringComparison.Ordinal) && id.Length > 19 ? id[..19] : id;
 
     private static string Relative(string path, string currentDirectory)
     {
