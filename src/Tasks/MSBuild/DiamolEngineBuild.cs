@@ -51,7 +51,6 @@ public sealed class DiamolEngineBuild : DiamolTask, ICancelableTask
             timings.Save(ContextDirectory, startsPublish: false);
         }
 
-
         int cached = record.Build.Steps.Count(s => s.Cached);
         if (record.Skipped)
         {

@@ -163,8 +163,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         var baseImage = !InspectBaseImage ? null
             : decision?.Builder == Pipeline.Builder.Oci
                 ? ReadBaseImageFromRegistry(platform)
-                : DockerfileStage.ReadBaseImageAsync(ContainerBaseImage, engines.Value,
-                    BuildOptions.ParsePullPolicy(PullPolicy), BuildOptions.ParseIdleTimeout(IdleTimeout), new TaskBuildLog(Log, ProjectFile), Cancellation.Token).GetAwaiter().GetResult();
+                : ReadBaseImageFromEngine(engines.Value);
         if (!InspectBaseImage && InspectBaseImageBestEffort) baseImage = TryReadBaseImage(engines, platform);
         timings.Add("base-image", clock.Elapsed);
         var mode = new PublishMode(PublishSingleFile, SelfContained, PublishTrimmed, PublishAot);
@@ -231,6 +230,10 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         return Oci.RegistryBaseImage.ReadAsync(reference, platform, Cancellation.Token).GetAwaiter().GetResult().Facts();
     }
 
+    private Spec.BaseImageFacts? ReadBaseImageFromEngine(Engine.IEngineSource engines) =>
+        DockerfileStage.ReadBaseImageAsync(ContainerBaseImage, engines, BuildOptions.ParsePullPolicy(PullPolicy), BuildOptions.ParseIdleTimeout(IdleTimeout),
+            new TaskBuildLog(Log, ProjectFile), Cancellation.Token).GetAwaiter().GetResult();
+
     // The engine first (it pulls what it lacks, as a build would), then the base image's registry; neither answering
     // leaves the Dockerfile without the base image's facts, said in a warning rather than failing a Dockerfile-only publish.
     private Spec.BaseImageFacts? TryReadBaseImage(Lazy<Engine.IEngineSource> engines, Oci.ImagePlatform platform)
@@ -238,8 +241,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         var reasons = new List<string>();
         try
         {
-            return DockerfileStage.ReadBaseImageAsync(ContainerBaseImage, engines.Value, BuildOptions.ParsePullPolicy(PullPolicy),
-                BuildOptions.ParseIdleTimeout(IdleTimeout), new TaskBuildLog(Log, ProjectFile), Cancellation.Token).GetAwaiter().GetResult();
+            return ReadBaseImageFromEngine(engines.Value);
         }
         catch (DiamolException e) when (e.Code is not DiagnosticCode.DIAM1001)
         {

@@ -45,7 +45,7 @@ public sealed class DiamolWriteLayerHistory : DiamolTask
             written.History.Changes is { } changes ? "; since the last build: " + changes.Summary : "");
         // Last, at minimal verbosity: the one line a default publish prints, and the terminal logger's output line.
         Log.LogMessage(MessageImportance.High, "{0}",
-            PublishSummary.Line(ProjectFileName ?? manifest.Project, Pipeline.BuildRecord.Load(ContextDirectory), written.History, written.HtmlPath, Directory.GetCurrentDirectory()));
+            PublishSummary.Line(ProjectFileName ?? manifest.Project, written.Record, written.History, written.HtmlPath, Directory.GetCurrentDirectory()));
         Artifacts =
         [
             Item(written.JsonPath, "json"),

@@ -4,8 +4,8 @@ using Diamol.Build.History;
 
 namespace Diamol.Build.Pipeline;
 
-/// <summary>The artifacts the history stage wrote.</summary>
-public sealed record HistoryArtifacts(string JsonPath, string MarkdownPath, string HtmlPath, string ImageJsonPath, LayerHistory History);
+/// <summary>The artifacts the history stage wrote, and the build record they describe.</summary>
+public sealed record HistoryArtifacts(string JsonPath, string MarkdownPath, string HtmlPath, string ImageJsonPath, LayerHistory History, BuildRecord Record);
 
 /// <summary>image.json: what CI steps need to deploy the image (as Jib's jib-image.json).</summary>
 /// <param name="PushError">Why the push failed, when the image was built but the registry was not updated.</param>
@@ -59,7 +59,7 @@ public static class HistoryStage
             if (stepSummary is { Length: > 0 }) File.AppendAllText(stepSummary, markdownText + "\n");
             var summary = new ImageSummary(record.Build.ImageId, manifest.Repository, manifest.FullTags.ToArray(), record.PushedDigest, record.PushedDigest is not null, record.PushError);
             ContextStager.WriteIfChanged(image, System.Text.Json.JsonSerializer.Serialize(summary, HistoryJsonWriter.Options) + "\n");
-            return new HistoryArtifacts(json, markdown, html, image, history);
+            return new HistoryArtifacts(json, markdown, html, image, history, record);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
