@@ -97,6 +97,9 @@ public sealed class ConsumerProject
 
     public ProcessResult Publish(params string[] properties) => Run("publish", properties);
 
+    /// <summary>`dotnet build -c Release`, for the Web SDK's deploy-on-build publish (DeployOnBuild, a publish profile).</summary>
+    public ProcessResult Build(params string[] properties) => Run("build", properties);
+
     /// <summary>`dotnet clean -c Release`, as a user cleans after a Release publish.</summary>
     public ProcessResult Clean(params string[] properties) => Run("clean", properties);
 

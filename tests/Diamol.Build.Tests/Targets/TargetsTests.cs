@@ -25,24 +25,79 @@ public sealed class TargetsTests
     {
         using var project = new TestProject();
         var evaluated = project.Evaluate();
-        Assert.AreEqual("$(_DiamolPublishHook)", evaluated.Targets["DiamolPublishImage"].AfterTargets);
-        Assert.AreEqual("Publish", evaluated.GetPropertyValue("_DiamolPublishHook"), "nothing runs AfterPublish in a plain SDK publish");
+        Assert.AreEqual("Publish", evaluated.Targets["_DiamolAfterPublishTarget"].AfterTargets);
+        Assert.AreEqual("DiamolPublishImage", evaluated.Targets["_DiamolAfterPublishTarget"].DependsOnTargets);
+        Assert.IsFalse(evaluated.Targets.Values.Any(t => t.Tasks.Any(task => task.Name == "CallTarget") && t.FullPath.EndsWith("Diamol.Build.targets", StringComparison.Ordinal)),
+            "no call into another package's private targets");
     }
 
     [TestMethod]
-    public void On_the_web_sdk_the_hook_follows_its_post_publish_step_through_the_public_AfterPublish()
+    public void On_the_web_sdk_the_image_holds_what_its_post_publish_step_writes()
     {
+        // The Publish SDK's post-publish step runs after Publish, writes web.config and ends in the public AfterPublish:
+        // an image made right after Publish would miss the file.
         using var project = new TestProject(sdk: "Microsoft.NET.Sdk.Web");
         var evaluated = project.Evaluate();
-        Assert.AreEqual("AfterPublish", evaluated.GetPropertyValue("_DiamolPublishHook"));
-        // What makes AfterPublish the right place: the Publish SDK's post-publish step runs after Publish and ends in it.
         StringAssert.Contains(evaluated.Targets["_DotNetCLIPostPublish"].AfterTargets, "Publish");
-        StringAssert.Contains(evaluated.GetPropertyValue("_DotNetCLIPostPublishDependsOn").Split(';', StringSplitOptions.TrimEntries).Last(s => s.Length > 0), "AfterPublish");
-        Assert.IsFalse(evaluated.Targets.Values.Any(t => t.Tasks.Any(task => task.Name == "CallTarget") && t.FullPath.EndsWith("Diamol.Build.targets", StringComparison.Ordinal)),
-            "no call into another package's private targets");
+        Assert.AreEqual("AfterPublish", evaluated.GetPropertyValue("_DotNetCLIPostPublishDependsOn").Split(';', StringSplitOptions.TrimEntries).Last(s => s.Length > 0));
 
-        var deployOnBuild = project.Evaluate(new Dictionary<string, string> { ["DeployOnBuild"] = "true" });
-        Assert.AreEqual("Publish", deployOnBuild.GetPropertyValue("_DiamolPublishHook"), "a DeployOnBuild publish skips the post-publish step");
+        string context = PublishWithoutEngine(project, ["Publish"]);
+
+        Assert.IsTrue(File.Exists(Path.Combine(context, "layers", "host", "web.config")), "the image was made before the post-publish step wrote web.config");
+    }
+
+    [TestMethod]
+    [DataRow("the command line")]
+    [DataRow("a publish profile")]
+    [DataRow("a file read after the package's targets")]
+    public void A_deploy_on_build_publish_makes_the_image_of_its_finished_folder(string whereSet)
+    {
+        // `dotnet build` with DeployOnBuild runs BeforePublish, Publish and web.config's transform inside the build,
+        // then AfterPublish. Set after our targets are read (Directory.Build.targets), only run-time conditions see it.
+        using var project = new TestProject(sdk: "Microsoft.NET.Sdk.Web",
+            after: whereSet == "a file read after the package's targets" ? "<PropertyGroup><DeployOnBuild>true</DeployOnBuild></PropertyGroup>" : "");
+        var properties = new Dictionary<string, string>();
+        if (whereSet == "the command line") properties["DeployOnBuild"] = "true";
+        if (whereSet == "a publish profile")
+        {
+            Directory.CreateDirectory(Path.Combine(project.Directory, "Properties", "PublishProfiles"));
+            File.WriteAllText(Path.Combine(project.Directory, "Properties", "PublishProfiles", "Folder.pubxml"),
+                "<Project><PropertyGroup><DeployOnBuild>true</DeployOnBuild><WebPublishMethod>FileSystem</WebPublishMethod><PublishUrl>deployed/</PublishUrl></PropertyGroup></Project>");
+            properties["PublishProfile"] = "Folder";
+        }
+
+        string context = PublishWithoutEngine(project, ["Build"], properties);
+
+        Assert.IsTrue(File.Exists(Path.Combine(context, "layers", "app", "Sample.dll")), "no image context after a deploy-on-build publish");
+        Assert.IsTrue(File.Exists(Path.Combine(context, "layers", "host", "web.config")), "the image was made before the publish folder was finished");
+    }
+
+    [TestMethod]
+    public void A_no_build_publish_with_DeployOnBuild_runs_no_AfterPublish_and_still_makes_the_image()
+    {
+        using var project = new TestProject(sdk: "Microsoft.NET.Sdk.Web");
+        var properties = new Dictionary<string, string> { ["Configuration"] = "Release", ["DiamolEnabled"] = "false" };
+        Assert.AreEqual(BuildResultCode.Success, project.Build(["Restore"], properties).Result.OverallResult);
+        var (build, buildLog) = project.Build(["Build"], properties);
+        Assert.AreEqual(BuildResultCode.Success, build.OverallResult, buildLog.Text);
+
+        string context = PublishWithoutEngine(project, ["Publish"], new Dictionary<string, string> { ["NoBuild"] = "true", ["DeployOnBuild"] = "true" });
+
+        Assert.IsTrue(File.Exists(Path.Combine(context, "layers", "app", "Sample.dll")));
+    }
+
+    /// <summary>Restores, then runs <paramref name="targets"/> with a Dockerfile-only publish; returns the context folder.</summary>
+    private static string PublishWithoutEngine(TestProject project, string[] targets, IDictionary<string, string>? extra = null)
+    {
+        var properties = new Dictionary<string, string> { ["Configuration"] = "Release", ["DiamolBuildImage"] = "false", ["DiamolInspectBaseImage"] = "false" };
+        foreach (var (name, value) in extra ?? new Dictionary<string, string>()) properties[name] = value;
+        var (restore, restoreLog) = project.Build(["Restore"], properties);
+        Assert.AreEqual(BuildResultCode.Success, restore.OverallResult, restoreLog.Text);
+        var (result, log) = project.Build(targets, properties);
+        Assert.AreEqual(BuildResultCode.Success, result.OverallResult, log.Text);
+        string context = Path.Combine(project.Directory, "bin", "Release", "net10.0", "container");
+        Assert.IsTrue(File.Exists(Path.Combine(context, "Dockerfile")), "no Dockerfile: " + log.Text);
+        return context;
     }
 
     [TestMethod]

@@ -12,7 +12,8 @@ internal sealed class TestProject : IDisposable
 {
     private static readonly string BuildFolder = Path.Combine(AppContext.BaseDirectory, "sdk-build");
 
-    public TestProject(string body = "", string sdk = "Microsoft.NET.Sdk")
+    /// <param name="after">Project XML imported after our targets, as Directory.Build.targets is.</param>
+    public TestProject(string body = "", string sdk = "Microsoft.NET.Sdk", string after = "")
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("diamol-targets-").FullName;
         ProjectPath = Path.Combine(Directory, "Sample.csproj");
@@ -29,6 +30,7 @@ internal sealed class TestProject : IDisposable
               {body}
               <Import Project="Sdk.targets" Sdk="{sdk}" />
               <Import Project="{BuildFolder}/Diamol.Build.targets" />
+              {after}
             </Project>
             """);
         File.WriteAllText(Path.Combine(Directory, "Program.cs"), "System.Console.WriteLine(\"hi\");\n");
