@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Diamol.Build.EndToEndTests;
 
 /// <summary>
@@ -53,18 +51,13 @@ public sealed class DeployOnBuildTests
             // The image's /app is exactly the publish folder the deploy-on-build publish wrote.
             string publishFolder = Path.Combine(project.Directory, "obj", "Release", "net10.0", "PubTmp", "Out");
             Assert.IsTrue(Directory.Exists(publishFolder), "the deploy-on-build publish folder is missing: " + build.Output);
-            CollectionAssert.AreEqual(Hashes(publishFolder), ImageInspection.Files(repository + ":latest", "/app"));
+            CollectionAssert.AreEqual(PublishSnapshot.FileLines(publishFolder), ImageInspection.Files(repository + ":latest", "/app"));
         }
         finally
         {
             ImageInspection.RemoveImages(repository + ":latest");
         }
     }
-
-    private static string[] Hashes(string folder) =>
-        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Select(f => $"{Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f)))}  ./{Path.GetRelativePath(folder, f)}")
-            .Order(StringComparer.Ordinal).ToArray();
 
     private static void WriteFile(ConsumerProject project, string relative, string text)
     {

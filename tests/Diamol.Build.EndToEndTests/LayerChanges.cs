@@ -28,6 +28,10 @@ public sealed record PublishSnapshot(
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).ToDictionary(
             path => Path.GetRelativePath(folder, path).Replace('\\', '/'),
             path => (Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))), new FileInfo(path).Length));
+
+    /// <summary>Every file of a folder as <see cref="ImageInspection.Files"/> lists an image's: "sha256  ./path", sorted.</summary>
+    public static string[] FileLines(string folder) =>
+        Hashes(folder).Select(f => $"{f.Value.Hash.ToLowerInvariant()}  ./{f.Key}").Order(StringComparer.Ordinal).ToArray();
 }
 
 /// <summary>

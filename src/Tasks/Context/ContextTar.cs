@@ -12,8 +12,9 @@ public static partial class ContextTar
     /// <summary>
     /// Starts writing the archive into a pipe and returns the pipe's reading end; the writer runs until the
     /// reader has taken everything or the token is cancelled. Awaiting <paramref name="completion"/> surfaces write errors.
+    /// With a <paramref name="selection"/>, only its folders are sent, with its Dockerfile.
     /// </summary>
-    public static Stream Open(string contextDirectory, CancellationToken cancellationToken, out Task completion)
+    public static Stream Open(string contextDirectory, CancellationToken cancellationToken, out Task completion, ContextSelection? selection = null)
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 * 1024 * 1024, resumeWriterThreshold: 2 * 1024 * 1024));
         completion = Task.Run(async () =>
@@ -24,7 +25,7 @@ public static partial class ContextTar
             var output = pipe.Writer.AsStream(leaveOpen: true);
             try
             {
-                await WriteAsync(contextDirectory, output, cancellationToken).ConfigureAwait(false);
+                await WriteAsync(contextDirectory, output, cancellationToken, selection).ConfigureAwait(false);
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e)
@@ -38,14 +39,25 @@ public static partial class ContextTar
         return pipe.Reader.AsStream();
     }
 
-    public static async Task WriteAsync(string contextDirectory, Stream output, CancellationToken cancellationToken)
+    public static async Task WriteAsync(string contextDirectory, Stream output, CancellationToken cancellationToken, ContextSelection? selection = null)
     {
         string root = Path.GetFullPath(contextDirectory);
         await using var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
-        foreach (string path in Entries(root))
+        foreach (string path in Entries(root, selection))
         {
             cancellationToken.ThrowIfCancellationRequested();
             string name = Path.GetRelativePath(root, path).Replace('\\', '/');
+            if (selection is not null && name == ContextStager.DockerfileName)
+            {
+                var dockerfile = new PaxTarEntry(TarEntryType.RegularFile, name)
+                {
+                    Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+                    DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(selection.Dockerfile)),
+                };
+                await writer.WriteEntryAsync(dockerfile, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             bool directory = Directory.Exists(path);
             FileSystemInfo info = directory ? new DirectoryInfo(path) : new FileInfo(path);
             // The header fields the docker CLI writes (permissions without file-type bits, owner ids without
@@ -75,15 +87,17 @@ public static partial class ContextTar
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
     private const UnixFileMode DefaultFileMode = DefaultDirectoryMode;
 
-    // The Dockerfile and the layer folders; the artifacts written beside them stay out.
-    private static IEnumerable<string> Entries(string root)
+    // The Dockerfile and the layer folders (or the selected ones); the artifacts written beside them stay out.
+    private static IEnumerable<string> Entries(string root, ContextSelection? selection)
     {
         yield return Path.Combine(root, ContextStager.DockerfileName);
         string layers = Path.Combine(root, ContextStager.LayersFolder);
         if (!Directory.Exists(layers)) yield break;
         yield return layers;
-        foreach (string entry in Directory.EnumerateFileSystemEntries(layers, "*", SearchOption.AllDirectories)
-                     .Order(StringComparer.Ordinal))
+        var folders = selection?.Folders.Select(f => Path.Combine(root, f)).Where(Directory.Exists).ToArray() ?? [layers];
+        var entries = folders.SelectMany(folder => Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories));
+        if (selection is not null) entries = entries.Concat(folders);
+        foreach (string entry in entries.Order(StringComparer.Ordinal))
         {
             yield return entry;
         }

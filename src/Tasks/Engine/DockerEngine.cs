@@ -6,14 +6,18 @@ using Diamol.Build.Diagnostics;
 
 namespace Diamol.Build.Engine;
 
-/// <summary>What the engine asked to build needs: the context folder, the references to tag ("repository:tag") and build arguments.</summary>
+/// <summary>
+/// What the engine asked to build needs: the context folder, the references to tag ("repository:tag") and build
+/// arguments; with <paramref name="Part"/>, only that part of the folder is sent (a delta build).
+/// </summary>
 public sealed record BuildRequest(
     string ContextDirectory,
     IReadOnlyList<string> References,
     IReadOnlyDictionary<string, string> BuildArguments,
     IReadOnlyList<string> CacheFrom,
     bool PullBase,
-    RegistryLogin? BaseImageLogin = null);
+    RegistryLogin? BaseImageLogin = null,
+    Context.ContextSelection? Part = null);
 
 /// <summary>
 /// Our view of a Docker engine, over Docker.DotNet: connect, build, inspect, history. Failures become
@@ -183,7 +187,7 @@ public sealed class DockerEngine : IContainerEngine, IDisposable
 
         // Stopping the request also stops the archive writer, whatever ended the request.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(idle.Token);
-        using var tar = new ActivityStream(Context.ContextTar.Open(request.ContextDirectory, stop.Token, out var tarWritten), idle.Restart);
+        using var tar = new ActivityStream(Context.ContextTar.Open(request.ContextDirectory, stop.Token, out var tarWritten, request.Part), idle.Restart);
         // The engine pulls the base image itself when asked to (DiamolPullPolicy=Always): give it the login.
         var logins = request.BaseImageLogin is { } login ? new[] { ToAuthConfig(login)! } : null;
         try

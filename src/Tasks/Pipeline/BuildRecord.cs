@@ -6,7 +6,8 @@ namespace Diamol.Build.Pipeline;
 
 /// <summary>
 /// What the build stage learned from the engine, saved as <c>.diamol/build.json</c> so the history stage can
-/// write its artifacts without talking to the engine again.
+/// write its artifacts without talking to the engine again, and the next build can tell which of its steps are
+/// unchanged (<see cref="StepKeys"/>, one per step of <see cref="BuildResult.Steps"/>).
 /// </summary>
 public sealed record BuildRecord(
     string Engine,
@@ -17,7 +18,8 @@ public sealed record BuildRecord(
     string? PushedDigest = null,
     string? Fingerprint = null,
     bool Skipped = false,
-    string? PushError = null)
+    string? PushError = null,
+    IReadOnlyList<string>? StepKeys = null)
 {
     public const string FileName = "build.json";
 

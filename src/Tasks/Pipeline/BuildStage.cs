@@ -26,7 +26,9 @@ public static class BuildStage
         engine.IdleLimit = options.IdleLimit;
         // Read once: the fingerprint needs its id, the build record its layers and size.
         var baseImage = await timings.MeasureAsync("base-image-inspect", () => engine.InspectImageAsync(manifest.BaseImage, cancellationToken)).ConfigureAwait(false);
-        string fingerprint = timings.Measure("fingerprint", () => BuildFingerprint.Compute(contextDirectory, manifest, options, baseImage?.Id ?? ""));
+        var inputs = timings.Measure("fingerprint", () => BuildFingerprint.Compute(contextDirectory, manifest, options, baseImage?.Id ?? ""));
+        string fingerprint = inputs.Fingerprint;
+        string engineName = $"{engine.Endpoint.Uri} ({engine.Description})";
 
         var previous = BuildRecord.TryLoad(contextDirectory);
         if (previous is not null && previous.Fingerprint == fingerprint
@@ -51,16 +53,28 @@ public static class BuildStage
         // A record from an earlier build must not outlive a failed one, nor may image.json, which CI reads to deploy.
         File.Delete(BuildRecord.PathIn(contextDirectory));
         File.Delete(Path.Combine(contextDirectory, HistoryStage.ImageFileName));
+        var (delta, fullBuildReason) = await timings.MeasureAsync("delta-check",
+            () => DeltaBuild.PlanAsync(engine, engineName, previous, inputs.StepKeys, manifest, options, cancellationToken)).ConfigureAwait(false);
         log.Step($"Building {string.Join(", ", manifest.FullTags)} with {engine.Description} at {engine.Endpoint}");
+        if (delta is not null)
+        {
+            log.Step($"Steps 1 to {delta.ReusedSteps} are unchanged since the last build: the build starts from the image it made there " +
+                     $"({HistoryMarkdownWriter.ShortId(delta.ParentImageId)}) and the engine is sent only {string.Join(", ", delta.Part.Folders)}");
+        }
+        else
+        {
+            log.Detail($"A full build, with the whole context: {fullBuildReason}.");
+        }
 
         var cacheFrom = await timings.MeasureAsync("cache-from", () => PullCacheSourcesAsync(engine, options, log, cancellationToken)).ConfigureAwait(false);
         var arguments = manifest.BuildArguments.Concat(options.BuildArguments).ToDictionary(a => a.Key, a => a.Value);
         var baseLogin = options.Pull == PullPolicy.Always && Spec.ImageReference.TryParse(manifest.BaseImage, out _) is { } baseReference
             ? RegistryCredentials.Find(RegistryCredentials.RegistryOf(baseReference), LocatorEnvironment.Real)
             : null;
-        var request = new BuildRequest(contextDirectory, manifest.FullTags.ToArray(), arguments, cacheFrom, options.Pull == PullPolicy.Always, baseLogin);
+        var request = new BuildRequest(contextDirectory, manifest.FullTags.ToArray(), arguments, cacheFrom, options.Pull == PullPolicy.Always, baseLogin, delta?.Part);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var build = await engine.BuildAsync(request, log, cancellationToken).ConfigureAwait(false);
+        if (delta is not null) build = build with { Steps = delta.Merge(previous!.Build.Steps, build.Steps) };
         // Until the first step the engine reads the context we send; after it, it runs the steps.
         var sent = build.ContextSent ?? TimeSpan.Zero;
         timings.Add("send-context", sent);
@@ -73,12 +87,13 @@ public static class BuildStage
         var redactor = Spec.SecretRedactor.ForEnvironment(image.Env, image.Labels, options.BuildArguments);
 
         var record = new BuildRecord(
-            $"{engine.Endpoint.Uri} ({engine.Description})",
+            engineName,
             build,
             image,
             new EngineBaseImage(manifest.BaseImage, baseImage?.Id, baseImage?.Layers.Count ?? 0, baseImage?.Size ?? 0),
             await ReadHistoryAsync(engine, image.Id, redactor, cancellationToken).ConfigureAwait(false),
-            Fingerprint: fingerprint);
+            Fingerprint: fingerprint,
+            StepKeys: inputs.StepKeys);
         timings.Add("read-image-and-history", clock.Elapsed);
 
         if (manifest.Registry is { } registry)

@@ -1,6 +1,5 @@
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Engine;
-using Diamol.Build.Layers;
 using Diamol.Build.Pipeline;
 using Diamol.Build.Spec;
 using Diamol.Build.Tests.Spec;
@@ -13,41 +12,12 @@ namespace Diamol.Build.Tests.Pipeline;
 /// engine's behaviour for the same paths is covered end to end (EngineBuildTests, PushTests, EngineFaultTests).
 /// </summary>
 [TestClass]
-public sealed class BuildStageTests
+public sealed class BuildStageTests : EngineStageTest
 {
-    private const string BaseImage = "localhost:5000/dotnet/runtime:10.0";
-    private string _root = "";
-    private string _context = "";
-    private FakeContainerEngine _engine = null!;
-    private ListBuildLog _log = null!;
-
-    [TestInitialize]
-    public void Create()
-    {
-        _root = Directory.CreateTempSubdirectory("diamol-buildstage-").FullName;
-        _context = Path.Combine(_root, "container");
-        _engine = new FakeContainerEngine();
-        _engine.Add("sha256:" + new string('b', 64), BaseImage);
-        _log = new ListBuildLog();
-    }
-
-    [TestCleanup]
-    public void Delete() => Directory.Delete(_root, recursive: true);
-
-    private void Stage(ContainerSpecInput? input = null, string appContent = "app")
-    {
-        string file = Path.Combine(_root, "publish", "WebPing.dll");
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        File.WriteAllText(file, appContent);
-        DockerfileStage.Run(input ?? ContainerSpecFactoryTests.Valid, null, [new PublishedFile(file, "WebPing.dll")], LayerOptions.Default, _context,
-            "WebPing", "1.0.0", new List<Diagnostic>());
-    }
+    private void Stage(ContainerSpecInput? input = null, string appContent = "app") => Stage(input, ("WebPing.dll", appContent, false));
 
     private static ContainerSpecInput Pushed(params string[] tags) =>
         ContainerSpecFactoryTests.Valid with { Registry = "registry.test:5000", Tags = tags.Length == 0 ? ["1.0"] : tags };
-
-    private Task<BuildRecord> Run(BuildOptions? options = null, CancellationToken cancellationToken = default) =>
-        BuildStage.RunAsync(_context, _engine, options ?? new BuildOptions(new Dictionary<string, string>(), [], PullPolicy.Missing), _log, cancellationToken);
 
     private static BuildOptions CacheFrom(PullPolicy pull, params string[] sources) => new(new Dictionary<string, string>(), sources, pull);
 

@@ -35,7 +35,7 @@ internal sealed class FakeContainerEngine : IContainerEngine, IEngineSource
     public Func<string, Exception?> Push { get; set; } = _ => null;
 
     public EngineEndpoint Endpoint { get; } = new(new Uri("unix:///fake/docker.sock"), "a test");
-    public string Description => "Fake Engine 1.0, API 1.51";
+    public string Description { get; set; } = "Fake Engine 1.0, API 1.51";
     public string Version => "1.0";
     public ImagePlatform Platform { get; set; } = new("linux", "amd64");
     public TimeSpan? IdleLimit { get; set; }
@@ -50,6 +50,12 @@ internal sealed class FakeContainerEngine : IContainerEngine, IEngineSource
     public EngineImageDetails Add(string id, params string[] names) =>
         Add(new EngineImageDetails(id, DateTimeOffset.UnixEpoch, 1000, "linux", "amd64", ["PATH=/usr/bin"], null, null, ["sha256:base-layer"], []), names);
 
+    /// <summary>Removes an image and every name of it, as `docker image rm` and a prune do.</summary>
+    public void Remove(string id)
+    {
+        foreach (string name in _images.Where(i => i.Value.Id == id).Select(i => i.Key).ToArray()) _images.Remove(name);
+    }
+
     public EngineImageDetails Add(EngineImageDetails image, params string[] names)
     {
         _images[image.Id] = image;
@@ -57,15 +63,42 @@ internal sealed class FakeContainerEngine : IContainerEngine, IEngineSource
         return image;
     }
 
+    /// <summary>
+    /// Builds the Dockerfile it is sent (the folder's, or a delta build's own) step by step: every step makes an image
+    /// the engine keeps, as the classic builder does, and the last one is the built image.
+    /// </summary>
     public Task<BuildResult> BuildAsync(BuildRequest request, IBuildLog log, CancellationToken cancellationToken)
     {
         Calls.Add("build");
         Builds.Add(request);
         if (BuildFailure is { } failure) throw failure;
-        string id = "sha256:" + (++_built).ToString("x64");
-        if (!LoseBuiltImage) Add(id, [.. request.References]);
-        var steps = new[] { new BuildStep(1, "FROM base", Cached: true, ImageId: null), new BuildStep(2, "COPY layers/app/ /app/", Cached: false, ImageId: id) };
-        return Task.FromResult(new BuildResult(id[..19], request.References, steps));
+        int build = ++_built;
+        string dockerfile = request.Part?.Dockerfile ?? File.ReadAllText(Path.Combine(request.ContextDirectory, "Dockerfile"));
+        var steps = Instructions(dockerfile).Select((text, i) =>
+        {
+            string id = "sha256:" + $"{build:x8}{i + 1:x4}".PadRight(64, '0');
+            bool last = i == Instructions(dockerfile).Count - 1;
+            if (!(last && LoseBuiltImage)) Add(id, last ? [.. request.References] : []);
+            return new BuildStep(i + 1, text, Cached: i == 0, ImageId: id[7..19]);
+        }).ToArray();
+        return Task.FromResult(new BuildResult("sha256:" + steps[^1].ImageId, request.References, steps));
+    }
+
+    // The instructions of a Dockerfile, continuation lines joined, comments and blank lines left out.
+    private static List<string> Instructions(string dockerfile)
+    {
+        var instructions = new List<string>();
+        string? open = null;
+        foreach (string line in dockerfile.Split('\n'))
+        {
+            if (open is null && (line.Length == 0 || line.StartsWith('#'))) continue;
+            open = open is null ? line : open + "\n" + line;
+            if (line.EndsWith('\\')) continue;
+            instructions.Add(open);
+            open = null;
+        }
+
+        return instructions;
     }
 
     public Task<EngineImageDetails?> InspectImageAsync(string name, CancellationToken cancellationToken)
@@ -73,7 +106,8 @@ internal sealed class FakeContainerEngine : IContainerEngine, IEngineSource
         Calls.Add("inspect " + name);
         // The engine finds an image by a prefix of its id, as the pipeline's short ids need.
         var found = _images.TryGetValue(name, out var image) ? image
-            : name.StartsWith("sha256:", StringComparison.Ordinal) ? _images.Values.FirstOrDefault(i => i.Id.StartsWith(name, StringComparison.Ordinal)) : null;
+            : name.StartsWith("sha256:", StringComparison.Ordinal) ? _images.Values.FirstOrDefault(i => i.Id.StartsWith(name, StringComparison.Ordinal))
+            : _images.Values.FirstOrDefault(i => i.Id.StartsWith("sha256:" + name, StringComparison.Ordinal));
         return Task.FromResult(found);
     }
 

@@ -1,0 +1,48 @@
+using Diamol.Build.Diagnostics;
+using Diamol.Build.Engine;
+using Diamol.Build.Layers;
+using Diamol.Build.Pipeline;
+using Diamol.Build.Spec;
+using Diamol.Build.Tests.Spec;
+
+namespace Diamol.Build.Tests.Pipeline;
+
+/// <summary>
+/// What the engine build's tests start from: a temp folder for the publish output and the staged context, a fake
+/// engine that has the base image, and a log.
+/// </summary>
+public abstract class EngineStageTest
+{
+    protected const string BaseImage = "localhost:5000/dotnet/runtime:10.0";
+    protected string _root = "";
+    protected string _context = "";
+    internal FakeContainerEngine _engine = null!;
+    internal ListBuildLog _log = null!;
+
+    [TestInitialize]
+    public void Create()
+    {
+        _root = Directory.CreateTempSubdirectory("diamol-engine-stage-").FullName;
+        _context = Path.Combine(_root, "container");
+        _engine = new FakeContainerEngine();
+        _engine.Add("sha256:" + new string('b', 64), BaseImage);
+        _log = new ListBuildLog();
+    }
+
+    [TestCleanup]
+    public void Delete() => Directory.Delete(_root, recursive: true);
+
+    /// <summary>Writes the files into the publish folder and stages the context from them, as a publish does.</summary>
+    protected void Stage(ContainerSpecInput? input, params (string RelativePath, string Content, bool IsHost)[] files)
+    {
+        string publish = Path.Combine(_root, "publish");
+        Directory.CreateDirectory(publish);
+        foreach (var file in files) File.WriteAllText(Path.Combine(publish, file.RelativePath), file.Content);
+        DockerfileStage.Run(input ?? ContainerSpecFactoryTests.Valid, null,
+            files.Select(f => new PublishedFile(Path.Combine(publish, f.RelativePath), f.RelativePath, IsHost: f.IsHost)).ToArray(),
+            LayerOptions.Default, _context, "WebPing", "1.0.0", new List<Diagnostic>());
+    }
+
+    protected Task<BuildRecord> Run(BuildOptions? options = null, CancellationToken cancellationToken = default) =>
+        BuildStage.RunAsync(_context, _engine, options ?? new BuildOptions(new Dictionary<string, string>(), [], PullPolicy.Missing), _log, cancellationToken);
+}
