@@ -14,22 +14,16 @@ public sealed class OutputFolderLock : IDisposable
 {
     private readonly FileStream _stream;
 
-    private OutputFolderLock(FileStream stream, string path)
-    {
-        _stream = stream;
-        Path = path;
-    }
-
-    public string Path { get; }
+    private OutputFolderLock(FileStream stream) => _stream = stream;
 
     /// <summary>Waits for the folder's lock, reporting once who holds it; gives up after <paramref name="wait"/> with DIAM2009.</summary>
     public static OutputFolderLock Acquire(string outputDirectory, TimeSpan wait, Action<string> waiting, CancellationToken cancellationToken)
     {
-        string folder = System.IO.Path.GetFullPath(outputDirectory);
+        string folder = Path.GetFullPath(outputDirectory);
         string name = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(folder)))[..24].ToLowerInvariant();
-        string directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "diamol-locks");
+        string directory = Path.Combine(Path.GetTempPath(), "diamol-locks");
         Directory.CreateDirectory(directory);
-        string path = System.IO.Path.Combine(directory, name + ".lock");
+        string path = Path.Combine(directory, name + ".lock");
         var deadline = DateTime.UtcNow + wait;
         bool told = false;
         while (true)
@@ -40,7 +34,7 @@ public sealed class OutputFolderLock : IDisposable
                 var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
                 // The holder's id goes beside the lock: on Linux even a reader of the locked file would need the lock.
                 File.WriteAllText(path + ".owner", $"{Environment.ProcessId} {folder}\n");
-                return new OutputFolderLock(stream, path);
+                return new OutputFolderLock(stream);
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {

@@ -108,8 +108,6 @@ public static class ImageConfigWriter
         }
     }
 
-    private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)!).ToArray());
-
     // Multi-line instructions (ENV and LABEL continuation lines) as one line, as the engine records them.
     private static string OneLine(string text) => text.Replace(" \\\n    ", " ", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 

@@ -25,8 +25,6 @@ public sealed class StageTimings
 
     public StageTimings(string task) => _task = task;
 
-    public IReadOnlyList<Stage> Stages => _stages;
-
     public static string PathIn(string contextDirectory) => Path.Combine(contextDirectory, Context.ContextManifest.FolderName, FileName);
 
     public void Add(string name, TimeSpan elapsed) => _stages.Add(new Stage(_task, name, Math.Round(elapsed.TotalMilliseconds, 1)));
