@@ -24,9 +24,6 @@ public sealed class RegistryClient : IDisposable
     private readonly RegistryTransport _transport;
     private readonly RegistryAuthenticator _authenticator;
     private readonly long _chunkSize;
-    private int _blobUploads;
-    private int _blobMounts;
-    private int _blobsAlreadyPresent;
 
     /// <param name="registry">As written in image references ("localhost:5000", "docker.io", "ghcr.io").</param>
     /// <param name="credentials">Called at most once, when a 401 first asks for a login; null means anonymous.</param>
@@ -53,9 +50,6 @@ public sealed class RegistryClient : IDisposable
     public static RegistryClient Create(string registry, RegistryAccess access, TimeSpan? requestTimeout = null) =>
         new(registry, () => FindCredentials(registry, access), requestTimeout: requestTimeout);
 
-    /// <summary>The login for pushing to <paramref name="registry"/>.</summary>
-    public static RegistryLogin? FindCredentials(string registry) => FindCredentials(registry, RegistryAccess.Push);
-
     /// <summary>
     /// The SDK's environment variables for this kind of access (see <see cref="EnvironmentCredentials"/>), else the
     /// login docker itself would use (config.json, credHelpers, credsStore).
@@ -80,15 +74,6 @@ public sealed class RegistryClient : IDisposable
         get => _chunkSize;
         init => _chunkSize = value is > 0 and <= int.MaxValue ? value : throw new ArgumentOutOfRangeException(nameof(ChunkSize), value, "A chunk is 1 byte to 2 GiB.");
     }
-
-    /// <summary>Upload sessions started for blobs that were not there.</summary>
-    public int BlobUploads => Volatile.Read(ref _blobUploads);
-
-    /// <summary>Blobs mounted from another repository instead of uploaded.</summary>
-    public int BlobMounts => Volatile.Read(ref _blobMounts);
-
-    /// <summary>HEAD requests that found the blob already there.</summary>
-    public int BlobsAlreadyPresent => Volatile.Read(ref _blobsAlreadyPresent);
 
     /// <summary>
     /// The manifest of <paramref name="platform"/> for a tag or digest. A Docker manifest list or OCI index is
@@ -167,7 +152,6 @@ public sealed class RegistryClient : IDisposable
         using var response = await SendAsync(request, ct).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound) return false;
         if (response.StatusCode != HttpStatusCode.OK) throw await UnexpectedAsync(response, request, ct).ConfigureAwait(false);
-        Interlocked.Increment(ref _blobsAlreadyPresent);
         return true;
     }
 
@@ -185,7 +169,6 @@ public sealed class RegistryClient : IDisposable
         switch (response.StatusCode)
         {
             case HttpStatusCode.Created:
-                Interlocked.Increment(ref _blobMounts);
                 return true;
             case HttpStatusCode.Accepted:
                 if (UploadLocation.From(response) is { } started) await CancelUploadAsync(repository, started).ConfigureAwait(false);
@@ -198,20 +181,12 @@ public sealed class RegistryClient : IDisposable
     }
 
     /// <summary>
-    /// Uploads a blob unless the repository has it already: one PUT when <see cref="BlobDescriptor.Size"/> is at most
-    /// <see cref="ChunkThreshold"/>, else PATCH chunks of <see cref="ChunkSize"/> and a closing PUT ?digest=.
+    /// Puts a blob in the repository the cheapest way, in the SDK's order (Registry.PushAsync): nothing if it is
+    /// there (HEAD), else a mount from <paramref name="mountFrom"/> when given, else an upload: one PUT when
+    /// <see cref="BlobDescriptor.Size"/> is at most <see cref="ChunkThreshold"/>, else PATCH chunks of
+    /// <see cref="ChunkSize"/> and a closing PUT ?digest=.
     /// </summary>
     /// <param name="open">Opens the content; called again if the request must be repeated after authenticating.</param>
-    public async Task UploadBlobAsync(string repository, BlobDescriptor blob, Func<Stream> open, CancellationToken ct)
-    {
-        if (await BlobExistsAsync(repository, blob.Digest, ct).ConfigureAwait(false)) return;
-        await UploadMissingBlobAsync(repository, blob, open, ct).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Puts a blob in the repository the cheapest way, in the SDK's order (Registry.PushAsync): nothing if it is
-    /// there (HEAD), else a mount from <paramref name="mountFrom"/> when given, else an upload.
-    /// </summary>
     public async Task<BlobPushOutcome> PushBlobAsync(string repository, BlobDescriptor blob, Func<Stream> open, string? mountFrom, CancellationToken ct)
     {
         if (await BlobExistsAsync(repository, blob.Digest, ct).ConfigureAwait(false)) return BlobPushOutcome.AlreadyPresent;
@@ -241,10 +216,6 @@ public sealed class RegistryClient : IDisposable
         if (response.StatusCode != HttpStatusCode.Created) throw await UnexpectedAsync(response, request, ct).ConfigureAwait(false);
         return HeaderValue(response, DigestHeader) ?? ContentDigest.Of(manifest);
     }
-
-    /// <summary>A manifest's bytes as served for these media types, or null when there is none (404).</summary>
-    public async Task<byte[]?> TryGetManifestAsync(string repository, string reference, string[] accept, CancellationToken ct) =>
-        (await FetchManifestAsync(repository, reference, accept, ct).ConfigureAwait(false))?.Bytes;
 
     public void Dispose() => _http.Dispose();
 
@@ -328,7 +299,6 @@ public sealed class RegistryClient : IDisposable
                 ?? throw RegistryFailures.ProtocolBreak(Registry, repository, start.Description, "the 202 Accepted has no Location header");
         }
 
-        Interlocked.Increment(ref _blobUploads);
         bool done = false;
         try
         {

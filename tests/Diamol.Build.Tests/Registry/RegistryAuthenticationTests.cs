@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Engine;
+using Diamol.Build.Oci;
 using Diamol.Build.Registry;
 
 namespace Diamol.Build.Tests.Registry;
@@ -15,10 +16,14 @@ public sealed class RegistryAuthenticationTests
 
     private static readonly RegistryLogin Login = new(Registry, "alice", Secret, null);
 
+    // A base image's pull, as a build makes it: its manifest requests are the ones these tests authenticate.
+    private static Task<ResolvedImage> Pull(RegistryClient client, string reference) =>
+        client.ResolveAsync("team/app", reference, ImagePlatform.FromRuntimeIdentifier("linux-x64"), default);
+
     [TestMethod]
     public async Task Bearer_challenge_gets_a_token_from_the_realm_with_the_scope_and_caches_it()
     {
-        byte[] manifest = Encoding.UTF8.GetBytes("{}");
+        byte[] manifest = TestImages.Manifest(TestImages.Blob("{}", "application/vnd.oci.image.config.v1+json").Descriptor, TestImages.Blob("layer").Descriptor);
         var handler = new FakeRegistryHandler(request => request.Uri.Host switch
         {
             "auth.test" => FakeRegistryHandler.Json(HttpStatusCode.OK, """{"token":"tok-1","expires_in":300}"""),
@@ -28,8 +33,8 @@ public sealed class RegistryAuthenticationTests
         int asked = 0;
         using var client = new RegistryClient(Registry, () => { asked++; return Login; }, handler);
 
-        Assert.IsNotNull(await client.TryGetManifestAsync("team/app", "1.0", [ManifestMediaTypes.OciManifest], default));
-        Assert.IsNotNull(await client.TryGetManifestAsync("team/app", "2.0", [ManifestMediaTypes.OciManifest], default));
+        Assert.AreEqual(ContentDigest.Of(manifest), (await Pull(client, "1.0")).ManifestDigest);
+        Assert.AreEqual(ContentDigest.Of(manifest), (await Pull(client, "2.0")).ManifestDigest);
 
         var tokenRequests = handler.Requests.Where(r => r.Uri.Host == "auth.test").ToList();
         Assert.AreEqual(1, tokenRequests.Count, "the token is cached for the scope");
@@ -55,7 +60,9 @@ public sealed class RegistryAuthenticationTests
         });
         using var client = new RegistryClient(Registry, () => null, handler);
 
-        Assert.IsNull(await client.TryGetManifestAsync("team/app", "1.0", [ManifestMediaTypes.OciManifest], default));
+        var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => Pull(client, "1.0"));
+
+        Assert.AreEqual(DiagnosticCode.DIAM3012, e.Code, "authenticated, then not found");
         Assert.IsNull(handler.Requests.Single(r => r.Uri.Host == "auth.test").Authorization);
     }
 
@@ -70,8 +77,9 @@ public sealed class RegistryAuthenticationTests
         });
         using var client = new RegistryClient(Registry, () => new RegistryLogin(Registry, null, null, "refresh-me"), handler);
 
-        await client.TryGetManifestAsync("team/app", "1.0", [ManifestMediaTypes.OciManifest], default);
+        var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => Pull(client, "1.0"));
 
+        Assert.AreEqual(DiagnosticCode.DIAM3012, e.Code, "authenticated, then not found");
         var token = handler.Requests.Single(r => r.Uri.Host == "auth.test");
         Assert.AreEqual(HttpMethod.Post, token.Method);
         var form = token.BodyText.Split('&').Select(Uri.UnescapeDataString).ToList();
@@ -97,7 +105,7 @@ public sealed class RegistryAuthenticationTests
         });
         using var client = new RegistryClient(Registry, () => Login, handler);
 
-        await client.UploadBlobAsync("team/app", blob, () => new MemoryStream(bytes), default);
+        await client.PushBlobAsync("team/app", blob, () => new MemoryStream(bytes), null, default);
 
         var scopes = handler.Requests.Where(r => r.Uri.Host == "auth.test").Select(r => Uri.UnescapeDataString(r.Uri.Query)).ToList();
         Assert.IsTrue(scopes.Any(q => q.Contains("scope=repository:team/app:pull,push", StringComparison.Ordinal)), string.Join("\n", scopes));
@@ -144,7 +152,7 @@ public sealed class RegistryAuthenticationTests
             : FakeRegistryHandler.Challenge(Challenge));
         using var client = new RegistryClient(Registry, () => Login, handler);
 
-        var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => client.TryGetManifestAsync("team/app", "1.0", [ManifestMediaTypes.OciManifest], default));
+        var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => Pull(client, "1.0"));
 
         Assert.AreEqual(DiagnosticCode.DIAM3005, e.Code);
         Assert.IsFalse(e.Message.Contains(Secret, StringComparison.Ordinal));
@@ -171,7 +179,7 @@ public sealed class RegistryAuthenticationTests
         bool asked = false;
         using var client = new RegistryClient(Registry, () => { asked = true; return Login; }, handler);
 
-        var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => client.TryGetManifestAsync("team/app", "1.0", [ManifestMediaTypes.OciManifest], default));
+        var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => Pull(client, "1.0"));
 
         Assert.AreEqual(DiagnosticCode.DIAM3011, e.Code);
         Assert.IsFalse(asked, "the login is not even read for an untrusted realm");
@@ -184,7 +192,7 @@ public sealed class RegistryAuthenticationTests
         var handler = new FakeRegistryHandler(_ => FakeRegistryHandler.Challenge("""Bearer realm="https://127.0.0.1:8080/token" """));
         using var client = new RegistryClient(Registry, () => Login, handler);
 
-        var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => client.TryGetManifestAsync("team/app", "1.0", [ManifestMediaTypes.OciManifest], default));
+        var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => Pull(client, "1.0"));
 
         Assert.AreEqual(DiagnosticCode.DIAM3011, e.Code);
         Assert.AreEqual(1, handler.Requests.Count);

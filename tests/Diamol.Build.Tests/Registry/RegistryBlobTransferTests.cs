@@ -84,15 +84,15 @@ public sealed class RegistryBlobTransferTests
         });
         using var client = new RegistryClient(Registry, () => null, handler);
 
-        await client.UploadBlobAsync("team/app", blob, () => new MemoryStream(bytes), default);
+        var outcome = await client.PushBlobAsync("team/app", blob, () => new MemoryStream(bytes), null, default);
 
+        Assert.AreEqual(BlobPushOutcome.Uploaded, outcome);
         var put = handler.Requests.Single(r => r.Method == HttpMethod.Put);
         Assert.AreEqual("registry.test", put.Uri.Host);
         Assert.AreEqual("/v2/team/app/blobs/uploads/u1", put.Path);
         StringAssert.Contains(put.Uri.Query, "_state=abc");
         StringAssert.Contains(Uri.UnescapeDataString(put.Uri.Query), "digest=" + blob.Digest);
         CollectionAssert.AreEqual(bytes, put.Body);
-        Assert.AreEqual(1, client.BlobUploads);
         Assert.IsFalse(handler.Requests.Any(r => r.Method == HttpMethod.Patch));
     }
 
@@ -120,7 +120,7 @@ public sealed class RegistryBlobTransferTests
         });
         using var client = new RegistryClient(Registry, () => null, handler) { ChunkThreshold = 4, ChunkSize = 4 };
 
-        await client.UploadBlobAsync("team/app", blob, () => new MemoryStream(bytes), default);
+        await client.PushBlobAsync("team/app", blob, () => new MemoryStream(bytes), null, default);
 
         var patches = handler.Requests.Where(r => r.Method == HttpMethod.Patch).ToList();
         CollectionAssert.AreEqual(new[] { "0-3", "4-7", "8-9" }, patches.Select(p => p.Header("Content-Range")).ToArray());
@@ -148,7 +148,7 @@ public sealed class RegistryBlobTransferTests
         using var client = new RegistryClient(Registry, () => null, handler) { ChunkThreshold = 0, ChunkSize = 4 };
 
         var e = await Assert.ThrowsExactlyAsync<DiamolException>(() =>
-            client.UploadBlobAsync("team/app", blob, () => new MemoryStream(Encoding.UTF8.GetBytes("9876543210")), default));
+            client.PushBlobAsync("team/app", blob, () => new MemoryStream(Encoding.UTF8.GetBytes("9876543210")), null, default));
 
         Assert.AreEqual(DiagnosticCode.DIAM3013, e.Code);
         Assert.IsFalse(handler.Requests.Any(r => r.Method == HttpMethod.Put), "never committed");
@@ -162,10 +162,9 @@ public sealed class RegistryBlobTransferTests
         var handler = new FakeRegistryHandler(_ => FakeRegistryHandler.Status(HttpStatusCode.OK));
         using var client = new RegistryClient(Registry, () => null, handler);
 
-        await client.UploadBlobAsync("team/app", blob, () => throw new AssertFailedException("must not be opened"), default);
+        var outcome = await client.PushBlobAsync("team/app", blob, () => throw new AssertFailedException("must not be opened"), "base/runtime", default);
 
-        Assert.AreEqual(1, client.BlobsAlreadyPresent);
-        Assert.AreEqual(0, client.BlobUploads);
+        Assert.AreEqual(BlobPushOutcome.AlreadyPresent, outcome);
         Assert.AreEqual(HttpMethod.Head, handler.Requests.Single().Method);
         Assert.AreEqual($"/v2/team/app/blobs/{blob.Digest}", handler.Requests.Single().Path);
     }
@@ -185,7 +184,6 @@ public sealed class RegistryBlobTransferTests
         string query = Uri.UnescapeDataString(post.Uri.Query);
         StringAssert.Contains(query, "mount=" + digest);
         StringAssert.Contains(query, "from=base/runtime");
-        Assert.AreEqual(1, client.BlobMounts);
     }
 
     [TestMethod]
@@ -201,7 +199,6 @@ public sealed class RegistryBlobTransferTests
 
         Assert.AreEqual(HttpMethod.Delete, handler.Requests[1].Method);
         Assert.AreEqual("/v2/team/app/blobs/uploads/started", handler.Requests[1].Path);
-        Assert.AreEqual(0, client.BlobMounts);
     }
 
     [TestMethod]
