@@ -5,8 +5,6 @@ namespace Diamol.Build.Oci;
 /// <summary>An image's platform as OCI writes it (os, architecture, variant), decided by the .NET runtime identifier.</summary>
 public sealed record ImagePlatform(string Os, string Architecture, string? Variant = null)
 {
-    public static ImagePlatform LinuxAmd64 { get; } = new("linux", "amd64");
-
     public override string ToString() => Variant is null ? $"{Os}/{Architecture}" : $"{Os}/{Architecture}/{Variant}";
 
     /// <summary>True when an image or index entry of <paramref name="other"/> runs here (a missing variant matches any).</summary>

@@ -11,6 +11,9 @@ public sealed class RegistryResolveTests
 {
     private const string Registry = "registry.test";
 
+    // The platform a build resolves for, from its runtime identifier.
+    private static readonly ImagePlatform LinuxX64 = ImagePlatform.FromRuntimeIdentifier("linux-x64");
+
     private static readonly (byte[] Bytes, BlobDescriptor Descriptor) Config = TestImages.Blob("{}", "application/vnd.oci.image.config.v1+json");
     private static readonly (byte[] Bytes, BlobDescriptor Descriptor) Layer = TestImages.Blob("layer");
 
@@ -29,7 +32,7 @@ public sealed class RegistryResolveTests
         var handler = Serving(new() { ["1.0"] = (manifest, ManifestMediaTypes.OciManifest) });
         using var client = new RegistryClient(Registry, () => null, handler);
 
-        var image = await client.ResolveAsync("team/app", "1.0", ImagePlatform.LinuxAmd64, default);
+        var image = await client.ResolveAsync("team/app", "1.0", LinuxX64, default);
 
         Assert.AreEqual(ContentDigest.Of(manifest), image.ManifestDigest);
         Assert.AreEqual(Config.Descriptor, image.Config);
@@ -83,7 +86,7 @@ public sealed class RegistryResolveTests
     {
         using var client = new RegistryClient(Registry, () => null, Serving([]));
 
-        var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => client.ResolveAsync("team/app", "nope", ImagePlatform.LinuxAmd64, default));
+        var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => client.ResolveAsync("team/app", "nope", LinuxX64, default));
 
         Assert.AreEqual(DiagnosticCode.DIAM3012, e.Code);
         StringAssert.Contains(e.Message, "'nope'");
@@ -96,7 +99,7 @@ public sealed class RegistryResolveTests
         string otherDigest = "sha256:" + new string('0', 64);
         using var client = new RegistryClient(Registry, () => null, Serving(new() { [otherDigest] = (manifest, ManifestMediaTypes.OciManifest) }));
 
-        var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => client.ResolveAsync("team/app", otherDigest, ImagePlatform.LinuxAmd64, default));
+        var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => client.ResolveAsync("team/app", otherDigest, LinuxX64, default));
 
         Assert.AreEqual(DiagnosticCode.DIAM3013, e.Code);
     }
@@ -108,7 +111,7 @@ public sealed class RegistryResolveTests
             """{"errors":[{"code":"UNKNOWN","message":"storage backend is on fire","detail":null}]}"""));
         using var client = new RegistryClient(Registry, () => null, handler);
 
-        var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => client.ResolveAsync("team/app", "1.0", ImagePlatform.LinuxAmd64, default));
+        var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => client.ResolveAsync("team/app", "1.0", LinuxX64, default));
 
         Assert.AreEqual(DiagnosticCode.DIAM3011, e.Code);
         StringAssert.Contains(e.Message, "500");
@@ -125,7 +128,7 @@ public sealed class RegistryResolveTests
         using var client = new RegistryClient(Registry, () => null,
             Serving(new() { ["old"] = (schema1, "application/vnd.docker.distribution.manifest.v1+prettyjws") }));
 
-        var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => client.ResolveAsync("team/app", "old", ImagePlatform.LinuxAmd64, default));
+        var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => client.ResolveAsync("team/app", "old", LinuxX64, default));
 
         Assert.AreEqual(DiagnosticCode.DIAM3011, e.Code);
     }
