@@ -38,9 +38,11 @@ public abstract class EngineStageTest
         string publish = Path.Combine(_root, "publish");
         Directory.CreateDirectory(publish);
         foreach (var file in files) File.WriteAllText(Path.Combine(publish, file.RelativePath), file.Content);
+        // As DiamolGenerateDockerfile makes them with no DiamolFileModes and no AppFileName.
+        var layerOptions = new LayerOptions(ImageFileModes.ParsePolicy(null), new PublishMode(), "WebPing");
         DockerfileStage.Run(input ?? ContainerSpecFactoryTests.Valid, null,
             files.Select(f => new PublishedFile(Path.Combine(publish, f.RelativePath), f.RelativePath, IsHost: f.IsHost)).ToArray(),
-            LayerOptions.Default, _context, "WebPing", "1.0.0", new List<Diagnostic>());
+            layerOptions, _context, "WebPing", "1.0.0", new List<Diagnostic>());
     }
 
     protected Task<BuildRecord> Run(BuildOptions? options = null, CancellationToken cancellationToken = default) =>
