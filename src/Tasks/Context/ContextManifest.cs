@@ -28,6 +28,7 @@ public sealed record ContextManifest(
 
     public LayerPlan Plan => new(Layers);
 
+    /// <summary>The full names the image gets, <c>repository:tag</c> for each tag.</summary>
     public IEnumerable<string> FullTags => Tags.Select(t => $"{Repository}:{t}");
 
     public void Save(string contextDirectory)

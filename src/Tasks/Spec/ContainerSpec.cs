@@ -43,7 +43,4 @@ public sealed record ContainerSpec
 
     /// <summary>The project's own instructions (DiamolInstruction items), in declaration order.</summary>
     public IReadOnlyList<CustomInstruction> CustomInstructions { get; init; } = [];
-
-    /// <summary>The full names the image gets, <c>repository:tag</c> for each tag.</summary>
-    public IEnumerable<string> FullTags => Tags.Select(t => $"{Repository}:{t}");
 }

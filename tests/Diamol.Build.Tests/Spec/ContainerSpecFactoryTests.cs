@@ -23,7 +23,7 @@ public sealed class ContainerSpecFactoryTests
     {
         var spec = ContainerSpecFactory.Create(Valid with { Registry = "localhost:5000", Tags = ["1.0", "latest", "1.0"] }, null, new List<Diagnostic>());
         Assert.AreEqual("localhost:5000/webping", spec.Repository);
-        CollectionAssert.AreEqual(new[] { "localhost:5000/webping:1.0", "localhost:5000/webping:latest" }, spec.FullTags.ToArray());
+        CollectionAssert.AreEqual(new[] { "1.0", "latest" }, spec.Tags.ToArray(), "in order, once each");
         CollectionAssert.AreEqual(new[] { "dotnet", "/app/WebPing.dll" }, spec.Entrypoint!.ToArray());
         Assert.IsNull(spec.Command);
     }
