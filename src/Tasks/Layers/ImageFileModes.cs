@@ -43,7 +43,4 @@ public static class ImageFileModes
 
     /// <summary>The mode of a file on disk, or null where the platform has none.</summary>
     public static UnixFileMode? OnDisk(string path) => OperatingSystem.IsWindows() ? null : File.GetUnixFileMode(path);
-
-    /// <summary>Octal text as `ls -l` readers and the docs write it: 0644, 0755.</summary>
-    public static string Octal(UnixFileMode mode) => "0" + Convert.ToString((int)mode & 0xFFF, 8).PadLeft(3, '0');
 }
