@@ -203,6 +203,10 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
             Log.LogMessage(MessageImportance.Normal, "  layer {0}: {1} files, {2} bytes", layer.Name, layer.Files.Count, layer.Size);
         }
 
+        // What staging did: after an edit, the few files that changed; a number far above that says the publish
+        // rewrote files it did not need to (their times changed).
+        Log.LogMessage(MessageImportance.Normal, "  staged: {0} files linked or copied, {1} removed, the rest already in place", staging.FilesAdded, staging.FilesRemoved);
+
         DockerfilePath = staging.DockerfilePath;
         ImageNames = result.Manifest.FullTags.Select(n => (ITaskItem)new Microsoft.Build.Utilities.TaskItem(n)).ToArray();
     }
