@@ -32,7 +32,7 @@ STEPS = {
     "library-edit": "edit in the referenced project",
 }
 STAGES = ["choose-builder", "base-image", "read-publish-items", "plan", "stage", "engine-connect", "base-image-inspect",
-          "fingerprint", "skip-check", "cache-from", "send-context", "engine-steps", "read-image-and-history", "push",
+          "fingerprint", "skip-check", "delta-check", "cache-from", "send-context", "engine-steps", "read-image-and-history", "push",
           "oci-write", "history"]
 SHORT = {"small": "small console app", "bigdeps": "16 MB fixture", "large": "large app",
          "manyfiles": "20,000 files + 2 GB", "solution": "two-image solution with `-m`"}
