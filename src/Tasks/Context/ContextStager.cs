@@ -103,9 +103,9 @@ public static class ContextStager
         }
 
         int added = 0;
-        foreach (var (destination, file) in wanted.OrderBy(p => p.Key, StringComparer.Ordinal))
+        void Place(string destination, LayerFile file)
         {
-            if (IsSame(file, destination)) continue;
+            if (IsSame(file, destination)) return;
 
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
             if (File.Exists(destination)) File.Delete(destination);
@@ -121,8 +121,12 @@ public static class ContextStager
                 FileLinker.LinkOrCopy(file.SourcePath, destination);
             }
 
-            added++;
+            Interlocked.Increment(ref added);
         }
+
+        // Each file is a few stats and at most a link or a copy.
+        var places = wanted.ToArray();
+        ParallelFileWork.For(places.Length, i => Place(places[i].Key, places[i].Value));
 
         SetDirectoryModes(layersRoot);
         return (added, removed);
@@ -135,8 +139,9 @@ public static class ContextStager
         var target = new FileInfo(destination);
         if (!target.Exists) return false;
         var origin = new FileInfo(file.SourcePath);
+        // The mode from the same stat as the size and time (one stat of the staged file, not two).
         return origin.Length == target.Length && origin.LastWriteTimeUtc == target.LastWriteTimeUtc
-            && (ImageFileModes.OnDisk(destination) is not { } mode || mode == file.Mode);
+            && (OperatingSystem.IsWindows() || target.UnixFileMode == file.Mode);
     }
 
     // The folders are ours (created under the process's umask): the image's directories are always 0755.

@@ -34,18 +34,30 @@ public static class FileDigests
     public static IReadOnlyDictionary<string, string> Compute(IReadOnlyDictionary<string, string> files, string cachePath)
     {
         var cache = Read(cachePath);
-        var digests = new Dictionary<string, string>(StringComparer.Ordinal);
-        var next = new SortedDictionary<string, Known>(StringComparer.Ordinal);
-        foreach (var (key, path) in files)
+        var entries = files.ToArray();
+        var found = new Known?[entries.Length];
+        // A stat per file, and a hash of those whose stat changed (all of them on a cold publish).
+        void Look(int i)
         {
+            var (key, path) = entries[i];
             var info = new FileInfo(path);
-            if (!info.Exists) continue;
+            if (!info.Exists) return;
             long ticks = info.LastWriteTimeUtc.Ticks;
             string digest = cache.TryGetValue(key, out var known) && known.Size == info.Length && known.Ticks == ticks
                 ? known.Digest
                 : Hash(path);
-            digests[key] = digest;
-            next[key] = new Known(info.Length, ticks, digest);
+            found[i] = new Known(info.Length, ticks, digest);
+        }
+
+        ParallelFileWork.For(entries.Length, Look);
+
+        var digests = new Dictionary<string, string>(StringComparer.Ordinal);
+        var next = new SortedDictionary<string, Known>(StringComparer.Ordinal);
+        for (int i = 0; i < entries.Length; i++)
+        {
+            if (found[i] is not { } known) continue;
+            digests[entries[i].Key] = known.Digest;
+            next[entries[i].Key] = known;
         }
 
         Context.ContextStager.WriteIfChanged(cachePath, JsonSerializer.Serialize(next));

@@ -56,6 +56,33 @@ public sealed class ContextStagerTests
     }
 
     [TestMethod]
+    public void Many_files_stage_in_parallel_and_a_missing_one_is_DIAM2002_with_no_dockerfile_left()
+    {
+        string context = Path.Combine(_root, "context");
+        var files = Enumerable.Range(0, 3 * ParallelFileWork.ParallelFrom)
+            .Select(i => new PublishedFile(Published($"wwwroot/d{i % 7}/f{i}.js", $"file {i}"), $"wwwroot/d{i % 7}/f{i}.js", IsStaticAsset: true)).ToArray();
+        var plan = LayerPlanner.Plan(files);
+
+        var first = ContextStager.Stage(context, Document("FROM x\n"), plan);
+        Assert.AreEqual(files.Length, first.FilesAdded);
+        foreach (var file in files)
+        {
+            Assert.AreEqual(File.ReadAllText(file.SourcePath), File.ReadAllText(Path.Combine(context, "layers", "static", file.RelativePath)));
+        }
+
+        // A new file where the old one was (a staged hard link would follow an edit in place by itself).
+        File.Delete(files[100].SourcePath);
+        File.WriteAllText(files[100].SourcePath, "edited");
+        Assert.AreEqual(1, ContextStager.Stage(context, Document("FROM x\n"), plan).FilesAdded, "only the edited file is staged again");
+
+        File.Delete(files[200].SourcePath);
+        File.WriteAllText(files[300].SourcePath, "edited too");
+        var e = Assert.ThrowsExactly<Diagnostics.DiamolException>(() => ContextStager.Stage(context, Document("FROM y\n"), plan));
+        Assert.AreEqual(Diagnostics.DiagnosticCode.DIAM2002, e.Code);
+        Assert.IsFalse(File.Exists(Path.Combine(context, "Dockerfile")), "a half-staged context must not keep a Dockerfile");
+    }
+
+    [TestMethod]
     public void Files_no_longer_published_leave_the_context()
     {
         string context = Path.Combine(_root, "context");
