@@ -180,6 +180,37 @@ public sealed class OciBuilderTests
     /// the new code.
     /// </summary>
     [TestMethod]
+    public void An_unchanged_republish_loads_nothing_and_a_removed_tag_is_loaded_again()
+    {
+        var project = ConsumerProject.FromSample("WebPing");
+        string repository = Unique("noreload");
+        string[] properties = [$"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}", "DiamolBuilder=oci", "-v:n"];
+        // The proxy counts the loads the engine is sent.
+        using var proxy = FaultProxy.ForEngine(@"POST /(v[0-9.]+/)?images/load", Fault.Observe);
+        var environment = new Dictionary<string, string?> { ["DOCKER_HOST"] = proxy.Host };
+        try
+        {
+            project.PublishWith(environment, properties).EnsureSuccess("first load");
+            Assert.AreEqual(1, proxy.Triggered);
+            string id = ImageInspection.Inspect(repository + ":latest").GetProperty("Id").GetString()!;
+
+            var again = project.PublishWith(environment, properties).EnsureSuccess("unchanged republish");
+            Assert.AreEqual(1, proxy.Triggered, "the unchanged image was loaded again: " + again.Output);
+            StringAssert.Contains(again.Output, "already names this image");
+            Assert.AreEqual(id, ImageInspection.Inspect(repository + ":latest").GetProperty("Id").GetString());
+
+            ImageInspection.RemoveImages(repository + ":latest");
+            project.PublishWith(environment, properties).EnsureSuccess("republish after the tag was removed");
+            Assert.AreEqual(2, proxy.Triggered, "a removed tag must be loaded again");
+            Assert.AreEqual(id, ImageInspection.Inspect(repository + ":latest").GetProperty("Id").GetString());
+        }
+        finally
+        {
+            ImageInspection.RemoveImages(repository + ":latest");
+        }
+    }
+
+    [TestMethod]
     public void A_load_after_an_edit_sends_only_the_layers_the_engine_lacks()
     {
         var project = ConsumerProject.FromSample("WebPing");

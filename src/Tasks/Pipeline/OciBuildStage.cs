@@ -60,7 +60,10 @@ public static class OciBuildStage
                 .ConfigureAwait(false);
         }
 
-        if (options.ArchivePath is not null || options.LoadInto is not null || options.LayoutDirectory is not null)
+        // An unchanged republish: every tag already names this image in the engine, so a load would change nothing.
+        bool loaded = options.LoadInto is { } local
+            && await AlreadyTaggedAsync(local, manifest.FullTags.ToArray(), config.Digest, imageManifest.Digest, options.IdleLimit, log, cancellationToken).ConfigureAwait(false);
+        if (options.ArchivePath is not null || (options.LoadInto is not null && !loaded) || options.LayoutDirectory is not null)
         {
             var archiveLayers = await ArchiveLayersAsync(baseReference, baseImage, ourLayers, options, log, cancellationToken).ConfigureAwait(false);
             if (options.ArchivePath is { } archivePath)
@@ -74,7 +77,7 @@ public static class OciBuildStage
                 WriteLayout(layout, config, imageManifest, archiveLayers);
             }
 
-            if (options.LoadInto is { } engines)
+            if (options.LoadInto is { } engines && !loaded)
             {
                 await LoadAsync(engines, config, imageManifest, archiveLayers, [.. manifest.FullTags, baseReference.ToString()], manifest.FullTags.ToArray(), options.IdleLimit, log, cancellationToken).ConfigureAwait(false);
             }
@@ -268,6 +271,25 @@ public static class OciBuildStage
             throw new DiamolException(DiagnosticCode.DIAM2006,
                 $"ContainerArchiveOutputPath has the value '{path}', where the image archive could not be written: {e.Message} Make the folder writable or choose another path.", e);
         }
+    }
+
+    /// <summary>
+    /// Whether every tag already names this image: by its config's digest (the image id of Docker's own image store)
+    /// or its manifest's (the containerd image store's). Anything else, a missing tag included, means load.
+    /// </summary>
+    private static async Task<bool> AlreadyTaggedAsync(IEngineSource engines, IReadOnlyList<string> tags, string configDigest, string manifestDigest,
+        TimeSpan? idleLimit, IBuildLog log, CancellationToken cancellationToken)
+    {
+        var engine = await engines.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        engine.IdleLimit = idleLimit;
+        foreach (string tag in tags)
+        {
+            var image = await engine.InspectImageAsync(tag, cancellationToken).ConfigureAwait(false);
+            if (image?.Id != configDigest && image?.Id != manifestDigest) return false;
+        }
+
+        log.Step($"{string.Join(", ", tags)} already name{(tags.Count == 1 ? "s" : "")} this image ({HistoryMarkdownWriter.ShortId(configDigest)}) in {engine.Description}: nothing to load");
+        return true;
     }
 
     /// <param name="relatives">Images the engine may have that share this one's first layers: its own tags' previous image, its base.</param>
