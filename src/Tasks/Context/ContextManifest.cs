@@ -6,7 +6,8 @@ namespace Diamol.Build.Context;
 
 /// <summary>
 /// What the Dockerfile stage hands to the build and history stages: kept in <c>.diamol/manifest.json</c> beside
-/// the context (never sent to the engine), so each MSBuild task can run on its own.
+/// the context (never sent to the engine), so each MSBuild task can run on its own. <see cref="StagingId"/> names the
+/// staging that wrote the context, whose record of the files' stats the later stages share (<see cref="FileDigests"/>).
 /// </summary>
 public sealed record ContextManifest(
     string Project,
@@ -17,7 +18,8 @@ public sealed record ContextManifest(
     IReadOnlyList<DockerfileInstruction> Instructions,
     IReadOnlyList<Layer> Layers,
     string? Registry = null,
-    Oci.ImageSettings? Settings = null)
+    Oci.ImageSettings? Settings = null,
+    string? StagingId = null)
 {
     public const string FolderName = ".diamol";
     public const string FileName = "manifest.json";
