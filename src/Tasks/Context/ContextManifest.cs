@@ -6,8 +6,7 @@ namespace Diamol.Build.Context;
 
 /// <summary>
 /// What the Dockerfile stage hands to the build and history stages: kept in <c>.diamol/manifest.json</c> beside
-/// the context (never sent to the engine), so each MSBuild task can run on its own. <see cref="StagingId"/> names the
-/// staging that wrote the context, whose record of the files' stats the later stages share (<see cref="FileDigests"/>).
+/// the context (never sent to the engine), so each MSBuild task can run on its own.
 /// </summary>
 public sealed record ContextManifest(
     string Project,
@@ -18,8 +17,7 @@ public sealed record ContextManifest(
     IReadOnlyList<DockerfileInstruction> Instructions,
     IReadOnlyList<Layer> Layers,
     string? Registry = null,
-    Oci.ImageSettings? Settings = null,
-    string? StagingId = null)
+    Oci.ImageSettings? Settings = null)
 {
     public const string FolderName = ".diamol";
     public const string FileName = "manifest.json";

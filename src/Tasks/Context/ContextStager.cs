@@ -22,8 +22,7 @@ public static class ContextStager
     public static readonly IReadOnlyList<string> DockerIgnore =
         ["image-history.json", "image-history.md", "image-history.html", "image.json", ".diamol/"];
 
-    /// <param name="stagingId">Names this staging in the record of the files' stats it leaves for the rest of the publish.</param>
-    public static StagingResult Stage(string contextDirectory, DockerfileDocument dockerfile, LayerPlan plan, string? stagingId = null)
+    public static StagingResult Stage(string contextDirectory, DockerfileDocument dockerfile, LayerPlan plan)
     {
         string root = Path.GetFullPath(contextDirectory);
         string dockerfilePath = Path.Combine(root, DockerfileName);
@@ -32,8 +31,7 @@ public static class ContextStager
         {
             // The marker first: a run that stops halfway still leaves a folder recognisably ours.
             Directory.CreateDirectory(Path.Combine(root, ContextManifest.FolderName));
-            var (added, removed, stats) = SyncLayers(Path.Combine(root, LayersFolder), plan);
-            if (stagingId is not null) FileDigests.RecordStaged(root, stagingId, stats);
+            var (added, removed) = SyncLayers(Path.Combine(root, LayersFolder), plan);
             WriteIfChanged(Path.Combine(root, ".dockerignore"), string.Join("\n", DockerIgnore) + "\n");
             // The Dockerfile goes last: while it is absent or old, nobody mistakes a half-staged folder for a context.
             bool changed = WriteIfChanged(dockerfilePath, dockerfile.Text);
@@ -78,18 +76,14 @@ public static class ContextStager
     private static bool IsOurDockerfile(string path) =>
         File.Exists(path) && File.ReadLines(path).FirstOrDefault("").StartsWith(GeneratedHeader, StringComparison.Ordinal);
 
-    /// <returns>The files added and removed, and every staged file's size and time by its key (layer/path).</returns>
-    private static (int Added, int Removed, IReadOnlyDictionary<string, (long Size, long Ticks)> Stats) SyncLayers(string layersRoot, LayerPlan plan)
+    private static (int Added, int Removed) SyncLayers(string layersRoot, LayerPlan plan)
     {
         var wanted = new Dictionary<string, LayerFile>(StringComparer.Ordinal);
-        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var layer in plan.Layers)
         {
             foreach (var file in layer.Files)
             {
-                string destination = Path.GetFullPath(Path.Combine(layersRoot, layer.Name, file.RelativePath));
-                wanted[destination] = file;
-                keys[destination] = FileDigests.KeyOf(layer.Name, file.RelativePath);
+                wanted[Path.GetFullPath(Path.Combine(layersRoot, layer.Name, file.RelativePath))] = file;
             }
         }
 
@@ -109,10 +103,9 @@ public static class ContextStager
         }
 
         int added = 0;
-        // The stat that decides whether a file is in place is also the one the skip check and the history need.
-        (long Size, long Ticks) Place(string destination, LayerFile file)
+        void Place(string destination, LayerFile file)
         {
-            if (InPlace(file, destination) is { } same) return (same.Length, same.LastWriteTimeUtc.Ticks);
+            if (IsSame(file, destination)) return;
 
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
             if (File.Exists(destination)) File.Delete(destination);
@@ -129,30 +122,26 @@ public static class ContextStager
             }
 
             Interlocked.Increment(ref added);
-            var placed = new FileInfo(destination);
-            return (placed.Length, placed.LastWriteTimeUtc.Ticks);
         }
 
         // Each file is a few stats and at most a link or a copy.
         var places = wanted.ToArray();
-        var stats = new (long Size, long Ticks)[places.Length];
-        ParallelFileWork.For(places.Length, i => stats[i] = Place(places[i].Key, places[i].Value));
+        ParallelFileWork.For(places.Length, i => Place(places[i].Key, places[i].Value));
 
         SetDirectoryModes(layersRoot);
-        return (added, removed, places.Select((p, i) => (Key: keys[p.Key], Stat: stats[i])).ToDictionary(p => p.Key, p => p.Stat, StringComparer.Ordinal));
+        return (added, removed);
     }
 
     // A hard link shares size and time with its source; a copy is given the source's time. Equal size and
     // time therefore means the context already holds this file's content; the mode must be the planned one too.
-    // Returns the staged file's stat when it is in place, else null.
-    private static FileInfo? InPlace(LayerFile file, string destination)
+    private static bool IsSame(LayerFile file, string destination)
     {
         var target = new FileInfo(destination);
-        if (!target.Exists) return null;
+        if (!target.Exists) return false;
         var origin = new FileInfo(file.SourcePath);
         // The mode from the same stat as the size and time (one stat of the staged file, not two).
         return origin.Length == target.Length && origin.LastWriteTimeUtc == target.LastWriteTimeUtc
-            && (OperatingSystem.IsWindows() || target.UnixFileMode == file.Mode) ? target : null;
+            && (OperatingSystem.IsWindows() || target.UnixFileMode == file.Mode);
     }
 
     // The folders are ours (created under the process's umask): the image's directories are always 0755.

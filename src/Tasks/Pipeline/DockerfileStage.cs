@@ -51,11 +51,10 @@ public static class DockerfileStage
         foreach (var advice in PublishModeAdvice.For(layerOptions.PublishMode, plan, published, layerOptions.AppFileName)) warnings.Add(advice);
         var dockerfile = DockerfileWriter.Write(spec, plan, projectName, toolVersion);
         timings.Add("plan", clock.Elapsed);
-        string stagingId = Guid.NewGuid().ToString("N");
-        var staging = timings.Measure("stage", () => ContextStager.Stage(contextDirectory, dockerfile, plan, stagingId));
+        var staging = timings.Measure("stage", () => ContextStager.Stage(contextDirectory, dockerfile, plan));
         var manifest = new ContextManifest(
             projectName, spec.FromReference, spec.Repository, spec.Tags, dockerfile.BuildArguments, dockerfile.Instructions, plan.Layers, spec.Registry,
-            Oci.ImageSettings.From(spec), stagingId);
+            Oci.ImageSettings.From(spec));
         manifest.Save(staging.ContextDirectory);
         return new DockerfileStageResult(staging, manifest);
     }

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using Diamol.Build.Context;
-using Diamol.Build.Dockerfile;
-using Diamol.Build.Layers;
 
 namespace Diamol.Build.Tests.Context;
 
@@ -51,40 +49,5 @@ public sealed class FileDigestsTests
         Assert.AreEqual("sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(touched))), second["app/f2.dll"]);
         Assert.IsFalse(second.ContainsKey("app/f0.dll"), "a vanished file has no digest");
         Assert.AreEqual(count - 1, second.Count);
-    }
-
-    [TestMethod]
-    public void Later_stages_of_the_publish_take_the_stats_staging_saw_and_hash_only_what_it_saw_change()
-    {
-        string publish = Path.Combine(_root, "publish"), context = Path.Combine(_root, "context");
-        Directory.CreateDirectory(publish);
-        var files = Enumerable.Range(0, 4).Select(i =>
-        {
-            string path = Path.Combine(publish, $"f{i}.dll");
-            File.WriteAllText(path, $"content {i}");
-            return new PublishedFile(path, $"f{i}.dll");
-        }).ToArray();
-        var plan = LayerPlanner.Plan(files);
-        var document = new DockerfileDocument(ContextStager.GeneratedHeader + "\nFROM x\n", [], new Dictionary<string, string>());
-        ContextManifest Manifest(string id) => new("P", "x", "p", ["latest"], new Dictionary<string, string>(), [], plan.Layers, StagingId: id);
-
-        ContextStager.Stage(context, document, plan, "first");
-        var first = FileDigests.ForContext(context, Manifest("first"));
-        foreach (var file in files) Assert.AreEqual("sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file.SourcePath))), first["app/" + file.RelativePath]);
-
-        // A new publish: one file replaced, the rest unchanged.
-        File.Delete(files[1].SourcePath);
-        File.WriteAllText(files[1].SourcePath, "content 1, edited");
-        ContextStager.Stage(context, document, plan, "second");
-        // Proof that no stat is taken: a staged file removed after staging still has the digest staging's stat
-        // pointed to; with another staging's id, the stat finds it gone.
-        File.Delete(Path.Combine(context, "layers", "app", "f2.dll"));
-
-        var second = FileDigests.ForContext(context, Manifest("second"));
-
-        Assert.AreEqual(first["app/f0.dll"], second["app/f0.dll"]);
-        Assert.AreEqual("sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(files[1].SourcePath))), second["app/f1.dll"], "the file staging saw change is hashed");
-        Assert.AreEqual(first["app/f2.dll"], second["app/f2.dll"]);
-        Assert.IsFalse(FileDigests.ForContext(context, Manifest("another")).ContainsKey("app/f2.dll"));
     }
 }
