@@ -14,6 +14,9 @@ public interface IContainerEngine
     /// <summary>The product and its version, for the log and the record ("Docker Engine - Community 29.1.3, API 1.51").</summary>
     string Description { get; }
 
+    /// <summary>Podman's Docker-compatible API: it refuses archives without every layer and is not shown to build from step images.</summary>
+    bool IsPodman => Description.Contains("Podman", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The engine's own version ("29.1.3").</summary>
     string Version { get; }
 

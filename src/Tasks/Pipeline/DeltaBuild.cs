@@ -63,7 +63,7 @@ public sealed record DeltaBuild(int ReusedSteps, string ParentImageId, ContextSe
 
         if (previous.Engine != engineName) return $"the last build was made by another engine ({previous.Engine})";
         // Podman's compatible /build has not been shown to keep step images a later build can start from.
-        if (engine.Description.Contains("Podman", StringComparison.OrdinalIgnoreCase)) return "Podman always gets the whole context";
+        if (engine.IsPodman) return "Podman always gets the whole context";
         if (options.Pull == PullPolicy.Always) return "DiamolPullPolicy is Always, so the engine pulls the base image again";
         if (options.CacheFrom.Count > 0) return "DiamolCacheFrom names cache images";
         // One stage, FROM first, and no step but our COPYs reads the context: DiamolInstruction refuses FROM, COPY,

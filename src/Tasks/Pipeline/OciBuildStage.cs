@@ -299,7 +299,7 @@ public static class OciBuildStage
         var engine = await engines.ConnectAsync(cancellationToken).ConfigureAwait(false);
         engine.IdleLimit = idleLimit;
         // After an edit the engine has every layer up to the changed one: Docker's load needs none of their bytes.
-        int known = engine.Description.Contains("Podman", StringComparison.OrdinalIgnoreCase) ? 0
+        int known = engine.IsPodman ? 0
             : await KnownLayerCountAsync(engine, config.DiffIds, relatives, cancellationToken).ConfigureAwait(false);
         var omit = layers.Take(known).Select(l => l.Descriptor.Digest).ToHashSet(StringComparer.Ordinal);
         log.Step($"Loading {string.Join(", ", tags)} into {engine.Description} at {engine.Endpoint}" +
