@@ -6,7 +6,9 @@ using Diamol.Build.Layers;
 namespace Diamol.Build.Context;
 
 /// <summary>What staging changed: lets the task log it and the build step skip work.</summary>
-public sealed record StagingResult(string ContextDirectory, string DockerfilePath, bool DockerfileChanged, int FilesAdded, int FilesRemoved);
+/// <param name="Files">Each staged file's stamp as staging left it, by <see cref="FileDigests.KeyOf"/>.</param>
+public sealed record StagingResult(string ContextDirectory, string DockerfilePath, bool DockerfileChanged, int FilesAdded, int FilesRemoved,
+    IReadOnlyDictionary<string, FileStamp> Files);
 
 /// <summary>
 /// Lays out the build context: the Dockerfile at the root and each layer's files under <c>layers/NAME/</c>.
@@ -31,11 +33,11 @@ public static class ContextStager
         {
             // The marker first: a run that stops halfway still leaves a folder recognisably ours.
             Directory.CreateDirectory(Path.Combine(root, ContextManifest.FolderName));
-            var (added, removed) = SyncLayers(Path.Combine(root, LayersFolder), plan);
+            var (added, removed, files) = SyncLayers(Path.Combine(root, LayersFolder), plan);
             WriteIfChanged(Path.Combine(root, ".dockerignore"), string.Join("\n", DockerIgnore) + "\n");
             // The Dockerfile goes last: while it is absent or old, nobody mistakes a half-staged folder for a context.
             bool changed = WriteIfChanged(dockerfilePath, dockerfile.Text);
-            return new StagingResult(root, dockerfilePath, changed, added, removed);
+            return new StagingResult(root, dockerfilePath, changed, added, removed, files);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -76,14 +78,14 @@ public static class ContextStager
     private static bool IsOurDockerfile(string path) =>
         File.Exists(path) && File.ReadLines(path).FirstOrDefault("").StartsWith(GeneratedHeader, StringComparison.Ordinal);
 
-    private static (int Added, int Removed) SyncLayers(string layersRoot, LayerPlan plan)
+    private static (int Added, int Removed, IReadOnlyDictionary<string, FileStamp> Files) SyncLayers(string layersRoot, LayerPlan plan)
     {
-        var wanted = new Dictionary<string, LayerFile>(StringComparer.Ordinal);
+        var wanted = new Dictionary<string, (string Key, LayerFile File)>(StringComparer.Ordinal);
         foreach (var layer in plan.Layers)
         {
             foreach (var file in layer.Files)
             {
-                wanted[Path.GetFullPath(Path.Combine(layersRoot, layer.Name, file.RelativePath))] = file;
+                wanted[Path.GetFullPath(Path.Combine(layersRoot, layer.Name, file.RelativePath))] = (FileDigests.KeyOf(layer.Name, file.RelativePath), file);
             }
         }
 
@@ -103,9 +105,10 @@ public static class ContextStager
         }
 
         int added = 0;
-        void Place(string destination, LayerFile file)
+        // The stamp each file has when staging is done with it: the later stages take it instead of a stat of their own.
+        FileStamp Place(string destination, LayerFile file)
         {
-            if (IsSame(file, destination)) return;
+            if (InPlace(file, destination) is { } stamp) return stamp;
 
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
             if (File.Exists(destination)) File.Delete(destination);
@@ -122,26 +125,32 @@ public static class ContextStager
             }
 
             Interlocked.Increment(ref added);
+            return FileStamp.Of(new FileInfo(destination));
         }
 
         // Each file is a few stats and at most a link or a copy.
         var places = wanted.ToArray();
-        ParallelFileWork.For(places.Length, i => Place(places[i].Key, places[i].Value));
+        var stamps = new FileStamp[places.Length];
+        ParallelFileWork.For(places.Length, i => stamps[i] = Place(places[i].Key, places[i].Value.File));
 
         SetDirectoryModes(layersRoot);
-        return (added, removed);
+        var files = new Dictionary<string, FileStamp>(places.Length, StringComparer.Ordinal);
+        for (int i = 0; i < places.Length; i++) files[places[i].Value.Key] = stamps[i];
+        return (added, removed, files);
     }
 
     // A hard link shares size and time with its source; a copy is given the source's time. Equal size and
     // time therefore means the context already holds this file's content; the mode must be the planned one too.
-    private static bool IsSame(LayerFile file, string destination)
+    // Returns the staged file's stamp when it is in place, null when it must be placed.
+    private static FileStamp? InPlace(LayerFile file, string destination)
     {
         var target = new FileInfo(destination);
-        if (!target.Exists) return false;
+        if (!target.Exists) return null;
         var origin = new FileInfo(file.SourcePath);
         // The mode from the same stat as the size and time (one stat of the staged file, not two).
-        return origin.Length == target.Length && origin.LastWriteTimeUtc == target.LastWriteTimeUtc
+        bool same = origin.Length == target.Length && origin.LastWriteTimeUtc == target.LastWriteTimeUtc
             && (OperatingSystem.IsWindows() || target.UnixFileMode == file.Mode);
+        return same ? FileStamp.Of(target) : null;
     }
 
     // The folders are ours (created under the process's umask): the image's directories are always 0755.

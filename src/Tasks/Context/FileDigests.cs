@@ -24,14 +24,24 @@ public static class FileDigests
         manifest.Plan.Layers.SelectMany(l => l.Files.Select(f => (Key: KeyOf(l.Name, f.RelativePath), Path: Path.Combine(contextDirectory, l.ContextFolder, f.RelativePath))))
             .ToDictionary(f => f.Key, f => f.Path, StringComparer.Ordinal);
 
-    /// <summary>The digests of every staged file of the context, from the cache where the stat says nothing changed.</summary>
-    public static IReadOnlyDictionary<string, string> ForContext(string contextDirectory, ContextManifest manifest) =>
-        Compute(StagedFiles(contextDirectory, manifest), CachePathIn(contextDirectory));
+    /// <summary>
+    /// The digests of every staged file of the context, from the cache where the stamp says nothing changed. With this
+    /// publish's <paramref name="staged"/> context, the stamps are staging's (no stat here) and the digests are
+    /// computed once: a second caller gets the first one's.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ForContext(string contextDirectory, ContextManifest manifest, StagedContext? staged = null)
+    {
+        if (staged?.Digests is { } known) return known;
+        var digests = Compute(StagedFiles(contextDirectory, manifest), CachePathIn(contextDirectory), staged?.Files);
+        if (staged is not null) staged.Digests = digests;
+        return digests;
+    }
 
     private sealed record Known(long Size, long Ticks, string Digest);
 
     /// <param name="files">Key (layer/path) → file on disk.</param>
-    public static IReadOnlyDictionary<string, string> Compute(IReadOnlyDictionary<string, string> files, string cachePath)
+    /// <param name="stamps">Stamps already taken (staging's), by key; the other files are stat'ed here.</param>
+    public static IReadOnlyDictionary<string, string> Compute(IReadOnlyDictionary<string, string> files, string cachePath, IReadOnlyDictionary<string, FileStamp>? stamps = null)
     {
         var cache = Read(cachePath);
         var entries = files.ToArray();
@@ -40,13 +50,14 @@ public static class FileDigests
         void Look(int i)
         {
             var (key, path) = entries[i];
-            var info = new FileInfo(path);
-            if (!info.Exists) return;
-            long ticks = info.LastWriteTimeUtc.Ticks;
-            string digest = cache.TryGetValue(key, out var known) && known.Size == info.Length && known.Ticks == ticks
+            FileStamp stamp;
+            if (stamps is not null && stamps.TryGetValue(key, out var taken)) stamp = taken;
+            else if (new FileInfo(path) is { Exists: true } info) stamp = FileStamp.Of(info);
+            else return;
+            string digest = cache.TryGetValue(key, out var known) && known.Size == stamp.Size && known.Ticks == stamp.Ticks
                 ? known.Digest
                 : Hash(path);
-            found[i] = new Known(info.Length, ticks, digest);
+            found[i] = new Known(stamp.Size, stamp.Ticks, digest);
         }
 
         ParallelFileWork.For(entries.Length, Look);
@@ -60,7 +71,9 @@ public static class FileDigests
             next[entries[i].Key] = known;
         }
 
-        Context.ContextStager.WriteIfChanged(cachePath, JsonSerializer.Serialize(next));
+        // Compared in memory, not by reading the old file back: an unchanged republish writes nothing.
+        bool unchanged = next.Count == cache.Count && next.All(entry => cache.TryGetValue(entry.Key, out var old) && old == entry.Value);
+        if (!unchanged) ContextStager.WriteIfChanged(cachePath, JsonSerializer.Serialize(next));
         return digests;
     }
 

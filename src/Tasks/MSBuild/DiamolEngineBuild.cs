@@ -44,7 +44,7 @@ public sealed class DiamolEngineBuild : DiamolTask, ICancelableTask
         BuildRecord record;
         try
         {
-            record = BuildStage.RunAsync(ContextDirectory, EngineFor(candidates), options, new TaskBuildLog(Log, ProjectFile), Cancellation.Token, timings).GetAwaiter().GetResult();
+            record = BuildStage.RunAsync(ContextDirectory, EngineFor(candidates), options, new TaskBuildLog(Log, ProjectFile), Cancellation.Token, timings, StagingOf(ContextDirectory)).GetAwaiter().GetResult();
         }
         finally
         {
@@ -64,7 +64,7 @@ public sealed class DiamolEngineBuild : DiamolTask, ICancelableTask
         if (record.PushError is { } pushError)
         {
             // The artifacts must describe the image that now carries the local tags, and say the push failed.
-            HistoryStage.Run(ContextDirectory, ContextDirectory, $"Diamol.Build {ToolVersion}");
+            HistoryStage.Run(ContextDirectory, ContextDirectory, $"Diamol.Build {ToolVersion}", staged: StagingOf(ContextDirectory));
             int colon = pushError.IndexOf(':');
             var code = Enum.TryParse(pushError[..Math.Max(colon, 0)], out Diagnostics.DiagnosticCode parsed) ? parsed : Diagnostics.DiagnosticCode.DIAM3005;
             throw new Diagnostics.DiamolException(code,

@@ -192,6 +192,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         var result = DockerfileStage.Run(input, baseImage, files, new LayerOptions(ImageFileModes.ParsePolicy(FileModes), mode, AppFileName ?? ProjectName),
             ContextDirectory, ProjectName, ToolVersion, warnings, timings);
         Report(warnings);
+        ShareStaging(result.Staged);
         timings.Save(ContextDirectory, startsPublish: true);
 
         var staging = result.Staging;

@@ -106,6 +106,16 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
         return connection;
     }
 
+    private static string StagedKey(string folder) => "Diamol.Build.StagedContext:" + Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+
+    /// <summary>Hands what staging learnt to the tasks after it in this build (MSBuild drops it when the build ends).</summary>
+    protected void ShareStaging(Context.StagedContext staged) =>
+        BuildEngine4.RegisterTaskObject(StagedKey(staged.Directory), staged, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: true);
+
+    /// <summary>This build's staging of the folder, when this process did it; null sends the stages to the folder itself.</summary>
+    protected Context.StagedContext? StagingOf(string folder) =>
+        BuildEngine4.GetRegisteredTaskObject(StagedKey(folder), RegisteredTaskObjectLifetime.Build) is Context.StagedContext staged && staged.Describes(folder) ? staged : null;
+
     protected void Report(IEnumerable<Diagnostic> warnings)
     {
         foreach (var warning in warnings)

@@ -60,7 +60,7 @@ public sealed class DiamolWriteImage : DiamolTask, ICancelableTask
             LayoutDirectory: layout,
             IdleLimit: BuildOptions.ParseIdleTimeout(IdleTimeout));
         var timings = new StageTimings(nameof(DiamolWriteImage));
-        var (record, manifest) = timings.Measure("oci-write", () => OciBuildStage.RunAsync(ContextDirectory, options, new TaskBuildLog(Log, ProjectFile), Cancellation.Token).GetAwaiter().GetResult());
+        var (record, manifest) = timings.Measure("oci-write", () => OciBuildStage.RunAsync(ContextDirectory, options, new TaskBuildLog(Log, ProjectFile), Cancellation.Token, StagingOf(ContextDirectory)).GetAwaiter().GetResult());
         timings.Save(ContextDirectory, startsPublish: false);
         var item = new Microsoft.Build.Utilities.TaskItem(manifest.Digest);
         item.SetMetadata("MediaType", manifest.MediaType);

@@ -27,10 +27,11 @@ public sealed class DiamolWriteLayerHistory : DiamolTask
     private void Write()
     {
         var timings = new StageTimings(nameof(DiamolWriteLayerHistory));
-        var written = timings.Measure("history", () => HistoryStage.Run(ContextDirectory, OutputDirectory, $"Diamol.Build {ToolVersion}", Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY")));
+        var staged = StagingOf(ContextDirectory);
+        var written = timings.Measure("history", () => HistoryStage.Run(ContextDirectory, OutputDirectory, $"Diamol.Build {ToolVersion}", Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY"), staged));
         timings.Save(ContextDirectory, startsPublish: false);
         Log.LogMessage(MessageImportance.Normal, "Time by stage: {0}", StageTimings.Describe(StageTimings.Read(ContextDirectory)));
-        var manifest = Context.ContextManifest.Load(ContextDirectory);
+        var manifest = staged?.Manifest ?? Context.ContextManifest.Load(ContextDirectory);
         foreach (var moved in TagClaims.Claim(TagClaims.DefaultPath(), OutputDirectory, manifest.FullTags.ToArray()))
         {
             Log.LogWarning(null, Diagnostics.DiagnosticCode.DIAM2010.ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}",

@@ -20,7 +20,8 @@ public sealed record BuildInputs(string Fingerprint, IReadOnlyList<string> StepK
 /// </summary>
 public static class BuildFingerprint
 {
-    public static BuildInputs Compute(string contextDirectory, ContextManifest manifest, BuildOptions options, string baseImageId)
+    /// <param name="staged">This publish's staging, whose file stamps spare a stat of every file.</param>
+    public static BuildInputs Compute(string contextDirectory, ContextManifest manifest, BuildOptions options, string baseImageId, StagedContext? staged = null)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string text) => hash.AppendData(Encoding.UTF8.GetBytes(text + "\n"));
@@ -33,7 +34,7 @@ public static class BuildFingerprint
         foreach (string argument in projectArguments) Add(argument);
 
         // The staged files are the plan's (staging removes anything else), each with the mode staging gave it.
-        var digests = FileDigests.ForContext(contextDirectory, manifest);
+        var digests = FileDigests.ForContext(contextDirectory, manifest, staged);
         var layerDigests = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var layer in manifest.Plan.Layers)
         {

@@ -18,15 +18,17 @@ public static class BuildStage
         BuildOptions options,
         IBuildLog log,
         CancellationToken cancellationToken,
-        StageTimings? timings = null)
+        StageTimings? timings = null,
+        StagedContext? staged = null)
     {
         timings ??= new StageTimings("build");
-        var manifest = ContextManifest.Load(contextDirectory);
+        if (staged is not null && !staged.Describes(contextDirectory)) staged = null;
+        var manifest = staged?.Manifest ?? ContextManifest.Load(contextDirectory);
         var engine = await timings.MeasureAsync("engine-connect", () => engines.ConnectAsync(cancellationToken)).ConfigureAwait(false);
         engine.IdleLimit = options.IdleLimit;
         // Read once: the fingerprint needs its id, the build record its layers and size.
         var baseImage = await timings.MeasureAsync("base-image-inspect", () => engine.InspectImageAsync(manifest.BaseImage, cancellationToken)).ConfigureAwait(false);
-        var inputs = timings.Measure("fingerprint", () => BuildFingerprint.Compute(contextDirectory, manifest, options, baseImage?.Id ?? ""));
+        var inputs = timings.Measure("fingerprint", () => BuildFingerprint.Compute(contextDirectory, manifest, options, baseImage?.Id ?? "", staged));
         string fingerprint = inputs.Fingerprint;
         string engineName = $"{engine.Endpoint.Uri} ({engine.Description})";
 

@@ -7,7 +7,8 @@ using Diamol.Build.Spec;
 namespace Diamol.Build.Pipeline;
 
 /// <summary>What the Dockerfile stage produced.</summary>
-public sealed record DockerfileStageResult(StagingResult Staging, ContextManifest Manifest);
+/// <param name="Staged">What staging learnt, for the later stages of the same publish.</param>
+public sealed record DockerfileStageResult(StagingResult Staging, ContextManifest Manifest, StagedContext Staged);
 
 /// <summary>
 /// Stage one: validate the settings, plan the layers, write the Dockerfile and stage the context.
@@ -56,6 +57,6 @@ public static class DockerfileStage
             projectName, spec.FromReference, spec.Repository, spec.Tags, dockerfile.BuildArguments, dockerfile.Instructions, plan.Layers, spec.Registry,
             Oci.ImageSettings.From(spec));
         manifest.Save(staging.ContextDirectory);
-        return new DockerfileStageResult(staging, manifest);
+        return new DockerfileStageResult(staging, manifest, StagedContext.Record(staging.ContextDirectory, manifest, staging.Files));
     }
 }

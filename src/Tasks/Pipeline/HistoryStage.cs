@@ -21,13 +21,15 @@ public static class HistoryStage
     public const string HtmlFileName = "image-history.html";
 
     /// <param name="stepSummary">GITHUB_STEP_SUMMARY: a file the Markdown summary is appended to, when set.</param>
-    public static HistoryArtifacts Run(string contextDirectory, string outputDirectory, string generator, string? stepSummary = null)
+    /// <param name="staged">This publish's staging: its manifest, and the digests the skip check already computed.</param>
+    public static HistoryArtifacts Run(string contextDirectory, string outputDirectory, string generator, string? stepSummary = null, StagedContext? staged = null)
     {
-        var manifest = ContextManifest.Load(contextDirectory);
+        if (staged is not null && !staged.Describes(contextDirectory)) staged = null;
+        var manifest = staged?.Manifest ?? ContextManifest.Load(contextDirectory);
         var record = BuildRecord.Load(contextDirectory);
         var dockerfile = new DockerfileDocument("", manifest.Instructions, manifest.BuildArguments);
         // Digests of the staged files (the bytes that went into the image), from the skip check's pass when it ran.
-        var digests = FileDigests.ForContext(contextDirectory, manifest);
+        var digests = FileDigests.ForContext(contextDirectory, manifest, staged);
         var history = HistoryBuilder.Build(
             generator, manifest.Repository, manifest.Tags, record.Image, record.BaseImage, record.History,
             dockerfile, record.Build.Steps, manifest.Plan, digests);

@@ -29,9 +29,10 @@ public static class OciBuildStage
     private const string LayersFileName = "oci-layers.json";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    public static async Task<OciBuildResult> RunAsync(string contextDirectory, OciOptions options, IBuildLog log, CancellationToken cancellationToken)
+    /// <param name="staged">This publish's staging, whose manifest spares reading it again.</param>
+    public static async Task<OciBuildResult> RunAsync(string contextDirectory, OciOptions options, IBuildLog log, CancellationToken cancellationToken, StagedContext? staged = null)
     {
-        var manifest = ContextManifest.Load(contextDirectory);
+        var manifest = staged is not null && staged.Describes(contextDirectory) ? staged.Manifest : ContextManifest.Load(contextDirectory);
         var settings = manifest.Settings ?? throw new DiamolException(DiagnosticCode.DIAM2014,
             $"The build context at '{contextDirectory}' was written without image settings (by an older Diamol.Build). Publish again.");
         // A failed build must not leave the previous record, or image.json (which CI reads to deploy), describing an

@@ -56,6 +56,36 @@ public sealed class ContextStagerTests
     }
 
     [TestMethod]
+    public void Staging_reports_the_stamp_each_staged_file_has_when_it_is_done()
+    {
+        string context = Path.Combine(_root, "context");
+        var plan = LayerPlanner.Plan([new PublishedFile(Published("App.dll", "app"), "App.dll"), new PublishedFile(Published("sub/N.dll", "n"), "sub/N.dll", "N", "1.0.0")]);
+        void AssertStamps(StagingResult result)
+        {
+            Assert.AreEqual(2, result.Files.Count);
+            foreach (var layer in plan.Layers)
+            {
+                foreach (var file in layer.Files)
+                {
+                    var staged = new FileInfo(Path.Combine(context, layer.ContextFolder, file.RelativePath));
+                    Assert.AreEqual(FileStamp.Of(staged), result.Files[FileDigests.KeyOf(layer.Name, file.RelativePath)], file.RelativePath);
+                }
+            }
+        }
+
+        AssertStamps(ContextStager.Stage(context, Document("FROM x\n"), plan));
+        // Left in place, then replaced after an edit: either way the stamp is the staged file's.
+        AssertStamps(ContextStager.Stage(context, Document("FROM x\n"), plan));
+        string app = plan.Layers.SelectMany(l => l.Files).Single(f => f.RelativePath == "App.dll").SourcePath;
+        File.Delete(app);
+        File.WriteAllText(app, "app, edited");
+        File.SetLastWriteTimeUtc(app, DateTime.UtcNow.AddMinutes(-5));
+        var edited = ContextStager.Stage(context, Document("FROM x\n"), plan);
+        Assert.AreEqual(1, edited.FilesAdded);
+        AssertStamps(edited);
+    }
+
+    [TestMethod]
     public void Many_files_stage_in_parallel_and_a_missing_one_is_DIAM2002_with_no_dockerfile_left()
     {
         string context = Path.Combine(_root, "context");

@@ -50,4 +50,27 @@ public sealed class FileDigestsTests
         Assert.IsFalse(second.ContainsKey("app/f0.dll"), "a vanished file has no digest");
         Assert.AreEqual(count - 1, second.Count);
     }
+
+    [TestMethod]
+    public void Stamps_already_taken_stand_for_the_stat_and_an_unchanged_cache_is_not_written_again()
+    {
+        string path = Path.Combine(_root, "a.dll");
+        File.WriteAllText(path, "first");
+        var files = new Dictionary<string, string> { ["app/a.dll"] = path };
+        string cache = Path.Combine(_root, "cache.json");
+        var first = FileDigests.Compute(files, cache);
+        var stamp = FileStamp.Of(new FileInfo(path));
+
+        var old = DateTime.UtcNow.AddHours(-1);
+        File.SetLastWriteTimeUtc(cache, old);
+        Assert.AreEqual(first["app/a.dll"], FileDigests.Compute(files, cache)["app/a.dll"]);
+        Assert.AreEqual(old, File.GetLastWriteTimeUtc(cache), "nothing changed, so the cache is left as it is");
+
+        // The file changes after the stamp was taken: the stamp decides (no stat of its own), so the cached digest
+        // stands; without the stamp, the stat sees the change.
+        File.WriteAllText(path, "second, longer");
+        Assert.AreEqual(first["app/a.dll"], FileDigests.Compute(files, cache, new Dictionary<string, FileStamp> { ["app/a.dll"] = stamp })["app/a.dll"]);
+        Assert.AreEqual("sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))), FileDigests.Compute(files, cache)["app/a.dll"]);
+        Assert.AreNotEqual(old, File.GetLastWriteTimeUtc(cache), "a changed digest is recorded");
+    }
 }

@@ -1,3 +1,4 @@
+using Diamol.Build.Context;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Engine;
 using Diamol.Build.Pipeline;
@@ -50,6 +51,34 @@ public sealed class BuildStageTests : EngineStageTest
         Assert.AreEqual(first.Build.ImageId, second.Build.ImageId);
         Assert.IsFalse(_engine.Calls.Contains("build"), string.Join(", ", _engine.Calls));
         Assert.IsTrue(second.Build.Steps.All(s => s.Cached));
+    }
+
+    [TestMethod]
+    public async Task The_stages_of_one_publish_share_its_staging_until_the_folder_is_staged_again()
+    {
+        var staged = Stage(null, ("WebPing.dll", "app", false));
+        var options = new BuildOptions(new Dictionary<string, string>(), [], PullPolicy.Missing);
+        Assert.IsFalse((await BuildStage.RunAsync(_context, _engine, options, _log, default, null, staged)).Skipped);
+
+        // The fingerprint's digests are kept for the history, and are what the folder itself gives.
+        Assert.IsNotNull(staged.Digests);
+        CollectionAssert.AreEquivalent(FileDigests.ForContext(_context, staged.Manifest).ToArray(), staged.Digests.ToArray());
+        // The history from the staging is the history from the folder.
+        string fromStaging = Path.Combine(_root, "from-staging"), fromFolder = Path.Combine(_root, "from-folder");
+        HistoryStage.Run(_context, fromStaging, "test", staged: staged);
+        HistoryStage.Run(_context, fromFolder, "test");
+        Assert.AreEqual(File.ReadAllText(Path.Combine(fromFolder, HistoryStage.JsonFileName)), File.ReadAllText(Path.Combine(fromStaging, HistoryStage.JsonFileName)));
+        // The same fingerprint as a stage that reads the folder: that one finds the image up to date.
+        Assert.IsTrue((await Run()).Skipped);
+
+        // Staged again after an edit of the same size (so the same manifest): the old staging's stamps no longer
+        // describe the folder, and a stage handed them by mistake reads the folder instead, and rebuilds.
+        var again = Stage(null, ("WebPing.dll", "apq", false));
+        string app = Path.Combine(_context, "layers", "app", "WebPing.dll");
+        File.SetLastWriteTimeUtc(app, File.GetLastWriteTimeUtc(app).AddMinutes(1));
+        Assert.IsFalse(staged.Describes(_context));
+        Assert.IsTrue(again.Describes(_context));
+        Assert.IsFalse((await BuildStage.RunAsync(_context, _engine, options, _log, default, null, staged)).Skipped, "the edit must be built");
     }
 
     [TestMethod]

@@ -1,3 +1,4 @@
+using Diamol.Build.Context;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Engine;
 using Diamol.Build.Layers;
@@ -33,16 +34,16 @@ public abstract class EngineStageTest
     public void Delete() => Directory.Delete(_root, recursive: true);
 
     /// <summary>Writes the files into the publish folder and stages the context from them, as a publish does.</summary>
-    protected void Stage(ContainerSpecInput? input, params (string RelativePath, string Content, bool IsHost)[] files)
+    protected StagedContext Stage(ContainerSpecInput? input, params (string RelativePath, string Content, bool IsHost)[] files)
     {
         string publish = Path.Combine(_root, "publish");
         Directory.CreateDirectory(publish);
         foreach (var file in files) File.WriteAllText(Path.Combine(publish, file.RelativePath), file.Content);
         // As DiamolGenerateDockerfile makes them with no DiamolFileModes and no AppFileName.
         var layerOptions = new LayerOptions(ImageFileModes.ParsePolicy(null), new PublishMode(), "WebPing");
-        DockerfileStage.Run(input ?? ContainerSpecFactoryTests.Valid, null,
+        return DockerfileStage.Run(input ?? ContainerSpecFactoryTests.Valid, null,
             files.Select(f => new PublishedFile(Path.Combine(publish, f.RelativePath), f.RelativePath, IsHost: f.IsHost)).ToArray(),
-            layerOptions, _context, "WebPing", "1.0.0", new List<Diagnostic>());
+            layerOptions, _context, "WebPing", "1.0.0", new List<Diagnostic>()).Staged;
     }
 
     protected Task<BuildRecord> Run(BuildOptions? options = null, CancellationToken cancellationToken = default) =>
