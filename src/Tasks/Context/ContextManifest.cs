@@ -26,9 +26,12 @@ public sealed record ContextManifest(
 
     public static string PathIn(string contextDirectory) => System.IO.Path.Combine(contextDirectory, FolderName, FileName);
 
+    // Derived, so not written: the plan alone would write every file a second time.
+    [System.Text.Json.Serialization.JsonIgnore]
     public LayerPlan Plan => new(Layers);
 
     /// <summary>The full names the image gets, <c>repository:tag</c> for each tag.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<string> FullTags => Tags.Select(t => $"{Repository}:{t}");
 
     public void Save(string contextDirectory)
