@@ -26,7 +26,7 @@ public sealed class FileDigestsTests
             File.WriteAllText(path, $"content {i}");
             return path;
         });
-        string cache = Path.Combine(_root, "cache.json");
+        string cache = Path.Combine(_root, "cache.txt");
 
         var first = FileDigests.Compute(files, cache);
 
@@ -57,7 +57,7 @@ public sealed class FileDigestsTests
         string path = Path.Combine(_root, "a.dll");
         File.WriteAllText(path, "first");
         var files = new Dictionary<string, string> { ["app/a.dll"] = path };
-        string cache = Path.Combine(_root, "cache.json");
+        string cache = Path.Combine(_root, "cache.txt");
         var first = FileDigests.Compute(files, cache);
         var stamp = FileStamp.Of(new FileInfo(path));
 
@@ -72,5 +72,24 @@ public sealed class FileDigestsTests
         Assert.AreEqual(first["app/a.dll"], FileDigests.Compute(files, cache, new Dictionary<string, FileStamp> { ["app/a.dll"] = stamp })["app/a.dll"]);
         Assert.AreEqual("sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))), FileDigests.Compute(files, cache)["app/a.dll"]);
         Assert.AreNotEqual(old, File.GetLastWriteTimeUtc(cache), "a changed digest is recorded");
+    }
+
+    [TestMethod]
+    public void The_cache_keeps_keys_with_line_breaks_and_backslashes_and_a_damaged_cache_only_costs_a_hash()
+    {
+        string path = Path.Combine(_root, "odd.dll");
+        File.WriteAllText(path, "odd");
+        var files = new Dictionary<string, string> { ["app/a\nb\\c\r.dll"] = path, ["app/plain.dll"] = path };
+        string cache = Path.Combine(_root, "cache.txt");
+        var first = FileDigests.Compute(files, cache);
+
+        var old = DateTime.UtcNow.AddHours(-1);
+        File.SetLastWriteTimeUtc(cache, old);
+        Assert.AreEqual(first["app/a\nb\\c\r.dll"], FileDigests.Compute(files, cache)["app/a\nb\\c\r.dll"]);
+        Assert.AreEqual(old, File.GetLastWriteTimeUtc(cache), "every key read back as it was written, so nothing changed");
+
+        File.WriteAllText(cache, "{ \"app/plain.dll\": \"from an older version\" }");
+        CollectionAssert.AreEquivalent(first.ToArray(), FileDigests.Compute(files, cache).ToArray());
+        StringAssert.StartsWith(File.ReadAllText(cache), "# Diamol.Build file digests");
     }
 }
