@@ -29,7 +29,21 @@ public static partial class LayerPlanner
             }
         }
 
-        var layers = byPath.Values
+        // One stat of each file gives its size and its mode, on every core (20,000 files are 20,000 stats).
+        var entries = byPath.Values.ToArray();
+        var found = new FileInfo[entries.Length];
+        Context.ParallelFileWork.For(entries.Length, i =>
+        {
+            var info = new FileInfo(entries[i].File.SourcePath);
+            _ = info.Exists; // the stat, here rather than on first use
+            found[i] = info;
+        });
+        var stats = new Dictionary<string, FileInfo>(entries.Length, StringComparer.Ordinal);
+        for (int i = 0; i < entries.Length; i++) stats[entries[i].File.RelativePath] = found[i];
+        // Checked in path order, so the file a missing-file error names does not depend on the threads.
+        foreach (var entry in entries.OrderBy(e => e.File.RelativePath, StringComparer.Ordinal)) RefuseMissing(entry.File, stats[entry.File.RelativePath]);
+
+        var layers = entries
             .GroupBy(entry => (entry.Kind, Name: entry.Kind == LayerKind.Custom ? entry.File.CustomLayer! : entry.Kind.ToString().ToLowerInvariant()))
             .OrderBy(group => group.Key.Kind)
             .ThenBy(group => group.Key.Name, StringComparer.Ordinal)
@@ -37,8 +51,8 @@ public static partial class LayerPlanner
                 group.Key.Kind,
                 group.Key.Name,
                 group.OrderBy(e => e.File.RelativePath, StringComparer.Ordinal)
-                     .Select(e => new LayerFile(e.File.SourcePath, e.File.RelativePath, SizeOf(e.File),
-                         ImageFileModes.ForFile(ImageFileModes.OnDisk(e.File.SourcePath), modes)))
+                     .Select(e => new LayerFile(e.File.SourcePath, e.File.RelativePath, stats[e.File.RelativePath].Length,
+                         ImageFileModes.ForFile(ModeOf(stats[e.File.RelativePath]), modes)))
                      .ToArray()))
             .Where(layer => layer.Files.Count > 0)
             .ToArray();
@@ -97,16 +111,19 @@ public static partial class LayerPlanner
         return normalized;
     }
 
-    private static long SizeOf(PublishedFile file)
+    // A link's own mode is 0777: take its target's, as the bytes are the target's.
+    private static UnixFileMode? ModeOf(FileInfo info) =>
+        OperatingSystem.IsWindows() ? null
+        : info.Attributes.HasFlag(FileAttributes.ReparsePoint) ? ImageFileModes.OnDisk(info.FullName)
+        : info.UnixFileMode;
+
+    private static void RefuseMissing(PublishedFile file, FileInfo info)
     {
-        var info = new FileInfo(file.SourcePath);
         if (!info.Exists)
         {
             throw new DiamolException(DiagnosticCode.DIAM2001,
                 $"The published file '{file.RelativePath}' was expected at '{file.SourcePath}' but is not there. " +
                 "Run the publish again; if it persists, a target removed the file after publish.");
         }
-
-        return info.Length;
     }
 }

@@ -96,6 +96,34 @@ public sealed class LayerPlannerTests
         StringAssert.Contains(Assert.ThrowsExactly<DiamolException>(() => LayerPlanner.Plan([missing])).Message, "gone.dll");
     }
 
+    [TestMethod]
+    public void Many_files_are_stat_ed_in_parallel_with_the_same_sizes_and_modes_and_the_first_missing_one_named()
+    {
+        var files = Enumerable.Range(0, 3 * Diamol.Build.Context.ParallelFileWork.ParallelFrom).Select(i => File($"f{i:d4}.dll", i % 17)).ToArray();
+        if (!OperatingSystem.IsWindows())
+        {
+            System.IO.File.SetUnixFileMode(files[7].SourcePath, (UnixFileMode)0b111_101_101);
+            // A link's own mode is 0777; the image takes its target's.
+            System.IO.File.CreateSymbolicLink(Path.Combine(_root, "link.dll"), files[8].SourcePath);
+            files = [.. files, new PublishedFile(Path.Combine(_root, "link.dll"), "link.dll")];
+        }
+
+        var plan = LayerPlanner.Plan(files);
+
+        var planned = plan.Layers.Single().Files.ToDictionary(f => f.RelativePath);
+        foreach (var file in files) Assert.AreEqual(new FileInfo(file.SourcePath).Length, planned[file.RelativePath].Size, file.RelativePath);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.AreEqual(ImageFileModes.Executable, planned["f0007.dll"].Mode);
+            Assert.AreEqual(ImageFileModes.RegularFile, planned["f0008.dll"].Mode);
+            Assert.AreEqual(ImageFileModes.RegularFile, planned["link.dll"].Mode);
+        }
+
+        System.IO.File.Delete(files[300].SourcePath);
+        System.IO.File.Delete(files[100].SourcePath);
+        StringAssert.Contains(Assert.ThrowsExactly<DiamolException>(() => LayerPlanner.Plan(files)).Message, "'f0100.dll'");
+    }
+
     private static IEnumerable<string> Describe(LayerPlan plan) =>
         plan.Layers.SelectMany(l => l.Files.Select(f => $"{l.Name}:{f.RelativePath}:{f.Size}"));
 }
