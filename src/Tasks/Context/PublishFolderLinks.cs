@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using Diamol.Build.Diagnostics;
 
 namespace Diamol.Build.Context;
@@ -48,11 +49,13 @@ public static class PublishFolderLinks
         while (pending.Count > 0)
         {
             string directory = pending.Pop();
-            foreach (string entry in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
+            // The directory entry says link, folder or file (no stat of each, which on 20,000 files is felt).
+            var entries = new FileSystemEnumerable<(string Path, bool IsLink, bool IsDirectory)>(directory,
+                (ref FileSystemEntry entry) => (entry.ToFullPath(), entry.Attributes.HasFlag(FileAttributes.ReparsePoint), entry.IsDirectory),
+                new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false });
+            foreach (var (entry, isLink, isDirectory) in entries.OrderBy(e => e.Path, StringComparer.Ordinal))
             {
-                var info = new FileInfo(entry);
-                bool isLink = info.LinkTarget is not null;
-                if (!isLink && Directory.Exists(entry))
+                if (!isLink && isDirectory)
                 {
                     pending.Push(entry);
                     continue;

@@ -43,6 +43,8 @@ internal sealed class PublishedFileReader
     private readonly Dictionary<string, LayerChoice> _layerByProject = new(StringComparer.Ordinal);
     private readonly string[] _packageFolders;
     private readonly List<string> _leftovers = [];
+    /// <summary>Every file of the publish folder by relative path: the file whose bytes it stands for.</summary>
+    private readonly Dictionary<string, string> _inFolder = new(StringComparer.Ordinal);
 
     /// <summary>A DiamolLayer value and the item that set it, to report items that reach no file.</summary>
     private sealed class LayerChoice(string layer, string item)
@@ -84,6 +86,10 @@ internal sealed class PublishedFileReader
                 $"The publish folder '{root}' (PublishDir) does not exist. Run `dotnet publish`, which runs Diamol.Build after publishing.");
         }
 
+        // The folder is listed once; the items find their published copies in the list instead of a stat each.
+        var inFolder = Context.PublishFolderLinks.EnumerateFiles(root).ToList();
+        foreach (var (relative, path) in inFolder) _inFolder.TryAdd(relative, path);
+
         var files = new Dictionary<string, PublishedFile>(StringComparer.Ordinal);
         foreach (var item in _items.Files)
         {
@@ -109,7 +115,7 @@ internal sealed class PublishedFileReader
 
         bool anyProjectAsset = ReadStaticWebAssets(root, files);
 
-        foreach (var (relative, path) in Context.PublishFolderLinks.EnumerateFiles(root))
+        foreach (var (relative, path) in inFolder)
         {
             if (files.ContainsKey(relative)) continue;
             // The SDK names every static web asset it publishes; one under wwwroot/ that it did not name is a leftover
@@ -244,8 +250,9 @@ internal sealed class PublishedFileReader
     }
 
     // The published copy when there is one (a link there must stay inside the publish folder), else the item's source.
-    private static string Published(string root, string relative, string source)
+    private string Published(string root, string relative, string source)
     {
+        if (_inFolder.TryGetValue(relative, out string? listed)) return listed;
         string published = Path.Combine(root, relative);
         return File.Exists(published) || new FileInfo(published).LinkTarget is not null ? Context.PublishFolderLinks.Resolve(published, root) : source;
     }
