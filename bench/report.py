@@ -31,7 +31,7 @@ STEPS = {
     "package-upgrade": "one package upgrade",
     "library-edit": "edit in the referenced project",
 }
-STAGES = ["choose-builder", "base-image", "read-publish-items", "plan", "stage", "engine-connect", "base-image-inspect",
+STAGES = ["choose-builder", "base-image", "read-publish-items", "plan", "stage", "save-manifest", "engine-connect", "base-image-inspect",
           "fingerprint", "skip-check", "delta-check", "cache-from", "send-context", "engine-steps", "read-image-and-history", "push",
           "oci-write", "history"]
 SHORT = {"small": "small console app", "bigdeps": "16 MB fixture", "large": "large app",

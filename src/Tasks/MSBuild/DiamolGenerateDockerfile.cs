@@ -167,20 +167,25 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         if (!InspectBaseImage && InspectBaseImageBestEffort) baseImage = TryReadBaseImage(engines, platform);
         timings.Add("base-image", clock.Elapsed);
         var mode = new PublishMode(PublishSingleFile, SelfContained, PublishTrimmed, PublishAot);
-        var reader = new PublishedFileReader(new PublishItems
+        // Reading the items (their FullPath metadata is computed on each read) is part of this stage, as the folder is.
+        PublishedFileReader reader = null!;
+        var files = timings.Measure("read-publish-items", () =>
         {
-            Files = PublishedFiles,
-            StaticWebAssets = StaticWebAssets,
-            Content = ContentItems,
-            References = ReferenceItems,
-            PackageReferences = PackageReferences,
-            ProjectReferences = ProjectReferences,
-            PackageFolders = (PackageFolders ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            ProjectPackageId = ProjectPackageId ?? ProjectName,
-            Mode = mode,
+            reader = new PublishedFileReader(new PublishItems
+            {
+                Files = PublishedFiles,
+                StaticWebAssets = StaticWebAssets,
+                Content = ContentItems,
+                References = ReferenceItems,
+                PackageReferences = PackageReferences,
+                ProjectReferences = ProjectReferences,
+                PackageFolders = (PackageFolders ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                ProjectPackageId = ProjectPackageId ?? ProjectName,
+                Mode = mode,
+            });
+            return reader.Read(PublishDirectory);
         });
         var warnings = new List<Diagnostic>();
-        var files = timings.Measure("read-publish-items", () => reader.Read(PublishDirectory));
         warnings.AddRange(reader.UnusedLayerWarnings());
         if (reader.Leftovers.Count > 0)
         {

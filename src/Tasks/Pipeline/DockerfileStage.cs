@@ -56,7 +56,11 @@ public static class DockerfileStage
         var manifest = new ContextManifest(
             projectName, spec.FromReference, spec.Repository, spec.Tags, dockerfile.BuildArguments, dockerfile.Instructions, plan.Layers, spec.Registry,
             Oci.ImageSettings.From(spec));
-        manifest.Save(staging.ContextDirectory);
-        return new DockerfileStageResult(staging, manifest, StagedContext.Record(staging.ContextDirectory, manifest, staging.Files));
+        var staged = timings.Measure("save-manifest", () =>
+        {
+            manifest.Save(staging.ContextDirectory);
+            return StagedContext.Record(staging.ContextDirectory, manifest, staging.Files);
+        });
+        return new DockerfileStageResult(staging, manifest, staged);
     }
 }
