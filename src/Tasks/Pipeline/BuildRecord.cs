@@ -64,7 +64,12 @@ public sealed record BuildRecord(
         }
     }
 
-    public static BuildRecord Load(string contextDirectory)
+    public static BuildRecord Load(string contextDirectory) => FromBytes(ReadBytes(contextDirectory));
+
+    public static BuildRecord FromBytes(byte[] bytes) => JsonSerializer.Deserialize<BuildRecord>(bytes, Json)!;
+
+    /// <summary>The record as saved (the history's reuse key covers these bytes); DIAM4001 when there is none.</summary>
+    public static byte[] ReadBytes(string contextDirectory)
     {
         string path = PathIn(contextDirectory);
         if (!File.Exists(path))
@@ -74,6 +79,6 @@ public sealed record BuildRecord(
                 "Publish with DiamolBuildImage left at true.");
         }
 
-        return JsonSerializer.Deserialize<BuildRecord>(File.ReadAllText(path), Json)!;
+        return File.ReadAllBytes(path);
     }
 }

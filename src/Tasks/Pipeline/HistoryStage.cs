@@ -26,7 +26,8 @@ public static class HistoryStage
     {
         if (staged is not null && !staged.Describes(contextDirectory)) staged = null;
         var manifest = staged?.Manifest ?? ContextManifest.Load(contextDirectory);
-        var record = BuildRecord.Load(contextDirectory);
+        var recordBytes = BuildRecord.ReadBytes(contextDirectory);
+        var record = BuildRecord.FromBytes(recordBytes);
         var dockerfile = new DockerfileDocument("", manifest.Instructions, manifest.BuildArguments);
         // Digests of the staged files (the bytes that went into the image), from the skip check's pass when it ran.
         var digests = FileDigests.ForContext(contextDirectory, manifest, staged);
@@ -39,35 +40,52 @@ public static class HistoryStage
             BaseImage = history.BaseImage with { Digest = Spec.ImageReference.TryParse(manifest.BaseImage, out _)?.Digest },
         };
 
-        // The artifact this build replaces, if it describes the same repository, is what "changed" is measured against.
         string jsonPath = Path.Combine(outputDirectory, JsonFileName);
-        if (TryRead(jsonPath) is { } previous && previous.Image.Repository == history.Image.Repository)
-        {
-            history = history with { Changes = HistoryDiff.Compare(previous, history) };
-        }
-
+        string markdown = Path.Combine(outputDirectory, MarkdownFileName);
+        string html = Path.Combine(outputDirectory, HtmlFileName);
+        string image = Path.Combine(outputDirectory, ImageFileName);
+        // image.json is not among them: every publish deletes it until its image is made, and writes it here.
+        string[] artifacts = [jsonPath, markdown, html];
+        string key = HistoryReuse.KeyOf(generator, outputDirectory, recordBytes, manifest, digests);
         try
         {
+            if (HistoryReuse.Matches(contextDirectory, key, artifacts))
+            {
+                // Already written from these inputs, and compared then with this same image: that comparison again.
+                history = history with { Changes = HistoryDiff.Compare(history, history) };
+                if (stepSummary is { Length: > 0 }) File.AppendAllText(stepSummary, File.ReadAllText(markdown) + "\n");
+                WriteImageSummary(image, record, manifest);
+                return new HistoryArtifacts(jsonPath, markdown, html, image, history, record);
+            }
+
+            // The artifact this build replaces, if it describes the same repository, is what "changed" is measured against.
+            if (TryRead(jsonPath) is { } previous && previous.Image.Repository == history.Image.Repository)
+            {
+                history = history with { Changes = HistoryDiff.Compare(previous, history) };
+            }
+
             Directory.CreateDirectory(outputDirectory);
-            string json = jsonPath;
-            string markdown = Path.Combine(outputDirectory, MarkdownFileName);
-            string html = Path.Combine(outputDirectory, HtmlFileName);
-            string image = Path.Combine(outputDirectory, ImageFileName);
             string markdownText = HistoryMarkdownWriter.Write(history);
-            ContextStager.WriteIfChanged(json, HistoryJsonWriter.Write(history));
+            ContextStager.WriteIfChanged(jsonPath, HistoryJsonWriter.Write(history));
             ContextStager.WriteIfChanged(markdown, markdownText);
             ContextStager.WriteIfChanged(html, HistoryHtmlWriter.Write(history));
             // GitHub Actions shows this file on the run's summary page.
             if (stepSummary is { Length: > 0 }) File.AppendAllText(stepSummary, markdownText + "\n");
-            var summary = new ImageSummary(record.Build.ImageId, manifest.Repository, manifest.FullTags.ToArray(), record.PushedDigest, record.PushedDigest is not null, record.PushError);
-            ContextStager.WriteIfChanged(image, System.Text.Json.JsonSerializer.Serialize(summary, HistoryJsonWriter.Options) + "\n");
-            return new HistoryArtifacts(json, markdown, html, image, history, record);
+            WriteImageSummary(image, record, manifest);
+            HistoryReuse.Record(contextDirectory, key, history, artifacts);
+            return new HistoryArtifacts(jsonPath, markdown, html, image, history, record);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM4001,
                 $"The layer history could not be written to '{outputDirectory}': {e.Message} Check that the folder is writable.", e);
         }
+    }
+
+    private static void WriteImageSummary(string path, BuildRecord record, ContextManifest manifest)
+    {
+        var summary = new ImageSummary(record.Build.ImageId, manifest.Repository, manifest.FullTags.ToArray(), record.PushedDigest, record.PushedDigest is not null, record.PushError);
+        ContextStager.WriteIfChanged(path, System.Text.Json.JsonSerializer.Serialize(summary, HistoryJsonWriter.Options) + "\n");
     }
 
     /// <summary>Reads an artifact; null when it is missing or not one we can read (an older schema, a broken file).</summary>

@@ -1,6 +1,7 @@
 using Diamol.Build.Context;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Engine;
+using Diamol.Build.History;
 using Diamol.Build.Pipeline;
 using Diamol.Build.Spec;
 using Diamol.Build.Tests.Spec;
@@ -79,6 +80,47 @@ public sealed class BuildStageTests : EngineStageTest
         Assert.IsFalse(staged.Describes(_context));
         Assert.IsTrue(again.Describes(_context));
         Assert.IsFalse((await BuildStage.RunAsync(_context, _engine, options, _log, default, null, staged)).Skipped, "the edit must be built");
+    }
+
+    [TestMethod]
+    public async Task Unchanged_artifacts_are_left_as_they_are_once_they_compare_the_image_with_itself()
+    {
+        string json = Path.Combine(_context, HistoryStage.JsonFileName), html = Path.Combine(_context, HistoryStage.HtmlFileName);
+        HistoryArtifacts Publish(string app)
+        {
+            // As DiamolGenerateDockerfile does: no image.json until the image is made.
+            if (Directory.Exists(_context)) File.Delete(Path.Combine(_context, HistoryStage.ImageFileName));
+            var staged = Stage(null, ("WebPing.dll", app, false));
+            BuildStage.RunAsync(_context, _engine, new BuildOptions(new Dictionary<string, string>(), [], PullPolicy.Missing), _log, default, null, staged).GetAwaiter().GetResult();
+            return HistoryStage.Run(_context, _context, "test", staged: staged);
+        }
+
+        Publish("app");
+        Assert.IsFalse(File.Exists(HistoryReuse.PathIn(_context)), "a first artifact compares with nothing: the next publish writes again");
+        var second = Publish("app");
+        Assert.IsTrue(HistoryReuse.IsFixedPoint(second.History));
+        Assert.IsTrue(File.Exists(HistoryReuse.PathIn(_context)));
+        string written = File.ReadAllText(json);
+
+        // Unchanged: nothing is read back or written. To see that, the JSON is altered with its size and time kept
+        // (the stamp the reuse trusts): a write would restore it. What the stage returns is what it would write.
+        var time = File.GetLastWriteTimeUtc(json);
+        File.WriteAllText(json, written.Replace("\"generator\"", "\"GENERATOR\""));
+        File.SetLastWriteTimeUtc(json, time);
+        var third = Publish("app");
+        StringAssert.Contains(File.ReadAllText(json), "\"GENERATOR\"");
+        StringAssert.Contains(File.ReadAllText(Path.Combine(_context, HistoryStage.ImageFileName)), third.Record.Build.ImageId);
+        Assert.AreEqual(written, HistoryJsonWriter.Write(third.History));
+        Assert.AreEqual(second.History.Changes!.Summary, third.History.Changes!.Summary);
+        File.WriteAllText(json, written);
+
+        // An artifact changed by hand is written again; so are all of them after an edit.
+        File.WriteAllText(html, "edited");
+        Publish("app");
+        Assert.AreNotEqual("edited", File.ReadAllText(html));
+        Publish("app v2");
+        Assert.AreNotEqual(written, File.ReadAllText(json));
+        Assert.IsFalse(File.Exists(HistoryReuse.PathIn(_context)), "a new image is compared with the old one: not reusable");
     }
 
     [TestMethod]
