@@ -82,5 +82,5 @@ public static class HistoryReuse
         history.Changes is { } changes && changes.PreviousImageId == history.Image.Id && changes.PreviousCreated == history.Image.Created
         && changes.Added.Count == 0 && changes.Removed.Count == 0 && changes.Files.Count == 0;
 
-    private static string Stamp(string path) => new FileInfo(path) is { Exists: true } info ? $"{info.Length} {info.LastWriteTimeUtc.Ticks} {path}" : "missing " + path;
+    private static string Stamp(string path) => new FileInfo(path) is { Exists: true } info && FileStamp.Of(info) is var stamp ? $"{stamp.Size} {stamp.Ticks} {path}" : "missing " + path;
 }

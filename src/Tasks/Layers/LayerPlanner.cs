@@ -30,18 +30,16 @@ public static partial class LayerPlanner
         }
 
         // One stat of each file gives its size and its mode, on every core (20,000 files are 20,000 stats).
-        var entries = byPath.Values.ToArray();
-        var found = new FileInfo[entries.Length];
-        Context.ParallelFileWork.For(entries.Length, i =>
+        var chosen = byPath.Values.ToArray();
+        var entries = new (PublishedFile File, LayerKind Kind, FileInfo Info)[chosen.Length];
+        Context.ParallelFileWork.For(chosen.Length, i =>
         {
-            var info = new FileInfo(entries[i].File.SourcePath);
+            var info = new FileInfo(chosen[i].File.SourcePath);
             _ = info.Exists; // the stat, here rather than on first use
-            found[i] = info;
+            entries[i] = (chosen[i].File, chosen[i].Kind, info);
         });
-        var stats = new Dictionary<string, FileInfo>(entries.Length, StringComparer.Ordinal);
-        for (int i = 0; i < entries.Length; i++) stats[entries[i].File.RelativePath] = found[i];
         // Checked in path order, so the file a missing-file error names does not depend on the threads.
-        foreach (var entry in entries.OrderBy(e => e.File.RelativePath, StringComparer.Ordinal)) RefuseMissing(entry.File, stats[entry.File.RelativePath]);
+        foreach (var entry in entries.OrderBy(e => e.File.RelativePath, StringComparer.Ordinal)) RefuseMissing(entry.File, entry.Info);
 
         var layers = entries
             .GroupBy(entry => (entry.Kind, Name: entry.Kind == LayerKind.Custom ? entry.File.CustomLayer! : entry.Kind.ToString().ToLowerInvariant()))
@@ -51,8 +49,7 @@ public static partial class LayerPlanner
                 group.Key.Kind,
                 group.Key.Name,
                 group.OrderBy(e => e.File.RelativePath, StringComparer.Ordinal)
-                     .Select(e => new LayerFile(e.File.SourcePath, e.File.RelativePath, stats[e.File.RelativePath].Length,
-                         ImageFileModes.ForFile(ModeOf(stats[e.File.RelativePath]), modes)))
+                     .Select(e => new LayerFile(e.File.SourcePath, e.File.RelativePath, e.Info.Length, ImageFileModes.ForFile(ModeOf(e.Info), modes)))
                      .ToArray()))
             .Where(layer => layer.Files.Count > 0)
             .ToArray();

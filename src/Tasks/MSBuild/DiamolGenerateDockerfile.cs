@@ -168,10 +168,9 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         timings.Add("base-image", clock.Elapsed);
         var mode = new PublishMode(PublishSingleFile, SelfContained, PublishTrimmed, PublishAot);
         // Reading the items (their FullPath metadata is computed on each read) is part of this stage, as the folder is.
-        PublishedFileReader reader = null!;
-        var files = timings.Measure("read-publish-items", () =>
+        var (reader, files) = timings.Measure("read-publish-items", () =>
         {
-            reader = new PublishedFileReader(new PublishItems
+            var reader = new PublishedFileReader(new PublishItems
             {
                 Files = PublishedFiles,
                 StaticWebAssets = StaticWebAssets,
@@ -183,7 +182,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
                 ProjectPackageId = ProjectPackageId ?? ProjectName,
                 Mode = mode,
             });
-            return reader.Read(PublishDirectory);
+            return (reader, reader.Read(PublishDirectory));
         });
         var warnings = new List<Diagnostic>();
         warnings.AddRange(reader.UnusedLayerWarnings());

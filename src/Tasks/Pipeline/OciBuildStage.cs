@@ -62,9 +62,9 @@ public static class OciBuildStage
         }
 
         // An unchanged republish: every tag already names this image in the engine, so a load would change nothing.
-        bool loaded = options.LoadInto is { } local
+        bool alreadyTagged = options.LoadInto is { } local
             && await AlreadyTaggedAsync(local, manifest.FullTags.ToArray(), config.Digest, imageManifest.Digest, options.IdleLimit, log, cancellationToken).ConfigureAwait(false);
-        if (options.ArchivePath is not null || (options.LoadInto is not null && !loaded) || options.LayoutDirectory is not null)
+        if (options.ArchivePath is not null || (options.LoadInto is not null && !alreadyTagged) || options.LayoutDirectory is not null)
         {
             var archiveLayers = await ArchiveLayersAsync(baseReference, baseImage, ourLayers, options, log, cancellationToken).ConfigureAwait(false);
             if (options.ArchivePath is { } archivePath)
@@ -78,7 +78,7 @@ public static class OciBuildStage
                 WriteLayout(layout, config, imageManifest, archiveLayers);
             }
 
-            if (options.LoadInto is { } engines && !loaded)
+            if (options.LoadInto is { } engines && !alreadyTagged)
             {
                 await LoadAsync(engines, config, imageManifest, archiveLayers, [.. manifest.FullTags, baseReference.ToString()], manifest.FullTags.ToArray(), options.IdleLimit, log, cancellationToken).ConfigureAwait(false);
             }
