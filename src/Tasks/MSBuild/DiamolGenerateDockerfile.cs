@@ -151,7 +151,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         if (BuildImage)
         {
             decision = BuilderChoice.Decide(
-                new BuilderInputs(Builder, Instructions.Select(i => i.GetMetadata("Instruction").Trim().Split(' ')[0].ToUpperInvariant()).ToArray(),
+                new BuilderInputs(Builder, Instructions.Select(i => Spec.CustomInstructionParser.KeywordOf(i.GetMetadata("Instruction"))).ToArray(),
                     !string.IsNullOrWhiteSpace(ContainerRegistry), OciSettings(), rids.Length > 1, platform, EngineSettings()),
                 () => EnginePlatform(engines.Value));
             ChosenBuilder = decision.Builder.ToString().ToLowerInvariant();

@@ -25,6 +25,20 @@ public static class CustomInstructionParser
         ["MAINTAINER"] = "use a ContainerLabel such as org.opencontainers.image.authors",
     };
 
+    /// <summary>What separates an instruction's keyword from its arguments.</summary>
+    private static readonly char[] Blanks = [' ', '\t', '\v', '\f'];
+
+    /// <summary>
+    /// The instruction's keyword, upper-cased, read as <see cref="Parse"/> reads it: everyone who asks which instruction
+    /// an item is (the builder choice among them) must get the parser's answer, so `RUN&lt;tab&gt;...` is RUN everywhere.
+    /// </summary>
+    public static string KeywordOf(string text)
+    {
+        string trimmed = text.Trim();
+        int space = trimmed.IndexOfAny(Blanks);
+        return (space < 0 ? trimmed : trimmed[..space]).ToUpperInvariant();
+    }
+
     public static CustomInstruction Parse(string name, string text, string placement)
     {
         string trimmed = text.Trim();
@@ -38,8 +52,8 @@ public static class CustomInstructionParser
             throw Invalid(name, text, "it ends with '\\', which would join the next instruction to it; remove the trailing backslash");
         }
 
-        int space = trimmed.IndexOfAny([' ', '\t']);
-        string keyword = (space < 0 ? trimmed : trimmed[..space]).ToUpperInvariant();
+        int space = trimmed.IndexOfAny(Blanks);
+        string keyword = KeywordOf(trimmed);
         string arguments = space < 0 ? "" : trimmed[(space + 1)..].TrimStart();
         if (Instead.TryGetValue(keyword, out string? instead))
         {

@@ -53,6 +53,21 @@ public sealed class BuilderChoiceTests
     }
 
     [TestMethod]
+    public void The_choice_reads_each_instruction_as_the_parser_does_whatever_blank_follows_the_keyword()
+    {
+        // A RUN item separated from its command by a tab (or other blank) is RUN for the parser, which writes it into
+        // the Dockerfile; the choice must see it too, or it goes to the OCI writer, which cannot run it.
+        string[] texts = ["RUN\techo hi", "run  echo hi", " RUN\vecho hi", "ENV\tA=1", "LABEL\fa=b", "HEALTHCHECK NONE"];
+        foreach (string text in texts)
+        {
+            Assert.AreEqual(Diamol.Build.Spec.CustomInstructionParser.Parse("i", text, "").Keyword, Diamol.Build.Spec.CustomInstructionParser.KeywordOf(text), text);
+        }
+
+        var keywords = texts.Select(Diamol.Build.Spec.CustomInstructionParser.KeywordOf).ToArray();
+        Assert.AreEqual(Builder.Docker, Decide(Inputs(instructions: [keywords[0]], registry: true), Amd64, out _).Builder);
+    }
+
+    [TestMethod]
     public void A_requested_builder_is_honoured_or_refused_with_the_reason()
     {
         Assert.AreEqual(Builder.Oci, Decide(Inputs("OCI"), Amd64, out _).Builder);
