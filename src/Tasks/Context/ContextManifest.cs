@@ -34,10 +34,24 @@ public sealed record ContextManifest(
     [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<string> FullTags => Tags.Select(t => $"{Repository}:{t}");
 
+    /// <summary>
+    /// Saves the manifest without the values the instructions give to secret-looking names: the manifest is a record
+    /// on disk beside the Dockerfile, and only the Dockerfile has to hold them (the image does). Each redacted
+    /// instruction is marked, so <see cref="Load"/> takes its text from the Dockerfile again.
+    /// </summary>
     public void Save(string contextDirectory)
     {
         Directory.CreateDirectory(System.IO.Path.Combine(contextDirectory, FolderName));
-        ContextStager.WriteIfChanged(PathIn(contextDirectory), JsonSerializer.Serialize(this, Json));
+        ContextStager.WriteIfChanged(PathIn(contextDirectory), JsonSerializer.Serialize(Redacted(), Json));
+    }
+
+    private ContextManifest Redacted()
+    {
+        var redactor = InstructionSecrets.RedactorFor(Instructions);
+        return this with
+        {
+            Instructions = Instructions.Select(i => redactor.Redact(i.Text) is var text && text != i.Text ? i with { Text = text, Redacted = true } : i).ToArray(),
+        };
     }
 
     public static ContextManifest Load(string contextDirectory)
@@ -49,6 +63,29 @@ public sealed record ContextManifest(
                 $"The build context at '{contextDirectory}' has no {FolderName}/{FileName}: the Dockerfile stage did not run or failed. Publish again.");
         }
 
-        return JsonSerializer.Deserialize<ContextManifest>(File.ReadAllText(path), Json)!;
+        var manifest = JsonSerializer.Deserialize<ContextManifest>(File.ReadAllText(path), Json)!;
+        return manifest.Instructions.Any(i => i.Redacted) ? manifest with { Instructions = WithDockerfileText(contextDirectory, manifest.Instructions) } : manifest;
+    }
+
+    // The real text of each redacted instruction is its line of the Dockerfile written with the manifest. A line
+    // that is not that instruction (redacted, it must read as the manifest says) means the folder was edited by
+    // hand: refused rather than built with masks.
+    private static DockerfileInstruction[] WithDockerfileText(string contextDirectory, IReadOnlyList<DockerfileInstruction> instructions)
+    {
+        string dockerfile = System.IO.Path.Combine(contextDirectory, ContextStager.DockerfileName);
+        string[] lines = File.Exists(dockerfile) ? File.ReadAllLines(dockerfile) : [];
+        var restored = instructions.Select(i => i.Redacted && i.Line >= 1 && i.Line <= lines.Length ? i with { Text = lines[i.Line - 1], Redacted = false } : i).ToArray();
+        var redactor = InstructionSecrets.RedactorFor(restored);
+        for (int n = 0; n < instructions.Count; n++)
+        {
+            var saved = instructions[n];
+            if (saved.Redacted && (restored[n].Redacted || !restored[n].Text.StartsWith(saved.Keyword + " ", StringComparison.Ordinal) || redactor.Redact(restored[n].Text) != saved.Text))
+            {
+                throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM2014,
+                    $"The Dockerfile in '{contextDirectory}' does not hold the {saved.Keyword} instruction that {FolderName}/{FileName} names at line {saved.Line}: the folder was edited by hand. Publish again.");
+            }
+        }
+
+        return restored;
     }
 }

@@ -31,7 +31,8 @@ public static partial class HistoryBuilder
         int baseCount = Math.Max(0, history.Count - ours.Length);
         var layersByName = plan.Layers.ToDictionary(l => l.Name, StringComparer.Ordinal);
 
-        var redactor = SecretRedactor.ForEnvironment(image.Env, image.Labels);
+        // The instructions' own values first: a saved record's environment is already masked, so it knows none.
+        var redactor = Dockerfile.InstructionSecrets.RedactorFor(dockerfile.Instructions, image.Env, image.Labels);
         var entries = new List<HistoryEntry>(history.Count);
         int layerIndex = 0;
         int? knownLayerCount = 0;

@@ -24,6 +24,7 @@ public static class BuildStage
         timings ??= new StageTimings("build");
         if (staged is not null && !staged.Describes(contextDirectory)) staged = null;
         var manifest = staged?.Manifest ?? ContextManifest.Load(contextDirectory);
+        log = new RedactingBuildLog(log, Dockerfile.InstructionSecrets.RedactorFor(manifest.Instructions, buildArguments: options.BuildArguments));
         var engine = await timings.MeasureAsync("engine-connect", () => engines.ConnectAsync(cancellationToken)).ConfigureAwait(false);
         engine.IdleLimit = options.IdleLimit;
         // Read once: the fingerprint needs its id, the build record its layers and size.

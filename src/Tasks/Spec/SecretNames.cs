@@ -11,8 +11,9 @@ public static class SecretNames
     private static readonly string[] Markers =
         ["PASSWORD", "PASSWD", "PASSPHRASE", "TOKEN", "SECRET", "APIKEY", "CONNECTIONSTRING", "PRIVATEKEY", "CREDENTIAL", "ACCESSKEY", "CLIENTKEY", "SIGNINGKEY"];
 
-    // Whole words only, because as parts of other words they mean nothing: NUGET_PAT, DB_PWD, STRIPE_KEY, STORAGE_SAS, BASIC_AUTH.
-    private static readonly string[] Words = ["PAT", "PWD", "KEY", "SAS", "AUTH", "CERT", "PFX"];
+    // Whole words only, because as parts of other words they mean nothing: NUGET_PAT, DB_PWD, DB_PASS, STRIPE_KEY,
+    // STORAGE_SAS, BASIC_AUTH (but not BYPASS_CACHE or COMPASS_URL).
+    private static readonly string[] Words = ["PAT", "PWD", "PASS", "KEY", "SAS", "AUTH", "CERT", "PFX"];
 
     public static bool LooksSecret(string name)
     {

@@ -41,7 +41,7 @@ public sealed partial class SecretRedactor
         foreach (string value in _values) text = text.Replace(value, Mask, StringComparison.Ordinal);
         foreach (var (name, value) in _arguments) text = text.Replace(name + "=" + value, name + "=" + Mask, StringComparison.Ordinal);
         return Assignment().Replace(text, m => SecretNames.LooksSecret(m.Groups["name"].Value) && !m.Groups["masked"].Success
-            ? m.Groups["name"].Value + "=" + Mask
+            ? m.Groups["quote"].Value + m.Groups["name"].Value + m.Groups["quote"].Value + "=" + Mask
             : m.Value);
     }
 
@@ -58,7 +58,8 @@ public sealed partial class SecretRedactor
         return equals < 0 ? new NameValue(entry, "") : new NameValue(entry[..equals], entry[(equals + 1)..]);
     }
 
-    // A value is already masked, quoted, or runs to the next " NAME=" or to the end: an unquoted value may hold spaces.
-    [GeneratedRegex(@"(?<name>[A-Za-z_][A-Za-z0-9_.\-/]*)=(?:(?<masked><redacted>)|(?<value>""(?:[^""\\]|\\.)*""|.*?)(?=\s+[A-Za-z_][A-Za-z0-9_.\-/]*=|\s*$))", RegexOptions.Singleline)]
+    // A name may be quoted, as the generated ENV and LABEL instructions write it ("DB_PASSWORD"="..."). A value is
+    // already masked, quoted, or runs to the next " NAME=" or to the end: an unquoted value may hold spaces.
+    [GeneratedRegex(@"(?<quote>""?)(?<name>[A-Za-z_][A-Za-z0-9_.\-/]*)\k<quote>=(?:(?<masked>""?<redacted>""?)|(?<value>""(?:[^""\\]|\\.)*""|.*?)(?=\s+""?[A-Za-z_][A-Za-z0-9_.\-/]*""?=|\s*$))", RegexOptions.Singleline)]
     private static partial Regex Assignment();
 }

@@ -19,6 +19,8 @@ public sealed class SecretRedactorTests
     [DataRow("STORAGE_SAS")]
     [DataRow("SIGNING_KEY")]
     [DataRow("BASIC_AUTH")]
+    [DataRow("DB_PASS")]
+    [DataRow("SmtpPass")]
     public void Common_secret_names_are_recognised(string name) => Assert.IsTrue(SecretNames.LooksSecret(name), name);
 
     [TestMethod]
@@ -29,7 +31,34 @@ public sealed class SecretRedactorTests
     [DataRow("DOTNET_VERSION")]
     [DataRow("AUTHOR")]
     [DataRow("org.opencontainers.image.authors")]
+    [DataRow("BYPASS_CACHE")]
+    [DataRow("COMPASS_URL")]
     public void Ordinary_names_are_not(string name) => Assert.IsFalse(SecretNames.LooksSecret(name), name);
+
+    [TestMethod]
+    public void Quoted_names_as_the_generated_ENV_writes_them_are_redacted_without_knowing_the_value()
+    {
+        var unknown = SecretRedactor.ForEnvironment([]);
+        Assert.AreEqual("ENV \"A\"=\"1\" \"DB_PASSWORD\"=<redacted> \"TARGET\"=\"x\"",
+            unknown.Redact("ENV \"A\"=\"1\" \"DB_PASSWORD\"=\"p@ss \\\" word\" \"TARGET\"=\"x\""));
+        Assert.AreEqual("LABEL \"api.token\"=<redacted>", unknown.Redact("LABEL \"api.token\"=\"abc\""));
+        Assert.AreEqual("ENV \"DB_PASS\"=<redacted> OTHER=1", unknown.Redact("ENV \"DB_PASS\"=two words OTHER=1"));
+        // Already masked stays masked once.
+        Assert.AreEqual("ENV \"API_TOKEN\"=\"<redacted>\"", unknown.Redact("ENV \"API_TOKEN\"=\"<redacted>\""));
+    }
+
+    [TestMethod]
+    public void The_values_of_our_own_instructions_are_known_secrets_wherever_they_appear()
+    {
+        var instructions = new[]
+        {
+            new Diamol.Build.Dockerfile.DockerfileInstruction(3, "ENV", "ENV \"A\"=\"1\" \"DB_PASSWORD\"=\"s3cret value\" \"API_TOKEN\"=\"tok-123\""),
+            new Diamol.Build.Dockerfile.DockerfileInstruction(4, "LABEL", "LABEL \"signing.key\"=\"k-456\""),
+        };
+        var redactor = Diamol.Build.Dockerfile.InstructionSecrets.RedactorFor(instructions);
+        // The engine's echo of a RUN step, or a record with the value written another way, still loses it.
+        Assert.AreEqual("echo <redacted> <redacted> <redacted> 1", redactor.Redact("echo s3cret value tok-123 k-456 1"));
+    }
 
     [TestMethod]
     public void A_value_with_spaces_is_redacted_whole()
