@@ -89,6 +89,27 @@ public sealed class ConsumerProject
         return new ConsumerProject(directory, projectName) { Templates = templates };
     }
 
+    /// <summary>
+    /// Commits the project's folder (and its siblings) to a new git repository and clones it into a fresh folder, as a
+    /// second CI agent checks out the same commit: the same files, other paths and checkout times.
+    /// </summary>
+    public ConsumerProject GitClone()
+    {
+        string root = Path.GetDirectoryName(Directory)!;
+        if (!System.IO.Directory.Exists(Path.Combine(root, ".git")))
+        {
+            File.WriteAllText(Path.Combine(root, ".gitignore"), "bin/\nobj/\n");
+            foreach (string[] git in new[] { new[] { "init", "-q" }, ["add", "-A"], ["-c", "user.email=e2e@diamol.test", "-c", "user.name=e2e", "commit", "-qm", "the app"] })
+            {
+                ProcessRunner.Run("git", git, root).EnsureSuccess("git " + git[0]);
+            }
+        }
+
+        string clone = NewFolder(Name + "-clone");
+        ProcessRunner.Run("git", ["clone", "-q", root, clone], root).EnsureSuccess("git clone");
+        return new ConsumerProject(Path.Combine(clone, Path.GetFileName(Directory)), Name) { Templates = Templates is null ? null : new TemplateFolder(clone) };
+    }
+
     /// <summary>The folder of a solution made from templates, for editing its files.</summary>
     public TemplateFolder? Templates { get; private init; }
 

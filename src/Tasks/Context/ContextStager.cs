@@ -53,6 +53,12 @@ public static class ContextStager
 
     // DiamolOutputPath pointed at a folder with a hand-written Dockerfile, or a layers/ folder of someone else's,
     // would be overwritten and emptied: refuse instead.
+    public static void RefuseForeignFolder(string contextDirectory)
+    {
+        string root = Path.GetFullPath(contextDirectory);
+        RefuseForeignFolder(root, Path.Combine(root, DockerfileName));
+    }
+
     private static void RefuseForeignFolder(string root, string dockerfilePath)
     {
         bool foreignDockerfile = File.Exists(dockerfilePath) && !IsOurDockerfile(dockerfilePath);

@@ -194,7 +194,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         }
 
         var result = DockerfileStage.Run(input, baseImage, files, new LayerOptions(ImageFileModes.ParsePolicy(FileModes), mode, AppFileName ?? ProjectName),
-            ContextDirectory, ProjectName, ToolVersion, warnings, timings);
+            ContextDirectory, ProjectName, ToolVersion, warnings, timings, SourceDateEpoch());
         Report(warnings);
         ShareStaging(result.Staged);
         timings.Save(ContextDirectory, startsPublish: true);
@@ -217,6 +217,9 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
     }
 
     public void Cancel() => Cancellation.Cancel();
+
+    private static DateTimeOffset? SourceDateEpoch() =>
+        string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH")) ? null : Oci.ReproducibleTime.From(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"));
 
     private string[] OciSettings() =>
     [

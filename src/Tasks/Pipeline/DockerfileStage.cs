@@ -42,12 +42,15 @@ public static class DockerfileStage
         string projectName,
         string toolVersion,
         ICollection<Diagnostic> warnings,
-        StageTimings? timings = null)
+        StageTimings? timings = null,
+        DateTimeOffset? sourceDateEpoch = null)
     {
         timings ??= new StageTimings("dockerfile");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var spec = ContainerSpecFactory.Create(input, baseImage, warnings);
-        var published = files.ToArray();
+        // The only files written before staging: the clamped endpoints manifests the plan must stat, once the folder is known to be ours.
+        ContextStager.RefuseForeignFolder(contextDirectory);
+        var published = EndpointManifestTimes.Clamp(files.ToArray(), sourceDateEpoch, contextDirectory);
         var plan = LayerPlanner.Plan(published, layerOptions.FileModes);
         foreach (var advice in PublishModeAdvice.For(layerOptions.PublishMode, plan, published, layerOptions.AppFileName)) warnings.Add(advice);
         var dockerfile = DockerfileWriter.Write(spec, plan, projectName, toolVersion);

@@ -21,6 +21,26 @@ public sealed class TargetsTests
     }
 
     [TestMethod]
+    [DataRow("CI", "true")]
+    [DataRow("CI", "1")]
+    [DataRow("TF_BUILD", "True")]
+    [DataRow("GITHUB_ACTIONS", "true")]
+    [DataRow("GITLAB_CI", "true")]
+    [DataRow("TEAMCITY_VERSION", "2025.1")]
+    public void A_CI_system_makes_the_build_continuous_integration_unless_the_project_says_otherwise(string variable, string value)
+    {
+        // Environment variables and global properties are read alike; CI itself is cleared so the test means the same in CI.
+        var ci = new Dictionary<string, string> { ["CI"] = "", [variable] = value };
+        using var project = new TestProject();
+        Assert.AreEqual("true", project.Evaluate(ci).GetPropertyValue("ContinuousIntegrationBuild"), variable);
+        Assert.AreEqual("", project.Evaluate(new Dictionary<string, string> { ["CI"] = "" }).GetPropertyValue("ContinuousIntegrationBuild"), "no CI system, no change");
+        Assert.AreEqual("", project.Evaluate(new Dictionary<string, string>(ci) { ["DiamolDetectContinuousIntegration"] = "false" }).GetPropertyValue("ContinuousIntegrationBuild"));
+
+        using var own = new TestProject(body: "<PropertyGroup><ContinuousIntegrationBuild>false</ContinuousIntegrationBuild></PropertyGroup>");
+        Assert.AreEqual("false", own.Evaluate(ci).GetPropertyValue("ContinuousIntegrationBuild"), "the project's own value wins");
+    }
+
+    [TestMethod]
     public void The_hook_follows_publish()
     {
         using var project = new TestProject();
