@@ -76,6 +76,52 @@ public sealed class ValueSafetyTests
         }
     }
 
+    /// <summary>On Linux a '\\' is part of a file name, not a folder: the image has the file the publish folder has.</summary>
+    [TestMethod]
+    [DataRow("docker")]
+    [DataRow("oci")]
+    public void A_published_file_with_a_backslash_in_its_name_keeps_its_name(string builder)
+    {
+        var project = ConsumerProject.NewConsole("Backslash" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant());
+        // Written by the publish itself, as a tool or a package's target would: MSBuild's own copy would turn the '\\' into a folder.
+        WriteOddNamesStep(project, "mkdir -p \"$1/data\" && printf 'one file' > \"$1/data/back\\\\slash.txt\"\n");
+        string repository = $"diamol-e2e/backslash-{builder}-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}", $"DiamolBuilder={builder}")
+                .EnsureSuccess("publish with a backslash in a file name");
+            Assert.IsTrue(File.Exists(Path.Combine(project.PublishFolder, "data", "back\\slash.txt")), "the publish folder has the file");
+            var run = ProcessRunner.Run("docker", ["run", "--rm", "--network", "none", "--entrypoint", "cat", repository + ":latest", "/app/data/back\\slash.txt"]);
+            Assert.AreEqual("one file", run.Output.TrimEnd('\n'), run.All);
+            var folder = ProcessRunner.Run("docker", ["run", "--rm", "--network", "none", "--entrypoint", "ls", repository + ":latest", "/app/data/"]);
+            Assert.AreEqual("back\\slash.txt", folder.Output.Trim(), "no folder 'back' was made: " + folder.All);
+        }
+        finally
+        {
+            ImageInspection.RemoveImages(repository + ":latest");
+        }
+    }
+
+    /// <summary>A name .NET cannot decode is refused with a code that says so, not "not there".</summary>
+    [TestMethod]
+    public void A_published_file_whose_name_is_not_UTF8_is_refused_with_the_reason()
+    {
+        var project = ConsumerProject.NewConsole("Latin" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant());
+        WriteOddNamesStep(project, "printf 'latin-1' > \"$1/caf$(printf '\\351').txt\"\n");
+        try
+        {
+            var publish = project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", "DiamolBuilder=oci", "DiamolBuildImage=false");
+            Assert.AreNotEqual(0, publish.ExitCode, publish.All);
+            StringAssert.Contains(publish.Output, "error DIAM2024");
+            StringAssert.Contains(publish.Output, "not valid UTF-8");
+        }
+        finally
+        {
+            // .NET cannot delete what it cannot name: the shell removes it, so the run's clean-up can remove the folder.
+            ProcessRunner.Run("sh", ["-c", "rm -rf \"$1\"", "sh", project.PublishFolder]);
+        }
+    }
+
     [TestMethod]
     [DataRow("line one\nline two")]
     [DataRow("carriage\rreturn")]
@@ -92,6 +138,20 @@ public sealed class ValueSafetyTests
         StringAssert.Contains(publish.Output, "ContainerEnvironmentVariable 'MULTI'");
         Assert.AreNotEqual(0, ProcessRunner.Docker("image", "inspect", repository + ":latest").ExitCode, "an image was built");
         Assert.IsFalse(File.Exists(Path.Combine(project.ContainerFolder, "Dockerfile")), "a Dockerfile was left behind");
+    }
+
+    /// <summary>
+    /// A step after Publish and before the image that runs a shell script on the publish folder, as a tool or a package's
+    /// target would write files there (a script, so MSBuild's Exec sees no backslash or '$(' of the script's own).
+    /// </summary>
+    private static void WriteOddNamesStep(ConsumerProject project, string script)
+    {
+        File.WriteAllText(Path.Combine(project.Directory, "odd-names.sh"), script);
+        string path = Path.Combine(project.Directory, project.Name + ".csproj");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("</Project>",
+            "  <Target Name=\"WriteOddNames\" AfterTargets=\"Publish\" BeforeTargets=\"DiamolPublishImage\">\n" +
+            "    <Exec Command=\"sh odd-names.sh '$(PublishDir)'\" />\n" +
+            "  </Target>\n</Project>"));
     }
 
     /// <summary>Writes the values as ContainerEnvironmentVariable and ContainerLabel items, escaped for XML and MSBuild.</summary>

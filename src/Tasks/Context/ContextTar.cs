@@ -46,7 +46,7 @@ public static partial class ContextTar
         foreach (string path in Entries(root, selection))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            string name = Path.GetRelativePath(root, path).Replace('\\', '/');
+            string name = Layers.ImagePath.FromFileSystem(Path.GetRelativePath(root, path));
             if (selection is not null && name == ContextStager.DockerfileName)
             {
                 var dockerfile = new PaxTarEntry(TarEntryType.RegularFile, name)

@@ -18,7 +18,7 @@ public static class PublishFolderLinks
         if (info.LinkTarget is null) return path;
 
         string root = EnsureSeparator(Path.GetFullPath(publishRoot));
-        string relative = Path.GetRelativePath(root, path).Replace('\\', '/');
+        string relative = Layers.ImagePath.FromFileSystem(Path.GetRelativePath(root, path));
         FileSystemInfo? target;
         try
         {
@@ -61,7 +61,7 @@ public static class PublishFolderLinks
                     continue;
                 }
 
-                yield return (Path.GetRelativePath(root, entry).Replace('\\', '/'), isLink ? Resolve(entry, root) : entry);
+                yield return (Layers.ImagePath.FromFileSystem(Path.GetRelativePath(root, entry)), isLink ? Resolve(entry, root) : entry);
             }
         }
     }

@@ -86,6 +86,9 @@ public enum DiagnosticCode
     /// <summary>A later stage found the staged build context missing or not as the Dockerfile stage wrote it.</summary>
     DIAM2014 = 2014,
 
+    /// <summary>A published file's name is not valid UTF-8: .NET cannot open it, so it cannot reach the image as named.</summary>
+    DIAM2024 = 2024,
+
     /// <summary>No Docker engine could be reached.</summary>
     DIAM3001 = 3001,
     /// <summary>A Dockerfile step failed inside the engine.</summary>

@@ -95,7 +95,7 @@ public static partial class LayerPlanner
     // ("C:") marks a path that is not below the publish folder.
     private static string Normalize(string relativePath)
     {
-        string normalized = relativePath.Replace('\\', '/').TrimStart('/');
+        string normalized = ImagePath.FromFileSystem(relativePath).TrimStart('/');
         string[] parts = normalized.Split('/');
         if (normalized.Length == 0 || parts.Any(part => part is ".." or "." or "")
             || System.Text.RegularExpressions.Regex.IsMatch(parts[0], "^[A-Za-z]:"))
@@ -116,6 +116,14 @@ public static partial class LayerPlanner
 
     private static void RefuseMissing(PublishedFile file, FileInfo info)
     {
+        if (!info.Exists && file.SourcePath.Contains('\uFFFD', StringComparison.Ordinal))
+        {
+            throw new DiamolException(DiagnosticCode.DIAM2024,
+                $"The published file '{file.RelativePath}' has a name that is not valid UTF-8 (its undecodable bytes are shown as '\uFFFD'): " +
+                ".NET reads file names as UTF-8 and cannot open this one, so it cannot be carried into the image byte for byte. " +
+                "Rename the file (or the folder holding it) to a UTF-8 name.");
+        }
+
         if (!info.Exists)
         {
             throw new DiamolException(DiagnosticCode.DIAM2001,

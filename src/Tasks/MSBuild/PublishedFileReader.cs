@@ -257,8 +257,9 @@ internal sealed class PublishedFileReader
         return File.Exists(published) || new FileInfo(published).LinkTarget is not null ? Context.PublishFolderLinks.Resolve(published, root) : source;
     }
 
-    // RelativePath can hold backslashes even on Linux (items a package's targets add).
-    private static string Relative(string value) => value.Replace('\\', '/');
+    // RelativePath can hold backslashes as separators even on Linux (items a package's targets add), or as a character
+    // of the name: the publish folder's own listing tells which.
+    private string Relative(string value) => Layers.ImagePath.FromItem(value, _inFolder.ContainsKey);
 
     // Static web assets (and their compressed twins and endpoint manifest) change with the site, not the code.
     private static bool IsStaticByName(string relative) =>

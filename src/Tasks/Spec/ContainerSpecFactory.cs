@@ -149,6 +149,15 @@ public static partial class ContainerSpecFactory
                 "it contains a '.' or '..' part", "Write the folder it means without them, such as '/app/'.");
         }
 
+        // The container runtime mounts its own file systems over these when the container starts: the files copied
+        // there are hidden and the app cannot be found.
+        string[] parts = workingDirectory.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length > 0 && parts[0] is "proc" or "sys" or "dev")
+        {
+            throw Invalid(DiagnosticCode.DIAM1007, "ContainerWorkingDirectory", workingDirectory,
+                $"/{parts[0]} is a kernel file system the container runtime mounts at start, over the files copied there", "Use a folder of its own, such as '/app/'.");
+        }
+
         // As the SDK: ContainerUser, else the APP_UID the environment defines (Microsoft's images set it), else the base image's.
         string? user = !string.IsNullOrWhiteSpace(input.User) ? input.User
             : mergedEnvironment.TryGetValue("APP_UID", out string? appUid) && appUid.Length > 0 ? appUid

@@ -62,11 +62,20 @@ public sealed class LayerPlannerTests
     }
 
     [TestMethod]
-    public void Empty_layers_are_left_out_and_backslashes_normalized()
+    public void Empty_layers_are_left_out_and_a_backslash_is_this_systems_separator_only_on_Windows()
     {
         var plan = LayerPlanner.Plan([File("sub/a.dll", 1) with { RelativePath = "sub\\a.dll" }]);
         Assert.AreEqual("app", plan.Layers.Single().Name);
-        Assert.AreEqual("sub/a.dll", plan.Layers.Single().Files.Single().RelativePath);
+        // On Linux "sub\a.dll" is one file of that name in the publish folder, as PublishContainer keeps it.
+        Assert.AreEqual(OperatingSystem.IsWindows() ? "sub/a.dll" : "sub\\a.dll", plan.Layers.Single().Files.Single().RelativePath);
+    }
+
+    [TestMethod]
+    public void A_name_that_is_not_UTF8_is_refused_with_the_reason_not_as_missing()
+    {
+        var e = Assert.ThrowsExactly<DiamolException>(() => LayerPlanner.Plan([File("ok.dll", 1) with { SourcePath = "/nonexistent/caf\uFFFD.txt", RelativePath = "caf\uFFFD.txt" }]));
+        Assert.AreEqual(DiagnosticCode.DIAM2024, e.Code);
+        StringAssert.Contains(e.Message, "not valid UTF-8");
     }
 
     [TestMethod]

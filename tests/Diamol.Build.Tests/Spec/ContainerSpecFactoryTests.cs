@@ -130,12 +130,22 @@ public sealed class ContainerSpecFactoryTests
     [DataRow("/app/../etc/")]
     [DataRow("/srv/./app")]
     [DataRow("/..")]
+    [DataRow("/proc")]
+    [DataRow("/sys/app/")]
+    [DataRow("//dev/")]
     public void Working_directories_that_are_not_plain_absolute_paths_are_refused(string directory)
     {
         var e = Refused(Valid with { WorkingDirectory = directory });
         Assert.AreEqual(DiagnosticCode.DIAM1007, e.Code);
         StringAssert.Contains(e.Message, "ContainerWorkingDirectory");
     }
+
+    [TestMethod]
+    [DataRow("/app/proc/")]
+    [DataRow("/devices/")]
+    [DataRow("/srv/sys")]
+    public void Folders_only_named_like_kernel_file_systems_are_fine(string directory) =>
+        Assert.AreEqual(directory, ContainerSpecFactory.Create(Valid with { WorkingDirectory = directory }, null, new List<Diagnostic>()).WorkingDirectory);
 
     [TestMethod]
     [DataRow("app", true)]
