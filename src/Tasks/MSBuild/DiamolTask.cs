@@ -116,6 +116,23 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
     protected Context.StagedContext? StagingOf(string folder) =>
         BuildEngine4.GetRegisteredTaskObject(StagedKey(folder), RegisteredTaskObjectLifetime.Build) is Context.StagedContext staged && staged.Describes(folder) ? staged : null;
 
+    /// <summary>
+    /// Records this output folder as the last publisher of <paramref name="fullTags"/> in its workspace, and warns
+    /// (DIAM2010) for each tag another folder of the workspace published last and still names. Nothing of the other
+    /// folder is written.
+    /// </summary>
+    protected void ClaimTags(string outputFolder, IReadOnlyList<string> fullTags)
+    {
+        string projectDirectory = ProjectFile is { } project ? Path.GetDirectoryName(Path.GetFullPath(project))! : outputFolder;
+        foreach (var moved in Pipeline.TagClaims.Claim(Pipeline.TagClaims.PathFor(projectDirectory), outputFolder, fullTags))
+        {
+            Log.LogWarning(null, DiagnosticCode.DIAM2010.ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}",
+                $"The tag {moved.Tag} was last published from {moved.FromOutputFolder}, whose {Pipeline.HistoryStage.ImageFileName} still names it; " +
+                "the tag now points to this image, and that file (left as it is) records its own, earlier publish. " +
+                "If two projects are not meant to share it, give one of them its own ContainerRepository or ContainerImageTag.");
+        }
+    }
+
     protected void Report(IEnumerable<Diagnostic> warnings)
     {
         foreach (var warning in warnings)
