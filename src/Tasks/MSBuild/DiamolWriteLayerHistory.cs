@@ -32,7 +32,8 @@ public sealed class DiamolWriteLayerHistory : DiamolTask
         timings.Save(ContextDirectory, startsPublish: false);
         Log.LogMessage(MessageImportance.Normal, "Time by stage: {0}", StageTimings.Describe(StageTimings.Read(ContextDirectory)));
         var manifest = staged?.Manifest ?? Context.ContextManifest.Load(ContextDirectory);
-        ClaimTags(OutputDirectory, manifest.FullTags.ToArray());
+        // A platform image of a multi-platform publish has no tag of its own: the index's publish claims them.
+        if (!written.Record.IndexPart) ClaimTags(OutputDirectory, manifest.FullTags.ToArray());
 
         var totals = written.History.Totals;
         // The page a person opens; the JSON and Markdown sit beside it.

@@ -9,8 +9,13 @@ public sealed record HistoryArtifacts(string JsonPath, string MarkdownPath, stri
 
 /// <summary>image.json: what CI steps need to deploy the image (as Jib's jib-image.json).</summary>
 /// <param name="PushError">Why the push failed, when the image was built but the registry was not updated.</param>
+/// <param name="Platform">
+/// Only for one platform's image of a multi-platform publish: its platform. Such an image is pushed by digest and has
+/// no tag (Tags is empty); the image.json of the index, in the publish's own output folder, names the tags.
+/// </param>
 public sealed record ImageSummary(string Id, string Repository, IReadOnlyList<string> Tags, string? Digest, bool Pushed,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? PushError = null);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? PushError = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Platform = null);
 
 /// <summary>Stage three: turn the build record into image-history.json and image-history.md.</summary>
 public static class HistoryStage
@@ -32,7 +37,7 @@ public static class HistoryStage
         // Digests of the staged files (the bytes that went into the image), from the skip check's pass when it ran.
         var digests = FileDigests.ForContext(contextDirectory, manifest, staged);
         var history = HistoryBuilder.Build(
-            generator, manifest.Repository, manifest.Tags, record.Image, record.BaseImage, record.History,
+            generator, manifest.Repository, record.IndexPart ? [] : manifest.Tags, record.Image, record.BaseImage, record.History,
             dockerfile, record.Build.Steps, manifest.Plan, digests);
         history = history with
         {
@@ -84,7 +89,8 @@ public static class HistoryStage
 
     private static void WriteImageSummary(string path, BuildRecord record, ContextManifest manifest)
     {
-        var summary = new ImageSummary(record.Build.ImageId, manifest.Repository, manifest.FullTags.ToArray(), record.PushedDigest, record.PushedDigest is not null, record.PushError);
+        var summary = new ImageSummary(record.Build.ImageId, manifest.Repository, record.IndexPart ? [] : manifest.FullTags.ToArray(), record.PushedDigest, record.PushedDigest is not null,
+            record.PushError, record.IndexPart ? $"{record.Image.Os}/{record.Image.Architecture}" : null);
         ContextStager.WriteIfChanged(path, System.Text.Json.JsonSerializer.Serialize(summary, HistoryJsonWriter.Options) + "\n");
     }
 
