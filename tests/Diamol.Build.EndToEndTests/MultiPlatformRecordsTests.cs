@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 
 namespace Diamol.Build.EndToEndTests;
@@ -6,7 +7,8 @@ namespace Diamol.Build.EndToEndTests;
 /// <summary>
 /// What a multi-platform publish, and a failed publish, leave in their records: the platform images are pushed by
 /// digest and named so (no tag, no DIAM2010 against their own index, so -warnaserror passes); a multi-platform publish
-/// that fails before its index leaves no image.json naming the tag, and the registry has no such tag.
+/// that fails before its index leaves no image.json naming the tag, and the registry has no such tag; a failed push
+/// after a good publish leaves no history describing the older image as the current one.
 /// </summary>
 [TestClass]
 public sealed class MultiPlatformRecordsTests
@@ -122,5 +124,42 @@ public sealed class MultiPlatformRecordsTests
             using var image = JsonDocument.Parse(File.ReadAllText(x64));
             Assert.AreEqual(0, image.RootElement.GetProperty("tags").GetArrayLength());
         }
+    }
+
+    [TestMethod]
+    public void A_failed_push_after_a_good_publish_leaves_no_history_of_the_older_image()
+    {
+        var project = ConsumerProject.FromSample("WebPing");
+        string repository = Unique("failed-push");
+        string[] properties = [$"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}"];
+        project.PublishWith(NoEngine, [.. properties, $"ContainerRegistry={Registry}"]).EnsureSuccess("the good publish");
+        string folder = project.ContainerFolder;
+        Assert.IsTrue(File.Exists(Path.Combine(folder, "image-history.html")));
+
+        File.AppendAllText(Path.Combine(project.Directory, "Program.cs"), "\n// an edit: a new image\n");
+        var failed = project.PublishWith(NoEngine, [.. properties, $"ContainerRegistry=127.0.0.1:{ClosedPort()}"]);
+
+        Assert.AreNotEqual(0, failed.ExitCode, failed.All);
+        StringAssert.Contains(failed.All, "DIAM3010");
+        Assert.IsFalse(File.Exists(Path.Combine(folder, "image.json")));
+        foreach (string artifact in new[] { "image-history.json", "image-history.md", "image-history.html" })
+        {
+            Assert.IsFalse(File.Exists(Path.Combine(folder, artifact)), $"{artifact} still describes the older image after the failed push");
+        }
+
+        // The next good publish compares with the last good image, as if the failure had not happened.
+        var good = project.PublishWith(NoEngine, [.. properties, $"ContainerRegistry={Registry}"]).EnsureSuccess("the good publish after");
+        StringAssert.Contains(good.Output, "since the last publish: ");
+        Assert.IsTrue(File.Exists(Path.Combine(folder, "image-history.html")));
+    }
+
+    // A loopback port nobody listens on: the connection is refused at once.
+    private static int ClosedPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 }

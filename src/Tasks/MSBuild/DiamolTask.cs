@@ -48,10 +48,33 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
             Log.LogMessage(MessageImportance.Low, e.ToString());
         }
 
+        if (Log.HasLoggedErrors) SetAsideStaleHistory();
         return !Log.HasLoggedErrors;
     }
 
     protected abstract void Run();
+
+    /// <summary>The output folder whose history a failure of this task leaves without an image.json; null for tasks that write none.</summary>
+    protected virtual string? HistoryFolder => null;
+
+    // A failed publish leaves no history artifact describing an older image as the current one (see HistoryStage.SetAsideUnbacked).
+    private void SetAsideStaleHistory()
+    {
+        if (HistoryFolder is not { Length: > 0 } folder) return;
+        try
+        {
+            var removed = Pipeline.HistoryStage.SetAsideUnbacked(folder, folder);
+            if (removed.Count > 0)
+            {
+                Log.LogMessage(MessageImportance.Normal, "The publish failed, so the history of the last good image is no longer in {0}: removed {1} (image.json was removed when the build started).",
+                    folder, string.Join(", ", removed.Select(Path.GetFileName)));
+            }
+        }
+        catch (Exception e)
+        {
+            Log.LogMessage(MessageImportance.Low, "Could not set the stale history aside: " + e);
+        }
+    }
 
     /// <summary>
     /// Where our errors and warnings point: the user's project, not our targets file in the NuGet cache, so CI

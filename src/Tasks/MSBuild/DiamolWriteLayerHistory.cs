@@ -8,6 +8,7 @@ public sealed class DiamolWriteLayerHistory : DiamolTask
 {
     [Required] public string ContextDirectory { get; set; } = "";
     [Required] public string OutputDirectory { get; set; } = "";
+    protected override string? HistoryFolder => OutputDirectory;
 
     /// <summary>The artifacts, with Format metadata (json, markdown, html, image).</summary>
     [Output] public ITaskItem[] Artifacts { get; private set; } = [];

@@ -64,7 +64,9 @@ public static class HistoryStage
             }
 
             // The artifact this build replaces, if it describes the same repository, is what "changed" is measured against.
-            if (TryRead(jsonPath) is { } previous && previous.Image.Repository == history.Image.Repository)
+            // After a failed publish the artifact was set aside (see SetAsideUnbacked): the last good one is still the baseline.
+            string asidePath = AsidePath(contextDirectory);
+            if ((TryRead(jsonPath) ?? TryRead(asidePath)) is { } previous && previous.Image.Repository == history.Image.Repository)
             {
                 history = history with { Changes = HistoryDiff.Compare(previous, history) };
             }
@@ -77,6 +79,7 @@ public static class HistoryStage
             // GitHub Actions shows this file on the run's summary page.
             if (stepSummary is { Length: > 0 }) File.AppendAllText(stepSummary, markdownText + "\n");
             WriteImageSummary(image, record, manifest);
+            File.Delete(asidePath);
             HistoryReuse.Record(contextDirectory, key, history, artifacts);
             return new HistoryArtifacts(jsonPath, markdown, html, image, history, record);
         }
@@ -85,6 +88,45 @@ public static class HistoryStage
             throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM4001,
                 $"The layer history could not be written to '{outputDirectory}': {e.Message} Check that the folder is writable.", e);
         }
+    }
+
+    /// <summary>Where a failed publish puts the last good image-history.json, out of the artifacts' sight but still the next comparison's baseline.</summary>
+    public static string AsidePath(string contextDirectory) => Path.Combine(contextDirectory, ContextManifest.FolderName, "last-good-" + JsonFileName);
+
+    /// <summary>
+    /// After a failed publish: image.json was removed when the build started (or never written), so the history
+    /// artifacts left in the folder describe an image this publish did not make. They are removed (the JSON moved
+    /// into .diamol/ as the next publish's baseline for "since the last publish"), so no artifact in the folder
+    /// describes an older image as the current one. Nothing is removed while image.json is there: then the history
+    /// describes the image it names (an engine build whose push failed writes both). Returns the files removed.
+    /// </summary>
+    public static IReadOnlyList<string> SetAsideUnbacked(string outputDirectory, string contextDirectory)
+    {
+        // Only in a folder of ours (a folder that is not may hold the user's own files of these names).
+        if (!Directory.Exists(Path.Combine(contextDirectory, ContextManifest.FolderName)) || File.Exists(Path.Combine(outputDirectory, ImageFileName))) return [];
+        var removed = new List<string>();
+        try
+        {
+            string json = Path.Combine(outputDirectory, JsonFileName);
+            if (File.Exists(json))
+            {
+                Directory.CreateDirectory(Path.Combine(contextDirectory, ContextManifest.FolderName));
+                File.Move(json, AsidePath(contextDirectory), overwrite: true);
+                removed.Add(json);
+            }
+
+            foreach (string path in new[] { Path.Combine(outputDirectory, MarkdownFileName), Path.Combine(outputDirectory, HtmlFileName) }.Where(File.Exists))
+            {
+                File.Delete(path);
+                removed.Add(path);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The publish has failed already, with its own code; a folder we cannot tidy is not a second failure.
+        }
+
+        return removed;
     }
 
     private static void WriteImageSummary(string path, BuildRecord record, ContextManifest manifest)
