@@ -127,6 +127,30 @@ public sealed class MultiPlatformRecordsTests
     }
 
     [TestMethod]
+    public void A_multi_platform_publish_whose_index_push_fails_leaves_no_record_of_the_tag_nor_of_the_last_index()
+    {
+        var project = TwoPlatforms("linux-x64;linux-arm64");
+        string repository = Unique("index-fault");
+        using var registry = new OwnRegistry();
+        // The platform images go by digest (PUT .../manifests/sha256:...); only the index's tag is refused.
+        using var proxy = FaultProxy.ForRegistry("PUT [^ ]*/manifests/latest ", Fault.ServerError, registry.Port);
+        string[] properties = [$"ContainerBaseImage={TestEnvironment.BaseRuntimeDeps}-multi", $"ContainerRegistry={proxy.Registry}", $"ContainerRepository={repository}"];
+        project.PublishWith(NoEngine, [.. properties, "ContainerImageTag=good"]).EnsureSuccess("an earlier good publish, another tag");
+        Assert.IsTrue(File.Exists(Path.Combine(IndexFolder(project), "image.json")));
+
+        var publish = project.PublishWith(NoEngine, properties);
+
+        Assert.IsTrue(proxy.Triggered > 0, "the fault never happened\n" + publish.Output);
+        Assert.AreNotEqual(0, publish.ExitCode, publish.All);
+        StringAssert.Contains(publish.All, "DIAM3011");
+        string fullTag = $"{proxy.Registry}/{repository}:latest";
+        Assert.IsFalse(publish.Output.Contains(fullTag + " (", StringComparison.Ordinal), "a line says the tag was made: " + publish.Output);
+        Assert.AreEqual(0, RecordsNaming(project, fullTag).Length, string.Join(", ", RecordsNaming(project, fullTag)));
+        Assert.IsFalse(File.Exists(Path.Combine(IndexFolder(project), "image.json")), "the last index's image.json is left as if it were this publish's");
+        Assert.AreEqual("404", registry.StatusOf($"/v2/{repository}/manifests/latest"), "the registry has the tag");
+    }
+
+    [TestMethod]
     public void A_failed_push_after_a_good_publish_leaves_no_history_of_the_older_image()
     {
         var project = ConsumerProject.FromSample("WebPing");
