@@ -89,22 +89,49 @@ public sealed class ConcurrencyTests
     }
 
     [TestMethod]
-    public void A_second_project_publishing_the_same_tag_takes_it_out_of_the_first_ones_image_json()
+    public void A_second_project_of_one_workspace_publishing_the_same_tag_warns_and_edits_nothing_of_the_first()
     {
         string repository = "diamol-shared/" + Guid.NewGuid().ToString("N")[..8];
         string[] properties = [$"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}"];
-        var first = ConsumerProject.FromSample("WebPing");
-        var second = ConsumerProject.FromSample("WebPing");
+        string workspace = ConsumerProject.NewWorkspace("shared-tag");
+        var first = ConsumerProject.FromSampleIn(workspace, "WebPing", "first");
+        var second = ConsumerProject.FromSampleIn(workspace, "WebPing", "second");
         try
         {
             first.Publish(properties).EnsureSuccess("the first project");
+            string firstRecord = File.ReadAllText(Path.Combine(first.ContainerFolder, "image.json"));
             var publish = second.Publish(properties).EnsureSuccess("the second project, same tag");
             StringAssert.Contains(publish.Output, "warning DIAM2010");
             StringAssert.Contains(publish.Output, first.ContainerFolder.TrimEnd('/'));
-            using var stale = JsonDocument.Parse(File.ReadAllText(Path.Combine(first.ContainerFolder, "image.json")));
-            Assert.AreEqual(0, stale.RootElement.GetProperty("tags").GetArrayLength(), "the first image.json still claims the moved tag");
+            Assert.AreEqual(firstRecord, File.ReadAllText(Path.Combine(first.ContainerFolder, "image.json")), "the other project's image.json was edited");
             using var current = JsonDocument.Parse(File.ReadAllText(Path.Combine(second.ContainerFolder, "image.json")));
             Assert.AreEqual(ImageInspection.Inspect(repository + ":latest").GetProperty("Id").GetString(), current.RootElement.GetProperty("id").GetString());
+
+            // The first project's next publish reads the claim: it is told the second one had the tag.
+            var again = first.Publish(properties).EnsureSuccess("the first project again");
+            StringAssert.Contains(again.Output, "warning DIAM2010");
+            StringAssert.Contains(again.Output, second.ContainerFolder.TrimEnd('/'));
+        }
+        finally
+        {
+            ImageInspection.RemoveImages(repository + ":latest");
+        }
+    }
+
+    [TestMethod]
+    public void Two_clones_on_one_agent_publishing_the_same_tag_neither_warn_nor_touch_each_other()
+    {
+        string repository = "diamol-clones/" + Guid.NewGuid().ToString("N")[..8];
+        string[] properties = [$"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}"];
+        var first = ConsumerProject.FromSampleIn(ConsumerProject.NewWorkspace("clone"), "WebPing", "WebPing");
+        var second = ConsumerProject.FromSampleIn(ConsumerProject.NewWorkspace("clone"), "WebPing", "WebPing");
+        try
+        {
+            first.Publish(properties).EnsureSuccess("the first clone");
+            string firstRecord = File.ReadAllText(Path.Combine(first.ContainerFolder, "image.json"));
+            var publish = second.Publish(properties).EnsureSuccess("the second clone, same tag");
+            Assert.IsFalse(publish.Output.Contains("DIAM2010", StringComparison.Ordinal), publish.Output);
+            Assert.AreEqual(firstRecord, File.ReadAllText(Path.Combine(first.ContainerFolder, "image.json")), "another workspace's image.json was edited");
         }
         finally
         {

@@ -28,6 +28,25 @@ public sealed class ConsumerProject
     public static ConsumerProject FromSample(string sample, params string[] siblings) =>
         CopyOf(Path.Combine(TestEnvironment.RepositoryRoot, "samples"), sample, siblings);
 
+    /// <summary>
+    /// A fresh folder holding a git work tree (`git init`), for tests of what is kept per workspace; copies of samples
+    /// go into it with <see cref="FromSampleIn"/>.
+    /// </summary>
+    public static string NewWorkspace(string name)
+    {
+        string root = NewFolder(name);
+        ProcessRunner.Run("git", ["init", "-q", root]).EnsureSuccess("git init");
+        WriteNuGetConfig(root);
+        return root;
+    }
+
+    /// <summary>Copies samples/NAME into <paramref name="workspace"/>/<paramref name="folder"/>: several copies of one sample in one work tree.</summary>
+    public static ConsumerProject FromSampleIn(string workspace, string sample, string folder)
+    {
+        CopyTree(Path.Combine(TestEnvironment.RepositoryRoot, "samples", sample), Path.Combine(workspace, folder));
+        return new ConsumerProject(Path.Combine(workspace, folder), sample);
+    }
+
     /// <summary>Copies tests/Fixtures/NAME, a project made for a test rather than for users to read.</summary>
     public static ConsumerProject FromFixture(string fixture) =>
         CopyOf(Path.Combine(TestEnvironment.RepositoryRoot, "tests", "Fixtures"), fixture, []);

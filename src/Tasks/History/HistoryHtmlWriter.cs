@@ -21,7 +21,7 @@ public static class HistoryHtmlWriter
         html.Append("<style>").Append(HistoryPageAssets.Css).Append("</style>\n</head>\n<body>\n");
         html.Append("<h1>").Append(E(title)).Append("</h1>\n");
         html.Append("<p class=\"facts\">Image <code>").Append(E(history.Image.Id)).Append("</code>, tags ")
-            .Append(E(string.Join(", ", history.Image.Tags))).Append(". Base image <code>").Append(E(history.BaseImage.Name)).Append("</code>.</p>\n");
+            .Append(E(history.Image.Tags.Count > 0 ? string.Join(", ", history.Image.Tags) : "none (" + HistoryMarkdownWriter.UntaggedReason(history.Image) + ")")).Append(". Base image <code>").Append(E(history.BaseImage.Name)).Append("</code>.</p>\n");
         html.Append("<p class=\"facts\">").Append(HtmlText.Size(history.Image.Size)).Append(" in all: ")
             .Append(HtmlText.Size(history.Totals.BaseBytes)).Append(" base, ")
             .Append(HtmlText.Size(history.Totals.OurBytes)).Append(" ours, of which <strong>")

@@ -6,12 +6,19 @@ namespace Diamol.Build.History;
 /// <summary>Writes image-history.md: a summary a person reads in a CI log or a pull request.</summary>
 public static class HistoryMarkdownWriter
 {
+    /// <summary>Why an image has no tag: one platform of a multi-platform publish, named by its digest; the index gets the tags.</summary>
+    public static string UntaggedReason(HistoryImage image) => image.Digest is { } digest
+        ? $"one platform of a multi-platform image, pushed by digest as {image.Repository}@{digest}; the index gets the tags"
+        : "one platform of a multi-platform image; the index gets the tags";
+
     public static string Write(LayerHistory history)
     {
         var md = new StringBuilder();
         md.Append("# Image history: ").Append(Text(history.Image.Repository)).Append('\n').Append('\n');
         md.Append("- Image: `").Append(history.Image.Id).Append("`\n");
-        md.Append("- Tags: ").Append(string.Join(", ", history.Image.Tags.Select(t => $"`{history.Image.Repository}:{t}`"))).Append('\n');
+        md.Append("- Tags: ").Append(history.Image.Tags.Count > 0
+            ? string.Join(", ", history.Image.Tags.Select(t => $"`{history.Image.Repository}:{t}`"))
+            : "none (" + UntaggedReason(history.Image) + ")").Append('\n');
         md.Append("- Base image: `").Append(history.BaseImage.Name).Append("` (")
           .Append(history.BaseImage.Layers).Append(" layers, ").Append(Size(history.BaseImage.Size)).Append(")\n");
         md.Append("- Size: ").Append(Size(history.Image.Size)).Append(" in all: ")

@@ -8,6 +8,7 @@ namespace Diamol.Build.MSBuild;
 public sealed class DiamolEngineBuild : DiamolTask, ICancelableTask
 {
     [Required] public string ContextDirectory { get; set; } = "";
+    protected override string? HistoryFolder => ContextDirectory;
 
     /// <summary>The DiamolDockerHost property: an engine address that overrides DOCKER_HOST.</summary>
     public string? DockerHost { get; set; }

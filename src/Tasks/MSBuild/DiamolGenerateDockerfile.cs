@@ -10,6 +10,7 @@ namespace Diamol.Build.MSBuild;
 public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
 {
     [Required] public string ContextDirectory { get; set; } = "";
+    protected override string? HistoryFolder => ContextDirectory;
 
     /// <summary>DiamolInspectBaseImage: ask the engine about the base image (digest pin, APP_UID user, ports, entrypoint).</summary>
     public bool InspectBaseImage { get; set; }

@@ -48,10 +48,33 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
             Log.LogMessage(MessageImportance.Low, e.ToString());
         }
 
+        if (Log.HasLoggedErrors) SetAsideStaleHistory();
         return !Log.HasLoggedErrors;
     }
 
     protected abstract void Run();
+
+    /// <summary>The output folder whose history a failure of this task leaves without an image.json; null for tasks that write none.</summary>
+    protected virtual string? HistoryFolder => null;
+
+    // A failed publish leaves no history artifact describing an older image as the current one (see HistoryStage.SetAsideUnbacked).
+    private void SetAsideStaleHistory()
+    {
+        if (HistoryFolder is not { Length: > 0 } folder) return;
+        try
+        {
+            var removed = Pipeline.HistoryStage.SetAsideUnbacked(folder, folder);
+            if (removed.Count > 0)
+            {
+                Log.LogMessage(MessageImportance.Normal, "The publish failed, so the history of the last good image is no longer in {0}: removed {1} (image.json was removed when the build started).",
+                    folder, string.Join(", ", removed.Select(Path.GetFileName)));
+            }
+        }
+        catch (Exception e)
+        {
+            Log.LogMessage(MessageImportance.Low, "Could not set the stale history aside: " + e);
+        }
+    }
 
     /// <summary>
     /// Where our errors and warnings point: the user's project, not our targets file in the NuGet cache, so CI
@@ -115,6 +138,23 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
     /// <summary>This build's staging of the folder, when this process did it; null sends the stages to the folder itself.</summary>
     protected Context.StagedContext? StagingOf(string folder) =>
         BuildEngine4.GetRegisteredTaskObject(StagedKey(folder), RegisteredTaskObjectLifetime.Build) is Context.StagedContext staged && staged.Describes(folder) ? staged : null;
+
+    /// <summary>
+    /// Records this output folder as the last publisher of <paramref name="fullTags"/> in its workspace, and warns
+    /// (DIAM2010) for each tag another folder of the workspace published last and still names. Nothing of the other
+    /// folder is written.
+    /// </summary>
+    protected void ClaimTags(string outputFolder, IReadOnlyList<string> fullTags)
+    {
+        string projectDirectory = ProjectFile is { } project ? Path.GetDirectoryName(Path.GetFullPath(project))! : outputFolder;
+        foreach (var moved in Pipeline.TagClaims.Claim(Pipeline.TagClaims.PathFor(projectDirectory), outputFolder, fullTags))
+        {
+            Log.LogWarning(null, DiagnosticCode.DIAM2010.ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}",
+                $"The tag {moved.Tag} was last published from {moved.FromOutputFolder}, whose {Pipeline.HistoryStage.ImageFileName} still names it; " +
+                "the tag now points to this image, and that file (left as it is) records its own, earlier publish. " +
+                "If two projects are not meant to share it, give one of them its own ContainerRepository or ContainerImageTag.");
+        }
+    }
 
     protected void Report(IEnumerable<Diagnostic> warnings)
     {

@@ -12,6 +12,7 @@ namespace Diamol.Build.MSBuild;
 public sealed class DiamolWriteImage : DiamolTask, ICancelableTask
 {
     [Required] public string ContextDirectory { get; set; } = "";
+    protected override string? HistoryFolder => ContextDirectory;
     public string? ContainerRuntimeIdentifier { get; set; }
     /// <summary>ContainerImageFormat: Docker (default) or OCI.</summary>
     public string? ContainerImageFormat { get; set; }

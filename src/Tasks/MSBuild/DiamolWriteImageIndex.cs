@@ -60,6 +60,8 @@ public sealed class DiamolWriteImageIndex : DiamolTask, ICancelableTask
         Directory.CreateDirectory(OutputDirectory);
         Context.ContextStager.WriteIfChanged(Path.Combine(OutputDirectory, HistoryStage.ImageFileName),
             System.Text.Json.JsonSerializer.Serialize(summary, History.HistoryJsonWriter.Options) + "\n");
+        // The index is what the tags name: its output folder claims them (its platforms' folders claim none).
+        ClaimTags(OutputDirectory, fullTags);
         // The publish's one line at minimal verbosity (each platform's inner publish printed its own before it).
         Log.LogMessage(MessageImportance.High, "{0} -> {1} ({2}): multi-platform image of {3}, {4}", ProjectFileName ?? repository, string.Join(", ", fullTags), Digest,
             string.Join(", ", images.Select(i => i.Platform)), pushed ? "pushed" : "archived to " + ArchivePath);

@@ -8,6 +8,7 @@ public sealed class DiamolWriteLayerHistory : DiamolTask
 {
     [Required] public string ContextDirectory { get; set; } = "";
     [Required] public string OutputDirectory { get; set; } = "";
+    protected override string? HistoryFolder => OutputDirectory;
 
     /// <summary>The artifacts, with Format metadata (json, markdown, html, image).</summary>
     [Output] public ITaskItem[] Artifacts { get; private set; } = [];
@@ -32,12 +33,8 @@ public sealed class DiamolWriteLayerHistory : DiamolTask
         timings.Save(ContextDirectory, startsPublish: false);
         Log.LogMessage(MessageImportance.Normal, "Time by stage: {0}", StageTimings.Describe(StageTimings.Read(ContextDirectory)));
         var manifest = staged?.Manifest ?? Context.ContextManifest.Load(ContextDirectory);
-        foreach (var moved in TagClaims.Claim(TagClaims.DefaultPath(), OutputDirectory, manifest.FullTags.ToArray()))
-        {
-            Log.LogWarning(null, Diagnostics.DiagnosticCode.DIAM2010.ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}",
-                $"The tag {moved.Tag} was last published from {moved.FromOutputFolder}; it now points to this image, so it was taken out of that folder's " +
-                $"{HistoryStage.ImageFileName}. If two projects are not meant to share it, give one of them its own ContainerRepository or ContainerImageTag.");
-        }
+        // A platform image of a multi-platform publish has no tag of its own: the index's publish claims them.
+        if (!written.Record.IndexPart) ClaimTags(OutputDirectory, manifest.FullTags.ToArray());
 
         var totals = written.History.Totals;
         // The page a person opens; the JSON and Markdown sit beside it.

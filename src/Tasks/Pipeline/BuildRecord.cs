@@ -9,6 +9,10 @@ namespace Diamol.Build.Pipeline;
 /// write its artifacts without talking to the engine again, and the next build can tell which of its steps are
 /// unchanged (<see cref="StepKeys"/>, one per step of <see cref="BuildResult.Steps"/>).
 /// </summary>
+/// <param name="IndexPart">
+/// One platform's image of a multi-platform publish: pushed (or laid out) by digest and named by
+/// <c>repository@digest</c> in <see cref="BuildResult.References"/>; no tag points to it, the index gets the tags.
+/// </param>
 public sealed record BuildRecord(
     string Engine,
     BuildResult Build,
@@ -19,7 +23,8 @@ public sealed record BuildRecord(
     string? Fingerprint = null,
     bool Skipped = false,
     string? PushError = null,
-    IReadOnlyList<string>? StepKeys = null)
+    IReadOnlyList<string>? StepKeys = null,
+    bool IndexPart = false)
 {
     public const string FileName = "build.json";
 

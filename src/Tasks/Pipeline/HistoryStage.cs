@@ -9,8 +9,13 @@ public sealed record HistoryArtifacts(string JsonPath, string MarkdownPath, stri
 
 /// <summary>image.json: what CI steps need to deploy the image (as Jib's jib-image.json).</summary>
 /// <param name="PushError">Why the push failed, when the image was built but the registry was not updated.</param>
+/// <param name="Platform">
+/// Only for one platform's image of a multi-platform publish: its platform. Such an image is pushed by digest and has
+/// no tag (Tags is empty); the image.json of the index, in the publish's own output folder, names the tags.
+/// </param>
 public sealed record ImageSummary(string Id, string Repository, IReadOnlyList<string> Tags, string? Digest, bool Pushed,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? PushError = null);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? PushError = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Platform = null);
 
 /// <summary>Stage three: turn the build record into image-history.json and image-history.md.</summary>
 public static class HistoryStage
@@ -32,7 +37,7 @@ public static class HistoryStage
         // Digests of the staged files (the bytes that went into the image), from the skip check's pass when it ran.
         var digests = FileDigests.ForContext(contextDirectory, manifest, staged);
         var history = HistoryBuilder.Build(
-            generator, manifest.Repository, manifest.Tags, record.Image, record.BaseImage, record.History,
+            generator, manifest.Repository, record.IndexPart ? [] : manifest.Tags, record.Image, record.BaseImage, record.History,
             dockerfile, record.Build.Steps, manifest.Plan, digests);
         history = history with
         {
@@ -59,7 +64,9 @@ public static class HistoryStage
             }
 
             // The artifact this build replaces, if it describes the same repository, is what "changed" is measured against.
-            if (TryRead(jsonPath) is { } previous && previous.Image.Repository == history.Image.Repository)
+            // After a failed publish the artifact was set aside (see SetAsideUnbacked): the last good one is still the baseline.
+            string asidePath = AsidePath(contextDirectory);
+            if ((TryRead(jsonPath) ?? TryRead(asidePath)) is { } previous && previous.Image.Repository == history.Image.Repository)
             {
                 history = history with { Changes = HistoryDiff.Compare(previous, history) };
             }
@@ -72,6 +79,7 @@ public static class HistoryStage
             // GitHub Actions shows this file on the run's summary page.
             if (stepSummary is { Length: > 0 }) File.AppendAllText(stepSummary, markdownText + "\n");
             WriteImageSummary(image, record, manifest);
+            File.Delete(asidePath);
             HistoryReuse.Record(contextDirectory, key, history, artifacts);
             return new HistoryArtifacts(jsonPath, markdown, html, image, history, record);
         }
@@ -82,9 +90,49 @@ public static class HistoryStage
         }
     }
 
+    /// <summary>Where a failed publish puts the last good image-history.json, out of the artifacts' sight but still the next comparison's baseline.</summary>
+    public static string AsidePath(string contextDirectory) => Path.Combine(contextDirectory, ContextManifest.FolderName, "last-good-" + JsonFileName);
+
+    /// <summary>
+    /// After a failed publish: image.json was removed when the build started (or never written), so the history
+    /// artifacts left in the folder describe an image this publish did not make. They are removed (the JSON moved
+    /// into .diamol/ as the next publish's baseline for "since the last publish"), so no artifact in the folder
+    /// describes an older image as the current one. Nothing is removed while image.json is there: then the history
+    /// describes the image it names (an engine build whose push failed writes both). Returns the files removed.
+    /// </summary>
+    public static IReadOnlyList<string> SetAsideUnbacked(string outputDirectory, string contextDirectory)
+    {
+        // Only in a folder of ours (a folder that is not may hold the user's own files of these names).
+        if (!Directory.Exists(Path.Combine(contextDirectory, ContextManifest.FolderName)) || File.Exists(Path.Combine(outputDirectory, ImageFileName))) return [];
+        var removed = new List<string>();
+        try
+        {
+            string json = Path.Combine(outputDirectory, JsonFileName);
+            if (File.Exists(json))
+            {
+                Directory.CreateDirectory(Path.Combine(contextDirectory, ContextManifest.FolderName));
+                File.Move(json, AsidePath(contextDirectory), overwrite: true);
+                removed.Add(json);
+            }
+
+            foreach (string path in new[] { Path.Combine(outputDirectory, MarkdownFileName), Path.Combine(outputDirectory, HtmlFileName) }.Where(File.Exists))
+            {
+                File.Delete(path);
+                removed.Add(path);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The publish has failed already, with its own code; a folder we cannot tidy is not a second failure.
+        }
+
+        return removed;
+    }
+
     private static void WriteImageSummary(string path, BuildRecord record, ContextManifest manifest)
     {
-        var summary = new ImageSummary(record.Build.ImageId, manifest.Repository, manifest.FullTags.ToArray(), record.PushedDigest, record.PushedDigest is not null, record.PushError);
+        var summary = new ImageSummary(record.Build.ImageId, manifest.Repository, record.IndexPart ? [] : manifest.FullTags.ToArray(), record.PushedDigest, record.PushedDigest is not null,
+            record.PushError, record.IndexPart ? $"{record.Image.Os}/{record.Image.Architecture}" : null);
         ContextStager.WriteIfChanged(path, System.Text.Json.JsonSerializer.Serialize(summary, HistoryJsonWriter.Options) + "\n");
     }
 

@@ -42,7 +42,9 @@ public static class OciBuildStage
 
         var baseReference = Spec.ImageReference.TryParse(manifest.BaseImage, out string? error)
             ?? throw new DiamolException(DiagnosticCode.DIAM1001, $"ContainerBaseImage has the value '{manifest.BaseImage}', which is not valid: {error}.");
-        log.Step($"Writing {string.Join(", ", manifest.FullTags)} for {options.Platform} with the OCI writer, on {baseReference}");
+        log.Step(options.TagInRegistry
+            ? $"Writing {string.Join(", ", manifest.FullTags)} for {options.Platform} with the OCI writer, on {baseReference}"
+            : $"Writing the {options.Platform} image of {manifest.Repository} (by digest: the index gets the tags) with the OCI writer, on {baseReference}");
         var baseImage = await RegistryBaseImage.ReadAsync(baseReference, options.Platform, cancellationToken).ConfigureAwait(false);
 
         var blobs = WriteLayers(contextDirectory, manifest, options.Time, log, cancellationToken);
@@ -84,7 +86,7 @@ public static class OciBuildStage
             }
         }
 
-        var record = Record(manifest, options, baseReference, baseImage, config, ourLayers, present, pushedDigest);
+        var record = Record(manifest, options, baseReference, baseImage, config, imageManifest, ourLayers, present, pushedDigest);
         record.Save(contextDirectory);
         return new OciBuildResult(record, imageManifest);
     }
@@ -200,8 +202,8 @@ public static class OciBuildStage
             digest = await client.PutManifestAsync(repository, tag, imageManifest.Bytes, imageManifest.MediaType, cancellationToken).ConfigureAwait(false);
         }
 
-        log.Step($"Pushed {string.Join(", ", manifest.FullTags)} ({digest}): {uploaded} blobs uploaded ({uploadedBytes} bytes), " +
-                 $"{present.Count} already in {registry}");
+        log.Step($"Pushed {(options.TagInRegistry ? $"{string.Join(", ", manifest.FullTags)} ({digest})" : $"{manifest.Repository}@{digest} by digest, no tag")}: " +
+                 $"{uploaded} blobs uploaded ({uploadedBytes} bytes), {present.Count} already in {registry}");
         return digest;
     }
 
@@ -345,8 +347,10 @@ public static class OciBuildStage
 
     /// <summary>The record the history stage reads, from what was written: exact sizes, digests, and what the destination already had.</summary>
     private static BuildRecord Record(ContextManifest manifest, OciOptions options, Spec.ImageReference baseReference, BaseImageManifest baseImage, ImageConfig config,
-        IReadOnlyList<LayerBlob> ourLayers, HashSet<string> present, string? pushedDigest)
+        WrittenManifest imageManifest, IReadOnlyList<LayerBlob> ourLayers, HashSet<string> present, string? pushedDigest)
     {
+        // One platform of a multi-platform image carries no tag: it is named by its manifest's digest.
+        string[] references = options.TagInRegistry ? manifest.FullTags.ToArray() : [$"{manifest.Repository}@{pushedDigest ?? imageManifest.Digest}"];
         var instructions = manifest.Instructions.Skip(1).ToArray();
         int baseEntries = config.History.Count - instructions.Length;
         var layerSizes = baseImage.Image.Layers.Select(l => l.Size).Concat(ourLayers.Select(l => l.UncompressedSize)).ToArray();
@@ -360,10 +364,11 @@ public static class OciBuildStage
         long size = baseImage.Image.Layers.Sum(l => l.Size) + ourLayers.Sum(l => l.UncompressedSize);
         return new BuildRecord(
             $"OCI writer ({options.Platform}, {options.Format})",
-            new BuildResult(config.Digest, manifest.FullTags.ToArray(), steps),
+            new BuildResult(config.Digest, references, steps),
             new EngineImage(config.Digest, options.Time, size, config.Os, config.Architecture, config.Env, config.DiffIds, config.Labels),
             new EngineBaseImage(baseReference.ToString(), baseImage.Image.Config.Digest, baseImage.Image.Layers.Count, baseImage.Image.Layers.Sum(l => l.Size)),
             history,
-            pushedDigest);
+            pushedDigest,
+            IndexPart: !options.TagInRegistry);
     }
 }

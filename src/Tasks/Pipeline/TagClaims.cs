@@ -1,24 +1,69 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Diamol.Build.Pipeline;
 
-/// <summary>A tag another project's image.json claimed, which this publish moved to its own image.</summary>
+/// <summary>A tag this publish moved, which another output folder of the same workspace published last and whose image.json still names it.</summary>
 public sealed record MovedTag(string Tag, string FromOutputFolder);
 
 /// <summary>
-/// Which output folder last published each tag on this machine. Two projects that publish one tag (a copied
-/// ContainerRepository, say) each leave an image.json naming it, and the first one's is false once the second
-/// publishes. The claims file (in the user's profile, beside the blob cache) lets the second publish say so and take
-/// the tag out of the first one's image.json, so no artifact names a tag that points elsewhere.
+/// Which output folder last published each tag, kept per workspace. Two projects of one workspace that publish one
+/// tag (a copied ContainerRepository, say) each leave an image.json naming it, and the first one's no longer says
+/// where the tag points once the second publishes. The claims file lets the second publish say so, and the first
+/// one's next publish too (it finds the claim in the other folder's name), without writing into the other project's
+/// files: image.json records what its own publish did. Claims are per workspace (the git work tree, else the folder of
+/// the solution, else the project folder) because a CI agent holds many clones of one repository that publish the same
+/// tags on purpose, and none of them may edit, or be warned about, another.
 /// </summary>
 public static class TagClaims
 {
-    public static string DefaultPath() => Path.Combine(Path.GetDirectoryName(Oci.BlobCache.DefaultDirectory())!, "tag-claims.json");
+    /// <summary>The claims file of the workspace that holds <paramref name="projectDirectory"/>, in the user's profile beside the blob cache.</summary>
+    public static string PathFor(string projectDirectory) => PathFor(projectDirectory, Path.GetDirectoryName(Oci.BlobCache.DefaultDirectory())!);
 
-    /// <summary>Records this folder as the publisher of <paramref name="tags"/>; returns the tags it took from other folders.</summary>
+    public static string PathFor(string projectDirectory, string profileFolder)
+    {
+        string workspace = WorkspaceOf(projectDirectory);
+        string key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(workspace)))[..16].ToLowerInvariant();
+        return Path.Combine(profileFolder, "tag-claims", key + ".json");
+    }
+
+    /// <summary>
+    /// The workspace a project belongs to: the nearest folder above it (itself included) that holds `.git` (a folder,
+    /// or the file a git worktree or submodule has), else the nearest that holds a solution file, else the project folder.
+    /// </summary>
+    public static string WorkspaceOf(string projectDirectory)
+    {
+        string start = Path.TrimEndingDirectorySeparator(Path.GetFullPath(projectDirectory));
+        for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
+        {
+            string git = Path.Combine(folder.FullName, ".git");
+            if (Directory.Exists(git) || File.Exists(git)) return Path.TrimEndingDirectorySeparator(folder.FullName);
+        }
+
+        for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
+        {
+            try
+            {
+                if (folder.EnumerateFiles("*.sln").Any() || folder.EnumerateFiles("*.slnx").Any()) return Path.TrimEndingDirectorySeparator(folder.FullName);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A folder we may not list is no workspace of ours: go on up.
+            }
+        }
+
+        return start;
+    }
+
+    /// <summary>
+    /// Records this folder as the publisher of <paramref name="tags"/>; returns the tags that another folder published
+    /// last and whose image.json still names them. Nothing but the claims file is written.
+    /// </summary>
     public static IReadOnlyList<MovedTag> Claim(string claimsPath, string outputFolder, IReadOnlyList<string> tags)
     {
+        if (tags.Count == 0) return [];
         string folder = Path.GetFullPath(outputFolder);
         Directory.CreateDirectory(Path.GetDirectoryName(claimsPath)!);
         // One publisher at a time rewrites the file; the lock goes with the stream.
@@ -27,10 +72,9 @@ public static class TagClaims
         var moved = new List<MovedTag>();
         foreach (string tag in tags)
         {
-            if (claims.TryGetValue(tag, out string? previous) && previous != folder && Directory.Exists(previous))
+            if (claims.TryGetValue(tag, out string? previous) && previous != folder && Names(Path.Combine(previous, HistoryStage.ImageFileName), tag))
             {
                 moved.Add(new MovedTag(tag, previous));
-                RemoveTag(Path.Combine(previous, HistoryStage.ImageFileName), tag);
             }
 
             claims[tag] = folder;
@@ -71,20 +115,20 @@ public static class TagClaims
         }
     }
 
-    // The other project's image.json keeps its image, without the tag that no longer points to it.
-    private static void RemoveTag(string imageJson, string tag)
+    // Whether the other folder's image.json (read, never written) still names the tag: a folder cleaned or published
+    // since under other tags claims nothing, and is not warned about.
+    private static bool Names(string imageJson, string tag)
     {
         try
         {
-            if (JsonNode.Parse(File.ReadAllText(imageJson)) is not JsonObject summary || summary["tags"] is not JsonArray list) return;
-            var kept = list.Where(t => t?.GetValue<string>() != tag).Select(t => t!.GetValue<string>()).ToArray();
-            if (kept.Length == list.Count) return;
-            summary["tags"] = new JsonArray(kept.Select(t => (JsonNode)JsonValue.Create(t)!).ToArray());
-            Context.ContextStager.WriteIfChanged(imageJson, summary.ToJsonString(History.HistoryJsonWriter.Options) + "\n");
+            return File.Exists(imageJson)
+                && JsonNode.Parse(File.ReadAllText(imageJson)) is JsonObject summary
+                && summary["tags"] is JsonArray list
+                && list.Any(t => t is JsonValue value && value.TryGetValue(out string? text) && text == tag);
         }
-        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException or InvalidOperationException)
         {
-            // Gone or unreadable: nothing there claims the tag any more.
+            return false;
         }
     }
 }

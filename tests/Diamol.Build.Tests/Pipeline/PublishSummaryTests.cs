@@ -53,4 +53,23 @@ public sealed class PublishSummaryTests
         StringAssert.Contains(oci, "written by the OCI writer (linux/amd64, Docker); 1 of 2 steps new");
         StringAssert.Contains(oci, "pushed sha256:dddddddddddd");
     }
+
+    [TestMethod]
+    public void A_platform_image_of_a_multi_platform_publish_is_named_by_digest_and_not_said_to_be_pushed_under_a_tag()
+    {
+        string digest = "sha256:" + new string('d', 64);
+        var record = Record("OCI writer (linux/arm64/v8, Docker)", pushed: digest);
+        record = record with { Build = record.Build with { References = ["127.0.0.1:5000/webapi@" + digest] }, IndexPart = true };
+
+        string line = PublishSummary.Line("WebApi", record, History(null), "/out/h.html", "/");
+
+        StringAssert.StartsWith(line, $"WebApi -> 127.0.0.1:5000/webapi@{digest} (sha256:aaaaaaaaaaaa): written by the OCI writer");
+        StringAssert.Contains(line, "pushed by digest, no tag: the multi-platform index gets the tags");
+        Assert.IsFalse(line.Contains("webapi:latest", StringComparison.Ordinal), line);
+        Assert.IsFalse(line.Contains("pushed sha256", StringComparison.Ordinal), line);
+
+        string archived = PublishSummary.Line("WebApi", record with { PushedDigest = null }, History(null), "/out/h.html", "/");
+        StringAssert.Contains(archived, "one platform of the multi-platform archive");
+        Assert.IsFalse(archived.Contains("pushed", StringComparison.Ordinal), archived);
+    }
 }
