@@ -69,6 +69,8 @@ public sealed class EngineBuildTests
         Assert.AreNotEqual(0, publish.ExitCode, publish.All);
         StringAssert.Contains(publish.Output, "error DIAM3001");
         StringAssert.Contains(publish.Output, socket);
+        StringAssert.Contains(publish.Output, "there is no socket at " + socket["unix://".Length..], "the reason in words, not the socket error's");
+        Assert.IsFalse(publish.Output.Contains("Cannot assign requested address", StringComparison.Ordinal), publish.Output);
         StringAssert.Contains(publish.Output, "DiamolBuildImage=false");
         Console.WriteLine($"publish against an absent engine ended after {clock.Elapsed.TotalSeconds:0.0} s");
     }

@@ -197,6 +197,8 @@ public sealed class OciBuilderTests
             var again = project.PublishWith(environment, properties).EnsureSuccess("unchanged republish");
             Assert.AreEqual(1, proxy.Triggered, "the unchanged image was loaded again: " + again.Output);
             StringAssert.Contains(again.Output, "already names this image");
+            StringAssert.Matches(again.Output, new System.Text.RegularExpressions.Regex(@"0 of \d+ steps new, 0 B new; since the last publish: no layer changed"),
+                "nothing is new to the engine, and the summary says so");
             Assert.AreEqual(id, ImageInspection.Inspect(repository + ":latest").GetProperty("Id").GetString());
 
             ImageInspection.RemoveImages(repository + ":latest");

@@ -22,4 +22,23 @@ public static class OutputFolderRules
                 "context and artifacts of the previous publish, and grow with every one. Point DiamolOutputPath outside it (the default is $(OutputPath)container/).");
         }
     }
+
+    /// <summary>
+    /// An archive written into the publish folder is published with the app by the next publish: each image would
+    /// carry the archive of the one before it, and grow with every publish. A relative path is the project's, as the
+    /// SDK reads ContainerArchiveOutputPath.
+    /// </summary>
+    public static void RefuseArchiveInsidePublishFolder(string? archivePath, string projectDirectory, string publishDirectory)
+    {
+        if (string.IsNullOrWhiteSpace(archivePath) || string.IsNullOrWhiteSpace(publishDirectory)) return;
+        string archive = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(projectDirectory, archivePath.Trim())));
+        string publish = Path.TrimEndingDirectorySeparator(Path.GetFullPath(publishDirectory));
+        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        if (archive.Equals(publish, comparison) || archive.StartsWith(publish + Path.DirectorySeparatorChar, comparison))
+        {
+            throw new DiamolException(DiagnosticCode.DIAM1019,
+                $"ContainerArchiveOutputPath has the value '{archivePath}', which is in the publish folder '{publishDirectory}': the next publish would pack this " +
+                "archive into its image, which would grow with every publish. Write the archive outside the publish folder (for example $(OutputPath)image.tar.gz).");
+        }
+    }
 }

@@ -29,8 +29,13 @@ public static class PublishFolderLinks
             throw Refused(relative, info.LinkTarget, $"it cannot be followed ({e.Message}; a loop of links?)");
         }
 
+        // A link to a folder resolves to a FileInfo that does not "exist" as a file: ask about the folder first, or it reads as dangling.
+        if (target is not null && (target is DirectoryInfo || Directory.Exists(target.FullName)))
+        {
+            throw Refused(relative, info.LinkTarget, "it names a folder, and folders are never entered through a link (the image holds files, not links); publish the folder's files under this name instead");
+        }
+
         if (target is null || !target.Exists) throw Refused(relative, info.LinkTarget, "it points at nothing");
-        if (target is DirectoryInfo || Directory.Exists(target.FullName)) throw Refused(relative, info.LinkTarget, "it names a folder");
         string full = Path.GetFullPath(target.FullName);
         if (!full.StartsWith(root, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
         {

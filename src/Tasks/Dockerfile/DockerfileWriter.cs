@@ -180,13 +180,13 @@ public sealed class DockerfileWriter
 
     private static string LayerComment(Layer layer) => layer.Kind switch
     {
-        LayerKind.Packages => $"Stable NuGet packages ({layer.Files.Count} files): change only when a package reference changes.",
-        LayerKind.Prerelease => $"Prerelease NuGet packages ({layer.Files.Count} files): they move more often than stable ones.",
-        LayerKind.Projects => $"Outputs of referenced projects ({layer.Files.Count} files): they change about as often as the app, so they come just before it.",
-        LayerKind.Host => $"The app's launcher and runtime manifests ({layer.Files.Count} files): change with dependencies or the SDK, not with code.",
-        LayerKind.Static => $"Static web assets and content ({layer.Files.Count} files).",
-        LayerKind.Custom => $"The layer '{layer.Name}' chosen with DiamolLayer metadata ({layer.Files.Count} files).",
-        _ => $"The app's own files ({layer.Files.Count} files): they change with every code change, so they come last.",
+        LayerKind.Packages => $"Stable NuGet packages ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): change only when a package reference changes.",
+        LayerKind.Prerelease => $"Prerelease NuGet packages ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): they move more often than stable ones.",
+        LayerKind.Projects => $"Outputs of referenced projects ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): they change about as often as the app, so they come just before it.",
+        LayerKind.Host => $"The app's launcher and runtime manifests ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): change with dependencies or the SDK, not with code.",
+        LayerKind.Static => $"Static web assets and content ({Diagnostics.Counted.Of(layer.Files.Count, "file")}).",
+        LayerKind.Custom => $"The layer '{layer.Name}' chosen with DiamolLayer metadata ({Diagnostics.Counted.Of(layer.Files.Count, "file")}).",
+        _ => $"The app's own files ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): they change with every code change, so they come last.",
     };
 
     private void Comment(string text) => AppendLine("# " + text);

@@ -108,7 +108,7 @@ public sealed class DockerEngine : IContainerEngine, IDisposable
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 client?.Dispose();
-                failures.Add($"{endpoint}: {Describe(e, deadline.IsCancellationRequested)}");
+                failures.Add($"{endpoint}: {DescribeConnectFailure(endpoint, e, deadline.IsCancellationRequested)}");
             }
         }
 
@@ -484,6 +484,20 @@ public sealed class DockerEngine : IContainerEngine, IDisposable
         new(DiagnosticCode.DIAM3003,
             $"The engine at {Endpoint.Uri} refused to {action}: {(int)e.StatusCode} {e.StatusCode}: {e.ResponseBody?.Trim()} " +
             "Check the engine's log; if the message names a missing image, check ContainerBaseImage.", e);
+
+    /// <summary>
+    /// Why an endpoint did not answer, in the words of what is wrong: a Unix socket that is not there fails with the
+    /// socket error "Cannot assign requested address", which says nothing to a user whose engine is simply not running.
+    /// </summary>
+    public static string DescribeConnectFailure(EngineEndpoint endpoint, Exception e, bool timedOut)
+    {
+        if (!timedOut && endpoint.Uri.Scheme == "unix" && !File.Exists(endpoint.Uri.LocalPath) && !Directory.Exists(endpoint.Uri.LocalPath))
+        {
+            return $"there is no socket at {endpoint.Uri.LocalPath} (no engine runs there, or it listens elsewhere)";
+        }
+
+        return Describe(e, timedOut);
+    }
 
     private static string Describe(Exception e, bool timedOut) =>
         timedOut ? "no answer in time" : (e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message);

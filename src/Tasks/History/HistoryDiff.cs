@@ -73,16 +73,17 @@ public static class HistoryDiff
     {
         "added" => $"{change.Path} (new, {HistoryMarkdownWriter.Size(change.Delta)})",
         "removed" => $"{change.Path} (removed, {HistoryMarkdownWriter.Size(-change.Delta)})",
-        _ => $"{change.Path} {Signed(change.Delta)}",
+        _ => change.Delta == 0 ? $"{change.Path} (changed, same size)" : $"{change.Path} {Signed(change.Delta)}",
     };
 
-    public static string Signed(long delta) => (delta < 0 ? "-" : "+") + HistoryMarkdownWriter.Size(Math.Abs(delta));
+    /// <summary>"+512 B", "-1.2 kB"; a changed file of unchanged size is "same size", not a "+0 B" that reads as unchanged.</summary>
+    public static string Signed(long delta) => delta == 0 ? "same size" : (delta < 0 ? "-" : "+") + HistoryMarkdownWriter.Size(Math.Abs(delta));
 
     private static string Summarize(IReadOnlyList<ChangedLayer> added, IReadOnlyList<ChangedLayer> removed, IReadOnlyList<FileChange> files)
     {
         if (added.Count == 0 && removed.Count == 0) return "no layer changed";
         var parts = added.Select(l => $"+{HistoryMarkdownWriter.Size(l.Size)} in layer {Describe(l)}{FilesOf(l, files)}").ToList();
-        if (removed.Count > 0) parts.Add($"-{HistoryMarkdownWriter.Size(removed.Sum(l => l.Size))} in {removed.Count} layer(s) no longer used");
+        if (removed.Count > 0) parts.Add($"-{HistoryMarkdownWriter.Size(removed.Sum(l => l.Size))} in {Diagnostics.Counted.Of(removed.Count, "layer")} no longer used");
         return string.Join(", ", parts);
     }
 

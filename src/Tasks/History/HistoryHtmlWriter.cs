@@ -85,7 +85,7 @@ public static class HistoryHtmlWriter
                 .Append("</td><td>").Append(cache).Append("</td><td>");
             if (entry.FileCount is { } count)
             {
-                html.Append(count).Append(" files");
+                html.Append(Diagnostics.Counted.Of(count, "file"));
                 if (entry.LargestFiles is { Count: > 0 } largest)
                 {
                     html.Append(": ").Append(E(string.Join(", ", largest.Select(f => $"{f.Path} ({HistoryMarkdownWriter.Size(f.Size)})"))));

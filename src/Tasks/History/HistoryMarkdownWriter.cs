@@ -87,7 +87,7 @@ public static class HistoryMarkdownWriter
 
     private static string Files(HistoryEntry entry) =>
         entry.FileCount is null ? "" :
-        $"{entry.FileCount} files" + (entry.LargestFiles is { Count: > 0 } largest
+        Diagnostics.Counted.Of(entry.FileCount.Value, "file") + (entry.LargestFiles is { Count: > 0 } largest
             ? "; largest: " + string.Join(", ", largest.Take(3).Select(f => $"{Text(f.Path)} ({Size(f.Size)})"))
             : "");
 

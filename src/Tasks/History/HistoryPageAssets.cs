@@ -60,7 +60,7 @@ internal static class HistoryPageAssets
                 r.row.hidden = (name !== '' && r.layer !== name) || r.path.indexOf(text) < 0;
                 if (!r.row.hidden) shown++;
               });
-              count.textContent = shown + ' of ' + rows.length + ' files';
+              count.textContent = shown + ' of ' + rows.length + (rows.length === 1 ? ' file' : ' files');
             };
             var query = new URLSearchParams(location.hash.slice(1));
             path.value = query.get('path') || '';

@@ -16,7 +16,7 @@ internal static class LayerFilesTable
         if (layers.Length == 0) return;
         // Keyed as the change report compares files: by layer name and path.
         var changes = history.Changes?.Files.Where(f => f.Change != "removed")
-            .ToDictionary(f => (f.Layer, f.Path), f => f.Change == "added" ? "added" : "changed " + HistoryDiff.Signed(f.Delta));
+            .ToDictionary(f => (f.Layer, f.Path), f => f.Change == "added" ? "added" : "changed" + (f.Delta == 0 ? ", same size" : " " + HistoryDiff.Signed(f.Delta)));
         int count = layers.Sum(l => l.Files!.Count);
 
         html.Append("<h2 id=\"files\">Files in our layers</h2>\n");
@@ -28,7 +28,7 @@ internal static class LayerFilesTable
                 .Append(HtmlText.Encode(LayerKindStyle.NameAndFolder(layer.LayerName!, layer.SourceFolder))).Append("</option>");
         }
 
-        html.Append("</select></label> <output id=\"file-count\">").Append(count).Append(" files</output></p>\n");
+        html.Append("</select></label> <output id=\"file-count\">").Append(Diagnostics.Counted.Of(count, "file")).Append("</output></p>\n");
         html.Append("<table class=\"files\" id=\"layer-files\">\n<thead><tr><th>Layer</th><th>File</th><th>Size</th>")
             .Append(changes is null ? "" : "<th>Since the previous build</th>").Append("</tr></thead>\n<tbody>\n");
         foreach (var layer in layers)

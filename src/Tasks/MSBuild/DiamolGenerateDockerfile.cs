@@ -101,6 +101,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
     protected override void Run()
     {
         Context.OutputFolderRules.RefuseInsidePublishFolder(ContextDirectory, PublishDirectory);
+        Context.OutputFolderRules.RefuseArchiveInsidePublishFolder(ArchiveOutputPath, Path.GetDirectoryName(Path.GetFullPath(ProjectFile ?? ContextDirectory))!, PublishDirectory);
         HoldOutputFolder(ContextDirectory);
         try
         {
@@ -190,8 +191,8 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         if (reader.Leftovers.Count > 0)
         {
             Log.LogMessage(MessageImportance.Normal,
-                "Left out of the image: {0} file(s) under wwwroot/ in the publish folder that this publish did not write (leftovers of an earlier publish; `dotnet clean` removes them): {1}",
-                reader.Leftovers.Count, string.Join(", ", reader.Leftovers.Take(5)) + (reader.Leftovers.Count > 5 ? ", ..." : ""));
+                "Left out of the image: {0} under wwwroot/ in the publish folder that this publish did not write (leftovers of an earlier publish; `dotnet clean` removes them): {1}",
+                Diagnostics.Counted.Of(reader.Leftovers.Count, "file"), string.Join(", ", reader.Leftovers.Take(5)) + (reader.Leftovers.Count > 5 ? ", ..." : ""));
         }
 
         var result = DockerfileStage.Run(input, baseImage, files, new LayerOptions(ImageFileModes.ParsePolicy(FileModes), mode, AppFileName ?? ProjectName),
@@ -206,7 +207,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         Log.LogMessage(BuildImage ? MessageImportance.Normal : MessageImportance.High, "{0} -> {1}{2}", ProjectName, staging.DockerfilePath, staging.DockerfileChanged ? "" : " (unchanged)");
         foreach (var layer in result.Manifest.Layers)
         {
-            Log.LogMessage(MessageImportance.Normal, "  layer {0}: {1} files, {2} bytes", layer.Name, layer.Files.Count, layer.Size);
+            Log.LogMessage(MessageImportance.Normal, "  layer {0}: {1}, {2} bytes", layer.Name, Diagnostics.Counted.Of(layer.Files.Count, "file"), layer.Size);
         }
 
         // What staging did: after an edit, the few files that changed; a number far above that says the publish

@@ -24,6 +24,9 @@ public static class MediaTypes
     public static string Config(ImageFormat format) => format == ImageFormat.Oci ? OciConfig : DockerConfig;
     public static string Layer(ImageFormat format) => format == ImageFormat.Oci ? OciLayer : DockerLayer;
 
+    /// <summary>The format as people read it in records and the log: "Docker manifest", "OCI manifest".</summary>
+    public static string Describe(ImageFormat format) => format == ImageFormat.Oci ? "OCI manifest" : "Docker manifest";
+
     /// <summary>Reads ContainerImageFormat: empty is Docker.</summary>
     public static ImageFormat ParseFormat(string? value) => (value?.Trim().ToLowerInvariant()) switch
     {

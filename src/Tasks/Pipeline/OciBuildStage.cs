@@ -66,6 +66,8 @@ public static class OciBuildStage
         // An unchanged republish: every tag already names this image in the engine, so a load would change nothing.
         bool alreadyTagged = options.LoadInto is { } local
             && await AlreadyTaggedAsync(local, manifest.FullTags.ToArray(), config.Digest, imageManifest.Digest, options.IdleLimit, log, cancellationToken).ConfigureAwait(false);
+        // Nothing is new to an engine that already has the image: the record (and the summary, "0 of N steps new") says so.
+        if (alreadyTagged) present.UnionWith(ourLayers.Select(l => l.Digest));
         if (options.ArchivePath is not null || (options.LoadInto is not null && !alreadyTagged) || options.LayoutDirectory is not null)
         {
             var archiveLayers = await ArchiveLayersAsync(baseReference, baseImage, ourLayers, options, log, cancellationToken).ConfigureAwait(false);
@@ -363,7 +365,7 @@ public static class OciBuildStage
             ImageId: null)).ToArray();
         long size = baseImage.Image.Layers.Sum(l => l.Size) + ourLayers.Sum(l => l.UncompressedSize);
         return new BuildRecord(
-            $"OCI writer ({options.Platform}, {options.Format})",
+            $"OCI writer ({options.Platform}, {MediaTypes.Describe(options.Format)})",
             new BuildResult(config.Digest, references, steps),
             new EngineImage(config.Digest, options.Time, size, config.Os, config.Architecture, config.Env, config.DiffIds, config.Labels),
             new EngineBaseImage(baseReference.ToString(), baseImage.Image.Config.Digest, baseImage.Image.Layers.Count, baseImage.Image.Layers.Sum(l => l.Size)),

@@ -18,7 +18,7 @@ ENTRYPOINT ["dotnet", "/app/Ch03Lab.dll"]
 # The app's launcher and runtime manifests (3 files): change with dependencies or the SDK, not with code.
 COPY ["layers/host/", "/app/"]
 
-# The layer 'lab-data' chosen with DiamolLayer metadata (1 files).
+# The layer 'lab-data' chosen with DiamolLayer metadata (1 file).
 COPY ["layers/lab-data/", "/app/"]
 
 # The app's own files (2 files): they change with every code change, so they come last.

@@ -22,4 +22,22 @@ public sealed class OutputFolderRulesTests
     [DataRow("/p/bin/Release/net10.0/publish-image/")]
     public void An_output_folder_beside_it_is_fine(string output) =>
         OutputFolderRules.RefuseInsidePublishFolder(output, "/p/bin/Release/net10.0/publish/");
+
+    [TestMethod]
+    [DataRow("bin/Release/net10.0/publish/app.tar.gz")]
+    [DataRow("bin/Release/net10.0/publish/")]
+    [DataRow("/p/bin/Release/net10.0/publish/images")]
+    public void An_archive_in_the_publish_folder_is_refused(string archive)
+    {
+        var e = Assert.ThrowsExactly<DiamolException>(() => OutputFolderRules.RefuseArchiveInsidePublishFolder(archive, "/p", "/p/bin/Release/net10.0/publish/"));
+        Assert.AreEqual(DiagnosticCode.DIAM1019, e.Code);
+        StringAssert.Contains(e.Message, "ContainerArchiveOutputPath");
+    }
+
+    [TestMethod]
+    [DataRow("bin/Release/net10.0/app.tar.gz")]
+    [DataRow("/p/bin/Release/net10.0/publish-archives/")]
+    [DataRow("")]
+    public void An_archive_beside_it_is_fine(string archive) =>
+        OutputFolderRules.RefuseArchiveInsidePublishFolder(archive, "/p", "/p/bin/Release/net10.0/publish/");
 }

@@ -22,6 +22,17 @@ public sealed class HistoryReportsTests
     };
 
     [TestMethod]
+    public void A_changed_file_of_the_same_size_says_so_instead_of_plus_zero()
+    {
+        var same = new FileChange("app", "App.dll", "changed", 4096, 4096);
+        Assert.AreEqual("App.dll (changed, same size)", HistoryDiff.Describe(same));
+        Assert.AreEqual("same size", HistoryDiff.Signed(same.Delta));
+        Assert.AreEqual("App.dll +1 B", HistoryDiff.Describe(same with { SizeAfter = 4097 }));
+        Assert.AreEqual("1 file", Diamol.Build.Diagnostics.Counted.Of(1, "file"));
+        Assert.AreEqual("0 files", Diamol.Build.Diagnostics.Counted.Of(0, "file"));
+    }
+
+    [TestMethod]
     public void The_diff_counts_layers_by_diffid()
     {
         var before = History("sha256:a", Layer(0, "sha256:b0", 1000, "base"), Layer(1, "sha256:p1", 500, kind: "packages"), Layer(2, "sha256:x1", 20));
@@ -30,7 +41,7 @@ public sealed class HistoryReportsTests
         Assert.AreEqual(21_200, changes.AddedBytes);
         Assert.AreEqual(20, changes.RemovedBytes);
         Assert.AreEqual("app", changes.Added.Single().LayerName);
-        Assert.AreEqual("+21.2 kB in layer app, -20 B in 1 layer(s) no longer used", changes.Summary);
+        Assert.AreEqual("+21.2 kB in layer app, -20 B in 1 layer no longer used", changes.Summary);
         Assert.AreEqual("no layer changed", HistoryDiff.Compare(after, after).Summary);
     }
 
@@ -54,7 +65,7 @@ public sealed class HistoryReportsTests
         var after = History("sha256:b", Layer(0, "sha256:x2", 30));
         string md = HistoryMarkdownWriter.Write(after with { Changes = HistoryDiff.Compare(before, after) });
         StringAssert.Contains(md, "## Since the previous build");
-        StringAssert.Contains(md, "**+30 B in layer app, -20 B in 1 layer(s) no longer used**");
+        StringAssert.Contains(md, "**+30 B in layer app, -20 B in 1 layer no longer used**");
     }
 
     [TestMethod]

@@ -171,4 +171,17 @@ public sealed class PublishedFileReaderTests
         Assert.AreEqual(DiagnosticCode.DIAM2007, e.Code);
         StringAssert.Contains(e.Message, "'leak'");
     }
+
+    [TestMethod]
+    public void A_link_to_a_folder_inside_the_publish_folder_is_refused_as_a_folder_not_as_dangling()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        Write(Path.Combine(Publish, "assets", "a.txt"));
+        Directory.CreateSymbolicLink(Path.Combine(Publish, "static"), "assets");
+
+        var e = Assert.ThrowsExactly<DiamolException>(() => new PublishedFileReader(new PublishItems { PackageFolders = [NuGet + "/"] }).Read(Publish));
+        Assert.AreEqual(DiagnosticCode.DIAM2007, e.Code);
+        StringAssert.Contains(e.Message, "names a folder");
+        Assert.IsFalse(e.Message.Contains("points at nothing", StringComparison.Ordinal), e.Message);
+    }
 }

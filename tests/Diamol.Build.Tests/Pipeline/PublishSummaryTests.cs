@@ -49,8 +49,8 @@ public sealed class PublishSummaryTests
         StringAssert.Contains(skipped, "first publish of this repository here");
         StringAssert.EndsWith(skipped, "report /out/image-history.html", "a report outside the current folder keeps its full path");
 
-        string oci = PublishSummary.Line("WebApi", Record("OCI writer (linux/amd64, Docker)", pushed: "sha256:" + new string('d', 64)), History(null), "/out/h.html", "/");
-        StringAssert.Contains(oci, "written by the OCI writer (linux/amd64, Docker); 1 of 2 steps new");
+        string oci = PublishSummary.Line("WebApi", Record("OCI writer (linux/amd64, Docker manifest)", pushed: "sha256:" + new string('d', 64)), History(null), "/out/h.html", "/");
+        StringAssert.Contains(oci, "written by the OCI writer (linux/amd64, Docker manifest); 1 of 2 steps new");
         StringAssert.Contains(oci, "pushed sha256:dddddddddddd");
     }
 
@@ -58,7 +58,7 @@ public sealed class PublishSummaryTests
     public void A_platform_image_of_a_multi_platform_publish_is_named_by_digest_and_not_said_to_be_pushed_under_a_tag()
     {
         string digest = "sha256:" + new string('d', 64);
-        var record = Record("OCI writer (linux/arm64/v8, Docker)", pushed: digest);
+        var record = Record("OCI writer (linux/arm64/v8, Docker manifest)", pushed: digest);
         record = record with { Build = record.Build with { References = ["127.0.0.1:5000/webapi@" + digest] }, IndexPart = true };
 
         string line = PublishSummary.Line("WebApi", record, History(null), "/out/h.html", "/");
