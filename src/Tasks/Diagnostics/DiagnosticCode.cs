@@ -86,6 +86,9 @@ public enum DiagnosticCode
     /// <summary>A later stage found the staged build context missing or not as the Dockerfile stage wrote it.</summary>
     DIAM2014 = 2014,
 
+    /// <summary>The blob cache (DiamolCacheDirectory) could not be written: the disk is full, or the folder is not writable.</summary>
+    DIAM2017 = 2017,
+
     /// <summary>No Docker engine could be reached.</summary>
     DIAM3001 = 3001,
     /// <summary>A Dockerfile step failed inside the engine.</summary>

@@ -44,7 +44,7 @@ public static class ImageIndexStage
     {
         var index = Index(format, images);
         string full = Path.GetFullPath(path);
-        string temporary = full + ".tmp";
+        string temporary = PublishLeftovers.TemporaryOf(full);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);

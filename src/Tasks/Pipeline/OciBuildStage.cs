@@ -32,6 +32,7 @@ public static class OciBuildStage
     /// <param name="staged">This publish's staging, whose manifest spares reading it again.</param>
     public static async Task<OciBuildResult> RunAsync(string contextDirectory, OciOptions options, IBuildLog log, CancellationToken cancellationToken, StagedContext? staged = null)
     {
+        var started = DateTime.UtcNow;
         var manifest = staged is not null && staged.Describes(contextDirectory) ? staged.Manifest : ContextManifest.Load(contextDirectory);
         var settings = manifest.Settings ?? throw new DiamolException(DiagnosticCode.DIAM2014,
             $"The build context at '{contextDirectory}' was written without image settings (by an older Diamol.Build). Publish again.");
@@ -43,6 +44,7 @@ public static class OciBuildStage
         var baseReference = Spec.ImageReference.TryParse(manifest.BaseImage, out string? error)
             ?? throw new DiamolException(DiagnosticCode.DIAM1001, $"ContainerBaseImage has the value '{manifest.BaseImage}', which is not valid: {error}.");
         log.Step($"Writing {string.Join(", ", manifest.FullTags)} for {options.Platform} with the OCI writer, on {baseReference}");
+        RemoveLeftovers(options, started, log);
         var baseImage = await RegistryBaseImage.ReadAsync(baseReference, options.Platform, cancellationToken).ConfigureAwait(false);
 
         var blobs = WriteLayers(contextDirectory, manifest, options.Time, log, cancellationToken);
@@ -252,9 +254,32 @@ public static class OciBuildStage
         if (cache.Contains(layer.Digest, layer.Size)) return path;
         var (registry, repository) = RegistryBaseImage.Locate(baseReference);
         using var client = RegistryClient.Create(registry, RegistryAccess.Pull);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await client.DownloadBlobAsync(repository, layer, path, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await client.DownloadBlobAsync(repository, layer, path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is (IOException and not BlobMismatchException) or UnauthorizedAccessException)
+        {
+            // The network's faults are coded by the client; a bare IOException here is the cache's disk.
+            throw new DiamolException(DiagnosticCode.DIAM2017,
+                $"The base layer {layer.Digest} ({layer.Size} bytes) could not be written into the blob cache at '{cache.Directory}' (DiamolCacheDirectory): " +
+                $"{(ContextStager.IsDiskFull(e) ? "the disk is full" : e.Message)}. Nothing half-fetched was kept. " +
+                "Free some space on that disk or make the folder writable, or set DiamolCacheDirectory to a folder on a disk with room, then publish again.", e);
+        }
+
         return path;
+    }
+
+    /// <summary>What a killed publish left (half-fetched downloads in the cache, this archive's temporary file): removed.</summary>
+    private static void RemoveLeftovers(OciOptions options, DateTime started, IBuildLog log)
+    {
+        int partial = PublishLeftovers.RemovePartialDownloads(options.Cache.BlobFolder, started);
+        if (partial > 0) log.Detail($"removed {partial} half-fetched download{(partial == 1 ? "" : "s")} a stopped publish left in {options.Cache.Directory}");
+        if (options.ArchivePath is { } archive && PublishLeftovers.RemoveArchiveTemporary(archive, started))
+        {
+            log.Detail($"removed {PublishLeftovers.TemporaryOf(archive)}, which a stopped publish left");
+        }
     }
 
     private static async Task<IReadOnlyList<ArchiveBlob>> ArchiveLayersAsync(
@@ -296,7 +321,7 @@ public static class OciBuildStage
     private static void WriteArchive(string path, ImageConfig config, WrittenManifest manifest, IReadOnlyList<ArchiveBlob> layers, IReadOnlyList<string> tags)
     {
         string full = Path.GetFullPath(path);
-        string temporary = full + ".tmp";
+        string temporary = PublishLeftovers.TemporaryOf(full);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
