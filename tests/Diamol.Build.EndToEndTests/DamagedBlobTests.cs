@@ -5,7 +5,7 @@ namespace Diamol.Build.EndToEndTests;
 /// <summary>
 /// A damaged blob (same size, bytes flipped) in DiamolCacheDirectory or in the output folder's .diamol/blobs/ never
 /// reaches an archive or a push: it is found while it is copied, fetched or written again, and the archive passes
-/// skopeo's check, each of its blobs matching its digest.
+/// skopeo's check, each of its blobs matching its digest; a load into the engine gets the right bytes.
 /// </summary>
 [TestClass]
 public sealed class DamagedBlobTests
@@ -66,6 +66,36 @@ public sealed class DamagedBlobTests
         {
             byte[] bytes = client.GetByteArrayAsync($"http://127.0.0.1:5000/v2/{repository}/blobs/{digest}").GetAwaiter().GetResult();
             Assert.AreEqual(digest, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        }
+    }
+
+    [TestMethod]
+    public void A_damaged_own_blob_never_reaches_an_engine_load()
+    {
+        var project = ConsumerProject.FromSample("WebPing");
+        string id = Guid.NewGuid().ToString("N")[..8];
+        string repository = $"diamol-damage/load-{id}";
+        string[] properties = [$"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}", "DiamolBuilder=oci",
+            $"DiamolCacheDirectory={Path.Combine(TestEnvironment.WorkRoot, "cache-" + id)}", "-v:n"];
+        try
+        {
+            project.Publish(properties).EnsureSuccess("first publish, loaded into the engine");
+            // Without the tag the next publish loads again; the engine still has the base's layers, not ours.
+            ImageInspection.RemoveImages(repository + ":latest");
+            string ownBlob = Directory.EnumerateFiles(Path.Combine(project.ContainerFolder, ".diamol", "blobs")).OrderByDescending(f => new FileInfo(f).Length).First();
+            Damage(ownBlob);
+
+            var again = project.Publish(properties).EnsureSuccess("load over a damaged blob");
+
+            StringAssert.Contains(again.All, $"sha256:{Path.GetFileName(ownBlob)}");
+            StringAssert.Contains(again.All, "did not match its digest");
+            Assert.AreEqual(Path.GetFileName(ownBlob), Hex(ownBlob), "our blob was written again");
+            var run = ProcessRunner.Run("docker", ["run", "--rm", "--network", "none", "-e", "PINGS=1", repository + ":latest"], timeout: TimeSpan.FromMinutes(2));
+            StringAssert.Contains(run.All, "Pinging");
+        }
+        finally
+        {
+            ImageInspection.RemoveImages(repository + ":latest");
         }
     }
 }
