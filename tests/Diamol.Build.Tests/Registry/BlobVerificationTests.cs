@@ -154,4 +154,23 @@ public sealed class BlobVerificationTests
         Assert.AreEqual(DiagnosticCode.DIAM3013, (await Assert.ThrowsExactlyAsync<DiamolException>(() => none.RunAsync("the test step", () =>
             Task.FromException(new HttpRequestException("wrapped", new BlobMismatchException(blob.Digest, path, "x"))), default))).Code);
     }
+
+    [TestMethod]
+    public void A_multi_platform_archive_with_a_damaged_blob_in_a_layout_is_DIAM3013_and_leaves_no_archive()
+    {
+        string layout = Path.Combine(_root, "layout");
+        string blobs = Path.Combine(layout, "blobs", "sha256");
+        Directory.CreateDirectory(blobs);
+        var (_, blob) = TestImages.Blob("layer bytes");
+        System.IO.File.WriteAllText(Path.Combine(blobs, blob.Digest["sha256:".Length..]), "layer bytez");
+        string archive = Path.Combine(_root, "app.tar.gz");
+
+        var e = Assert.ThrowsExactly<DiamolException>(() => ImageIndexStage.WriteArchive(archive, ["app:1"], ImageFormat.Oci,
+            [new PlatformManifest(new ImagePlatform("linux", "amd64"), blob.Digest, MediaTypes.OciManifest, 10, layout)]));
+
+        Assert.AreEqual(DiagnosticCode.DIAM3013, e.Code);
+        StringAssert.Contains(e.Message, blob.Digest);
+        Assert.IsFalse(System.IO.File.Exists(archive));
+        Assert.IsFalse(System.IO.File.Exists(archive + ".tmp"));
+    }
 }
