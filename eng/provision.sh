@@ -86,6 +86,7 @@ install_packages() {
   have stunnel4        || missing+=(stunnel4)
   have openssl         || missing+=(openssl)
   have chromium        || missing+=(chromium)   # renders the HTML history report in a test
+  have skopeo          || missing+=(skopeo)     # checks that archives and their blobs are whole, in a test
   [[ -e /usr/share/keyrings/debian-archive-keyring.gpg ]] || missing+=(debian-archive-keyring)
   ((${#missing[@]} == 0)) && return 0
 

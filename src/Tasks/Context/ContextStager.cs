@@ -111,33 +111,39 @@ public static class ContextStager
         }
 
         int added = 0;
+        var copies = StagedCopies.Load(Path.GetDirectoryName(layersRoot)!);
         // The stamp each file has when staging is done with it: the later stages take it instead of a stat of their own.
-        FileStamp Place(string destination, LayerFile file)
+        FileStamp Place(string destination, string key, LayerFile file)
         {
-            if (InPlace(file, destination) is { } stamp) return stamp;
+            var origin = FileStamp.Of(file.SourcePath) ?? throw new FileNotFoundException($"The published file '{file.SourcePath}' is not there.", file.SourcePath);
+            if (FileStamp.Of(destination) is { } staged && InPlace(key, file, origin, staged, copies)) return staged;
 
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
             if (File.Exists(destination)) File.Delete(destination);
             // A hard link shares the published file's inode, and so its mode: link only when that mode is already
             // the image's, copy otherwise (a restrictive umask), so the publish folder itself is never changed.
-            if (!OperatingSystem.IsWindows() && ImageFileModes.OnDisk(file.SourcePath) is { } published && published != file.Mode)
+            bool linked = false;
+            if (!OperatingSystem.IsWindows() && origin.Mode != file.Mode)
             {
                 FileLinker.Copy(file.SourcePath, destination);
                 File.SetUnixFileMode(destination, file.Mode);
             }
             else
             {
-                FileLinker.LinkOrCopy(file.SourcePath, destination);
+                linked = FileLinker.LinkOrCopy(file.SourcePath, destination);
             }
 
             Interlocked.Increment(ref added);
-            return FileStamp.Of(new FileInfo(destination));
+            var placed = FileStamp.Of(destination)!.Value;
+            if (!linked && !placed.SameFileAs(origin)) copies.Keep(key, origin, placed);
+            return placed;
         }
 
-        // Each file is a few stats and at most a link or a copy.
+        // Each file is two stats and at most a link or a copy.
         var places = wanted.ToArray();
         var stamps = new FileStamp[places.Length];
-        ParallelFileWork.For(places.Length, i => stamps[i] = Place(places[i].Key, places[i].Value.File));
+        ParallelFileWork.For(places.Length, i => stamps[i] = Place(places[i].Key, places[i].Value.Key, places[i].Value.File));
+        copies.Save();
 
         SetDirectoryModes(layersRoot);
         var files = new Dictionary<string, FileStamp>(places.Length, StringComparer.Ordinal);
@@ -145,18 +151,20 @@ public static class ContextStager
         return (added, removed, files);
     }
 
-    // A hard link shares size and time with its source; a copy is given the source's time. Equal size and
-    // time therefore means the context already holds this file's content; the mode must be the planned one too.
-    // Returns the staged file's stamp when it is in place, null when it must be placed.
-    private static FileStamp? InPlace(LayerFile file, string destination)
+    /// <summary>
+    /// Whether the staged file already holds the published file's content with the planned mode. A hard link is the
+    /// published file itself (same device and inode), whatever its size and times say; a copy is current when both it
+    /// and its source have the stamps recorded at the copy (a replaced source has another inode and ctime even with
+    /// the old size and mtime). Without inodes (not Linux) size and mtime decide, as a copy is given its source's mtime.
+    /// </summary>
+    private static bool InPlace(string key, LayerFile file, FileStamp origin, FileStamp staged, StagedCopies copies)
     {
-        var target = new FileInfo(destination);
-        if (!target.Exists) return null;
-        var origin = new FileInfo(file.SourcePath);
-        // The mode from the same stat as the size and time (one stat of the staged file, not two).
-        bool same = origin.Length == target.Length && origin.LastWriteTimeUtc == target.LastWriteTimeUtc
-            && (OperatingSystem.IsWindows() || target.UnixFileMode == file.Mode);
-        return same ? FileStamp.Of(target) : null;
+        if (!OperatingSystem.IsWindows() && staged.Mode != file.Mode) return false;
+        if (!origin.HasIdentity || !staged.HasIdentity) return origin.Size == staged.Size && origin.Ticks == staged.Ticks;
+        if (staged.SameFileAs(origin)) return true;
+        if (!copies.IsCurrent(key, origin, staged)) return false;
+        copies.Keep(key, origin, staged);
+        return true;
     }
 
     // The folders are ours (created under the process's umask): the image's directories are always 0755.

@@ -8,15 +8,17 @@ namespace Diamol.Build.Context;
 /// SHA-256 of each staged file: the one pass over the context's content that the engine build's skip check and the
 /// file-level change report share. A file whose path, size and modification time (to the 100 ns tick) are what they
 /// were last time keeps its digest from the cache (.diamol/file-digests.txt), so an unchanged republish reads no
-/// bytes; only files whose stat changed are hashed. Staged files are hard links to (or timed copies of) the publish
-/// output, so a file the SDK rewrites gets a new time, and a new digest.
+/// bytes; only files whose stat changed are hashed. The stat is git's index's: size, mtime, ctime, inode and device
+/// (<see cref="FileStamp"/>), so a file replaced by one of the same size and mtime (<c>touch -r</c>, <c>cp -p</c>) is
+/// hashed again: it is another inode, or has a new ctime. Staged files are hard links to (or copies of) the publish
+/// output.
 /// </summary>
 public static class FileDigests
 {
-    /// <summary>A line per file, "size ticks digest key": read in milliseconds where a JSON document of 20,000 entries took 100.</summary>
+    /// <summary>A line per file, "size ticks ctime inode device digest key": read in milliseconds where a JSON document of 20,000 entries took 100.</summary>
     public const string FileName = "file-digests.txt";
 
-    private const string Header = "# Diamol.Build file digests 1: size ticks digest layer/path";
+    private const string Header = "# Diamol.Build file digests 2: size ticks ctime inode device digest layer/path";
 
     public static string CachePathIn(string contextDirectory) => Path.Combine(contextDirectory, ContextManifest.FolderName, FileName);
 
@@ -41,7 +43,7 @@ public static class FileDigests
         return digests;
     }
 
-    private sealed record Known(long Size, long Ticks, string Digest);
+    private sealed record Known(FileStamp Stamp, string Digest);
 
     /// <param name="files">Key (layer/path) → file on disk.</param>
     /// <param name="stamps">Stamps already taken (staging's), by key; the other files are stat'ed here.</param>
@@ -56,12 +58,12 @@ public static class FileDigests
             var (key, path) = entries[i];
             FileStamp stamp;
             if (stamps is not null && stamps.TryGetValue(key, out var taken)) stamp = taken;
-            else if (new FileInfo(path) is { Exists: true } info) stamp = FileStamp.Of(info);
+            else if (FileStamp.Of(path) is { } statted) stamp = statted;
             else return;
-            string digest = cache.TryGetValue(key, out var known) && known.Size == stamp.Size && known.Ticks == stamp.Ticks
-                ? known.Digest
-                : Hash(path);
-            found[i] = new Known(stamp.Size, stamp.Ticks, digest);
+            // The mode is not part of the content (the fingerprint adds the planned mode itself).
+            stamp = stamp with { Mode = 0 };
+            string digest = cache.TryGetValue(key, out var known) && known.Stamp == stamp ? known.Digest : Hash(path);
+            found[i] = new Known(stamp, digest);
         }
 
         ParallelFileWork.For(entries.Length, Look);
@@ -87,18 +89,20 @@ public static class FileDigests
         var text = new StringBuilder(Header).Append('\n');
         foreach (var (key, known) in entries.Where(e => e.Known is not null).OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            text.Append(known!.Size.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(known.Ticks.ToString(CultureInfo.InvariantCulture))
-                .Append(' ').Append(known.Digest).Append(' ').Append(Escape(key)).Append('\n');
+            var stamp = known!.Stamp;
+            text.Append(stamp.Size.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(stamp.Ticks.ToString(CultureInfo.InvariantCulture))
+                .Append(' ').Append(stamp.ChangeTicks.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(stamp.Inode.ToString(CultureInfo.InvariantCulture))
+                .Append(' ').Append(stamp.Device.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(known.Digest).Append(' ').Append(Escape(key)).Append('\n');
         }
 
         ContextStager.WriteIfChanged(path, text.ToString());
     }
 
     // A Linux file name may hold a line break.
-    private static string Escape(string key) =>
+    internal static string Escape(string key) =>
         key.AsSpan().IndexOfAny('\\', '\n', '\r') < 0 ? key : key.Replace("\\", "\\\\").Replace("\n", "\\n").Replace("\r", "\\r");
 
-    private static string Unescape(string key) =>
+    internal static string Unescape(string key) =>
         !key.Contains('\\') ? key : System.Text.RegularExpressions.Regex.Replace(key, @"\\(.)", m => m.Groups[1].Value switch { "n" => "\n", "r" => "\r", var other => other });
 
     private static string Hash(string path)
@@ -125,13 +129,16 @@ public static class FileDigests
         if (lines.Length == 0 || lines[0] != Header) return cache;
         foreach (string line in lines.Skip(1))
         {
-            string[] parts = line.Split(' ', 4);
-            if (parts.Length == 4
+            string[] parts = line.Split(' ', 7);
+            if (parts.Length == 7
                 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long size)
                 && long.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long ticks)
-                && parts[2].StartsWith("sha256:", StringComparison.Ordinal))
+                && long.TryParse(parts[2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long changed)
+                && ulong.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out ulong inode)
+                && ulong.TryParse(parts[4], NumberStyles.None, CultureInfo.InvariantCulture, out ulong device)
+                && parts[5].StartsWith("sha256:", StringComparison.Ordinal))
             {
-                cache[Unescape(parts[3])] = new Known(size, ticks, parts[2]);
+                cache[Unescape(parts[6])] = new Known(new FileStamp(size, ticks, changed, inode, device), parts[5]);
             }
         }
 

@@ -8,11 +8,13 @@ namespace Diamol.Build.Context;
 /// </summary>
 internal static partial class FileLinker
 {
-    public static void LinkOrCopy(string source, string destination)
+    /// <returns>True for a hard link, false for a copy.</returns>
+    public static bool LinkOrCopy(string source, string destination)
     {
-        if (TryHardLink(source, destination)) return;
+        if (TryHardLink(source, destination)) return true;
 
         Copy(source, destination);
+        return false;
     }
 
     /// <summary>A real copy, with the source's time.</summary>

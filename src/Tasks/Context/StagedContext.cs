@@ -1,11 +1,5 @@
 namespace Diamol.Build.Context;
 
-/// <summary>A file's size and modification time (100 ns ticks, UTC): what says whether it changed.</summary>
-public readonly record struct FileStamp(long Size, long Ticks)
-{
-    public static FileStamp Of(FileInfo info) => new(info.Length, info.LastWriteTimeUtc.Ticks);
-}
-
 /// <summary>
 /// What staging learnt, handed to the build and history stages of the same publish so that none of them reads the
 /// manifest or stats the staged files again: the one pass over the files is staging's. It holds the manifest staging

@@ -86,6 +86,9 @@ public enum DiagnosticCode
     /// <summary>A later stage found the staged build context missing or not as the Dockerfile stage wrote it.</summary>
     DIAM2014 = 2014,
 
+    /// <summary>The blob cache (DiamolCacheDirectory) could not be written: the disk is full, or the folder is not writable.</summary>
+    DIAM2017 = 2017,
+
     /// <summary>A published file's name is not valid UTF-8: .NET cannot open it, so it cannot reach the image as named.</summary>
     DIAM2024 = 2024,
 

@@ -12,7 +12,10 @@ public sealed class BlobCache(string directory)
     public static string DefaultDirectory() =>
         Path.Combine(Environment.GetFolderPath(OperatingSystem.IsWindows() ? Environment.SpecialFolder.LocalApplicationData : Environment.SpecialFolder.UserProfile), ".diamol", "cache");
 
-    public string PathOf(string digest) => Path.Combine(Directory, "blobs", "sha256", digest["sha256:".Length..]);
+    /// <summary>The folder of the blobs, each named by its digest's hex.</summary>
+    public string BlobFolder => Path.Combine(Directory, "blobs", "sha256");
+
+    public string PathOf(string digest) => Path.Combine(BlobFolder, digest["sha256:".Length..]);
 
     public bool Contains(string digest, long size) => new FileInfo(PathOf(digest)) is { Exists: true } file && file.Length == size;
 }

@@ -44,8 +44,9 @@ public static class ImageArchiveWriter
         foreach (var layer in layers)
         {
             if (omitLayers?.Contains(layer.Descriptor.Digest) == true || !written.Add(layer.Descriptor.Digest)) continue;
-            using var content = File.OpenRead(layer.Path);
-            tar.AddFile(BlobName(layer.Descriptor.Digest), mode, time, content, content.Length);
+            // Verified as it is copied: a damaged blob of the right size throws instead of going into the archive.
+            using var content = new VerifiedBlobStream(layer.Path, layer.Descriptor);
+            tar.AddFile(BlobName(layer.Descriptor.Digest), mode, time, content, layer.Descriptor.Size);
         }
 
         if (written.Add(manifest.Digest)) AddBytes(BlobName(manifest.Digest), manifest.Bytes);

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
+using Diamol.Build.Context;
 using Diamol.Build.Layers;
 
 namespace Diamol.Build.Oci;
@@ -13,17 +14,18 @@ namespace Diamol.Build.Oci;
 public static class LayerBlobWriter
 {
     /// <summary>
-    /// What decides a layer's bytes, from file metadata alone (path, size, time, mode, and the time stamp used), so an
-    /// unchanged layer is recognised without reading its files.
+    /// What decides a layer's bytes, from file metadata alone (path, size, mtime, and as git's index has them ctime,
+    /// inode and device; mode, and the time stamp used), so an unchanged layer is recognised without reading its
+    /// files, and a file replaced by one of the same size and mtime is not taken for the old one.
     /// </summary>
     public static string KeyOf(Layer layer, string workingDirectory, DateTimeOffset time)
     {
         var text = new StringBuilder().Append(workingDirectory).Append('\n').Append(time.ToUnixTimeSeconds()).Append('\n');
         foreach (var file in layer.Files)
         {
-            var info = new FileInfo(file.SourcePath);
-            text.Append(file.RelativePath).Append('\0').Append(info.Length).Append('\0').Append(info.LastWriteTimeUtc.Ticks)
-                .Append('\0').Append((int)file.Mode).Append('\n');
+            var stamp = FileStamp.Of(file.SourcePath) ?? default;
+            text.Append(file.RelativePath).Append('\0').Append(stamp.Size).Append('\0').Append(stamp.Ticks).Append('\0').Append(stamp.ChangeTicks)
+                .Append('\0').Append(stamp.Inode).Append('\0').Append(stamp.Device).Append('\0').Append((int)file.Mode).Append('\n');
         }
 
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))).ToLowerInvariant();

@@ -44,7 +44,7 @@ public static class ImageIndexStage
     {
         var index = Index(format, images);
         string full = Path.GetFullPath(path);
-        string temporary = full + ".tmp";
+        string temporary = PublishLeftovers.TemporaryOf(full);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -59,8 +59,10 @@ public static class ImageIndexStage
                 foreach (string blob in images.SelectMany(i => Directory.EnumerateFiles(Path.Combine(i.Layout!, "blobs", "sha256"))).Order(StringComparer.Ordinal))
                 {
                     if (!written.Add(Path.GetFileName(blob))) continue;
-                    using var content = File.OpenRead(blob);
-                    tar.AddFile("blobs/sha256/" + Path.GetFileName(blob), mode, time, content, content.Length);
+                    // Every blob is named by its digest: verified as it is copied, so no damaged blob is archived.
+                    var descriptor = new BlobDescriptor("", "sha256:" + Path.GetFileName(blob), new FileInfo(blob).Length);
+                    using var content = new VerifiedBlobStream(blob, descriptor);
+                    tar.AddFile("blobs/sha256/" + Path.GetFileName(blob), mode, time, content, descriptor.Size);
                 }
 
                 AddBytes("blobs/sha256/" + index.Digest["sha256:".Length..], index.Bytes);
@@ -86,6 +88,11 @@ public static class ImageIndexStage
 
             File.Move(temporary, full, overwrite: true);
             return index.Digest;
+        }
+        catch (BlobMismatchException mismatch)
+        {
+            File.Delete(temporary);
+            throw BlobRepair.Failure(mismatch, $"writing {full}", "in the image layout of its platform");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

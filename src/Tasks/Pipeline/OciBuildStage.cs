@@ -32,6 +32,7 @@ public static class OciBuildStage
     /// <param name="staged">This publish's staging, whose manifest spares reading it again.</param>
     public static async Task<OciBuildResult> RunAsync(string contextDirectory, OciOptions options, IBuildLog log, CancellationToken cancellationToken, StagedContext? staged = null)
     {
+        var started = DateTime.UtcNow;
         var manifest = staged is not null && staged.Describes(contextDirectory) ? staged.Manifest : ContextManifest.Load(contextDirectory);
         var settings = manifest.Settings ?? throw new DiamolException(DiagnosticCode.DIAM2014,
             $"The build context at '{contextDirectory}' was written without image settings (by an older Diamol.Build). Publish again.");
@@ -45,9 +46,11 @@ public static class OciBuildStage
         log.Step(options.TagInRegistry
             ? $"Writing {string.Join(", ", manifest.FullTags)} for {options.Platform} with the OCI writer, on {baseReference}"
             : $"Writing the {options.Platform} image of {manifest.Repository} (by digest: the index gets the tags) with the OCI writer, on {baseReference}");
+        RemoveLeftovers(options, started, log);
         var baseImage = await RegistryBaseImage.ReadAsync(baseReference, options.Platform, cancellationToken).ConfigureAwait(false);
 
         var blobs = WriteLayers(contextDirectory, manifest, options.Time, log, cancellationToken);
+        var repair = new BlobRepair((digest, ct) => RestoreAsync(digest, contextDirectory, manifest, options, baseReference, baseImage, blobs, ct), log);
         var config = ImageConfigWriter.Write(baseImage.Config, settings, manifest.Instructions.Skip(1).ToArray(), blobs, options.Time);
         var configDescriptor = new BlobDescriptor(MediaTypes.Config(options.Format), config.Digest, config.Bytes.Length);
         var ourLayers = manifest.Layers.Where(l => blobs.ContainsKey(l.Name)).Select(l => blobs[l.Name]).ToArray();
@@ -59,7 +62,7 @@ public static class OciBuildStage
         string? pushedDigest = null;
         if (manifest.Registry is { } registry)
         {
-            pushedDigest = await PushAsync(manifest, registry, baseReference, baseImage, config, configDescriptor, ourLayers, imageManifest, present, options, log, cancellationToken)
+            pushedDigest = await PushAsync(manifest, registry, baseReference, baseImage, config, configDescriptor, ourLayers, imageManifest, present, options, repair, log, cancellationToken)
                 .ConfigureAwait(false);
         }
 
@@ -73,7 +76,11 @@ public static class OciBuildStage
             var archiveLayers = await ArchiveLayersAsync(baseReference, baseImage, ourLayers, options, log, cancellationToken).ConfigureAwait(false);
             if (options.ArchivePath is { } archivePath)
             {
-                WriteArchive(archivePath, config, imageManifest, archiveLayers, manifest.FullTags.ToArray());
+                await repair.RunAsync($"writing {archivePath}", () =>
+                {
+                    WriteArchive(archivePath, config, imageManifest, archiveLayers, manifest.FullTags.ToArray());
+                    return Task.CompletedTask;
+                }, cancellationToken).ConfigureAwait(false);
                 log.Step($"Wrote {archivePath}");
             }
 
@@ -84,7 +91,9 @@ public static class OciBuildStage
 
             if (options.LoadInto is { } engines && !alreadyTagged)
             {
-                await LoadAsync(engines, config, imageManifest, archiveLayers, [.. manifest.FullTags, baseReference.ToString()], manifest.FullTags.ToArray(), options.IdleLimit, log, cancellationToken).ConfigureAwait(false);
+                await repair.RunAsync("the load into the engine",
+                    () => LoadAsync(engines, config, imageManifest, archiveLayers, [.. manifest.FullTags, baseReference.ToString()], manifest.FullTags.ToArray(), options.IdleLimit, log, cancellationToken),
+                    cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -159,7 +168,7 @@ public static class OciBuildStage
 
     private static async Task<string> PushAsync(
         ContextManifest manifest, string registry, Spec.ImageReference baseReference, BaseImageManifest baseImage, ImageConfig config, BlobDescriptor configDescriptor,
-        IReadOnlyList<LayerBlob> ourLayers, WrittenManifest imageManifest, HashSet<string> present, OciOptions options, IBuildLog log, CancellationToken cancellationToken)
+        IReadOnlyList<LayerBlob> ourLayers, WrittenManifest imageManifest, HashSet<string> present, OciOptions options, BlobRepair repair, IBuildLog log, CancellationToken cancellationToken)
     {
         var format = options.Format;
         string repository = manifest.Repository[(registry.Length + 1)..];
@@ -178,17 +187,23 @@ public static class OciBuildStage
                 continue;
             }
 
-            // Another registry's base layers travel through the cache: fetched once, verified, then uploaded.
+            // Another registry's base layers travel through the cache: fetched once, verified, then uploaded (verified
+            // again as they are read).
             string path = await CacheBaseLayerAsync(baseReference, layer, options.Cache, cancellationToken).ConfigureAwait(false);
-            await client.PushBlobAsync(repository, layer, () => File.OpenRead(path), null, cancellationToken).ConfigureAwait(false);
+            await repair.RunAsync($"the push of {layer.Digest}",
+                () => client.PushBlobAsync(repository, layer, () => new VerifiedBlobStream(path, layer), null, cancellationToken), cancellationToken).ConfigureAwait(false);
             (uploaded, uploadedBytes) = (uploaded + 1, uploadedBytes + layer.Size);
         }
 
-        var ours = ourLayers.Select(b => (Descriptor: new BlobDescriptor(MediaTypes.Layer(format), b.Digest, b.Size), Open: (Func<Stream>)(() => File.OpenRead(b.Path))))
+        var ours = ourLayers.Select(b => (Blob: b, Descriptor: new BlobDescriptor(MediaTypes.Layer(format), b.Digest, b.Size)))
+            .Select(l => (l.Descriptor, Open: (Func<Stream>)(() => new VerifiedBlobStream(l.Blob.Path, l.Descriptor))))
             .Append((Descriptor: configDescriptor, Open: () => new MemoryStream(config.Bytes)));
         foreach (var (descriptor, open) in ours)
         {
-            if (await client.PushBlobAsync(repository, descriptor, open, null, cancellationToken).ConfigureAwait(false) == BlobPushOutcome.AlreadyPresent)
+            var outcome = BlobPushOutcome.Uploaded;
+            await repair.RunAsync($"the push of {descriptor.Digest}",
+                async () => outcome = await client.PushBlobAsync(repository, descriptor, open, null, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            if (outcome == BlobPushOutcome.AlreadyPresent)
             {
                 present.Add(descriptor.Digest);
                 continue;
@@ -209,15 +224,66 @@ public static class OciBuildStage
         return digest;
     }
 
+    /// <summary>
+    /// Removes a blob whose bytes did not match its digest and puts it back: a base layer fetched again into the cache,
+    /// a layer of ours written again from the published files (which must give the same digest). Says how, or null.
+    /// </summary>
+    private static async Task<string?> RestoreAsync(string digest, string contextDirectory, ContextManifest manifest, OciOptions options, Spec.ImageReference baseReference,
+        BaseImageManifest baseImage, IReadOnlyDictionary<string, LayerBlob> blobs, CancellationToken cancellationToken)
+    {
+        if (baseImage.Image.Layers.FirstOrDefault(l => l.Digest == digest) is { } baseLayer)
+        {
+            File.Delete(options.Cache.PathOf(digest));
+            await CacheBaseLayerAsync(baseReference, baseLayer, options.Cache, cancellationToken).ConfigureAwait(false);
+            return $"fetched again from {baseReference}";
+        }
+
+        if (blobs.Values.FirstOrDefault(b => b.Digest == digest) is not { } ours) return null;
+        var layer = manifest.Layers.Single(l => l.Name == ours.Name);
+        File.Delete(ours.Path);
+        var again = LayerBlobWriter.Write(layer, DestinationOf(manifest, layer.Name), options.Time, Path.GetDirectoryName(ours.Path)!, cancellationToken);
+        if (again.Digest != digest)
+        {
+            // The published files changed during the publish: the image's config no longer describes them.
+            File.Delete(again.Path);
+            return null;
+        }
+
+        return "written again from the published files";
+    }
+
     private static async Task<string> CacheBaseLayerAsync(Spec.ImageReference baseReference, BlobDescriptor layer, BlobCache cache, CancellationToken cancellationToken)
     {
         string path = cache.PathOf(layer.Digest);
         if (cache.Contains(layer.Digest, layer.Size)) return path;
         var (registry, repository) = RegistryBaseImage.Locate(baseReference);
         using var client = RegistryClient.Create(registry, RegistryAccess.Pull);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await client.DownloadBlobAsync(repository, layer, path, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await client.DownloadBlobAsync(repository, layer, path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is (IOException and not BlobMismatchException) or UnauthorizedAccessException)
+        {
+            // The network's faults are coded by the client; a bare IOException here is the cache's disk.
+            throw new DiamolException(DiagnosticCode.DIAM2017,
+                $"The base layer {layer.Digest} ({layer.Size} bytes) could not be written into the blob cache at '{cache.Directory}' (DiamolCacheDirectory): " +
+                $"{(ContextStager.IsDiskFull(e) ? "the disk is full" : e.Message)}. Nothing half-fetched was kept. " +
+                "Free some space on that disk or make the folder writable, or set DiamolCacheDirectory to a folder on a disk with room, then publish again.", e);
+        }
+
         return path;
+    }
+
+    /// <summary>What a killed publish left (half-fetched downloads in the cache, this archive's temporary file): removed.</summary>
+    private static void RemoveLeftovers(OciOptions options, DateTime started, IBuildLog log)
+    {
+        int partial = PublishLeftovers.RemovePartialDownloads(options.Cache.BlobFolder, started);
+        if (partial > 0) log.Detail($"removed {partial} half-fetched download{(partial == 1 ? "" : "s")} a stopped publish left in {options.Cache.Directory}");
+        if (options.ArchivePath is { } archive && PublishLeftovers.RemoveArchiveTemporary(archive, started))
+        {
+            log.Detail($"removed {PublishLeftovers.TemporaryOf(archive)}, which a stopped publish left");
+        }
     }
 
     private static async Task<IReadOnlyList<ArchiveBlob>> ArchiveLayersAsync(
@@ -259,7 +325,7 @@ public static class OciBuildStage
     private static void WriteArchive(string path, ImageConfig config, WrittenManifest manifest, IReadOnlyList<ArchiveBlob> layers, IReadOnlyList<string> tags)
     {
         string full = Path.GetFullPath(path);
-        string temporary = full + ".tmp";
+        string temporary = PublishLeftovers.TemporaryOf(full);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -269,6 +335,11 @@ public static class OciBuildStage
             }
 
             File.Move(temporary, full, overwrite: true);
+        }
+        catch (BlobMismatchException)
+        {
+            File.Delete(temporary);
+            throw;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -328,7 +399,20 @@ public static class OciBuildStage
                 throw;
             }
         }, cancellationToken);
-        await engine.LoadAsync(pipe.Reader.AsStream(), log, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await engine.LoadAsync(pipe.Reader.AsStream(), log, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (BlobRepair.Mismatch(e) is null)
+        {
+            // The load may have failed because the archive did: a blob that was not its digest stopped the writer,
+            // and that (not the engine's view of a cut archive) is what the repair needs to see.
+            await pipe.Reader.CompleteAsync().ConfigureAwait(false);
+            await Task.WhenAny(writer, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
+            if (writer.IsFaulted && BlobRepair.Mismatch(writer.Exception) is { } mismatch) throw mismatch;
+            throw;
+        }
+
         await writer.ConfigureAwait(false);
     }
 

@@ -399,7 +399,10 @@ public sealed class RegistryClient : IDisposable
         var errors = await RegistryErrorBody.ReadAsync(response, ct).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.BadRequest && (errors.Has("DIGEST_INVALID") || errors.Has("SIZE_INVALID")))
         {
-            throw RegistryFailures.DigestMismatch(Registry, request.Repository, $"blob {blob.Digest} as uploaded", blob.Digest, sent());
+            string what = sent();
+            // Our bytes were the blob's (they were hashed as they were sent): the registry received others.
+            throw RegistryFailures.DigestMismatch(Registry, request.Repository, $"blob {blob.Digest} as uploaded", blob.Digest,
+                what == blob.Digest ? $"the registry's {errors.Summary ?? "DIGEST_INVALID"} for the bytes sent, which were {what} as they left this machine" : what);
         }
 
         throw Unexpected(response, request, errors);

@@ -30,10 +30,25 @@ internal sealed class RegistryTransport
             var completion = streamResponse ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead;
             return await _http.SendAsync(message, completion, timeout.Token).ConfigureAwait(false);
         }
+        catch (Exception e) when (MismatchIn(e) is { } mismatch)
+        {
+            // A request body that turned out not to be its blob is no network fault: the caller repairs the blob.
+            throw mismatch;
+        }
         catch (Exception e) when (Network(e, ct) is { } reason)
         {
             throw RegistryFailures.Unreachable(_registry, repository, description, reason, e);
         }
+    }
+
+    private static BlobMismatchException? MismatchIn(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is BlobMismatchException mismatch) return mismatch;
+        }
+
+        return null;
     }
 
     /// <summary>Reads from a response body with the idle time-out, mapping network failures the same way.</summary>

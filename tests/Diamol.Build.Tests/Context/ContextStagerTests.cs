@@ -299,4 +299,35 @@ public sealed class ContextStagerTests
             [new PublishedFile(secret, "appsettings.json"), new PublishedFile(readable, "App.dll"), new PublishedFile(nested, "wwwroot/css/site.css", IsStaticAsset: true)]));
         Assert.AreEqual(0, again.FilesAdded, "an unchanged publish restages nothing");
     }
+
+    [TestMethod]
+    [DataRow(false, DisplayName = "hard link")]
+    [DataRow(true, DisplayName = "copy (the published mode is not the image's)")]
+    public void A_published_file_replaced_by_one_of_the_same_size_and_mtime_is_staged_again(bool copy)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        string app = Published("App.dll", "old bytes");
+        if (copy) File.SetUnixFileMode(app, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        string context = Path.Combine(_root, "context");
+        var plan = LayerPlanner.Plan([new PublishedFile(app, "App.dll")]);
+        ContextStager.Stage(context, Document("FROM x\n"), plan);
+        string staged = Path.Combine(context, "layers", "app", "App.dll");
+        Assert.AreEqual(0, ContextStager.Stage(context, Document("FROM x\n"), plan).FilesAdded, "unchanged: nothing restaged");
+
+        // rsync -a, tar, cp -p into a clean folder: another file, same size, the old mtime.
+        var time = File.GetLastWriteTimeUtc(app);
+        string replacement = app + ".new";
+        File.WriteAllText(replacement, "new bytes");
+        if (copy) File.SetUnixFileMode(replacement, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.SetLastWriteTimeUtc(replacement, time);
+        File.Move(replacement, app, overwrite: true);
+
+        var again = ContextStager.Stage(context, Document("FROM x\n"), plan);
+
+        Assert.AreEqual(1, again.FilesAdded);
+        Assert.AreEqual("new bytes", File.ReadAllText(staged));
+        Assert.AreEqual(FileStamp.Of(staged), again.Files["app/App.dll"]);
+        Assert.AreEqual(0, ContextStager.Stage(context, Document("FROM x\n"), plan).FilesAdded, "and then it is current");
+        Assert.AreEqual(copy, File.Exists(Path.Combine(context, ".diamol", StagedCopies.FileName)), "only copies are recorded");
+    }
 }

@@ -33,20 +33,22 @@ public sealed class FileDigestsTests
         Assert.AreEqual(count, first.Count);
         foreach (var (key, path) in files) Assert.AreEqual("sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))), first[key]);
 
-        // Same size and time, other bytes: the cache answers without reading (which is the point, and why staging
-        // keeps times); a new time makes it read the file again.
-        string quiet = files["app/f1.dll"], touched = files["app/f2.dll"];
+        // An untouched file's digest comes from the cache without a read: a digest planted in the cache comes back.
+        // Same size and time, other bytes (written in place, then the old mtime put back): the ctime says it changed,
+        // and it is read again.
+        string planted = "sha256:" + new string('e', 64);
+        File.WriteAllText(cache, File.ReadAllText(cache).Replace(first["app/f2.dll"] + " app/f2.dll", planted + " app/f2.dll"));
+        string quiet = files["app/f1.dll"];
         var quietTime = File.GetLastWriteTimeUtc(quiet);
+        Thread.Sleep(20);
         File.WriteAllText(quiet, "CONTENT 1");
         File.SetLastWriteTimeUtc(quiet, quietTime);
-        File.WriteAllText(touched, "CONTENT 2");
-        File.SetLastWriteTimeUtc(touched, File.GetLastWriteTimeUtc(touched).AddSeconds(5));
         File.Delete(files["app/f0.dll"]);
 
         var second = FileDigests.Compute(files, cache);
 
-        Assert.AreEqual(first["app/f1.dll"], second["app/f1.dll"]);
-        Assert.AreEqual("sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(touched))), second["app/f2.dll"]);
+        Assert.AreEqual(planted, second["app/f2.dll"], "an unchanged stamp reads no bytes");
+        Assert.AreEqual("sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(quiet))), second["app/f1.dll"], "same size and mtime, new ctime");
         Assert.IsFalse(second.ContainsKey("app/f0.dll"), "a vanished file has no digest");
         Assert.AreEqual(count - 1, second.Count);
     }
@@ -91,5 +93,51 @@ public sealed class FileDigestsTests
         File.WriteAllText(cache, "{ \"app/plain.dll\": \"from an older version\" }");
         CollectionAssert.AreEquivalent(first.ToArray(), FileDigests.Compute(files, cache).ToArray());
         StringAssert.StartsWith(File.ReadAllText(cache), "# Diamol.Build file digests");
+    }
+
+    [TestMethod]
+    public void A_file_replaced_by_one_of_the_same_size_and_mtime_is_hashed_again()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        string path = Path.Combine(_root, "a.dll");
+        File.WriteAllText(path, "old bytes");
+        var time = File.GetLastWriteTimeUtc(path);
+        var files = new Dictionary<string, string> { ["app/a.dll"] = path };
+        string cache = Path.Combine(_root, "cache.txt");
+        var first = FileDigests.Compute(files, cache);
+
+        // As rsync -a or tar do: a new file of the same size, given the old mtime, renamed over the old one.
+        string replacement = Path.Combine(_root, "a.dll.new");
+        File.WriteAllText(replacement, "new bytes");
+        File.SetLastWriteTimeUtc(replacement, time);
+        File.Move(replacement, path, overwrite: true);
+        Assert.AreEqual(time, File.GetLastWriteTimeUtc(path));
+
+        var second = FileDigests.Compute(files, cache);
+
+        Assert.AreNotEqual(first["app/a.dll"], second["app/a.dll"]);
+        Assert.AreEqual("sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))), second["app/a.dll"]);
+    }
+
+    [TestMethod]
+    public void A_stamp_holds_the_inode_and_ctime_of_the_file()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        string path = Path.Combine(_root, "a.dll");
+        File.WriteAllText(path, "bytes");
+        string link = Path.Combine(_root, "b.dll");
+        File.CreateSymbolicLink(link, path);
+
+        var stamp = FileStamp.Of(path)!.Value;
+        var info = new FileInfo(path);
+
+        Assert.IsTrue(stamp.HasIdentity);
+        Assert.AreEqual(info.Length, stamp.Size);
+        Assert.AreEqual(info.LastWriteTimeUtc.Ticks, stamp.Ticks);
+        Assert.AreEqual(info.UnixFileMode, stamp.Mode);
+        Assert.IsTrue(stamp.ChangeTicks > DateTime.UtcNow.AddMinutes(-5).Ticks, "the ctime is now");
+        Assert.IsTrue(FileStamp.Of(link)!.Value.SameFileAs(stamp), "a link is followed to its file");
+        Assert.IsNull(FileStamp.Of(Path.Combine(_root, "missing")));
+        Assert.IsNull(FileStamp.Of(_root), "a folder is no file");
     }
 }

@@ -51,6 +51,26 @@ public sealed class LayerBlobWriterTests
     }
 
     [TestMethod]
+    public void A_file_replaced_by_one_of_the_same_size_and_mtime_changes_the_reuse_key_and_the_new_blob_holds_its_bytes()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var time = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var layer = LayerIn("a", time, "old");
+        var before = LayerBlobWriter.Write(layer, "/app/", ReproducibleTime.Fixed, Path.Combine(_root, "blobs"), default);
+        Assert.AreEqual(before.Key, LayerBlobWriter.KeyOf(layer, "/app/", ReproducibleTime.Fixed), "unchanged files, unchanged key");
+
+        string app = layer.Files.Single(f => f.RelativePath == "App.dll").SourcePath;
+        File.WriteAllText(app + ".new", "new");
+        File.SetLastWriteTimeUtc(app + ".new", time);
+        File.Move(app + ".new", app, overwrite: true);
+
+        Assert.AreNotEqual(before.Key, LayerBlobWriter.KeyOf(layer, "/app/", ReproducibleTime.Fixed), "another inode and ctime: the old blob is not reused");
+        var after = LayerBlobWriter.Write(layer, "/app/", ReproducibleTime.Fixed, Path.Combine(_root, "blobs"), default);
+        Assert.AreNotEqual(before.Digest, after.Digest);
+        Assert.AreEqual(LayerBlobWriter.Write(LayerIn("b", time, "new"), "/app/", ReproducibleTime.Fixed, Path.Combine(_root, "blobs-b"), default).Digest, after.Digest);
+    }
+
+    [TestMethod]
     public void The_tar_is_sorted_with_parents_root_owned_and_with_the_plan_modes()
     {
         var blob = LayerBlobWriter.Write(LayerIn("a", DateTime.UtcNow), "/srv/app", ReproducibleTime.From("1700000000"), Path.Combine(_root, "blobs"), default);
