@@ -50,6 +50,12 @@ public enum DiagnosticCode
     /// <summary>DiamolOutputPath is the publish folder or inside it.</summary>
     DIAM1019 = 1019,
 
+    /// <summary>The base image is for another platform than the image's runtime identifier (a single-platform base, or the engine's copy of it).</summary>
+    DIAM1022 = 1022,
+
+    /// <summary>The base image has ONBUILD triggers, which the OCI writer cannot run: the engine builder must make the image.</summary>
+    DIAM1023 = 1023,
+
     /// <summary>The publish output is missing or a published file cannot be read.</summary>
     DIAM2001 = 2001,
     /// <summary>The build context or Dockerfile could not be written.</summary>
@@ -85,6 +91,9 @@ public enum DiagnosticCode
 
     /// <summary>A later stage found the staged build context missing or not as the Dockerfile stage wrote it.</summary>
     DIAM2014 = 2014,
+
+    /// <summary>Warning: the base image's config names no platform (no architecture), so it cannot be checked against the runtime identifier.</summary>
+    DIAM2020 = 2020,
 
     /// <summary>No Docker engine could be reached.</summary>
     DIAM3001 = 3001,
