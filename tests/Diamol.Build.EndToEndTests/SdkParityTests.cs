@@ -23,17 +23,39 @@ public sealed class SdkParityTests
         AssertParity(project, TestEnvironment.BaseRuntimeDeps);
     }
 
-    private static void AssertParity(ConsumerProject project, string baseImage)
+    /// <summary>
+    /// On a base that is an index (as every Microsoft base is), PublishContainer labels the image with the digest of the
+    /// platform's manifest, not the index's: so do both builders (the engine knows only the index's digest).
+    /// </summary>
+    [TestMethod]
+    public void On_a_multi_platform_base_the_base_digest_label_names_the_platforms_manifest_as_PublishContainers_with_both_builders()
+    {
+        string baseImage = TestEnvironment.BaseRuntimeDeps + "-multi";
+        var index = RegistryInspection.Manifest("dotnet/runtime-deps", "10.0-multi");
+        string amd64 = index.GetProperty("manifests").EnumerateArray()
+            .Single(m => m.GetProperty("platform").GetProperty("architecture").GetString() == "amd64").GetProperty("digest").GetString()!;
+        foreach (string builder in new[] { "docker", "oci" })
+        {
+            var project = ConsumerProject.FromSample("WebPing");
+            project.RuntimeIdentifier = "linux-x64";
+            AssertParity(project, baseImage, config =>
+                Assert.AreEqual(amd64, config.GetProperty("Labels").GetProperty("org.opencontainers.image.base.digest").GetString(), $"the label of the {builder} builder's image"),
+                $"DiamolBuilder={builder}");
+        }
+    }
+
+    private static void AssertParity(ConsumerProject project, string baseImage, Action<System.Text.Json.JsonElement>? alsoOurs = null, params string[] ourProperties)
     {
         string id = Guid.NewGuid().ToString("N")[..8];
         string ours = $"diamol-parity/{project.Name.ToLowerInvariant()}-ours-{id}:latest";
         string sdks = $"diamol-parity/{project.Name.ToLowerInvariant()}-sdk-{id}:latest";
         try
         {
-            project.Publish($"ContainerBaseImage={baseImage}", $"ContainerRepository={ours.Split(':')[0]}").EnsureSuccess("Diamol.Build publish");
+            project.Publish([$"ContainerBaseImage={baseImage}", $"ContainerRepository={ours.Split(':')[0]}", .. ourProperties]).EnsureSuccess("Diamol.Build publish");
             project.PublishContainerWithSdk($"ContainerBaseImage={baseImage}", $"ContainerRepository={sdks.Split(':')[0]}").EnsureSuccess("PublishContainer");
 
             ImageParity.AssertSameConfigAndFiles(ours, sdks);
+            alsoOurs?.Invoke(ImageInspection.Config(ours));
         }
         finally
         {
