@@ -44,6 +44,30 @@ public sealed class SdkParityTests
         }
     }
 
+    /// <summary>ContainerArchiveOutputPath naming a folder: both write `&lt;ContainerRepository&gt;.tar.gz` under it, the repository's folders included.</summary>
+    [TestMethod]
+    public void An_archive_folder_gets_the_file_name_PublishContainer_gives_it()
+    {
+        var project = ConsumerProject.FromSample("WebPing");
+        string id = Guid.NewGuid().ToString("N")[..8];
+        string repository = $"diamol-parity/archive-{id}";
+        string ours = Path.Combine(TestEnvironment.WorkRoot, "archive-ours-" + id) + "/";
+        string sdks = Path.Combine(TestEnvironment.WorkRoot, "archive-sdk-" + id) + "/";
+        project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}", $"ContainerArchiveOutputPath={ours}").EnsureSuccess("Diamol.Build archive");
+        project.PublishContainerWithSdk($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}", $"ContainerArchiveOutputPath={sdks}").EnsureSuccess("PublishContainer archive");
+
+        string[] Names(string folder) => Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f)).Order().ToArray();
+        CollectionAssert.AreEqual(Names(sdks), Names(ours));
+        CollectionAssert.AreEqual(new[] { Path.Combine("diamol-parity", $"archive-{id}.tar.gz") }, Names(ours));
+        // Both are plain tar files despite the name (a tar header's "ustar" magic at offset 257).
+        foreach (string archive in new[] { ours, sdks }.Select(f => Path.Combine(f, "diamol-parity", $"archive-{id}.tar.gz")))
+        {
+            byte[] header = new byte[262];
+            using (var file = File.OpenRead(archive)) file.ReadExactly(header);
+            Assert.AreEqual("ustar", System.Text.Encoding.ASCII.GetString(header, 257, 5), archive);
+        }
+    }
+
     private static void AssertParity(ConsumerProject project, string baseImage, Action<System.Text.Json.JsonElement>? alsoOurs = null, params string[] ourProperties)
     {
         string id = Guid.NewGuid().ToString("N")[..8];
