@@ -58,6 +58,20 @@ public sealed class PlatformTests
     }
 
     /// <summary>
+    /// RuntimeIdentifiers with two RIDs on a single-platform amd64 base: the arm64 image is refused, so no index claims
+    /// arm64 for an image whose config says amd64, and the tag is not pushed.
+    /// </summary>
+    [TestMethod]
+    public void Two_runtime_identifiers_on_a_single_platform_amd64_base_are_refused_and_push_no_index()
+    {
+        var project = OciBuilderTests.TwoPlatformWebPing();
+        string repository = Unique("two-refused");
+        var publish = project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntimeDeps}", "ContainerRegistry=127.0.0.1:5000", $"ContainerRepository={repository}");
+        AssertRefusedForThePlatform(publish, TestEnvironment.BaseRuntimeDeps, "linux/amd64");
+        Assert.AreEqual(404, ManifestStatus(repository, "latest"), "no index was pushed under the tag");
+    }
+
+    /// <summary>
     /// The engine builder has no --platform: a base that the engine holds for arm64 (a single arm64 manifest, pulled)
     /// under a linux-x64 publish would give an image whose config says arm64 over x64 binaries. Refused, and so is the
     /// OCI writer's push from the same base.
