@@ -371,7 +371,7 @@ public sealed class OciBuilderTests
 
     // The user's way to ask for several platforms: RuntimeIdentifiers (the SDK takes ContainerRuntimeIdentifiers from
     // it), self-contained, with a default RID for the build that is not one platform's.
-    private static ConsumerProject TwoPlatformWebPing()
+    internal static ConsumerProject TwoPlatformWebPing()
     {
         var project = ConsumerProject.FromSample("WebPing");
         string csproj = Path.Combine(project.Directory, "WebPing.csproj");

@@ -50,6 +50,12 @@ public enum DiagnosticCode
     /// <summary>DiamolOutputPath is the publish folder or inside it.</summary>
     DIAM1019 = 1019,
 
+    /// <summary>The base image is for another platform than the image's runtime identifier (a single-platform base, or the engine's copy of it).</summary>
+    DIAM1022 = 1022,
+
+    /// <summary>The base image has ONBUILD triggers, which the OCI writer cannot run: the engine builder must make the image.</summary>
+    DIAM1023 = 1023,
+
     /// <summary>The publish output is missing or a published file cannot be read.</summary>
     DIAM2001 = 2001,
     /// <summary>The build context or Dockerfile could not be written.</summary>
@@ -88,6 +94,9 @@ public enum DiagnosticCode
 
     /// <summary>The blob cache (DiamolCacheDirectory) could not be written: the disk is full, or the folder is not writable.</summary>
     DIAM2017 = 2017,
+
+    /// <summary>Warning: the base image's config names no platform (no architecture), so it cannot be checked against the runtime identifier.</summary>
+    DIAM2020 = 2020,
 
     /// <summary>A published file's name is not valid UTF-8: .NET cannot open it, so it cannot reach the image as named.</summary>
     DIAM2024 = 2024,

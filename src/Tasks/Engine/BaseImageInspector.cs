@@ -33,6 +33,6 @@ public static class BaseImageInspector
             .Select(parts => parts[1])
             .Order(StringComparer.Ordinal)
             .FirstOrDefault();
-        return new Spec.BaseImageFacts(reference.Digest ?? digest, image.Env, image.Entrypoint);
+        return new Spec.BaseImageFacts(reference.Digest ?? digest, image.Env, image.Entrypoint, Platform: image.Platform);
     }
 }

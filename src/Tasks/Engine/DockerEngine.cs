@@ -402,7 +402,8 @@ public sealed class DockerEngine : IContainerEngine, IDisposable
                 image.Config?.Labels is { } labels ? new Dictionary<string, string>(labels) : null,
                 image.Config?.Entrypoint?.ToArray(),
                 image.RootFS?.Layers?.ToArray() ?? [],
-                image.RepoDigests?.ToArray() ?? []);
+                image.RepoDigests?.ToArray() ?? [],
+                image.Variant);
         }
         catch (DockerImageNotFoundException)
         {

@@ -13,4 +13,11 @@ public sealed record EngineImageDetails(
     IReadOnlyDictionary<string, string>? Labels,
     IReadOnlyList<string>? Entrypoint,
     IReadOnlyList<string> Layers,
-    IReadOnlyList<string> RepoDigests);
+    IReadOnlyList<string> RepoDigests,
+    string? Variant = null)
+{
+    /// <summary>The platform the image's config names; null when it names no architecture.</summary>
+    public Oci.ImagePlatform? Platform => Architecture is { Length: > 0 } architecture
+        ? new Oci.ImagePlatform(Os is { Length: > 0 } os ? os : "linux", architecture, Variant is { Length: > 0 } variant ? variant : null)
+        : null;
+}

@@ -164,8 +164,8 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         clock.Restart();
         var baseImage = !InspectBaseImage ? null
             : decision?.Builder == Pipeline.Builder.Oci
-                ? ReadBaseImageFromRegistry(platform)
-                : ReadBaseImageFromEngine(engines.Value);
+                ? ReadBaseImageFromRegistry(platform, building: true)
+                : ReadBaseImageFromEngine(engines.Value, platform, building: decision is not null);
         if (!InspectBaseImage && InspectBaseImageBestEffort) baseImage = TryReadBaseImage(engines, platform);
         timings.Add("base-image", clock.Elapsed);
         var mode = new PublishMode(PublishSingleFile, SelfContained, PublishTrimmed, PublishAot);
@@ -237,16 +237,44 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         .. string.Equals(PullPolicy?.Trim(), "Never", StringComparison.OrdinalIgnoreCase) ? new[] { "DiamolPullPolicy=Never" } : [],
     ];
 
-    private Spec.BaseImageFacts? ReadBaseImageFromRegistry(Oci.ImagePlatform platform)
+    /// <param name="building">The OCI writer makes the image on it: a base it cannot make a true image of is refused now, before anything is staged (its warnings come from the writer).</param>
+    private Spec.BaseImageFacts? ReadBaseImageFromRegistry(Oci.ImagePlatform platform, bool building = false)
     {
         var reference = Spec.ImageReference.TryParse(ContainerBaseImage, out _);
         if (reference is null) return null; // validation reports it with the property's name
-        return Oci.RegistryBaseImage.ReadAsync(reference, platform, Cancellation.Token).GetAwaiter().GetResult().Facts();
+        var manifest = Oci.RegistryBaseImage.ReadAsync(reference, platform, Cancellation.Token).GetAwaiter().GetResult();
+        if (building) manifest.RequireUsableFor(ContainerBaseImage, platform);
+        return manifest.Facts();
     }
 
-    private Spec.BaseImageFacts? ReadBaseImageFromEngine(Engine.IEngineSource engines) =>
-        DockerfileStage.ReadBaseImageAsync(ContainerBaseImage, engines, BuildOptions.ParsePullPolicy(PullPolicy), BuildOptions.ParseIdleTimeout(IdleTimeout),
+    /// <param name="building">The engine builds on it: its copy of the base must be for the image's platform (the classic builder has no --platform).</param>
+    private Spec.BaseImageFacts? ReadBaseImageFromEngine(Engine.IEngineSource engines, Oci.ImagePlatform platform, bool building = false)
+    {
+        var facts = DockerfileStage.ReadBaseImageAsync(ContainerBaseImage, engines, BuildOptions.ParsePullPolicy(PullPolicy), BuildOptions.ParseIdleTimeout(IdleTimeout),
             new TaskBuildLog(Log, ProjectFile), Cancellation.Token).GetAwaiter().GetResult();
+        if (facts is null) return null;
+        if (building && Oci.BaseImageRequirements.RequirePlatform(ContainerBaseImage, facts.Platform, platform, "the engine's image") is { } warning)
+        {
+            Log.LogWarning(null, warning.Code.ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}", warning.Message);
+        }
+
+        // The label holds the digest of the platform's manifest, as PublishContainer's; the engine knows only the index's.
+        if (ContainerGenerateLabels && ContainerGenerateLabelsImageBaseDigest && facts.Digest is { } pinned
+            && Spec.ImageReference.TryParse(ContainerBaseImage, out _) is { } reference)
+        {
+            var (digest, why) = Engine.BaseManifestDigest.ResolveAsync(reference, pinned, platform, ContextDirectory, Cancellation.Token).GetAwaiter().GetResult();
+            if (digest is null)
+            {
+                Log.LogMessage(MessageImportance.Normal,
+                    "{0}: the label org.opencontainers.image.base.digest holds {1}, the digest the engine knows the base by, because its registry did not say which " +
+                    "manifest of it is for {2} ({3}); PublishContainer writes that manifest's digest.", ProjectName, pinned, platform, why);
+            }
+
+            facts = facts with { ManifestDigest = digest };
+        }
+
+        return facts;
+    }
 
     // The engine first (it pulls what it lacks, as a build would), then the base image's registry; neither answering
     // leaves the Dockerfile without the base image's facts, said in a warning rather than failing a Dockerfile-only publish.
@@ -255,7 +283,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         var reasons = new List<string>();
         try
         {
-            return ReadBaseImageFromEngine(engines.Value);
+            return ReadBaseImageFromEngine(engines.Value, platform);
         }
         catch (DiamolException e) when (e.Code is not DiagnosticCode.DIAM1001)
         {

@@ -45,7 +45,7 @@ public sealed class DiamolWriteImage : DiamolTask, ICancelableTask
     {
         var platform = ImagePlatform.FromRuntimeIdentifier(string.IsNullOrWhiteSpace(ContainerRuntimeIdentifier) ? "linux-x64" : ContainerRuntimeIdentifier);
         string? archive = string.IsNullOrWhiteSpace(ContainerArchiveOutputPath) ? null
-            : ImageArchiveWriter.ResolvePath(ContainerArchiveOutputPath, ProjectDirectory ?? Environment.CurrentDirectory, Context.ContextManifest.Load(ContextDirectory).Repository);
+            : ImageArchiveWriter.ResolvePath(ContainerArchiveOutputPath, ProjectDirectory ?? Environment.CurrentDirectory, RepositoryWithoutRegistry(Context.ContextManifest.Load(ContextDirectory)));
         bool toEngine = string.IsNullOrWhiteSpace(ContainerRegistry) && archive is null;
         // One platform of a multi-platform archive: its blobs go to a layout folder, the index's archive gathers them.
         string? layout = IndexPart && archive is not null ? Path.Combine(ContextDirectory, Context.ContextManifest.FolderName, "layout") : null;
@@ -99,4 +99,10 @@ public sealed class DiamolWriteImage : DiamolTask, ICancelableTask
                     $"LocalRegistry has the value '{LocalRegistry}', which is not valid: use Docker (the default) or Podman.");
         }
     }
+
+    // The SDK names an archive in a folder after ContainerRepository, which holds no registry.
+    private static string RepositoryWithoutRegistry(Context.ContextManifest manifest) =>
+        manifest.Registry is { Length: > 0 } registry && manifest.Repository.StartsWith(registry + "/", StringComparison.Ordinal)
+            ? manifest.Repository[(registry.Length + 1)..]
+            : manifest.Repository;
 }

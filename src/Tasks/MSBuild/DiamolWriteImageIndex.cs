@@ -45,7 +45,7 @@ public sealed class DiamolWriteImageIndex : DiamolTask, ICancelableTask
         }
         else if (ArchivePath is { Length: > 0 } archive && images.All(i => i.Layout is not null))
         {
-            archive = ImageArchiveWriter.ResolvePath(archive, ProjectDirectory ?? Environment.CurrentDirectory, repository);
+            archive = ImageArchiveWriter.ResolvePath(archive, ProjectDirectory ?? Environment.CurrentDirectory, ContainerRepository);
             Digest = ImageIndexStage.WriteArchive(archive, fullTags, format, images);
             Log.LogMessage(MessageImportance.Normal, "Wrote the multi-platform image {0} to {1}", string.Join(", ", fullTags), archive);
         }

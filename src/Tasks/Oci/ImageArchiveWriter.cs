@@ -14,13 +14,18 @@ public sealed record ArchiveBlob(BlobDescriptor Descriptor, string Path);
 /// </summary>
 public static class ImageArchiveWriter
 {
-    /// <summary>ContainerArchiveOutputPath as the SDK reads it: relative to the project; a folder (trailing separator, or one that exists) gets `repository.tar.gz`.</summary>
+    /// <summary>
+    /// ContainerArchiveOutputPath as the SDK reads it: relative to the project; a folder (a trailing separator, a path
+    /// without an extension, or a folder that exists) gets `&lt;repository&gt;.tar.gz`, the repository with its folders
+    /// (`team/webping` gives `team/webping.tar.gz` under it). The name is the SDK's; the file is an uncompressed tar, as
+    /// the SDK's is.
+    /// </summary>
+    /// <param name="repository">ContainerRepository, without the registry.</param>
     public static string ResolvePath(string setting, string projectDirectory, string repository)
     {
         string full = Path.GetFullPath(setting, projectDirectory);
-        return setting.EndsWith('/') || setting.EndsWith('\\') || Directory.Exists(full)
-            ? Path.Combine(full, repository.Split('/')[^1] + ".tar.gz")
-            : full;
+        bool folder = setting.EndsWith('/') || setting.EndsWith('\\') || !Path.HasExtension(full) || Directory.Exists(full);
+        return folder ? Path.Combine(full, repository + ".tar.gz") : full;
     }
 
     /// <param name="omitLayers">

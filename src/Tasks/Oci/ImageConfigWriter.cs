@@ -15,13 +15,13 @@ public sealed record ConfigHistoryEntry(string CreatedBy, DateTimeOffset? Create
 /// Writes the image config as the engine would after running the generated Dockerfile on the base image: the base's
 /// config with the Dockerfile's own instructions applied by the engine's rules (<see cref="ConfigInstructionInterpreter"/>:
 /// the instructions Diamol.Build writes and the project's DiamolInstruction items alike), our layers' DiffIDs after the base's, one history entry per instruction
-/// after FROM (named by the instruction, so the history artifact and `docker history` line up), and the reproducible
-/// time everywhere a time goes.
+/// after FROM (named by the instruction, so the history artifact and `docker history` line up), the platform of the
+/// runtime identifier, and the reproducible time everywhere a time goes.
 /// </summary>
 public static class ImageConfigWriter
 {
     public static ImageConfig Write(
-        byte[] baseConfig, ImageSettings settings, IReadOnlyList<DockerfileInstruction> instructions, IReadOnlyDictionary<string, LayerBlob> layers, DateTimeOffset time)
+        byte[] baseConfig, ImagePlatform platform, ImageSettings settings, IReadOnlyList<DockerfileInstruction> instructions, IReadOnlyDictionary<string, LayerBlob> layers, DateTimeOffset time)
     {
         var root = JsonNode.Parse(baseConfig)?.AsObject()
             ?? throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM3011, "The base image's config is not a JSON object.");
@@ -31,6 +31,12 @@ public static class ImageConfigWriter
         root.Remove("docker_version");
         string stamp = ReproducibleTime.Format(time);
         root["created"] = stamp;
+        // The platform is the runtime identifier's, whatever the base's config says (the base was checked to match it,
+        // or to name none): the app's binaries are built for it.
+        root["os"] = platform.Os;
+        root["architecture"] = platform.Architecture;
+        if (platform.Variant is { } variant) root["variant"] = variant;
+        else root.Remove("variant");
 
         var config = root["config"] as JsonObject ?? new JsonObject();
         root["config"] = config;

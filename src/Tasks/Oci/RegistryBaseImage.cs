@@ -10,6 +10,43 @@ public sealed record BaseImageManifest(ResolvedImage Image, byte[] Config)
     /// <summary>The digest FROM is pinned to: the index's when the tag names one, else the manifest's (as `docker pull` records it).</summary>
     public string PinDigest => Image.IndexDigest ?? Image.ManifestDigest;
 
+    /// <summary>The platform the base's config names (os, architecture, variant); null when it names no architecture.</summary>
+    public ImagePlatform? Platform
+    {
+        get
+        {
+            using var json = JsonDocument.Parse(Config);
+            string? Field(string name) =>
+                json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+                    && value.GetString() is { Length: > 0 } text ? text : null;
+            return Field("architecture") is { } architecture ? new ImagePlatform(Field("os") ?? "linux", architecture, Field("variant")) : null;
+        }
+    }
+
+    /// <summary>The base's ONBUILD triggers (config.OnBuild), which only the engine runs.</summary>
+    public IReadOnlyList<string> OnBuild
+    {
+        get
+        {
+            using var json = JsonDocument.Parse(Config);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("config", out var config) && config.ValueKind == JsonValueKind.Object
+                && config.TryGetProperty("OnBuild", out var triggers) && triggers.ValueKind == JsonValueKind.Array
+                    ? triggers.EnumerateArray().Select(t => t.GetString() ?? "").ToArray()
+                    : [];
+        }
+    }
+
+    /// <summary>
+    /// Refuses a base the OCI writer cannot make a true image of for <paramref name="target"/>: one for another platform
+    /// (DIAM1022), one with ONBUILD triggers (DIAM1023). Returns the warning for a base that names no platform.
+    /// </summary>
+    public Diagnostics.Diagnostic? RequireUsableFor(string baseImage, ImagePlatform target)
+    {
+        var warning = BaseImageRequirements.RequirePlatform(baseImage, Platform, target, $"manifest {Image.ManifestDigest} in {Image.Registry}", Image.IndexDigest is not null);
+        BaseImageRequirements.RequireNoTriggers(baseImage, OnBuild);
+        return warning;
+    }
+
     /// <summary>What the SDK's rules need of the base image (APP_UID, ports, entrypoint, digest).</summary>
     public BaseImageFacts Facts()
     {
@@ -19,7 +56,7 @@ public sealed record BaseImageManifest(ResolvedImage Image, byte[] Config)
             config.ValueKind == JsonValueKind.Object && config.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
                 ? value.EnumerateArray().Select(e => e.GetString() ?? "").ToArray()
                 : null;
-        return new BaseImageFacts(PinDigest, Strings("Env") ?? [], Strings("Entrypoint"));
+        return new BaseImageFacts(PinDigest, Strings("Env") ?? [], Strings("Entrypoint"), Image.ManifestDigest, Platform);
     }
 }
 

@@ -48,10 +48,11 @@ public static class OciBuildStage
             : $"Writing the {options.Platform} image of {manifest.Repository} (by digest: the index gets the tags) with the OCI writer, on {baseReference}");
         RemoveLeftovers(options, started, log);
         var baseImage = await RegistryBaseImage.ReadAsync(baseReference, options.Platform, cancellationToken).ConfigureAwait(false);
+        if (baseImage.RequireUsableFor(manifest.BaseImage, options.Platform) is { } warning) log.Warning(warning.Code, warning.Message);
 
         var blobs = WriteLayers(contextDirectory, manifest, options.Time, log, cancellationToken);
         var repair = new BlobRepair((digest, ct) => RestoreAsync(digest, contextDirectory, manifest, options, baseReference, baseImage, blobs, ct), log);
-        var config = ImageConfigWriter.Write(baseImage.Config, settings, manifest.Instructions.Skip(1).ToArray(), blobs, options.Time);
+        var config = ImageConfigWriter.Write(baseImage.Config, options.Platform, settings, manifest.Instructions.Skip(1).ToArray(), blobs, options.Time);
         var configDescriptor = new BlobDescriptor(MediaTypes.Config(options.Format), config.Digest, config.Bytes.Length);
         var ourLayers = manifest.Layers.Where(l => blobs.ContainsKey(l.Name)).Select(l => blobs[l.Name]).ToArray();
         var allLayers = baseImage.Image.Layers.Concat(ourLayers.Select(b => new BlobDescriptor(MediaTypes.Layer(options.Format), b.Digest, b.Size))).ToArray();

@@ -90,7 +90,7 @@ public static partial class ContainerSpecFactory
         var volatileLabels = new List<NameValue>();
         // As the SDK: with ContainerGenerateLabels=false no label item is written at all, not even the project's own.
         var labels = input.GenerateLabels ? input.Labels.ToList() : [];
-        if (input.GenerateLabels && input.GenerateBaseDigestLabel && baseImage?.Digest is { } digest)
+        if (input.GenerateLabels && input.GenerateBaseDigestLabel && baseImage?.LabelDigest is { } digest)
         {
             labels.Add(new NameValue("org.opencontainers.image.base.digest", digest));
         }

@@ -17,6 +17,8 @@ public sealed class ImageConfigWriterTests
          "history":[{"created_by":"debootstrap","created":"2026-01-01T00:00:00Z"},{"created_by":"ENV PATH","empty_layer":true},{"created_by":"COPY runtime"}]}
         """);
 
+    private static readonly ImagePlatform Amd64 = new("linux", "amd64");
+
     private static readonly ImageSettings Settings = new(
         [new NameValue("org.opencontainers.image.created", "2026-11-28T12:00:00Z"), new NameValue("org.example.build", "42")]);
 
@@ -44,7 +46,7 @@ public sealed class ImageConfigWriterTests
     [TestMethod]
     public void The_config_is_the_base_config_with_the_Dockerfile_applied_as_the_engine_applies_it()
     {
-        var config = ImageConfigWriter.Write(BaseConfig, Settings, Instructions(), Layers, ReproducibleTime.From("1700000000"));
+        var config = ImageConfigWriter.Write(BaseConfig, Amd64, Settings, Instructions(), Layers, ReproducibleTime.From("1700000000"));
         using var json = JsonDocument.Parse(config.Bytes);
         var root = json.RootElement;
         var c = root.GetProperty("config");
@@ -74,16 +76,16 @@ public sealed class ImageConfigWriterTests
     [TestMethod]
     public void The_same_inputs_give_the_same_bytes()
     {
-        var a = ImageConfigWriter.Write(BaseConfig, Settings, Instructions(), Layers, ReproducibleTime.Fixed);
-        var b = ImageConfigWriter.Write(BaseConfig, Settings, Instructions(), Layers, ReproducibleTime.Fixed);
+        var a = ImageConfigWriter.Write(BaseConfig, Amd64, Settings, Instructions(), Layers, ReproducibleTime.Fixed);
+        var b = ImageConfigWriter.Write(BaseConfig, Amd64, Settings, Instructions(), Layers, ReproducibleTime.Fixed);
         Assert.AreEqual(a.Digest, b.Digest);
-        Assert.AreNotEqual(a.Digest, ImageConfigWriter.Write(BaseConfig, Settings, Instructions(), Layers, ReproducibleTime.From("1700000000")).Digest);
+        Assert.AreNotEqual(a.Digest, ImageConfigWriter.Write(BaseConfig, Amd64, Settings, Instructions(), Layers, ReproducibleTime.From("1700000000")).Digest);
     }
 
     [TestMethod]
     public void An_empty_entrypoint_leaves_none()
     {
-        var config = ImageConfigWriter.Write(BaseConfig, Settings, Instructions("[]"), Layers, ReproducibleTime.Fixed);
+        var config = ImageConfigWriter.Write(BaseConfig, Amd64, Settings, Instructions("[]"), Layers, ReproducibleTime.Fixed);
         using var json = JsonDocument.Parse(config.Bytes);
         Assert.AreEqual(JsonValueKind.Null, json.RootElement.GetProperty("config").GetProperty("Entrypoint").ValueKind);
     }
@@ -103,7 +105,7 @@ public sealed class ImageConfigWriterTests
             new(20, "HEALTHCHECK", "HEALTHCHECK --interval=1m30s --retries=3 CMD curl -f http://localhost/ || exit 1"),
             new(21, "SHELL", "SHELL [\"/bin/bash\", \"-c\"]"),
         ];
-        var config = ImageConfigWriter.Write(BaseConfig, Settings, instructions, Layers, ReproducibleTime.Fixed);
+        var config = ImageConfigWriter.Write(BaseConfig, Amd64, Settings, instructions, Layers, ReproducibleTime.Fixed);
         using var json = JsonDocument.Parse(config.Bytes);
         var c = json.RootElement.GetProperty("config");
 
@@ -120,10 +122,27 @@ public sealed class ImageConfigWriterTests
     public void An_instruction_the_engine_would_refuse_names_itself()
     {
         DockerfileInstruction[] instructions = [.. Instructions(), new(16, "ARG", "ARG PORT=http"), new(17, "EXPOSE", "EXPOSE $PORT")];
-        var e = Assert.ThrowsExactly<Diamol.Build.Diagnostics.DiamolException>(() => ImageConfigWriter.Write(BaseConfig, Settings, instructions, Layers, ReproducibleTime.Fixed));
+        var e = Assert.ThrowsExactly<Diamol.Build.Diagnostics.DiamolException>(() => ImageConfigWriter.Write(BaseConfig, Amd64, Settings, instructions, Layers, ReproducibleTime.Fixed));
         Assert.AreEqual(Diamol.Build.Diagnostics.DiagnosticCode.DIAM1011, e.Code);
         StringAssert.Contains(e.Message, "EXPOSE $PORT");
         StringAssert.Contains(e.Message, "line 17");
         StringAssert.Contains(e.Message, "Invalid containerPort: http");
+    }
+
+    [TestMethod]
+    public void The_platform_is_the_runtime_identifiers_not_the_base_configs()
+    {
+        // A base that names no platform (or, unchecked, another one) never lends its platform to the image.
+        var arm64 = ImagePlatform.FromRuntimeIdentifier("linux-arm64");
+        var config = ImageConfigWriter.Write(BaseConfig, arm64, Settings, Instructions(), Layers, ReproducibleTime.Fixed);
+        using var json = JsonDocument.Parse(config.Bytes);
+        Assert.AreEqual("linux", json.RootElement.GetProperty("os").GetString());
+        Assert.AreEqual("arm64", json.RootElement.GetProperty("architecture").GetString());
+        Assert.AreEqual("v8", json.RootElement.GetProperty("variant").GetString());
+        Assert.AreEqual(("linux", "arm64"), (config.Os, config.Architecture), "the record (and so the history) says the same platform");
+
+        var withVariant = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(BaseConfig).Replace("\"os\":\"linux\",", "\"os\":\"linux\",\"variant\":\"v7\","));
+        using var amd64 = JsonDocument.Parse(ImageConfigWriter.Write(withVariant, Amd64, Settings, Instructions(), Layers, ReproducibleTime.Fixed).Bytes);
+        Assert.IsFalse(amd64.RootElement.TryGetProperty("variant", out _), "a variant of the base's that the platform does not have is not kept");
     }
 }

@@ -37,6 +37,15 @@ public sealed class BaseImageRulesTests
     }
 
     [TestMethod]
+    public void FROM_is_pinned_to_the_index_and_the_label_names_the_platforms_manifest_as_PublishContainers()
+    {
+        const string manifest = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
+        var spec = Create(ContainerSpecFactoryTests.Valid, Microsoft with { ManifestDigest = manifest });
+        Assert.AreEqual("localhost:5000/dotnet/runtime:10.0@" + Digest, spec.FromReference);
+        Assert.AreEqual(manifest, spec.StableLabels.Single(l => l.Name == "org.opencontainers.image.base.digest").Value);
+    }
+
+    [TestMethod]
     public void The_base_digest_pins_FROM_and_is_labelled()
     {
         var spec = Create(ContainerSpecFactoryTests.Valid);
