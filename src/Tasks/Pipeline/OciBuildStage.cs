@@ -211,8 +211,17 @@ public static class OciBuildStage
         if (cache.Contains(layer.Digest, layer.Size)) return path;
         var (registry, repository) = RegistryBaseImage.Locate(baseReference);
         using var client = RegistryClient.Create(registry, RegistryAccess.Pull);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await client.DownloadBlobAsync(repository, layer, path, cancellationToken).ConfigureAwait(false);
+        const string fix = "make that folder writable by this user, or set DiamolCacheDirectory (or HOME, whose .diamol/cache is the default) to a folder of this user's";
+        Context.WritableFolder.Create(Path.GetDirectoryName(path)!, "the blob cache (DiamolCacheDirectory)", fix);
+        try
+        {
+            await client.DownloadBlobAsync(repository, layer, path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw Context.WritableFolder.NotWritable(Path.GetDirectoryName(path)!, "the blob cache (DiamolCacheDirectory)", fix, e);
+        }
+
         return path;
     }
 
