@@ -85,7 +85,7 @@ public sealed class OutputFolderTests
         Assert.AreEqual(compose, File.ReadAllText(Path.Combine(deploy, "docker-compose.yml")), "dotnet clean touched the user's file");
         CollectionAssert.AreEqual(new[] { "docker-compose.yml" }, Directory.EnumerateFileSystemEntries(deploy).Select(Path.GetFileName).ToArray(),
             "dotnet clean left files of ours, or removed others: " + clean.Output);
-        StringAssert.Contains(clean.Output, "left what it did not write: docker-compose.yml");
+        StringAssert.Contains(clean.Output, "kept what no record of ours names: docker-compose.yml");
         Assert.IsFalse(clean.Output.Contains("Removed the image build folder", StringComparison.Ordinal), clean.Output);
         Assert.IsTrue(File.Exists(Path.Combine(project.Directory, "WebPing.csproj")) && File.Exists(Path.Combine(project.Directory, "Program.cs")));
     }

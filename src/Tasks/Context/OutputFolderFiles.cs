@@ -5,8 +5,9 @@ namespace Diamol.Build.Context;
 /// <summary>What a clean of the output folder did: how many of our files it removed, and why the folder stayed.</summary>
 /// <param name="Removed">Files and folders of ours that were removed.</param>
 /// <param name="FolderRemoved">The output folder itself was removed (it ended up empty).</param>
-/// <param name="Left">Entries left in the folder (the user's files, or files a record did not name), at most a few.</param>
-public sealed record OutputFolderCleaning(int Removed, bool FolderRemoved, IReadOnlyList<string> Left);
+/// <param name="Left">Entries left in the folder that no record of ours names (the user's files), at most a few.</param>
+/// <param name="NotRemoved">Files and folders of ours that could not be removed (held open, no permission), with the reason.</param>
+public sealed record OutputFolderCleaning(int Removed, bool FolderRemoved, IReadOnlyList<string> Left, IReadOnlyList<string> NotRemoved);
 
 /// <summary>
 /// The files Diamol.Build writes into the output folder (DiamolOutputPath), and nothing else: which names they are, a
@@ -56,9 +57,10 @@ public static class OutputFolderFiles
     public static OutputFolderCleaning Clean(string outputDirectory, string? projectDirectory)
     {
         string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDirectory));
-        if (!Directory.Exists(root) || !ContextStager.IsOurs(root)) return new OutputFolderCleaning(0, false, []);
+        if (!Directory.Exists(root) || !ContextStager.IsOurs(root)) return new OutputFolderCleaning(0, false, [], []);
         int removed = 0;
-        var failed = new List<string>();
+        // Each entry of ours that could not be removed, by its path relative to the folder, with the reason.
+        var failed = new List<(string Path, string Reason)>();
 
         void Remove(string path)
         {
@@ -73,7 +75,7 @@ public static class OutputFolderFiles
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                failed.Add(Path.GetRelativePath(root, path));
+                failed.Add((Path.GetRelativePath(root, path), e.Message.TrimEnd('.')));
             }
         }
 
@@ -109,7 +111,7 @@ public static class OutputFolderFiles
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                failed.Add(ContextManifest.FolderName + "/");
+                failed.Add((ContextManifest.FolderName, e.Message.TrimEnd('.')));
             }
         }
 
@@ -130,9 +132,11 @@ public static class OutputFolderFiles
             }
         }
 
-        var left = failed.Concat(Directory.Exists(root) ? Directory.EnumerateFileSystemEntries(root).Select(e => Path.GetRelativePath(root, e)).Order(StringComparer.Ordinal) : [])
-            .Distinct().Take(5).ToArray();
-        return new OutputFolderCleaning(removed, folderRemoved, left);
+        // What stays at the top that is not one of ours we failed to remove (a layers/ folder may be both: it is listed).
+        var ours = failed.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        string[] remaining = Directory.Exists(root) ? Directory.EnumerateFileSystemEntries(root).Select(e => Path.GetRelativePath(root, e)).Order(StringComparer.Ordinal).ToArray() : [];
+        var left = remaining.Where(name => !ours.Contains(name)).Take(5).ToArray();
+        return new OutputFolderCleaning(removed, folderRemoved, left, failed.Select(f => $"{f.Path} ({f.Reason})").ToArray());
     }
 
     // Each staged file as layers/NAME/PATH, from the manifest the Dockerfile stage wrote; null when there is none to

@@ -92,6 +92,9 @@ public enum DiagnosticCode
     /// <summary>A folder Diamol.Build keeps its own files in (the output folder's records and lock, the blob cache) is not writable by this user.</summary>
     DIAM2015 = 2015,
 
+    /// <summary>Warning: dotnet clean could not remove a file Diamol.Build wrote into the output folder.</summary>
+    DIAM2016 = 2016,
+
     /// <summary>No Docker engine could be reached.</summary>
     DIAM3001 = 3001,
     /// <summary>A Dockerfile step failed inside the engine.</summary>

@@ -155,4 +155,35 @@ public sealed class OutputFolderFilesTests
         Publish(folder);
         OutputFolderFiles.RefuseForeignFiles(folder);
     }
+
+    [TestMethod]
+    public void What_of_ours_cannot_be_removed_is_named_and_the_rest_goes()
+    {
+        string folder = Path.Combine(_root, "container");
+        Publish(folder);
+        // A file system mounted inside .diamol/ makes its removal fail (EBUSY), also for root (the tests run as root).
+        string mount = Path.Combine(folder, ".diamol", "blobs");
+        Run("mount", "-t", "tmpfs", "tmpfs", mount);
+        try
+        {
+            var cleaning = OutputFolderFiles.Clean(folder, null);
+            Assert.AreEqual(1, cleaning.NotRemoved.Count, string.Join(", ", cleaning.NotRemoved));
+            StringAssert.StartsWith(cleaning.NotRemoved[0], ".diamol (");
+            Assert.AreEqual(0, cleaning.Left.Count, "what could not be removed is ours, not left as someone else's: " + string.Join(", ", cleaning.Left));
+            Assert.IsFalse(File.Exists(Path.Combine(folder, "Dockerfile")));
+            Assert.IsFalse(Directory.Exists(Path.Combine(folder, "layers")));
+        }
+        finally
+        {
+            Run("umount", mount);
+        }
+    }
+
+    private static void Run(string command, params string[] arguments)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(command, arguments) { RedirectStandardError = true })!;
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.AreEqual(0, process.ExitCode, $"{command} failed (the unit tests run as root, as in CI): {error}");
+    }
 }
