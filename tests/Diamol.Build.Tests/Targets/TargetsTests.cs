@@ -36,6 +36,10 @@ public sealed class TargetsTests
             .Select(i => i.EvaluatedInclude.Replace('\\', '/')).ToArray();
         Assert.IsFalse(items.Any(i => i.StartsWith("deploy/", StringComparison.Ordinal)), "items from the output folder: " + string.Join(", ", items));
         Assert.IsTrue(evaluated.Items.Any(i => i.ItemType == "Content" && i.EvaluatedInclude == "appsettings.json"), "the project's own content is still content");
+
+        // The project's folder as the output folder (refused at publish) must not take the sources out of the build.
+        var itself = project.Evaluate(new Dictionary<string, string> { ["DiamolOutputPath"] = project.Directory + "/" });
+        Assert.IsTrue(itself.Items.Any(i => i.ItemType == "Compile" && i.EvaluatedInclude == "Program.cs"), "Program.cs left the build");
     }
 
     [TestMethod]
