@@ -35,18 +35,22 @@ public sealed class OutputFolderLock : IDisposable
         bool told = false;
         while (true)
         {
+            FileStream stream;
             try
             {
                 // FileShare.None takes an exclusive OS lock (flock on Linux and macOS): a second opener fails at once.
-                var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-                // The holder's id goes beside the lock: on Linux even a reader of the locked file would need the lock.
-                File.WriteAllText(path + ".owner", $"{Environment.ProcessId} {folder}\n");
-                return new OutputFolderLock(stream);
+                stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
             catch (UnauthorizedAccessException e)
             {
                 throw WritableFolder.NotWritable(path, "the output folder's lock",
                     "make it and its folder writable by this user (another user published into this folder before), or set DiamolOutputPath to a folder of this user's", e);
+            }
+            catch (IOException e) when (ContextStager.IsDiskFull(e))
+            {
+                // Not another publish: waiting would end in a false DIAM2009 half an hour later.
+                throw new DiamolException(DiagnosticCode.DIAM2008,
+                    $"'{path}' could not be written: the disk is full. Nothing was written. Free some space (or set DiamolOutputPath to another folder), then publish again.", e);
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
@@ -58,6 +62,7 @@ public sealed class OutputFolderLock : IDisposable
 
                 cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(250));
                 cancellationToken.ThrowIfCancellationRequested();
+                continue;
             }
             catch (IOException)
             {
@@ -66,6 +71,18 @@ public sealed class OutputFolderLock : IDisposable
                     (wait >= TimeSpan.FromMinutes(1) ? $"{wait.TotalMinutes:0} minutes. " : $"{wait.TotalSeconds:0.#} seconds. ") +
                     "Wait for it to finish or stop it, then publish again; or give this publish its own DiamolOutputPath.");
             }
+
+            try
+            {
+                // The holder's id goes beside the lock: on Linux even a reader of the locked file would need the lock.
+                File.WriteAllText(path + ".owner", $"{Environment.ProcessId} {folder}\n");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Only the waiting message of a second publish reads it ("process unknown"): the lock is held all the same.
+            }
+
+            return new OutputFolderLock(stream);
         }
     }
 
@@ -76,7 +93,7 @@ public sealed class OutputFolderLock : IDisposable
         {
             return File.ReadAllText(path + ".owner").Split(' ')[0];
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return "unknown";
         }

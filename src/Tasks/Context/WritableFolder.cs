@@ -22,6 +22,11 @@ public static class WritableFolder
         {
             throw NotWritable(directory, what, fix, e);
         }
+        catch (IOException e) when (ContextStager.IsDiskFull(e))
+        {
+            throw new DiamolException(DiagnosticCode.DIAM2008,
+                $"'{directory}' ({what}) could not be created: the disk is full. Nothing was written. Free some space, then publish again.", e);
+        }
     }
 
     /// <summary>DIAM2015 for <paramref name="path"/>, a file or folder of ours this user may not write.</summary>

@@ -70,4 +70,28 @@ public sealed class OutputFolderLockTests
         StringAssert.Contains(e.Message, folder);
         StringAssert.Contains(e.Message, "DiamolCacheDirectory");
     }
+
+    [TestMethod]
+    public void An_owner_note_that_cannot_be_written_neither_leaks_the_lock_nor_waits()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "diamol-lock-full-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(folder, ".diamol"));
+        // A folder where the note goes: writing it fails, as on a full disk or when another user's note is there.
+        Directory.CreateDirectory(OutputFolderLock.PathIn(folder) + ".owner");
+        try
+        {
+            using (OutputFolderLock.Acquire(folder, TimeSpan.Zero, _ => Assert.Fail("it waited"), CancellationToken.None))
+            {
+                var e = Assert.ThrowsExactly<DiamolException>(() => OutputFolderLock.Acquire(folder, TimeSpan.Zero, _ => { }, CancellationToken.None));
+                Assert.AreEqual(DiagnosticCode.DIAM2009, e.Code, "the lock is held");
+                StringAssert.Contains(e.Message, "process unknown");
+            }
+
+            using var again = OutputFolderLock.Acquire(folder, TimeSpan.Zero, _ => Assert.Fail("the first lock leaked"), CancellationToken.None);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
