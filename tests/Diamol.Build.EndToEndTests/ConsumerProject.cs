@@ -154,10 +154,13 @@ public sealed class ConsumerProject
     /// <summary>The user id the publishes run as (with its group); null keeps the test process's (root).</summary>
     public int? UserId { get; set; }
 
+    /// <summary>The group id the publishes run as with <see cref="UserId"/>; null takes the user id.</summary>
+    public int? GroupId { get; set; }
+
     private ProcessResult Run(string verb, string[] properties, IReadOnlyDictionary<string, string?>? environment = null, params string[] extra)
     {
         string[] dotnet = UserId is { } uid
-            ? ["setpriv", $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "dotnet", .. Arguments(verb, properties, extra)]
+            ? ["setpriv", $"--reuid={uid}", $"--regid={GroupId ?? uid}", "--clear-groups", "dotnet", .. Arguments(verb, properties, extra)]
             : ["dotnet", .. Arguments(verb, properties, extra)];
         return ProcessRunner.Run("/bin/sh", ["-c", (Umask is null ? "" : $"umask {Umask} && ") + "exec \"$@\"", "sh", .. dotnet],
             Directory, Environment(environment), TimeSpan.FromMinutes(8));

@@ -14,8 +14,7 @@ public static class OutputFolderRules
         if (string.IsNullOrWhiteSpace(outputDirectory) || string.IsNullOrWhiteSpace(publishDirectory)) return;
         string output = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDirectory)) + Path.DirectorySeparatorChar;
         string publish = Path.TrimEndingDirectorySeparator(Path.GetFullPath(publishDirectory)) + Path.DirectorySeparatorChar;
-        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        if (output.StartsWith(publish, comparison))
+        if (output.StartsWith(publish, PathComparison))
         {
             throw new DiamolException(DiagnosticCode.DIAM1019,
                 $"DiamolOutputPath has the value '{outputDirectory}', which is inside the publish folder '{publishDirectory}': the image would carry the build " +
@@ -40,5 +39,35 @@ public static class OutputFolderRules
                 $"ContainerArchiveOutputPath has the value '{archivePath}', which is in the publish folder '{publishDirectory}': the next publish would pack this " +
                 "archive into its image, which would grow with every publish. Write the archive outside the publish folder (for example $(OutputPath)image.tar.gz).");
         }
+    }
+
+    private static StringComparison PathComparison =>
+        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
+    /// <summary>Whether <paramref name="folder"/> is <paramref name="inner"/> itself or one of the folders above it.</summary>
+    public static bool IsSameOrAncestor(string folder, string inner)
+    {
+        return WithSeparator(inner).StartsWith(WithSeparator(folder), PathComparison);
+    }
+
+    // "/" stays "/" (Path.TrimEndingDirectorySeparator keeps a root), every other folder gets one trailing separator.
+    private static string WithSeparator(string folder) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) is var full && Path.EndsInDirectorySeparator(full)
+        ? full
+        : full + Path.DirectorySeparatorChar;
+
+    /// <summary>
+    /// The project folder, or a folder above it, as the output folder would put our layers/ and records among the
+    /// project's own files (its default globs would take the staged copies in as content, the engine would be sent
+    /// the whole tree as the build context), and any clean of ours would work in the middle of the user's sources.
+    /// </summary>
+    public static void RefuseProjectFolder(string outputDirectory, string? projectDirectory)
+    {
+        if (string.IsNullOrWhiteSpace(outputDirectory) || string.IsNullOrWhiteSpace(projectDirectory)) return;
+        if (!IsSameOrAncestor(outputDirectory, projectDirectory)) return;
+        bool same = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDirectory)) == Path.TrimEndingDirectorySeparator(Path.GetFullPath(projectDirectory));
+        throw new DiamolException(DiagnosticCode.DIAM1020,
+            $"DiamolOutputPath has the value '{outputDirectory}', which is {(same ? "the project folder" : "a folder above the project folder")} '{projectDirectory}': " +
+            "the build context, its records and the artifacts would be written among the project's own files. Nothing was written. " +
+            "Point DiamolOutputPath at a folder of its own outside the project (the default is $(OutputPath)container/).");
     }
 }

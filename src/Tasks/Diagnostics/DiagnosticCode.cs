@@ -50,6 +50,9 @@ public enum DiagnosticCode
     /// <summary>DiamolOutputPath is the publish folder or inside it.</summary>
     DIAM1019 = 1019,
 
+    /// <summary>DiamolOutputPath is the project folder or a folder above it.</summary>
+    DIAM1020 = 1020,
+
     /// <summary>The base image is for another platform than the image's runtime identifier (a single-platform base, or the engine's copy of it).</summary>
     DIAM1022 = 1022,
 
@@ -83,7 +86,7 @@ public enum DiagnosticCode
     /// <summary>A Dockerfile-only publish could not read the base image (no engine, no registry): the Dockerfile lacks its facts.</summary>
     DIAM2011 = 2011,
 
-    /// <summary>DiamolOutputPath holds a Dockerfile or a layers folder that Diamol.Build did not write: nothing is overwritten.</summary>
+    /// <summary>DiamolOutputPath holds a file of a name Diamol.Build writes (a Dockerfile, layers/, image.json, ...) that it did not write: nothing is overwritten.</summary>
     DIAM2012 = 2012,
 
     /// <summary>A file of the build context changed or vanished while it was sent to the engine.</summary>
@@ -91,6 +94,12 @@ public enum DiagnosticCode
 
     /// <summary>A later stage found the staged build context missing or not as the Dockerfile stage wrote it.</summary>
     DIAM2014 = 2014,
+
+    /// <summary>A folder Diamol.Build keeps its own files in (the output folder's records and lock, the blob cache) is not writable by this user.</summary>
+    DIAM2015 = 2015,
+
+    /// <summary>Warning: dotnet clean could not remove a file Diamol.Build wrote into the output folder.</summary>
+    DIAM2016 = 2016,
 
     /// <summary>The blob cache (DiamolCacheDirectory) could not be written: the disk is full, or the folder is not writable.</summary>
     DIAM2017 = 2017,

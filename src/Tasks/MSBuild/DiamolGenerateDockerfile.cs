@@ -100,7 +100,10 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
 
     protected override void Run()
     {
+        // Every refusal of the folder comes before the lock, which is the first thing written into it.
         Context.OutputFolderRules.RefuseInsidePublishFolder(ContextDirectory, PublishDirectory);
+        Context.OutputFolderRules.RefuseProjectFolder(ContextDirectory, ProjectFile is null ? null : Path.GetDirectoryName(Path.GetFullPath(ProjectFile)));
+        Context.OutputFolderFiles.RefuseForeignFiles(ContextDirectory);
         Context.OutputFolderRules.RefuseArchiveInsidePublishFolder(ArchiveOutputPath, Path.GetDirectoryName(Path.GetFullPath(ProjectFile ?? ContextDirectory))!, PublishDirectory);
         HoldOutputFolder(ContextDirectory);
         try

@@ -49,7 +49,7 @@ public static class DockerfileStage
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var spec = ContainerSpecFactory.Create(input, baseImage, warnings);
         // The only files written before staging: the clamped endpoints manifests the plan must stat, once the folder is known to be ours.
-        ContextStager.RefuseForeignFolder(contextDirectory);
+        OutputFolderFiles.RefuseForeignFiles(contextDirectory);
         var published = EndpointManifestTimes.Clamp(files.ToArray(), sourceDateEpoch, contextDirectory);
         var plan = LayerPlanner.Plan(published, layerOptions.FileModes);
         foreach (var advice in PublishModeAdvice.For(layerOptions.PublishMode, plan, published, layerOptions.AppFileName)) warnings.Add(advice);

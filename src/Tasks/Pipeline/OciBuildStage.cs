@@ -259,12 +259,17 @@ public static class OciBuildStage
         if (cache.Contains(layer.Digest, layer.Size)) return path;
         var (registry, repository) = RegistryBaseImage.Locate(baseReference);
         using var client = RegistryClient.Create(registry, RegistryAccess.Pull);
+        const string fix = "make that folder writable by this user, or set DiamolCacheDirectory (or HOME, whose .diamol/cache is the default) to a folder of this user's";
+        Context.WritableFolder.Create(Path.GetDirectoryName(path)!, "the blob cache (DiamolCacheDirectory)", fix);
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await client.DownloadBlobAsync(repository, layer, path, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is (IOException and not BlobMismatchException) or UnauthorizedAccessException)
+        catch (UnauthorizedAccessException e)
+        {
+            throw Context.WritableFolder.NotWritable(Path.GetDirectoryName(path)!, "the blob cache (DiamolCacheDirectory)", fix, e);
+        }
+        catch (IOException e) when (e is not BlobMismatchException)
         {
             // The network's faults are coded by the client; a bare IOException here is the cache's disk.
             throw new DiamolException(DiagnosticCode.DIAM2017,

@@ -65,9 +65,20 @@ public static class TagClaims
     {
         if (tags.Count == 0) return [];
         string folder = Path.GetFullPath(outputFolder);
-        Directory.CreateDirectory(Path.GetDirectoryName(claimsPath)!);
+        const string fix = "make it writable by this user, or set HOME to a folder of this user's (the claims are kept in $HOME/.diamol/)";
+        Context.WritableFolder.Create(Path.GetDirectoryName(claimsPath)!, "the tag claims' folder", fix);
         // One publisher at a time rewrites the file; the lock goes with the stream.
-        using var stream = Open(claimsPath);
+        FileStream stream;
+        try
+        {
+            stream = Open(claimsPath);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw Context.WritableFolder.NotWritable(claimsPath, "the tag claims", fix, e);
+        }
+
+        using var held = stream;
         var claims = Read(stream);
         var moved = new List<MovedTag>();
         foreach (string tag in tags)

@@ -40,4 +40,24 @@ public sealed class OutputFolderRulesTests
     [DataRow("")]
     public void An_archive_beside_it_is_fine(string archive) =>
         OutputFolderRules.RefuseArchiveInsidePublishFolder(archive, "/p", "/p/bin/Release/net10.0/publish/");
+
+    [TestMethod]
+    [DataRow("/src/app/")]
+    [DataRow("/src/app")]
+    [DataRow("/src/app/./")]
+    [DataRow("/src/")]
+    [DataRow("/")]
+    public void The_project_folder_or_a_folder_above_it_is_refused(string output)
+    {
+        var e = Assert.ThrowsExactly<DiamolException>(() => OutputFolderRules.RefuseProjectFolder(output, "/src/app"));
+        Assert.AreEqual(DiagnosticCode.DIAM1020, e.Code);
+        StringAssert.Contains(e.Message, output);
+        StringAssert.Contains(e.Message, "/src/app");
+    }
+
+    [TestMethod]
+    [DataRow("/src/app/bin/Release/net10.0/container/")]
+    [DataRow("/src/app-deploy/")]
+    [DataRow("/src/other/")]
+    public void A_folder_of_its_own_is_fine(string output) => OutputFolderRules.RefuseProjectFolder(output, "/src/app/");
 }

@@ -95,4 +95,15 @@ public sealed class TagClaimsTests
         Assert.AreEqual(0, TagClaims.Claim(path, _root, ["x:latest"]).Count);
         StringAssert.Contains(File.ReadAllText(path), "x:latest");
     }
+
+    [TestMethod]
+    public void A_claims_folder_this_user_cannot_write_is_DIAM2015_naming_it_and_HOME()
+    {
+        // sysfs refuses every new folder with EPERM, also to root, as another user's HOME does.
+        string path = "/sys/diamol-test-" + Guid.NewGuid().ToString("N")[..8] + "/.diamol/tag-claims.json";
+        var e = Assert.ThrowsExactly<Diamol.Build.Diagnostics.DiamolException>(() => TagClaims.Claim(path, Path.GetTempPath(), ["x:latest"]));
+        Assert.AreEqual(Diamol.Build.Diagnostics.DiagnosticCode.DIAM2015, e.Code);
+        StringAssert.Contains(e.Message, Path.GetDirectoryName(path)!);
+        StringAssert.Contains(e.Message, "HOME");
+    }
 }

@@ -41,6 +41,28 @@ public sealed class TargetsTests
     }
 
     [TestMethod]
+    public void An_output_folder_in_the_project_folder_is_kept_out_of_the_projects_items()
+    {
+        // A web project's *.json are Content: staged copies under deploy/layers/ would be published by the next publish.
+        using var project = new TestProject(sdk: "Microsoft.NET.Sdk.Web");
+        string staged = Path.Combine(project.Directory, "deploy", "layers", "static", "appsettings.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(staged)!);
+        File.WriteAllText(staged, "{}");
+        File.WriteAllText(Path.Combine(project.Directory, "deploy", "docker-compose.yml"), "services: {}\n");
+        File.WriteAllText(Path.Combine(project.Directory, "appsettings.json"), "{}");
+
+        var evaluated = project.Evaluate(new Dictionary<string, string> { ["DiamolOutputPath"] = "deploy/" });
+        var items = evaluated.Items.Where(i => i.ItemType is "Content" or "None" or "Compile" or "EmbeddedResource")
+            .Select(i => i.EvaluatedInclude.Replace('\\', '/')).ToArray();
+        Assert.IsFalse(items.Any(i => i.StartsWith("deploy/", StringComparison.Ordinal)), "items from the output folder: " + string.Join(", ", items));
+        Assert.IsTrue(evaluated.Items.Any(i => i.ItemType == "Content" && i.EvaluatedInclude == "appsettings.json"), "the project's own content is still content");
+
+        // The project's folder as the output folder (refused at publish) must not take the sources out of the build.
+        var itself = project.Evaluate(new Dictionary<string, string> { ["DiamolOutputPath"] = project.Directory + "/" });
+        Assert.IsTrue(itself.Items.Any(i => i.ItemType == "Compile" && i.EvaluatedInclude == "Program.cs"), "Program.cs left the build");
+    }
+
+    [TestMethod]
     public void The_hook_follows_publish()
     {
         using var project = new TestProject();

@@ -106,6 +106,25 @@ public sealed class TaskHostTests
     }
 
     [TestMethod]
+    public void Framework_msbuild_that_cannot_run_the_tasks_still_cleans_and_leaves_our_folder_as_it_is()
+    {
+        // Visual Studio 2022's Clean and Rebuild must not fail on a task it cannot load.
+        using var project = new TestProject();
+        var properties = VisualStudio("17.14.8");
+        var (restore, restoreLog) = project.Build(["Restore"], properties);
+        Assert.AreEqual(BuildResultCode.Success, restore.OverallResult, restoreLog.Text);
+        string folder = Path.Combine(project.Directory, "bin", "Debug", "net10.0", "container");
+        Directory.CreateDirectory(Path.Combine(folder, ".diamol"));
+        File.WriteAllText(Path.Combine(folder, "Dockerfile"), Diamol.Build.Context.ContextStager.GeneratedHeader + "\nFROM x\n");
+
+        var (clean, log) = project.Build(["Clean"], properties);
+
+        Assert.AreEqual(BuildResultCode.Success, clean.OverallResult, log.Text);
+        Assert.IsTrue(File.Exists(Path.Combine(folder, "Dockerfile")));
+        StringAssert.Contains(log.Text, "Left the image build folder");
+    }
+
+    [TestMethod]
     public void Visual_studio_2026_with_the_net_10_sdk_passes_the_check()
     {
         using var project = new TestProject();

@@ -1,0 +1,177 @@
+using Diamol.Build.Diagnostics;
+
+namespace Diamol.Build.Context;
+
+/// <summary>What a clean of the output folder did: how many of our files it removed, and why the folder stayed.</summary>
+/// <param name="Removed">Files and folders of ours that were removed.</param>
+/// <param name="FolderRemoved">The output folder itself was removed (it ended up empty).</param>
+/// <param name="Left">Entries left in the folder that no record of ours names (the user's files), at most a few.</param>
+/// <param name="NotRemoved">Files and folders of ours that could not be removed (held open, no permission), with the reason.</param>
+public sealed record OutputFolderCleaning(int Removed, bool FolderRemoved, IReadOnlyList<string> Left, IReadOnlyList<string> NotRemoved);
+
+/// <summary>
+/// The files Diamol.Build writes into the output folder (DiamolOutputPath), and nothing else: which names they are, a
+/// refusal of a folder where those names already belong to someone else, and the clean that removes exactly them.
+/// The output folder may be shared with the user's own files (a <c>deploy/</c> folder with a docker-compose.yml), so
+/// nothing here ever deletes a folder as a whole except <c>.diamol/</c>, which only Diamol.Build writes.
+/// </summary>
+public static class OutputFolderFiles
+{
+    /// <summary>The files at the folder's top that the stager and the history stage write; each may have a <c>.tmp</c> beside it while written.</summary>
+    public static readonly IReadOnlyList<string> TopFiles =
+    [
+        ContextStager.DockerfileName, ".dockerignore",
+        Pipeline.HistoryStage.ImageFileName, Pipeline.HistoryStage.JsonFileName, Pipeline.HistoryStage.MarkdownFileName, Pipeline.HistoryStage.HtmlFileName,
+    ];
+
+    /// <summary>
+    /// A folder that is not yet ours but already holds one of the names we write (a hand-written Dockerfile, someone's
+    /// image.json, a layers/ folder) would have it overwritten or emptied by the publish, and removed by a later clean
+    /// as if it were ours: refuse it before anything is written (DIAM2012).
+    /// </summary>
+    public static void RefuseForeignFiles(string outputDirectory)
+    {
+        string root = Path.GetFullPath(outputDirectory);
+        if (!Directory.Exists(root)) return;
+        string dockerfile = Path.Combine(root, ContextStager.DockerfileName);
+        // Our own Dockerfile is a mark of ours, so a folder holding a Dockerfile is ours exactly when that Dockerfile is.
+        if (File.Exists(dockerfile) && !ContextStager.IsOurDockerfile(dockerfile)) throw Foreign(root, "a Dockerfile");
+        if (ContextStager.IsOurs(root)) return;
+        string? taken = TopFiles.Skip(1).FirstOrDefault(name => Path.Exists(Path.Combine(root, name)))
+            ?? (Path.Exists(Path.Combine(root, ContextStager.LayersFolder)) ? ContextStager.LayersFolder + "/" : null);
+        if (taken is not null) throw Foreign(root, $"'{taken}'");
+    }
+
+    private static DiamolException Foreign(string root, string what) =>
+        new(DiagnosticCode.DIAM2012,
+            $"DiamolOutputPath has the value '{root}', which holds {what} that Diamol.Build did not write. It would be overwritten (and removed by `dotnet clean`), " +
+            "so nothing was written. Point DiamolOutputPath at a folder of its own (the default is $(OutputPath)container/); files of other names may stay beside ours.");
+
+    /// <summary>
+    /// Removes what the publishes wrote into the folder, known from our own record: the staged layer files the context
+    /// manifest lists (<c>.diamol/manifest.json</c>), our named files at the top (the Dockerfile only when it carries our
+    /// header), and <c>.diamol/</c>. Folders go only when that leaves them empty, and the folder that holds the project
+    /// (<paramref name="projectDirectory"/>) never. A folder with none of our marks is not touched at all. Nothing here
+    /// waits: no lock is taken, and a file that cannot be removed is left and named.
+    /// </summary>
+    public static OutputFolderCleaning Clean(string outputDirectory, string? projectDirectory)
+    {
+        string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDirectory));
+        if (!Directory.Exists(root) || !ContextStager.IsOurs(root)) return new OutputFolderCleaning(0, false, [], []);
+        int removed = 0;
+        // Each entry of ours that could not be removed, by its path relative to the folder, with the reason.
+        var failed = new List<(string Path, string Reason)>();
+
+        void Remove(string path)
+        {
+            try
+            {
+                // A link is removed as a link; a folder where a file is expected is not ours to empty.
+                if (File.Exists(path) || new FileInfo(path).LinkTarget is not null)
+                {
+                    File.Delete(path);
+                    removed++;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                failed.Add((Path.GetRelativePath(root, path), e.Message.TrimEnd('.')));
+            }
+        }
+
+        string layersRoot = Path.Combine(root, ContextStager.LayersFolder);
+        if (Directory.Exists(layersRoot) && StagedFiles(root) is { } staged)
+        {
+            string inside = layersRoot + Path.DirectorySeparatorChar;
+            foreach (string relative in staged)
+            {
+                // A record that names a path out of layers/ (edited by hand) names nothing of ours.
+                string path = Path.GetFullPath(Path.Combine(layersRoot, relative));
+                if (path.StartsWith(inside, StringComparison.Ordinal)) Remove(path);
+            }
+
+            removed += RemoveEmptyFolders(layersRoot, removeSelf: true);
+        }
+
+        foreach (string name in TopFiles)
+        {
+            string path = Path.Combine(root, name);
+            if (name != ContextStager.DockerfileName || ContextStager.IsOurDockerfile(path)) Remove(path);
+            Remove(path + ".tmp");
+        }
+
+        string records = Path.Combine(root, ContextManifest.FolderName);
+        if (Directory.Exists(records))
+        {
+            try
+            {
+                // Only Diamol.Build writes under .diamol/ (records, blobs, the folder's lock): it is removed whole.
+                Directory.Delete(records, recursive: true);
+                removed++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                failed.Add((ContextManifest.FolderName, e.Message.TrimEnd('.')));
+            }
+        }
+
+        // MSBuild works in the project's folder (its current directory while it builds) and hangs when that disappears.
+        bool holdsProject = (projectDirectory is not null && OutputFolderRules.IsSameOrAncestor(root, projectDirectory))
+            || OutputFolderRules.IsSameOrAncestor(root, Environment.CurrentDirectory);
+        bool folderRemoved = false;
+        if (!holdsProject && !Directory.EnumerateFileSystemEntries(root).Any())
+        {
+            try
+            {
+                Directory.Delete(root);
+                folderRemoved = true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Something was written into it meanwhile, or its parent is not ours to change: the empty folder stays.
+            }
+        }
+
+        // What stays at the top that is not one of ours we failed to remove (a layers/ folder may be both: it is listed).
+        var ours = failed.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        string[] remaining = Directory.Exists(root) ? Directory.EnumerateFileSystemEntries(root).Select(e => Path.GetRelativePath(root, e)).Order(StringComparer.Ordinal).ToArray() : [];
+        var left = remaining.Where(name => !ours.Contains(name)).Take(5).ToArray();
+        return new OutputFolderCleaning(removed, folderRemoved, left, failed.Select(f => $"{f.Path} ({f.Reason})").ToArray());
+    }
+
+    // Each staged file as layers/NAME/PATH, from the manifest the Dockerfile stage wrote; null when there is none to
+    // read (then layers/ is left as it is: without a record, nothing in it is known to be ours).
+    private static IEnumerable<string>? StagedFiles(string root)
+    {
+        ContextManifest manifest;
+        try
+        {
+            manifest = ContextManifest.Load(root);
+        }
+        catch (Exception e) when (e is DiamolException or IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        return manifest.Layers.SelectMany(layer => layer.Files.Select(file => Path.Combine(layer.Name, file.RelativePath)));
+    }
+
+    private static int RemoveEmptyFolders(string directory, bool removeSelf)
+    {
+        int removed = 0;
+        foreach (string child in Directory.EnumerateDirectories(directory))
+        {
+            // A link to a folder is an entry, not a folder of ours to walk into.
+            if (new DirectoryInfo(child).LinkTarget is not null) continue;
+            removed += RemoveEmptyFolders(child, removeSelf: true);
+        }
+
+        if (removeSelf && !Directory.EnumerateFileSystemEntries(directory).Any())
+        {
+            Directory.Delete(directory);
+            removed++;
+        }
+
+        return removed;
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.Build.Framework;
+
+namespace Diamol.Build.MSBuild;
+
+/// <summary>
+/// `dotnet clean`: removes from the output folder what the publishes wrote there and nothing else (see
+/// <see cref="Context.OutputFolderFiles.Clean"/>), and says what it removed and what it left.
+/// </summary>
+public sealed class DiamolClean : DiamolTask
+{
+    [Required] public string OutputDirectory { get; set; } = "";
+
+    protected override void Run()
+    {
+        string? project = ProjectFile is null ? null : Path.GetDirectoryName(Path.GetFullPath(ProjectFile));
+        var cleaning = Context.OutputFolderFiles.Clean(OutputDirectory, project);
+        if (cleaning.NotRemoved.Count > 0)
+        {
+            Log.LogWarning(null, Diagnostics.DiagnosticCode.DIAM2016.ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}",
+                $"dotnet clean could not remove {cleaning.NotRemoved.Count} of the files Diamol.Build wrote in {OutputDirectory}: {string.Join(", ", cleaning.NotRemoved.Take(5))}. " +
+                "Remove them by hand (or make them writable) and clean again; nothing else was touched.");
+        }
+
+        if (cleaning.Removed == 0 && !cleaning.FolderRemoved) return;
+        if (cleaning.FolderRemoved)
+        {
+            Log.LogMessage(MessageImportance.Normal, "Removed the image build folder {0}", OutputDirectory);
+        }
+        else if (cleaning.Left.Count == 0)
+        {
+            Log.LogMessage(MessageImportance.Normal, "Removed Diamol.Build's files from {0}", OutputDirectory);
+        }
+        else
+        {
+            Log.LogMessage(MessageImportance.Normal, "Removed Diamol.Build's files from {0}; kept what no record of ours names: {1}", OutputDirectory, string.Join(", ", cleaning.Left));
+        }
+    }
+}
