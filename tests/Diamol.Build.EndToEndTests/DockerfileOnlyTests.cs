@@ -49,6 +49,15 @@ public sealed class DockerfileOnlyTests
             {
                 Assert.AreEqual(ImageInspection.Show(b.GetProperty("Config"), property), ImageInspection.Show(a.GetProperty("Config"), property), property);
             }
+
+            // A Dockerfile-only publish after it: image.json and the history describe the last image together, or go
+            // together (reading the base image starts a new image and removes image.json).
+            project.Publish("DiamolBuildImage=false", $"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={ours}").EnsureSuccess("Dockerfile-only republish");
+            Assert.IsTrue(File.Exists(Path.Combine(project.ContainerFolder, "image.json")) && File.Exists(Path.Combine(project.ContainerFolder, "image-history.json")));
+            project.Publish("DiamolBuildImage=false", "DiamolInspectBaseImage=true", $"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={ours}")
+                .EnsureSuccess("Dockerfile-only republish that reads the base image");
+            string[] left = ["image.json", "image-history.json", "image-history.md", "image-history.html"];
+            Assert.IsFalse(left.Any(f => File.Exists(Path.Combine(project.ContainerFolder, f))), "a record of the last image was left without its image.json");
         }
         finally
         {

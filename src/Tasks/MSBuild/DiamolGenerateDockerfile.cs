@@ -113,7 +113,11 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         finally
         {
             // With no image to build, nothing more happens in the folder; otherwise the history task lets go.
-            if (!BuildFollows) ReleaseOutputFolder(ContextDirectory);
+            if (!BuildFollows)
+            {
+                SetAsideHistoryWithoutImage();
+                ReleaseOutputFolder(ContextDirectory);
+            }
         }
     }
 
@@ -222,6 +226,18 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
     }
 
     public void Cancel() => Cancellation.Cancel();
+
+    // A Dockerfile-only publish that read the base image removed image.json (a new image was in the making); the
+    // history of the last image must not stay behind as if it described the current one.
+    private void SetAsideHistoryWithoutImage()
+    {
+        var removed = Pipeline.HistoryStage.SetAsideUnbacked(ContextDirectory, ContextDirectory);
+        if (removed.Count > 0)
+        {
+            Log.LogMessage(MessageImportance.Normal, "No image was made, so the history of the last one is no longer in {0}: removed {1}.",
+                ContextDirectory, string.Join(", ", removed.Select(Path.GetFileName)));
+        }
+    }
 
     private static DateTimeOffset? SourceDateEpoch() =>
         string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH")) ? null : Oci.ReproducibleTime.From(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"));
