@@ -231,4 +231,37 @@ public sealed class RegistryCredentialEndToEndTests
             foreach (var (name, value) in saved) Environment.SetEnvironmentVariable(name, value);
         }
     }
+
+    /// <summary>
+    /// Tokens of 5 seconds and a 47 MB layer: the upload goes out with a live token (no margin longer than the
+    /// token's life) and the push stores the right digest, with a new token wherever one expired.
+    /// </summary>
+    [TestMethod]
+    [Timeout(180_000)]
+    public async Task Five_second_tokens_push_a_47_MB_layer_with_the_right_digest()
+    {
+        using var registry = new TokenRegistry(TimeSpan.FromSeconds(5));
+        var image = SmallImage.Create(47 * 1024 * 1024);
+        string repository = UniqueRepository("short-tokens");
+        using IDisposable owner = PackagedRegistryClient.Create(registry.Registry);
+        dynamic client = owner;
+        var clock = Stopwatch.StartNew();
+
+        foreach (var (blob, bytes) in new[]
+                 {
+                     (PackagedRegistryClient.Blob(SmallImage.LayerMediaType, image.LayerDigest, image.Layer.Length), image.Layer),
+                     (PackagedRegistryClient.Blob(SmallImage.ConfigMediaType, image.ConfigDigest, image.Config.Length), image.Config),
+                 })
+        {
+            await client.PushBlobAsync(repository, blob, (Func<Stream>)(() => new MemoryStream(bytes)), (string?)null, CancellationToken.None);
+            await Task.Delay(TimeSpan.FromSeconds(6)); // the token of the last request is dead now
+        }
+
+        string digest = await client.PutManifestAsync(repository, "1.0", image.Manifest, SmallImage.ManifestMediaType, CancellationToken.None);
+
+        Assert.AreEqual(image.ManifestDigest, digest);
+        Assert.AreEqual(image.ManifestDigest, registry.DigestOf(repository, "1.0"));
+        Assert.IsTrue(registry.Issued >= 2, $"{registry.Issued} tokens: an expired one was never replaced");
+        Assert.IsTrue(clock.Elapsed < TimeSpan.FromMinutes(2), clock.Elapsed.ToString());
+    }
 }
