@@ -20,7 +20,7 @@ public static class BaseManifestDigest
     /// <param name="contextDirectory">Where the answer is kept between publishes (when its .diamol/ exists); null to keep nothing.</param>
     /// <returns>The manifest digest, or null when the registry could not answer (<paramref name="why"/> says why).</returns>
     public static async Task<(string? Digest, string? Why)> ResolveAsync(Spec.ImageReference reference, string pinned, Oci.ImagePlatform platform, string? contextDirectory,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? pushRegistry = null, TimeSpan? idleLimit = null)
     {
         string key = $"{reference.CanonicalName}@{pinned} {platform}";
         // Kept only in a folder that is already ours (.diamol/ marks it so): a first publish must not mark a folder
@@ -31,7 +31,7 @@ public static class BaseManifestDigest
         try
         {
             var (registry, repository) = Oci.RegistryBaseImage.Locate(reference);
-            using var client = Registry.RegistryClient.Create(registry, Registry.RegistryAccess.Pull, TimeSpan.FromSeconds(30));
+            using var client = Registry.RegistryClient.Create(registry, Registry.EnvironmentCredentials.PullAccess(registry, pushRegistry), idleLimit ?? TimeSpan.FromSeconds(30));
             var image = await client.ResolveAsync(repository, pinned, platform, cancellationToken).ConfigureAwait(false);
             if (path is not null) Write(path, new Known(key, image.ManifestDigest));
             return (image.ManifestDigest, null);

@@ -261,7 +261,8 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
     {
         var reference = Spec.ImageReference.TryParse(ContainerBaseImage, out _);
         if (reference is null) return null; // validation reports it with the property's name
-        var manifest = Oci.RegistryBaseImage.ReadAsync(reference, platform, Cancellation.Token).GetAwaiter().GetResult();
+        var manifest = Oci.RegistryBaseImage.ReadAsync(reference, platform, Cancellation.Token,
+            string.IsNullOrWhiteSpace(ContainerRegistry) ? null : ContainerRegistry.Trim(), BuildOptions.ParseIdleTimeout(IdleTimeout)).GetAwaiter().GetResult();
         if (building) manifest.RequireUsableFor(ContainerBaseImage, platform);
         return manifest.Facts();
     }
@@ -281,7 +282,8 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         if (ContainerGenerateLabels && ContainerGenerateLabelsImageBaseDigest && facts.Digest is { } pinned
             && Spec.ImageReference.TryParse(ContainerBaseImage, out _) is { } reference)
         {
-            var (digest, why) = Engine.BaseManifestDigest.ResolveAsync(reference, pinned, platform, ContextDirectory, Cancellation.Token).GetAwaiter().GetResult();
+            var (digest, why) = Engine.BaseManifestDigest.ResolveAsync(reference, pinned, platform, ContextDirectory, Cancellation.Token,
+                string.IsNullOrWhiteSpace(ContainerRegistry) ? null : ContainerRegistry.Trim(), BuildOptions.ParseIdleTimeout(IdleTimeout)).GetAwaiter().GetResult();
             if (digest is null)
             {
                 Log.LogMessage(MessageImportance.Normal,

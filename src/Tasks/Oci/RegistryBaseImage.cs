@@ -69,10 +69,13 @@ public static class RegistryBaseImage
         return (reference.RegistryOrDockerHub, reference.RepositoryPath);
     }
 
-    public static async Task<BaseImageManifest> ReadAsync(ImageReference reference, ImagePlatform platform, CancellationToken cancellationToken)
+    /// <param name="pushRegistry">The registry the image goes to (ContainerRegistry), whose push login a base kept there is read with; null for none.</param>
+    /// <param name="idleLimit">DiamolIdleTimeout: how long a read may go without data; null for the registry default.</param>
+    public static async Task<BaseImageManifest> ReadAsync(ImageReference reference, ImagePlatform platform, CancellationToken cancellationToken,
+        string? pushRegistry = null, TimeSpan? idleLimit = null)
     {
         var (registry, repository) = Locate(reference);
-        using var client = RegistryClient.Create(registry, RegistryAccess.Pull);
+        using var client = RegistryClient.Create(registry, EnvironmentCredentials.PullAccess(registry, pushRegistry), idleLimit);
         var image = await client.ResolveAsync(repository, reference.Digest ?? reference.Tag ?? "latest", platform, cancellationToken).ConfigureAwait(false);
         byte[] config = await client.GetBlobAsync(repository, image.Config, cancellationToken).ConfigureAwait(false);
         return new BaseImageManifest(image, config);

@@ -69,10 +69,10 @@ public static class BuildStage
             log.Detail($"A full build, with the whole context: {fullBuildReason}.");
         }
 
-        var cacheFrom = await timings.MeasureAsync("cache-from", () => PullCacheSourcesAsync(engine, options, log, cancellationToken)).ConfigureAwait(false);
+        var cacheFrom = await timings.MeasureAsync("cache-from", () => PullCacheSourcesAsync(engine, options, manifest.Registry, log, cancellationToken)).ConfigureAwait(false);
         var arguments = manifest.BuildArguments.Concat(options.BuildArguments).ToDictionary(a => a.Key, a => a.Value);
         var baseLogin = options.Pull == PullPolicy.Always && Spec.ImageReference.TryParse(manifest.BaseImage, out _) is { } baseReference
-            ? RegistryCredentials.Find(RegistryCredentials.RegistryOf(baseReference), LocatorEnvironment.Real)
+            ? EngineLogin(RegistryCredentials.RegistryOf(baseReference), manifest.Registry)
             : null;
         var request = new BuildRequest(contextDirectory, manifest.FullTags.ToArray(), arguments, cacheFrom, options.Pull == PullPolicy.Always, baseLogin, delta?.Part);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -134,7 +134,7 @@ public static class BuildStage
     /// The legacy builder only uses cache-from images the engine has, so they are pulled first. One that cannot be
     /// had (the first build of a branch) only costs the cache it would have given: it is noted and left out.
     /// </summary>
-    private static async Task<IReadOnlyList<string>> PullCacheSourcesAsync(IContainerEngine engine, BuildOptions options, IBuildLog log, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> PullCacheSourcesAsync(IContainerEngine engine, BuildOptions options, string? pushRegistry, IBuildLog log, CancellationToken cancellationToken)
     {
         var usable = new List<string>();
         foreach (string source in options.CacheFrom)
@@ -145,7 +145,7 @@ public static class BuildStage
             bool present = await engine.InspectImageAsync(source, cancellationToken).ConfigureAwait(false) is not null;
             if (!present && options.Pull != PullPolicy.Never)
             {
-                string? failure = await engine.PullAsync(reference, RegistryCredentials.Find(RegistryCredentials.RegistryOf(reference), LocatorEnvironment.Real), log, cancellationToken).ConfigureAwait(false);
+                string? failure = await engine.PullAsync(reference, EngineLogin(RegistryCredentials.RegistryOf(reference), pushRegistry), log, cancellationToken).ConfigureAwait(false);
                 present = failure is null;
                 if (!present)
                 {
@@ -178,10 +178,18 @@ public static class BuildStage
         return true;
     }
 
+    /// <summary>
+    /// The login the engine is given for a pull: the environment's pull pair, or the push pair for the registry
+    /// images are pushed to (as the OCI writer's pulls), else docker's own login.
+    /// </summary>
+    private static RegistryLogin? EngineLogin(string registry, string? pushRegistry) =>
+        Registry.RegistryClient.FindCredentials(registry, Registry.EnvironmentCredentials.PullAccess(registry, pushRegistry));
+
     /// <summary>Pushes every tag; all tags name the same image, so the registry stores one manifest digest.</summary>
     private static async Task<string> PushAsync(IContainerEngine engine, ContextManifest manifest, string registry, IBuildLog log, CancellationToken cancellationToken)
     {
-        var login = RegistryCredentials.Find(registry, LocatorEnvironment.Real);
+        // The SDK's push variables first, as the OCI writer's push and the README promise, then docker's own login.
+        var login = Registry.RegistryClient.FindCredentials(registry, Registry.RegistryAccess.Push);
         string? digest = null;
         var pushed = new List<string>();
         foreach (string tag in manifest.Tags)

@@ -47,7 +47,7 @@ public static class OciBuildStage
             ? $"Writing {string.Join(", ", manifest.FullTags)} for {options.Platform} with the OCI writer, on {baseReference}"
             : $"Writing the {options.Platform} image of {manifest.Repository} (by digest: the index gets the tags) with the OCI writer, on {baseReference}");
         RemoveLeftovers(options, started, log);
-        var baseImage = await RegistryBaseImage.ReadAsync(baseReference, options.Platform, cancellationToken).ConfigureAwait(false);
+        var baseImage = await RegistryBaseImage.ReadAsync(baseReference, options.Platform, cancellationToken, manifest.Registry, options.IdleLimit).ConfigureAwait(false);
         if (baseImage.RequireUsableFor(manifest.BaseImage, options.Platform) is { } warning) log.Warning(warning.Code, warning.Message);
 
         var blobs = WriteLayers(contextDirectory, manifest, options.Time, log, cancellationToken);
@@ -74,7 +74,7 @@ public static class OciBuildStage
         if (alreadyTagged) present.UnionWith(ourLayers.Select(l => l.Digest));
         if (options.ArchivePath is not null || (options.LoadInto is not null && !alreadyTagged) || options.LayoutDirectory is not null)
         {
-            var archiveLayers = await ArchiveLayersAsync(baseReference, baseImage, ourLayers, options, log, cancellationToken).ConfigureAwait(false);
+            var archiveLayers = await ArchiveLayersAsync(baseReference, manifest.Registry, baseImage, ourLayers, options, log, cancellationToken).ConfigureAwait(false);
             if (options.ArchivePath is { } archivePath)
             {
                 await repair.RunAsync($"writing {archivePath}", () =>
@@ -190,7 +190,7 @@ public static class OciBuildStage
 
             // Another registry's base layers travel through the cache: fetched once, verified, then uploaded (verified
             // again as they are read).
-            string path = await CacheBaseLayerAsync(baseReference, layer, options.Cache, cancellationToken).ConfigureAwait(false);
+            string path = await CacheBaseLayerAsync(baseReference, layer, options, manifest.Registry, cancellationToken).ConfigureAwait(false);
             await repair.RunAsync($"the push of {layer.Digest}",
                 () => client.PushBlobAsync(repository, layer, () => new VerifiedBlobStream(path, layer), null, cancellationToken), cancellationToken).ConfigureAwait(false);
             (uploaded, uploadedBytes) = (uploaded + 1, uploadedBytes + layer.Size);
@@ -235,7 +235,7 @@ public static class OciBuildStage
         if (baseImage.Image.Layers.FirstOrDefault(l => l.Digest == digest) is { } baseLayer)
         {
             File.Delete(options.Cache.PathOf(digest));
-            await CacheBaseLayerAsync(baseReference, baseLayer, options.Cache, cancellationToken).ConfigureAwait(false);
+            await CacheBaseLayerAsync(baseReference, baseLayer, options, manifest.Registry, cancellationToken).ConfigureAwait(false);
             return $"fetched again from {baseReference}";
         }
 
@@ -253,12 +253,13 @@ public static class OciBuildStage
         return "written again from the published files";
     }
 
-    private static async Task<string> CacheBaseLayerAsync(Spec.ImageReference baseReference, BlobDescriptor layer, BlobCache cache, CancellationToken cancellationToken)
+    private static async Task<string> CacheBaseLayerAsync(Spec.ImageReference baseReference, BlobDescriptor layer, OciOptions options, string? pushRegistry, CancellationToken cancellationToken)
     {
+        var cache = options.Cache;
         string path = cache.PathOf(layer.Digest);
         if (cache.Contains(layer.Digest, layer.Size)) return path;
         var (registry, repository) = RegistryBaseImage.Locate(baseReference);
-        using var client = RegistryClient.Create(registry, RegistryAccess.Pull);
+        using var client = RegistryClient.Create(registry, EnvironmentCredentials.PullAccess(registry, pushRegistry), options.IdleLimit);
         const string fix = "make that folder writable by this user, or set DiamolCacheDirectory (or HOME, whose .diamol/cache is the default) to a folder of this user's";
         Context.WritableFolder.Create(Path.GetDirectoryName(path)!, "the blob cache (DiamolCacheDirectory)", fix);
         try
@@ -293,13 +294,13 @@ public static class OciBuildStage
     }
 
     private static async Task<IReadOnlyList<ArchiveBlob>> ArchiveLayersAsync(
-        Spec.ImageReference baseReference, BaseImageManifest baseImage, IReadOnlyList<LayerBlob> ourLayers, OciOptions options, IBuildLog log, CancellationToken cancellationToken)
+        Spec.ImageReference baseReference, string? pushRegistry, BaseImageManifest baseImage, IReadOnlyList<LayerBlob> ourLayers, OciOptions options, IBuildLog log, CancellationToken cancellationToken)
     {
         var layers = new List<ArchiveBlob>();
         foreach (var layer in baseImage.Image.Layers)
         {
             if (!options.Cache.Contains(layer.Digest, layer.Size)) log.Detail($"fetching base layer {layer.Digest} ({layer.Size} bytes)");
-            layers.Add(new ArchiveBlob(layer, await CacheBaseLayerAsync(baseReference, layer, options.Cache, cancellationToken).ConfigureAwait(false)));
+            layers.Add(new ArchiveBlob(layer, await CacheBaseLayerAsync(baseReference, layer, options, pushRegistry, cancellationToken).ConfigureAwait(false)));
         }
 
         layers.AddRange(ourLayers.Select(b => new ArchiveBlob(new BlobDescriptor(MediaTypes.Layer(options.Format), b.Digest, b.Size), b.Path)));

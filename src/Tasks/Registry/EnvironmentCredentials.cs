@@ -8,8 +8,10 @@ namespace Diamol.Build.Registry;
 /// pushing takes DOTNET_CONTAINER_PUSH_REGISTRY_*, else DOTNET_CONTAINER_REGISTRY_*, else the legacy
 /// SDK_CONTAINER_REGISTRY_*; pulling takes DOTNET_CONTAINER_PULL_REGISTRY_* only. A pair is used only when both
 /// halves are set, and both come from the same pair. The variables name no registry: they apply to every
-/// registry of that kind of access, which is why pulls do not take the push pair (base images on a public
-/// registry would otherwise be pulled with the push login).
+/// registry of that kind of access, which is why pulls from other registries do not take the push pair (base
+/// images on a public registry would otherwise be pulled with the push login). A pull from the registry the image
+/// is pushed to (a base image kept there) takes the push pair first, then the pull pair, as the SDK's
+/// RegistryMode.PullFromOutput does.
 /// </summary>
 public static class EnvironmentCredentials
 {
@@ -30,8 +32,15 @@ public static class EnvironmentCredentials
         RegistryAccess.Push => Pair(registry, variable, PushUserVariable, PushPasswordVariable)
             ?? Pair(registry, variable, UserVariable, PasswordVariable)
             ?? Pair(registry, variable, LegacyUserVariable, LegacyPasswordVariable),
+        RegistryAccess.PullFromPushRegistry => Find(registry, RegistryAccess.Push, variable) ?? Find(registry, RegistryAccess.Pull, variable),
         _ => Pair(registry, variable, PullUserVariable, PullPasswordVariable),
     };
+
+    /// <summary>The access of a pull from <paramref name="registry"/> when images are pushed to <paramref name="pushRegistry"/> (null: none).</summary>
+    public static RegistryAccess PullAccess(string registry, string? pushRegistry) =>
+        pushRegistry is not null && string.Equals(RegistryEndpoint.HostOf(registry), RegistryEndpoint.HostOf(pushRegistry), StringComparison.OrdinalIgnoreCase)
+            ? RegistryAccess.PullFromPushRegistry
+            : RegistryAccess.Pull;
 
     private static RegistryLogin? Pair(string registry, Func<string, string?> variable, string userVariable, string passwordVariable)
     {

@@ -5,4 +5,7 @@ public enum RegistryAccess
 {
     Pull,
     Push,
+
+    /// <summary>Pulling from the registry the image is pushed to (a base image kept there): the push login applies, as in the SDK.</summary>
+    PullFromPushRegistry,
 }

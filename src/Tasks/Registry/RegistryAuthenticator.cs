@@ -20,7 +20,6 @@ internal sealed class RegistryAuthenticator
     private const string ClientId = "diamol-build";
     // The token spec's default lifetime when the server names none.
     private static readonly TimeSpan DefaultTokenLifetime = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan ExpiryMargin = TimeSpan.FromSeconds(10);
 
     private readonly string _registry;
     private readonly bool _insecure;
@@ -29,8 +28,14 @@ internal sealed class RegistryAuthenticator
     private readonly ConcurrentDictionary<string, (AuthenticationHeaderValue Header, DateTimeOffset ExpiresAt)> _tokens = new();
     private volatile AuthenticationHeaderValue? _basic;
 
-    public RegistryAuthenticator(string registry, bool insecure, RegistryTransport transport, Func<RegistryLogin?> credentials)
+    private readonly Func<DateTimeOffset> _clock;
+    private readonly Func<string, string?> _variable;
+
+    public RegistryAuthenticator(string registry, bool insecure, RegistryTransport transport, Func<RegistryLogin?> credentials, Func<DateTimeOffset>? clock = null,
+        Func<string, string?>? variable = null)
     {
+        _variable = variable ?? Environment.GetEnvironmentVariable;
+        _clock = clock ?? (() => DateTimeOffset.UtcNow);
         _registry = registry;
         _insecure = insecure;
         _transport = transport;
@@ -40,11 +45,16 @@ internal sealed class RegistryAuthenticator
     /// <summary>True once a login was asked for and one was found.</summary>
     public bool HasLogin => _login.IsValueCreated && _login.Value is not null;
 
-    /// <summary>The header to send up front: Basic once the registry asked for it, else a live token for these scopes.</summary>
+    /// <summary>
+    /// The header to send up front: Basic once the registry asked for it, else a live token for these scopes. A token
+    /// is used until it expires, with no margin: a margin larger than a short token's life (5 s tokens are real) made
+    /// every request go out bare, and a large upload draw a 401 and a closed connection. A token that expires on the
+    /// way draws a 401, which <see cref="RegistryClient"/> answers with a new token, once.
+    /// </summary>
     public AuthenticationHeaderValue? HeaderFor(IReadOnlyList<string> scopes)
     {
         if (_basic is { } basic) return basic;
-        return _tokens.TryGetValue(Key(scopes), out var token) && token.ExpiresAt - ExpiryMargin > DateTimeOffset.UtcNow ? token.Header : null;
+        return _tokens.TryGetValue(Key(scopes), out var token) && token.ExpiresAt > _clock() ? token.Header : null;
     }
 
     public async Task<AuthenticationHeaderValue> AuthenticateAsync(AuthenticationChallenge challenge, RegistryRequest request, CancellationToken ct)
@@ -65,7 +75,7 @@ internal sealed class RegistryAuthenticator
         }
 
         // Validate before asking for the login, so a hostile realm cannot even make us read it.
-        Uri realm = TokenRealmPolicy.Validate(challenge.Realm!, _registry, request.Repository, _insecure);
+        Uri realm = TokenRealmPolicy.Validate(challenge.Realm!, _registry, request.Repository, _insecure, _variable);
         var scopes = request.Scopes.Concat(challenge.Scopes).Distinct(StringComparer.Ordinal).ToList();
         var token = await FetchTokenAsync(realm, challenge.Service, scopes, _login.Value, request, ct).ConfigureAwait(false);
         _tokens[Key(request.Scopes)] = token;
@@ -76,6 +86,8 @@ internal sealed class RegistryAuthenticator
         Uri realm, string? service, IReadOnlyList<string> scopes, RegistryLogin? login, RegistryRequest request, CancellationToken ct)
     {
         string description = $"the token request to {realm.Host} for {request.Description}";
+        // The token's life is counted from before it was asked for: it cannot have been issued earlier.
+        var asked = _clock();
         HttpResponseMessage response;
         if (login?.IdentityToken is { Length: > 0 } refreshToken)
         {
@@ -111,7 +123,7 @@ internal sealed class RegistryAuthenticator
                 throw RegistryFailures.AuthenticationRefused(_registry, request.Repository, request.Description, response.StatusCode, body.Summary, login is not null);
             }
 
-            return ReadToken(await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false), request, description);
+            return ReadToken(await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false), asked, request, description);
         }
     }
 
@@ -129,7 +141,7 @@ internal sealed class RegistryAuthenticator
             request.Repository, description, streamResponse: false, ct);
     }
 
-    private (AuthenticationHeaderValue, DateTimeOffset) ReadToken(byte[] body, RegistryRequest request, string description)
+    private (AuthenticationHeaderValue, DateTimeOffset) ReadToken(byte[] body, DateTimeOffset asked, RegistryRequest request, string description)
     {
         try
         {
@@ -139,8 +151,9 @@ internal sealed class RegistryAuthenticator
                 : root.TryGetProperty("access_token", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
             if (string.IsNullOrEmpty(token)) throw RegistryFailures.ProtocolBreak(_registry, request.Repository, description, "the token response has no token");
             var lifetime = root.TryGetProperty("expires_in", out var e) && e.TryGetInt32(out int seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : DefaultTokenLifetime;
-            var issued = root.TryGetProperty("issued_at", out var i) && i.ValueKind == JsonValueKind.String && i.TryGetDateTimeOffset(out var at) ? at : DateTimeOffset.UtcNow;
-            return (new AuthenticationHeaderValue("Bearer", token), issued + lifetime);
+            // The lifetime counts from when the answer arrived here, (from when it was asked for), not from issued_at: issued_at is the token
+            // server's clock, and a server clock ahead of or behind ours would make tokens expire early or live on.
+            return (new AuthenticationHeaderValue("Bearer", token), asked + lifetime);
         }
         catch (JsonException)
         {

@@ -17,8 +17,11 @@ public sealed class RegistryClient : IDisposable
     private const string OctetStream = "application/octet-stream";
     private const string DigestHeader = "Docker-Content-Digest";
     // The distribution spec's recommended limit for a manifest a registry must accept.
-    private const long MaxManifestBytes = 4 * 1024 * 1024;
+    private const long MaxManifestBytes = BoundedAnswer.Limit;
+    private const long MaxConfigBytes = 16 * 1024 * 1024;
     private static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(100);
+    // Bodies from this size up are sent with Expect: 100-continue (see SendOnceAsync).
+    private const long ExpectContinueBytes = 1024 * 1024;
 
     private readonly HttpClient _http;
     private readonly RegistryTransport _transport;
@@ -114,6 +117,13 @@ public sealed class RegistryClient : IDisposable
     /// <summary>A small blob (a config) in memory, verified against its digest and size.</summary>
     public async Task<byte[]> GetBlobAsync(string repository, BlobDescriptor blob, CancellationToken ct)
     {
+        // A manifest that claims a config of gigabytes must not make us hold one: configs are kilobytes.
+        if (blob.Size > MaxConfigBytes)
+        {
+            throw RegistryFailures.ProtocolBreak(Registry, repository, $"GET blob {blob.Digest}",
+                $"the manifest gives its config a size of {blob.Size} bytes, over the {MaxConfigBytes}-byte limit for a config read into memory");
+        }
+
         using var content = new MemoryStream();
         await ReadBlobAsync(repository, blob, content, ct).ConfigureAwait(false);
         return content.ToArray();
@@ -468,9 +478,17 @@ public sealed class RegistryClient : IDisposable
         _transport.SendAsync(progress =>
         {
             var message = new HttpRequestMessage(request.Method, request.Uri);
-            message.Headers.Authorization = header;
+            // The login and tokens are the registry's: never sent to a Location on another origin.
+            message.Headers.Authorization = CredentialOrigin.Allows(BaseUri, request.Uri) ? header : null;
             foreach (string type in request.Accept ?? []) message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
-            if (request.Content is not null) message.Content = request.Content(progress);
+            if (request.Content is not null)
+            {
+                message.Content = request.Content(progress);
+                // A large body waits for the registry's 100 Continue: a 401 (an expired token) or a refusal then
+                // costs no upload, and the body is sent once, after the new token.
+                if (message.Content.Headers.ContentLength >= ExpectContinueBytes) message.Headers.ExpectContinue = true;
+            }
+
             return message;
         }, request.Repository, request.Description, request.StreamResponse, ct);
 

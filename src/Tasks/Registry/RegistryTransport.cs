@@ -27,8 +27,14 @@ internal sealed class RegistryTransport
         var message = build(timeout.Restart);
         try
         {
-            var completion = streamResponse ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead;
-            return await _http.SendAsync(message, completion, timeout.Token).ConfigureAwait(false);
+            // Headers first, always: HttpClient's own buffering reads up to 2 GB before any limit of ours applies.
+            var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            if (streamResponse && response.IsSuccessStatusCode) return response;
+            // Answers read whole (manifests, token answers, error bodies) are bounded while they are read.
+            return await BoundedAnswer.BufferAsync(response, BoundedAnswer.Limit, dropOverLimit: !response.IsSuccessStatusCode,
+                    (body, buffer) => ReadAsync(body, buffer, timeout, repository, description, ct), ct).ConfigureAwait(false)
+                ?? throw RegistryFailures.ProtocolBreak(_registry, repository, description,
+                    $"the answer is larger than {BoundedAnswer.Limit} bytes, the limit for a manifest or token answer, so it was not read further");
         }
         catch (Exception e) when (MismatchIn(e) is { } mismatch)
         {

@@ -21,17 +21,23 @@ internal static class TokenRealmPolicy
         (IPAddress.Parse("169.254.0.0"), 16),
     ];
 
-    public static Uri Validate(string realm, string registry, string repository, bool insecure)
+    public static Uri Validate(string realm, string registry, string repository, bool insecure, Func<string, string?> variable)
     {
         if (!Uri.TryCreate(realm, UriKind.Absolute, out var uri))
         {
             throw Refuse(registry, repository, $"its token realm '{realm}' is not an absolute URL");
         }
 
-        bool schemeAllowed = uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && insecure);
-        if (!schemeAllowed)
+        if (uri.Scheme == Uri.UriSchemeHttp && !(insecure && RealmInsecure(uri, registry, variable)))
         {
-            throw Refuse(registry, repository, $"its token realm {uri.GetLeftPart(UriPartial.Path)} uses {uri.Scheme}, and only https is trusted for a registry not listed as insecure");
+            throw Refuse(registry, repository, insecure
+                ? $"its token realm {uri.GetLeftPart(UriPartial.Path)} uses http on a host that is neither loopback nor listed as insecure, and a login sent there would cross the network in clear"
+                : $"its token realm {uri.GetLeftPart(UriPartial.Path)} uses {uri.Scheme}, and only https is trusted for a registry not listed as insecure");
+        }
+
+        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+        {
+            throw Refuse(registry, repository, $"its token realm {uri.GetLeftPart(UriPartial.Path)} uses {uri.Scheme}, and only https (or http for an insecure registry) is used");
         }
 
         string realmHost = uri.IdnHost.TrimEnd('.');
@@ -43,6 +49,20 @@ internal static class TokenRealmPolicy
         }
 
         return uri;
+    }
+
+    /// <summary>
+    /// An http realm of an insecure registry is used only when the realm too is loopback, or is explicitly insecure:
+    /// on the registry's own listed host, or listed itself in the insecure-registries variable. A registry on
+    /// loopback must not send a login in clear to a name on the network.
+    /// </summary>
+    private static bool RealmInsecure(Uri realm, string registry, Func<string, string?> variable)
+    {
+        string realmHost = realm.IdnHost.TrimEnd('.');
+        if (RegistryEndpoint.IsLoopbackHost(realmHost)) return RegistryEndpoint.IsLoopback(registry);
+        if (RegistryEndpoint.IsLoopback(registry)) return RegistryEndpoint.IsInsecure(realm.Authority, variable) || RegistryEndpoint.IsInsecure(realmHost, variable);
+        return string.Equals(realmHost, RegistryEndpoint.HostWithoutPort(registry), StringComparison.OrdinalIgnoreCase)
+            || RegistryEndpoint.IsInsecure(realm.Authority, variable) || RegistryEndpoint.IsInsecure(realmHost, variable);
     }
 
     private static bool SameMachine(string realmHost, string registry)
