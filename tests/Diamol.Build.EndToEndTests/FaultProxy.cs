@@ -21,6 +21,12 @@ public enum Fault
 
     /// <summary>Passes everything on and only counts the connections that sent a matching request.</summary>
     Observe,
+
+    /// <summary>
+    /// Cuts the connection (both ways, with a reset) at every fifth request it carries, whatever the pattern, before
+    /// the server gets it: a flaky network or load balancer. Triggered counts the cuts.
+    /// </summary>
+    ResetEveryFifth,
 }
 
 /// <summary>
@@ -37,6 +43,7 @@ public sealed class FaultProxy : IDisposable
     private readonly EndPoint _upstream;
     private readonly CancellationTokenSource _stop = new();
     private int _triggered;
+    private int _requests;
 
     private FaultProxy(string match, Fault fault, EndPoint upstream)
     {
@@ -114,7 +121,13 @@ public sealed class FaultProxy : IDisposable
         int read;
         while ((read = await from.ReadAsync(buffer, _stop.Token)) > 0)
         {
-            if (!matched.Task.IsCompleted && _match.IsMatch(Encoding.Latin1.GetString(buffer, 0, read)))
+            if (_fault == Fault.ResetEveryFifth && StartsRequest(buffer, read) && Interlocked.Increment(ref _requests) % 5 == 0)
+            {
+                Interlocked.Increment(ref _triggered);
+                return;
+            }
+
+            if (_fault != Fault.ResetEveryFifth && !matched.Task.IsCompleted && _match.IsMatch(Encoding.Latin1.GetString(buffer, 0, read)))
             {
                 Interlocked.Increment(ref _triggered);
                 matched.TrySetResult();
@@ -131,6 +144,10 @@ public sealed class FaultProxy : IDisposable
             await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
         }
     }
+
+    // A client writes a request's head in one piece, so a read that starts with a method starts a request.
+    private static bool StartsRequest(byte[] buffer, int read) =>
+        System.Text.RegularExpressions.Regex.IsMatch(Encoding.Latin1.GetString(buffer, 0, Math.Min(read, 16)), "^(GET|HEAD|POST|PUT|PATCH|DELETE) /");
 
     private async Task PumpDownAsync(Stream from, Stream to, Task matched, TcpClient client, Socket engine)
     {

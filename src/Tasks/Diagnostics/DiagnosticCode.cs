@@ -154,6 +154,9 @@ public enum DiagnosticCode
     /// <summary>docker's configuration (config.json) cannot be read: not JSON, or a stored login that is not base64.</summary>
     DIAM3020 = 3020,
 
+    /// <summary>DiamolRegistryRetries is not a number of tries from 1 to 20.</summary>
+    DIAM3021 = 3021,
+
     /// <summary>The layer-history artifact could not be written.</summary>
     DIAM4001 = 4001,
     /// <summary>A history artifact named for printing or comparing cannot be read.</summary>

@@ -31,7 +31,8 @@ public static class BaseManifestDigest
         try
         {
             var (registry, repository) = Oci.RegistryBaseImage.Locate(reference);
-            using var client = Registry.RegistryClient.Create(registry, Registry.EnvironmentCredentials.PullAccess(registry, pushRegistry), idleLimit ?? TimeSpan.FromSeconds(30));
+            // Best effort (the label is left out when the registry cannot answer): one retry, not a publish held for minutes.
+            using var client = Registry.RegistryClient.Create(registry, Registry.EnvironmentCredentials.PullAccess(registry, pushRegistry), idleLimit ?? TimeSpan.FromSeconds(30), Registry.RetryPolicy.Default with { MaxTries = 2 });
             var image = await client.ResolveAsync(repository, pinned, platform, cancellationToken).ConfigureAwait(false);
             if (path is not null) Write(path, new Known(key, image.ManifestDigest));
             return (image.ManifestDigest, null);

@@ -33,6 +33,9 @@ public sealed class DiamolWriteImage : DiamolTask, ICancelableTask
     /// <summary>DiamolIdleTimeout: seconds a registry or engine exchange may go without any data.</summary>
     public string? IdleTimeout { get; set; }
 
+    /// <summary>DiamolRegistryRetries: how many times a failing registry exchange is tried in all.</summary>
+    public string? RegistryRetries { get; set; }
+
     [Output] public string ImageId { get; private set; } = "";
     /// <summary>The image's manifest, for an index: digest, media type, size and platform as metadata.</summary>
     [Output] public ITaskItem? Manifest { get; private set; }
@@ -59,7 +62,8 @@ public sealed class DiamolWriteImage : DiamolTask, ICancelableTask
             toEngine && !IndexPart ? EngineFor(LocalEngine()) : null,
             TagInRegistry: !IndexPart,
             LayoutDirectory: layout,
-            IdleLimit: BuildOptions.ParseIdleTimeout(IdleTimeout));
+            IdleLimit: BuildOptions.ParseIdleTimeout(IdleTimeout),
+            Retries: Registry.RetryPolicy.Parse(RegistryRetries));
         var timings = new StageTimings(nameof(DiamolWriteImage));
         var (record, manifest) = timings.Measure("oci-write", () => OciBuildStage.RunAsync(ContextDirectory, options, new TaskBuildLog(Log, ProjectFile), Cancellation.Token, StagingOf(ContextDirectory)).GetAwaiter().GetResult());
         timings.Save(ContextDirectory, startsPublish: false);

@@ -21,6 +21,9 @@ public sealed class DiamolWriteImageIndex : DiamolTask, ICancelableTask
 
     /// <summary>DiamolIdleTimeout: seconds the index's push may go without any data.</summary>
     public string? IdleTimeout { get; set; }
+
+    /// <summary>DiamolRegistryRetries: how many times a failing registry exchange is tried in all.</summary>
+    public string? RegistryRetries { get; set; }
     /// <summary>Where image.json goes.</summary>
     [Required] public string OutputDirectory { get; set; } = "";
 
@@ -41,7 +44,7 @@ public sealed class DiamolWriteImageIndex : DiamolTask, ICancelableTask
         bool pushed = !string.IsNullOrWhiteSpace(ContainerRegistry);
         if (pushed)
         {
-            Digest = ImageIndexStage.PushAsync(ContainerRegistry!, ContainerRepository, tags, format, images, new TaskBuildLog(Log, ProjectFile), Cancellation.Token, BuildOptions.ParseIdleTimeout(IdleTimeout)).GetAwaiter().GetResult();
+            Digest = ImageIndexStage.PushAsync(ContainerRegistry!, ContainerRepository, tags, format, images, new TaskBuildLog(Log, ProjectFile), Cancellation.Token, BuildOptions.ParseIdleTimeout(IdleTimeout), Registry.RetryPolicy.Parse(RegistryRetries)).GetAwaiter().GetResult();
         }
         else if (ArchivePath is { Length: > 0 } archive && images.All(i => i.Layout is not null))
         {

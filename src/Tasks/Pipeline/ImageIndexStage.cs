@@ -15,7 +15,7 @@ public sealed record PlatformManifest(ImagePlatform Platform, string Digest, str
 public static class ImageIndexStage
 {
     public static async Task<string> PushAsync(string registry, string repository, IReadOnlyList<string> tags, ImageFormat format,
-        IReadOnlyList<PlatformManifest> images, IBuildLog log, CancellationToken cancellationToken, TimeSpan? idleLimit = null)
+        IReadOnlyList<PlatformManifest> images, IBuildLog log, CancellationToken cancellationToken, TimeSpan? idleLimit = null, RetryPolicy? retries = null)
     {
         var duplicate = images.GroupBy(i => i.Platform.ToString()).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
@@ -25,7 +25,7 @@ public static class ImageIndexStage
         }
 
         var index = Index(format, images);
-        using var client = RegistryClient.Create(registry, RegistryAccess.Push, idleLimit);
+        using var client = RegistryClient.Create(registry, RegistryAccess.Push, idleLimit, retries, log.Step);
         string digest = index.Digest;
         foreach (string tag in tags)
         {

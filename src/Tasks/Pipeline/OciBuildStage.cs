@@ -14,7 +14,7 @@ namespace Diamol.Build.Pipeline;
 /// <param name="TagInRegistry">False for one platform of a multi-platform image: pushed by digest, the index gets the tags.</param>
 /// <param name="LayoutDirectory">For one platform of a multi-platform archive: every blob of the image goes into this OCI layout folder.</param>
 public sealed record OciOptions(ImagePlatform Platform, ImageFormat Format, DateTimeOffset Time, BlobCache Cache, string? ArchivePath, IEngineSource? LoadInto,
-    bool TagInRegistry = true, string? LayoutDirectory = null, TimeSpan? IdleLimit = null);
+    bool TagInRegistry = true, string? LayoutDirectory = null, TimeSpan? IdleLimit = null, Registry.RetryPolicy? Retries = null);
 
 /// <summary>What the OCI writer made: the record for the history stage, and the manifest (for an index over several platforms).</summary>
 public sealed record OciBuildResult(BuildRecord Record, WrittenManifest Manifest);
@@ -173,7 +173,7 @@ public static class OciBuildStage
     {
         var format = options.Format;
         string repository = manifest.Repository[(registry.Length + 1)..];
-        using var client = RegistryClient.Create(registry, RegistryAccess.Push, options.IdleLimit);
+        using var client = RegistryClient.Create(registry, RegistryAccess.Push, options.IdleLimit, options.Retries, log.Step);
         var (baseRegistry, baseRepository) = RegistryBaseImage.Locate(baseReference);
         bool sameRegistry = string.Equals(baseRegistry, registry, StringComparison.OrdinalIgnoreCase);
         int uploaded = 0;

@@ -12,7 +12,7 @@ namespace Diamol.Build.Registry;
 /// images to a platform's manifest, downloads and uploads blobs (verified against their sha256 digests), mounts
 /// blobs across repositories and pushes manifests. Authentication happens on demand, when a request gets a 401.
 /// </summary>
-public sealed class RegistryClient : IDisposable
+public sealed partial class RegistryClient : IDisposable
 {
     private const string OctetStream = "application/octet-stream";
     private const string DigestHeader = "Docker-Content-Digest";
@@ -50,8 +50,8 @@ public sealed class RegistryClient : IDisposable
     }
 
     /// <summary>A client whose login is <see cref="FindCredentials(string, RegistryAccess)"/>, looked up on the first 401.</summary>
-    public static RegistryClient Create(string registry, RegistryAccess access, TimeSpan? requestTimeout = null) =>
-        new(registry, () => FindCredentials(registry, access), requestTimeout: requestTimeout);
+    public static RegistryClient Create(string registry, RegistryAccess access, TimeSpan? requestTimeout = null, RetryPolicy? retries = null, Action<string>? log = null) =>
+        new(registry, () => FindCredentials(registry, access), requestTimeout: requestTimeout) { Retries = retries ?? RetryPolicy.Default, Log = log };
 
     /// <summary>
     /// The SDK's environment variables for this kind of access (see <see cref="EnvironmentCredentials"/>), else the
@@ -71,7 +71,7 @@ public sealed class RegistryClient : IDisposable
     /// <summary>Blobs larger than this go up in chunks. Default as the SDK's: never, unless chunking is forced (see <see cref="UploadDefaults"/>).</summary>
     public long ChunkThreshold { get; init; }
 
-    /// <summary>The size of each PATCH in a chunked upload (default 64 KiB, as the SDK's).</summary>
+    /// <summary>The size of each PATCH in a chunked upload (default 5 MiB), raised to the registry's OCI-Chunk-Min-Length.</summary>
     public long ChunkSize
     {
         get => _chunkSize;
@@ -124,9 +124,12 @@ public sealed class RegistryClient : IDisposable
                 $"the manifest gives its config a size of {blob.Size} bytes, over the {MaxConfigBytes}-byte limit for a config read into memory");
         }
 
-        using var content = new MemoryStream();
-        await ReadBlobAsync(repository, blob, content, ct).ConfigureAwait(false);
-        return content.ToArray();
+        return await Retrier.RunAsync($"GET blob {blob.Digest}", async () =>
+        {
+            using var content = new MemoryStream();
+            await ReadBlobAsync(repository, blob, content, ct).ConfigureAwait(false);
+            return content.ToArray();
+        }, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -140,10 +143,13 @@ public sealed class RegistryClient : IDisposable
         string temporary = $"{fullPath}.{Guid.NewGuid():N}.partial";
         try
         {
-            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            // Each try starts the file afresh: a download cut half-way is fetched again from its first byte.
+            await Retrier.RunAsync($"GET blob {blob.Digest}", async () =>
             {
+                await using var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
                 await ReadBlobAsync(repository, blob, file, ct).ConfigureAwait(false);
-            }
+                return true;
+            }, ct).ConfigureAwait(false);
 
             File.Move(temporary, fullPath, overwrite: true);
         }
@@ -159,7 +165,7 @@ public sealed class RegistryClient : IDisposable
     {
         RequireSha256(repository, digest);
         var request = new RegistryRequest(HttpMethod.Head, Api($"{repository}/blobs/{digest}"), repository, $"HEAD blob {digest}", RegistryRequest.Pull(repository));
-        using var response = await SendAsync(request, ct).ConfigureAwait(false);
+        using var response = await SendRetriedAsync(request, ct).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound) return false;
         if (response.StatusCode != HttpStatusCode.OK) throw await UnexpectedAsync(response, request, ct).ConfigureAwait(false);
         return true;
@@ -175,7 +181,7 @@ public sealed class RegistryClient : IDisposable
         var uri = Api($"{repository}/blobs/uploads/?mount={Uri.EscapeDataString(digest)}&from={Uri.EscapeDataString(fromRepository)}");
         var request = new RegistryRequest(HttpMethod.Post, uri, repository, $"POST blob mount {digest} from {fromRepository}",
             [.. RegistryRequest.Push(repository), .. RegistryRequest.Pull(fromRepository)]);
-        using var response = await SendAsync(request, ct).ConfigureAwait(false);
+        using var response = await SendRetriedAsync(request, ct).ConfigureAwait(false);
         switch (response.StatusCode)
         {
             case HttpStatusCode.Created:
@@ -222,7 +228,7 @@ public sealed class RegistryClient : IDisposable
                 return content;
             },
         };
-        using var response = await SendAsync(request, ct).ConfigureAwait(false);
+        using var response = await SendRetriedAsync(request, ct).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Created) throw await UnexpectedAsync(response, request, ct).ConfigureAwait(false);
         return HeaderValue(response, DigestHeader) ?? ContentDigest.Of(manifest);
     }
@@ -238,7 +244,7 @@ public sealed class RegistryClient : IDisposable
         {
             Accept = accept,
         };
-        using var response = await SendAsync(request, ct).ConfigureAwait(false);
+        using var response = await SendRetriedAsync(request, ct).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
         if (response.StatusCode != HttpStatusCode.OK) throw await UnexpectedAsync(response, request, ct).ConfigureAwait(false);
         if (response.Content.Headers.ContentLength > MaxManifestBytes)
@@ -267,7 +273,7 @@ public sealed class RegistryClient : IDisposable
         {
             StreamResponse = true,
         };
-        using var response = await SendAsync(request, ct).ConfigureAwait(false);
+        using var response = await AttemptAsync(request, ct).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             throw RegistryFailures.NotFound(Registry, repository, $"blob {blob.Digest}",
@@ -283,7 +289,16 @@ public sealed class RegistryClient : IDisposable
         long total = 0;
         while (true)
         {
-            int read = await _transport.ReadAsync(body, buffer, timeout, repository, description, ct).ConfigureAwait(false);
+            int read;
+            try
+            {
+                read = await _transport.ReadAsync(body, buffer, timeout, repository, description, ct).ConfigureAwait(false);
+            }
+            catch (DiamolException e) when (e.Code == DiagnosticCode.DIAM3010)
+            {
+                throw Transient(e);
+            }
+
             if (read == 0) break;
             total += read;
             // More than the descriptor's size is never right: stop before writing it.
@@ -295,153 +310,6 @@ public sealed class RegistryClient : IDisposable
         string actual = ContentDigest.Of(hash);
         if (total != blob.Size) throw RegistryFailures.DigestMismatch(Registry, repository, $"blob {blob.Digest}", $"{blob.Size} bytes", $"{total} bytes");
         if (actual != blob.Digest) throw RegistryFailures.DigestMismatch(Registry, repository, $"blob {blob.Digest}", blob.Digest, actual);
-    }
-
-    private async Task UploadMissingBlobAsync(string repository, BlobDescriptor blob, Func<Stream> open, CancellationToken ct)
-    {
-        RequireSha256(repository, blob.Digest);
-        var start = new RegistryRequest(HttpMethod.Post, Api($"{repository}/blobs/uploads/"), repository, $"POST blob upload for {blob.Digest}", RegistryRequest.Push(repository));
-        Uri location;
-        using (var response = await SendAsync(start, ct).ConfigureAwait(false))
-        {
-            if (response.StatusCode != HttpStatusCode.Accepted) throw await UnexpectedAsync(response, start, ct).ConfigureAwait(false);
-            location = UploadLocation.From(response)
-                ?? throw RegistryFailures.ProtocolBreak(Registry, repository, start.Description, "the 202 Accepted has no Location header");
-        }
-
-        bool done = false;
-        try
-        {
-            if (blob.Size <= ChunkThreshold) await PutWholeBlobAsync(repository, blob, open, location, ct).ConfigureAwait(false);
-            else await PutBlobInChunksAsync(repository, blob, open, location, ct).ConfigureAwait(false);
-            done = true;
-        }
-        finally
-        {
-            if (!done) await CancelUploadAsync(repository, location).ConfigureAwait(false);
-        }
-    }
-
-    private async Task PutWholeBlobAsync(string repository, BlobDescriptor blob, Func<Stream> open, Uri location, CancellationToken ct)
-    {
-        BlobBodyStream? body = null;
-        try
-        {
-            var request = new RegistryRequest(HttpMethod.Put, UploadLocation.WithQuery(location, "digest", blob.Digest), repository, $"PUT blob {blob.Digest}", RegistryRequest.Push(repository))
-            {
-                Content = progress =>
-                {
-                    body?.Dispose();
-                    body = new BlobBodyStream(OpenSized(repository, blob, open), blob.Size) { Progress = progress };
-                    var content = new StreamContent(body);
-                    content.Headers.ContentLength = blob.Size;
-                    content.Headers.ContentType = new MediaTypeHeaderValue(OctetStream);
-                    return content;
-                },
-            };
-            using var response = await SendAsync(request, ct).ConfigureAwait(false);
-            await CompleteUploadAsync(response, request, blob, () => body!.BytesRead == blob.Size ? body.Digest() : $"{body.BytesRead} bytes", ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            body?.Dispose();
-        }
-    }
-
-    private async Task PutBlobInChunksAsync(string repository, BlobDescriptor blob, Func<Stream> open, Uri location, CancellationToken ct)
-    {
-        using var source = OpenSized(repository, blob, open);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        byte[] buffer = new byte[(int)Math.Max(1, Math.Min(ChunkSize, blob.Size))];
-        long offset = 0;
-        while (true)
-        {
-            int read = await source.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
-            if (read == 0) break;
-            hash.AppendData(buffer, 0, read);
-            long first = offset;
-            var patch = new RegistryRequest(HttpMethod.Patch, location, repository, $"PATCH blob {blob.Digest} bytes {first}-{first + read - 1}", RegistryRequest.Push(repository))
-            {
-                Content = _ =>
-                {
-                    var content = new ByteArrayContent(buffer, 0, read);
-                    content.Headers.ContentType = new MediaTypeHeaderValue(OctetStream);
-                    // Written by hand as "start-end": .NET's typed header writes "bytes start-end/*", which ACR rejects (as the SDK notes).
-                    content.Headers.TryAddWithoutValidation("Content-Range", $"{first}-{first + read - 1}");
-                    return content;
-                },
-            };
-            using (var response = await SendAsync(patch, ct).ConfigureAwait(false))
-            {
-                if (response.StatusCode != HttpStatusCode.Accepted) throw await UnexpectedAsync(response, patch, ct).ConfigureAwait(false);
-                if (RangeEnd(response) is long end && end != first + read - 1)
-                {
-                    throw RegistryFailures.ProtocolBreak(Registry, repository, patch.Description, $"the registry says it holds bytes 0-{end}");
-                }
-
-                location = UploadLocation.From(response) ?? location;
-            }
-
-            offset += read;
-        }
-
-        string actual = ContentDigest.Of(hash);
-        if (offset != blob.Size) throw RegistryFailures.DigestMismatch(Registry, repository, $"the local content of blob {blob.Digest}", $"{blob.Size} bytes", $"{offset} bytes");
-        if (actual != blob.Digest) throw RegistryFailures.DigestMismatch(Registry, repository, $"the local content of blob {blob.Digest}", blob.Digest, actual);
-
-        var close = new RegistryRequest(HttpMethod.Put, UploadLocation.WithQuery(location, "digest", blob.Digest), repository, $"PUT blob {blob.Digest}", RegistryRequest.Push(repository))
-        {
-            Content = _ => new ByteArrayContent([]),
-        };
-        using var closed = await SendAsync(close, ct).ConfigureAwait(false);
-        await CompleteUploadAsync(closed, close, blob, () => actual, ct).ConfigureAwait(false);
-    }
-
-    private async Task CompleteUploadAsync(HttpResponseMessage response, RegistryRequest request, BlobDescriptor blob, Func<string> sent, CancellationToken ct)
-    {
-        if (response.StatusCode == HttpStatusCode.Created)
-        {
-            string? stored = HeaderValue(response, DigestHeader);
-            if (stored is not null && stored != blob.Digest) throw RegistryFailures.DigestMismatch(Registry, request.Repository, $"blob {blob.Digest} as stored", blob.Digest, stored);
-            return;
-        }
-
-        var errors = await RegistryErrorBody.ReadAsync(response, ct).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.BadRequest && (errors.Has("DIGEST_INVALID") || errors.Has("SIZE_INVALID")))
-        {
-            string what = sent();
-            // Our bytes were the blob's (they were hashed as they were sent): the registry received others.
-            throw RegistryFailures.DigestMismatch(Registry, request.Repository, $"blob {blob.Digest} as uploaded", blob.Digest,
-                what == blob.Digest ? $"the registry's {errors.Summary ?? "DIGEST_INVALID"} for the bytes sent, which were {what} as they left this machine" : what);
-        }
-
-        throw Unexpected(response, request, errors);
-    }
-
-    private Stream OpenSized(string repository, BlobDescriptor blob, Func<Stream> open)
-    {
-        var stream = open();
-        if (stream.CanSeek && stream.Length - stream.Position != blob.Size)
-        {
-            long length = stream.Length - stream.Position;
-            stream.Dispose();
-            throw RegistryFailures.DigestMismatch(Registry, repository, $"the local content of blob {blob.Digest}", $"{blob.Size} bytes", $"{length} bytes");
-        }
-
-        return stream;
-    }
-
-    // Best effort: an abandoned session only costs the registry until it expires it.
-    private async Task CancelUploadAsync(string repository, Uri location)
-    {
-        try
-        {
-            var cancel = new RegistryRequest(HttpMethod.Delete, location, repository, "DELETE blob upload", RegistryRequest.Push(repository));
-            using var response = await SendAsync(cancel, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (DiamolException)
-        {
-        }
     }
 
     /// <summary>Sends a request, answering one 401 with authentication and sending it once more.</summary>
@@ -513,14 +381,6 @@ public sealed class RegistryClient : IDisposable
 
     private static string? HeaderValue(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
-
-    // "Range: 0-<end>" on a PATCH's 202 says how much the registry holds.
-    private static long? RangeEnd(HttpResponseMessage response)
-    {
-        string? range = response.Headers.TryGetValues("Range", out var values) ? values.FirstOrDefault() : null;
-        int dash = range?.LastIndexOf('-') ?? -1;
-        return dash >= 0 && long.TryParse(range![(dash + 1)..], out long end) ? end : null;
-    }
 
     private static string Platforms(IReadOnlyList<ImageIndexEntry> entries)
     {

@@ -28,17 +28,34 @@ internal static class RegistryFailures
             $"The login for the registry {registry} could not be read ({cause.GetType().Name}: {cause.Message}). " +
             $"Fix the docker configuration or its credential helper. {CredentialAdvice(registry)}", cause);
 
-    public static DiamolException Unreachable(string registry, string repository, string request, string reason, Exception? cause = null) =>
-        new(DiagnosticCode.DIAM3010,
+    /// <summary>The key of <see cref="Exception.Data"/> under which <see cref="Unreachable"/> keeps its reason, for the retry log.</summary>
+    public const string ReasonKey = "Diamol.Registry.Reason";
+
+    public static DiamolException Unreachable(string registry, string repository, string request, string reason, Exception? cause = null)
+    {
+        var failure = new DiamolException(DiagnosticCode.DIAM3010,
             $"Could not reach the registry {registry} ({request} for {repository}): {reason}. " +
             "Check that the registry is running and reachable from this machine (address, network, proxy, TLS certificate), then retry.", cause);
+        failure.Data[ReasonKey] = reason;
+        return failure;
+    }
 
     public static DiamolException ServerFault(string registry, string repository, string request, HttpStatusCode status, string? registryMessage) =>
         new(DiagnosticCode.DIAM3011,
             $"The registry {registry} answered {request} for {repository} with {Status(status)}{Detail(registryMessage)}. " +
-            ((int)status >= 500
-                ? "That is a fault on the registry's side (or a proxy before it): retry later, and check the registry's status or logs if it persists."
-                : "Check the repository name and the image, and the registry's documentation for that error."));
+            Advice(status));
+
+    private static string Advice(HttpStatusCode status) => status switch
+    {
+        HttpStatusCode.TooManyRequests =>
+            "The registry limits how many requests it takes (a rate limit): wait before publishing again, log in if its anonymous limit is lower, " +
+            "push fewer images at once, or raise DiamolRegistryRetries to wait out the limit.",
+        HttpStatusCode.RequestTimeout =>
+            "The registry (or a proxy before it) gave up waiting for the request: check the network to it, and publish again.",
+        _ when (int)status >= 500 =>
+            "That is a fault on the registry's side (or a proxy before it): retry later, and check the registry's status or logs if it persists.",
+        _ => "Check the repository name and the image, and the registry's documentation for that error.",
+    };
 
     public static DiamolException ProtocolBreak(string registry, string repository, string request, string what) =>
         new(DiagnosticCode.DIAM3011,

@@ -115,9 +115,12 @@ public sealed class RegistryCredentialScopeTests
         await Assert.ThrowsExactlyAsync<DiamolException>(() => client.PushBlobAsync("team/app", blob, () => new MemoryStream(bytes), null, default));
 
         var elsewhere = handler.Requests.Where(r => !(r.Uri.Host == Registry && r.Uri.Port == 443)).ToList();
-        CollectionAssert.AreEquivalent(new[] { "PUT", "DELETE" }, elsewhere.Select(r => r.Method.Method).ToList());
+        // The refused whole PUT falls back to chunks in a new session (its PATCH and DELETE go there too): every one without the login.
+        CollectionAssert.IsSubsetOf(new[] { "PUT", "DELETE" }, elsewhere.Select(r => r.Method.Method).Distinct().ToList());
         Assert.IsTrue(elsewhere.All(r => r.Authorization is null), string.Join("\n", elsewhere.Select(r => $"{r.Method} {r.Uri} {r.Authorization}")));
-        Assert.AreEqual(Basic, handler.Requests.Single(r => r.Method == HttpMethod.Post && r.Authorization is not null).Authorization);
+        // The registry itself got its login on every session it opened.
+        Assert.IsTrue(handler.Requests.Where(r => r.Method == HttpMethod.Post && r.Authorization is not null).All(r => r.Authorization == Basic));
+        Assert.IsTrue(handler.Requests.Any(r => r.Method == HttpMethod.Post && r.Authorization == Basic));
     }
 
     [TestMethod]

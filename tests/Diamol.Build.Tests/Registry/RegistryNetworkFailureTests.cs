@@ -18,7 +18,7 @@ public sealed class RegistryNetworkFailureTests
     public async Task Refused_connection_is_DIAM3010_naming_the_registry_and_the_request()
     {
         var handler = new ThrowingHandler(_ => throw new HttpRequestException("Connection refused (registry.test:443)"));
-        using var client = new RegistryClient(Registry, () => null, handler);
+        using var client = new RegistryClient(Registry, () => null, handler) { Retries = RetryPolicy.None };
 
         var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => client.BlobExistsAsync("team/app", "sha256:" + new string('a', 64), default));
 
@@ -38,7 +38,7 @@ public sealed class RegistryNetworkFailureTests
             await Task.Delay(TimeSpan.FromSeconds(30), ct);
             return new HttpResponseMessage(HttpStatusCode.OK);
         });
-        using var client = new RegistryClient(Registry, () => null, handler, TimeSpan.FromMilliseconds(200));
+        using var client = new RegistryClient(Registry, () => null, handler, TimeSpan.FromMilliseconds(200)) { Retries = RetryPolicy.None };
 
         var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => client.BlobExistsAsync("team/app", "sha256:" + new string('a', 64), default));
 
@@ -50,7 +50,7 @@ public sealed class RegistryNetworkFailureTests
     public async Task Broken_connection_is_DIAM3010()
     {
         var handler = new ThrowingHandler(_ => throw new IOException("Connection reset by peer"));
-        using var client = new RegistryClient(Registry, () => null, handler);
+        using var client = new RegistryClient(Registry, () => null, handler) { Retries = RetryPolicy.None };
 
         var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => client.BlobExistsAsync("team/app", "sha256:" + new string('a', 64), default));
 
@@ -65,7 +65,7 @@ public sealed class RegistryNetworkFailureTests
             await Task.Delay(TimeSpan.FromSeconds(30), ct);
             return new HttpResponseMessage(HttpStatusCode.OK);
         });
-        using var client = new RegistryClient(Registry, () => null, handler);
+        using var client = new RegistryClient(Registry, () => null, handler) { Retries = RetryPolicy.None };
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
 
         await Assert.ThrowsAsync<OperationCanceledException>(() => client.BlobExistsAsync("team/app", "sha256:" + new string('a', 64), cancel.Token));

@@ -67,7 +67,7 @@ public sealed class RegistrySettingsTests
     {
         Assert.AreEqual(long.MaxValue, UploadDefaults.ChunkThreshold(Variables()));
         Assert.AreEqual(0, UploadDefaults.ChunkThreshold(Variables((UploadDefaults.ForceChunkedVariable, "true"))));
-        Assert.AreEqual(64 * 1024, UploadDefaults.ChunkSize("localhost:5000", Variables()));
+        Assert.AreEqual(5 * 1024 * 1024, UploadDefaults.ChunkSize("localhost:5000", Variables()));
         Assert.AreEqual(1_000_000, UploadDefaults.ChunkSize("localhost:5000", Variables((UploadDefaults.ChunkSizeVariable, "1000000"))));
         Assert.AreEqual(5 * 1024 * 1024, UploadDefaults.ChunkSize("123456789.dkr.ecr.eu-west-1.amazonaws.com", Variables()));
     }
