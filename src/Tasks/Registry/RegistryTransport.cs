@@ -30,6 +30,8 @@ internal sealed class RegistryTransport
             // Headers first, always: HttpClient's own buffering reads up to 2 GB before any limit of ours applies.
             var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if (streamResponse && response.IsSuccessStatusCode) return response;
+            // A HEAD has no body: its Content-Length is the size of the blob or manifest it asks about, not an answer to bound.
+            if (message.Method == HttpMethod.Head) return response;
             // Answers read whole (manifests, token answers, error bodies) are bounded while they are read.
             return await BoundedAnswer.BufferAsync(response, BoundedAnswer.Limit, dropOverLimit: !response.IsSuccessStatusCode,
                     (body, buffer) => ReadAsync(body, buffer, timeout, repository, description, ct), ct).ConfigureAwait(false)

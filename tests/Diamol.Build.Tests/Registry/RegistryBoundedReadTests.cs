@@ -51,6 +51,21 @@ public sealed class RegistryBoundedReadTests
     }
 
     [TestMethod]
+    public async Task A_HEAD_of_a_large_blob_is_not_bounded_as_an_answer()
+    {
+        // A HEAD's Content-Length is the size of the blob it asks about (tens of MB for a layer), and it has no body.
+        var handler = new FakeRegistryHandler(_ =>
+        {
+            var content = new ByteArrayContent([]);
+            content.Headers.ContentLength = 50L * 1024 * 1024;
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+        });
+        using var client = new RegistryClient(Registry, () => null, handler);
+
+        Assert.IsTrue(await client.BlobExistsAsync("team/app", "sha256:" + new string('a', 64), default));
+    }
+
+    [TestMethod]
     public async Task An_endless_manifest_is_refused_after_the_limit_not_read_into_memory()
     {
         var body = new EndlessStream(stall: false);
