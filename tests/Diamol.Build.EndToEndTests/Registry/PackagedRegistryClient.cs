@@ -17,7 +17,10 @@ internal static class PackagedRegistryClient
     {
         var type = Type("Diamol.Build.Registry.RegistryClient");
         var access = Enum.Parse(Type("Diamol.Build.Registry.RegistryAccess"), "Push");
-        object client = type.GetMethod("Create")!.Invoke(null, [registry, access, null])!;
+        // Every parameter after the access takes its default (the request time-out, retries, log, and any added later).
+        var create = type.GetMethod("Create")!;
+        object?[] arguments = [registry, access, .. create.GetParameters().Skip(2).Select(p => p.HasDefaultValue ? p.DefaultValue : null)];
+        object client = create.Invoke(null, arguments)!;
         // Init-only properties: settable through reflection after construction.
         if (chunkThreshold is not null) type.GetProperty("ChunkThreshold")!.SetValue(client, chunkThreshold.Value);
         if (chunkSize is not null) type.GetProperty("ChunkSize")!.SetValue(client, chunkSize.Value);
