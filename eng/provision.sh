@@ -290,7 +290,9 @@ apt_mirror() {
       [[ -n $m ]] && break
     done
   fi
-  echo "${m:-http://deb.debian.org/debian}"
+  # No mirror is written into the repository: without one in apt's own configuration there is nothing to fetch from.
+  [[ -n $m ]] || die "no apt source for '$SUITE' in /etc/apt/sources.list or /etc/apt/sources.list.d: debootstrap needs the mirror apt uses; add it there (a 'deb <mirror> $SUITE main' line) and run eng/provision.sh again"
+  echo "$m"
 }
 
 umount_under() {      # lazy-unmount anything left mounted below $1 (failed debootstrap)
