@@ -16,11 +16,13 @@ public static class BaseManifestDigest
 
     private sealed record Known(string Key, string ManifestDigest);
 
+    /// <param name="registries">The clients to ask with (the caller sets their retries: this is best effort).</param>
     /// <param name="pinned">The digest the engine knows the base by (an index's or a manifest's).</param>
     /// <param name="contextDirectory">Where the answer is kept between publishes (when its .diamol/ exists); null to keep nothing.</param>
+    /// <param name="pushRegistry">ContainerRegistry: a base kept there is read with the push login.</param>
     /// <returns>The manifest digest, or null when the registry could not answer (<paramref name="why"/> says why).</returns>
-    public static async Task<(string? Digest, string? Why)> ResolveAsync(Spec.ImageReference reference, string pinned, Oci.ImagePlatform platform, string? contextDirectory,
-        CancellationToken cancellationToken, string? pushRegistry = null, TimeSpan? idleLimit = null)
+    public static async Task<(string? Digest, string? Why)> ResolveAsync(Registry.IRegistryClients registries, Spec.ImageReference reference, string pinned,
+        Oci.ImagePlatform platform, string? contextDirectory, string? pushRegistry, CancellationToken cancellationToken)
     {
         string key = $"{reference.CanonicalName}@{pinned} {platform}";
         // Kept only in a folder that is already ours (.diamol/ marks it so): a first publish must not mark a folder
@@ -30,9 +32,7 @@ public static class BaseManifestDigest
         if (path is not null && Read(path) is { } known && known.Key == key) return (known.ManifestDigest, null);
         try
         {
-            var (registry, repository) = Oci.RegistryBaseImage.Locate(reference);
-            // Best effort (the label is left out when the registry cannot answer): one retry, not a publish held for minutes.
-            using var client = Registry.RegistryClient.Create(registry, Registry.EnvironmentCredentials.PullAccess(registry, pushRegistry), idleLimit ?? TimeSpan.FromSeconds(30), Registry.RetryPolicy.Default with { MaxTries = 2 });
+            var (client, repository) = Oci.RegistryBaseImage.ClientFor(registries, reference, pushRegistry);
             var image = await client.ResolveAsync(repository, pinned, platform, cancellationToken).ConfigureAwait(false);
             if (path is not null) Write(path, new Known(key, image.ManifestDigest));
             return (image.ManifestDigest, null);

@@ -1,8 +1,9 @@
 using System.Net;
-using Docker.DotNet;
-using Docker.DotNet.Models;
-using Version = System.Version;
+using Diamol.Build.Credentials;
 using Diamol.Build.Diagnostics;
+using Docker.DotNet.Models;
+using Docker.DotNet;
+using Version = System.Version;
 
 namespace Diamol.Build.Engine;
 

@@ -1,19 +1,10 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using Diamol.Build.Credentials;
 using Diamol.Build.Diagnostics;
 
 namespace Diamol.Build.Engine;
-
-/// <summary>What the locator may look at: environment variables and files (replaceable in tests).</summary>
-public sealed record LocatorEnvironment(Func<string, string?> Variable, Func<string, bool> FileExists, Func<string, string?> ReadFile, string HomeDirectory)
-{
-    public static LocatorEnvironment Real { get; } = new(
-        Environment.GetEnvironmentVariable,
-        File.Exists,
-        path => File.Exists(path) ? File.ReadAllText(path) : null,
-        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
-}
 
 /// <summary>
 /// Lists where to look for a Docker engine, in the docker CLI's order of precedence: the DiamolDockerHost property,

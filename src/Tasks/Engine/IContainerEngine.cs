@@ -1,3 +1,5 @@
+using Diamol.Build.Credentials;
+
 namespace Diamol.Build.Engine;
 
 /// <summary>

@@ -39,7 +39,7 @@ public sealed class DiamolEngineBuild : DiamolTask, ICancelableTask
             BuildArgs.Select(a => new Spec.NameValue(a.ItemSpec, a.GetMetadata("Value"))),
             CacheFrom.Select(c => c.ItemSpec),
             PullPolicy,
-            warnings) with { IdleLimit = BuildOptions.ParseIdleTimeout(IdleTimeout) };
+            warnings) with { IdleLimit = BuildOptions.ParseIdleTimeout(IdleTimeout), Credentials = CredentialLookup() };
         Report(warnings);
         var timings = new StageTimings(nameof(DiamolEngineBuild));
         BuildRecord record;

@@ -28,8 +28,11 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
     /// <summary>DiamolBuildImage: an image is built from this folder after the Dockerfile, so the folder stays locked until the history is written.</summary>
     public bool BuildFollows { get; set; }
 
-    /// <summary>DiamolIdleTimeout: seconds an engine exchange (the base image's inspection or pull) may go without any data.</summary>
+    /// <summary>DiamolIdleTimeout: seconds an engine or registry exchange (the base image's inspection, pull or read) may go without any data.</summary>
     public string? IdleTimeout { get; set; }
+
+    /// <summary>DiamolRegistryRetries: how many times a failing read of the base image from its registry is tried in all.</summary>
+    public string? RegistryRetries { get; set; }
     public bool ContainerGenerateLabels { get; set; } = true;
     public bool ContainerGenerateLabelsImageBaseDigest { get; set; } = true;
     [Required] public string ProjectName { get; set; } = "";
@@ -256,13 +259,15 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         .. string.Equals(PullPolicy?.Trim(), "Never", StringComparison.OrdinalIgnoreCase) ? new[] { "DiamolPullPolicy=Never" } : [],
     ];
 
+    private string? PushRegistry => string.IsNullOrWhiteSpace(ContainerRegistry) ? null : ContainerRegistry.Trim();
+
     /// <param name="building">The OCI writer makes the image on it: a base it cannot make a true image of is refused now, before anything is staged (its warnings come from the writer).</param>
     private Spec.BaseImageFacts? ReadBaseImageFromRegistry(Oci.ImagePlatform platform, bool building = false)
     {
         var reference = Spec.ImageReference.TryParse(ContainerBaseImage, out _);
         if (reference is null) return null; // validation reports it with the property's name
-        var manifest = Oci.RegistryBaseImage.ReadAsync(reference, platform, Cancellation.Token,
-            string.IsNullOrWhiteSpace(ContainerRegistry) ? null : ContainerRegistry.Trim(), BuildOptions.ParseIdleTimeout(IdleTimeout)).GetAwaiter().GetResult();
+        using var registries = RegistriesFor(BuildOptions.ParseIdleTimeout(IdleTimeout), Registry.RetryPolicy.Parse(RegistryRetries));
+        var manifest = Oci.RegistryBaseImage.ReadAsync(registries, reference, platform, PushRegistry, Cancellation.Token).GetAwaiter().GetResult();
         if (building) manifest.RequireUsableFor(ContainerBaseImage, platform);
         return manifest.Facts();
     }
@@ -271,7 +276,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
     private Spec.BaseImageFacts? ReadBaseImageFromEngine(Engine.IEngineSource engines, Oci.ImagePlatform platform, bool building = false)
     {
         var facts = DockerfileStage.ReadBaseImageAsync(ContainerBaseImage, engines, BuildOptions.ParsePullPolicy(PullPolicy), BuildOptions.ParseIdleTimeout(IdleTimeout),
-            new TaskBuildLog(Log, ProjectFile), Cancellation.Token).GetAwaiter().GetResult();
+            CredentialLookup(), PushRegistry, new TaskBuildLog(Log, ProjectFile), Cancellation.Token).GetAwaiter().GetResult();
         if (facts is null) return null;
         if (building && Oci.BaseImageRequirements.RequirePlatform(ContainerBaseImage, facts.Platform, platform, "the engine's image") is { } warning)
         {
@@ -282,8 +287,11 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         if (ContainerGenerateLabels && ContainerGenerateLabelsImageBaseDigest && facts.Digest is { } pinned
             && Spec.ImageReference.TryParse(ContainerBaseImage, out _) is { } reference)
         {
-            var (digest, why) = Engine.BaseManifestDigest.ResolveAsync(reference, pinned, platform, ContextDirectory, Cancellation.Token,
-                string.IsNullOrWhiteSpace(ContainerRegistry) ? null : ContainerRegistry.Trim(), BuildOptions.ParseIdleTimeout(IdleTimeout)).GetAwaiter().GetResult();
+            // Best effort (the label is left out when the registry cannot answer): two tries and a 30 s idle limit by
+            // default, not a publish held for minutes; the build's credential lookup all the same.
+            using var registries = RegistriesFor(BuildOptions.ParseIdleTimeout(IdleTimeout) ?? TimeSpan.FromSeconds(30), Registry.RetryPolicy.Default with { MaxTries = 2 });
+            var (digest, why) = Engine.BaseManifestDigest.ResolveAsync(registries, reference, pinned, platform, ContextDirectory, PushRegistry, Cancellation.Token)
+                .GetAwaiter().GetResult();
             if (digest is null)
             {
                 Log.LogMessage(MessageImportance.Normal,

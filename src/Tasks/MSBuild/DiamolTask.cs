@@ -129,6 +129,33 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
         return connection;
     }
 
+    /// <summary>
+    /// The build's credential lookup for the docker configuration this process reads (DOCKER_CONFIG, else ~/.docker):
+    /// every task and registry client of a publish (and of every project of a solution on this node) shares it, so a
+    /// credential helper runs at most once per registry per build. MSBuild drops it when the build ends.
+    /// </summary>
+    protected Credentials.CredentialLookup CredentialLookup()
+    {
+        var env = Credentials.LocatorEnvironment.Real;
+        string key = "Diamol.Build.CredentialLookup:" + Path.TrimEndingDirectorySeparator(Path.GetFullPath(Credentials.DockerConfiguration.DirectoryOf(env)));
+        if (BuildEngine4.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is Credentials.CredentialLookup shared) return shared;
+        var lookup = Credentials.CredentialLookup.For(env);
+        BuildEngine4.RegisterTaskObject(key, lookup, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+        return lookup;
+    }
+
+    /// <summary>
+    /// This run's registry clients, one per registry and kind of access, over the build's <see cref="CredentialLookup"/>;
+    /// their retries are logged at normal verbosity. Dispose it when the run ends.
+    /// </summary>
+    /// <param name="idleLimit">DiamolIdleTimeout.</param>
+    /// <param name="retries">DiamolRegistryRetries.</param>
+    protected Registry.RegistrySession RegistriesFor(TimeSpan? idleLimit, Registry.RetryPolicy? retries)
+    {
+        var log = new TaskBuildLog(Log, ProjectFile);
+        return new Registry.RegistrySession(CredentialLookup(), idleLimit, retries, log.Step);
+    }
+
     private static string StagedKey(string folder) => "Diamol.Build.StagedContext:" + Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
 
     /// <summary>Hands what staging learnt to the tasks after it in this build (MSBuild drops it when the build ends).</summary>

@@ -62,10 +62,11 @@ public sealed class DiamolWriteImage : DiamolTask, ICancelableTask
             toEngine && !IndexPart ? EngineFor(LocalEngine()) : null,
             TagInRegistry: !IndexPart,
             LayoutDirectory: layout,
-            IdleLimit: BuildOptions.ParseIdleTimeout(IdleTimeout),
-            Retries: Registry.RetryPolicy.Parse(RegistryRetries));
+            IdleLimit: BuildOptions.ParseIdleTimeout(IdleTimeout));
+        using var registries = RegistriesFor(options.IdleLimit, Registry.RetryPolicy.Parse(RegistryRetries));
         var timings = new StageTimings(nameof(DiamolWriteImage));
-        var (record, manifest) = timings.Measure("oci-write", () => OciBuildStage.RunAsync(ContextDirectory, options, new TaskBuildLog(Log, ProjectFile), Cancellation.Token, StagingOf(ContextDirectory)).GetAwaiter().GetResult());
+        var (record, manifest) = timings.Measure("oci-write",
+            () => OciBuildStage.RunAsync(ContextDirectory, options, registries, new TaskBuildLog(Log, ProjectFile), Cancellation.Token, StagingOf(ContextDirectory)).GetAwaiter().GetResult());
         timings.Save(ContextDirectory, startsPublish: false);
         var item = new Microsoft.Build.Utilities.TaskItem(manifest.Digest);
         item.SetMetadata("MediaType", manifest.MediaType);

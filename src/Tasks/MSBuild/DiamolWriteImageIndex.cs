@@ -44,7 +44,9 @@ public sealed class DiamolWriteImageIndex : DiamolTask, ICancelableTask
         bool pushed = !string.IsNullOrWhiteSpace(ContainerRegistry);
         if (pushed)
         {
-            Digest = ImageIndexStage.PushAsync(ContainerRegistry!, ContainerRepository, tags, format, images, new TaskBuildLog(Log, ProjectFile), Cancellation.Token, BuildOptions.ParseIdleTimeout(IdleTimeout), Registry.RetryPolicy.Parse(RegistryRetries)).GetAwaiter().GetResult();
+            using var registries = RegistriesFor(BuildOptions.ParseIdleTimeout(IdleTimeout), Registry.RetryPolicy.Parse(RegistryRetries));
+            Digest = ImageIndexStage.PushAsync(ContainerRegistry!, ContainerRepository, tags, format, images, registries, new TaskBuildLog(Log, ProjectFile), Cancellation.Token)
+                .GetAwaiter().GetResult();
         }
         else if (ArchivePath is { Length: > 0 } archive && images.All(i => i.Layout is not null))
         {

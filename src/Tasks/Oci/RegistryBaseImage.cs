@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Diamol.Build.Credentials;
 using Diamol.Build.Registry;
 using Diamol.Build.Spec;
 
@@ -69,13 +70,22 @@ public static class RegistryBaseImage
         return (reference.RegistryOrDockerHub, reference.RepositoryPath);
     }
 
-    /// <param name="pushRegistry">The registry the image goes to (ContainerRegistry), whose push login a base kept there is read with; null for none.</param>
-    /// <param name="idleLimit">DiamolIdleTimeout: how long a read may go without data; null for the registry default.</param>
-    public static async Task<BaseImageManifest> ReadAsync(ImageReference reference, ImagePlatform platform, CancellationToken cancellationToken,
-        string? pushRegistry = null, TimeSpan? idleLimit = null)
+    /// <summary>
+    /// The client a base image is read with, and its repository: the pull client of its registry, which for the
+    /// registry the image is pushed to (<paramref name="pushRegistry"/>) is read with the push login, as the SDK does.
+    /// </summary>
+    public static (IRegistryClient Client, string Repository) ClientFor(IRegistryClients registries, ImageReference reference, string? pushRegistry)
     {
         var (registry, repository) = Locate(reference);
-        using var client = RegistryClient.Create(registry, EnvironmentCredentials.PullAccess(registry, pushRegistry), idleLimit);
+        return (registries.For(registry, EnvironmentCredentials.PullAccess(registry, pushRegistry)), repository);
+    }
+
+    /// <param name="registries">This run's clients: the base's manifest, config and layers are read with one.</param>
+    /// <param name="pushRegistry">The registry the image goes to (ContainerRegistry), whose push login a base kept there is read with; null for none.</param>
+    public static async Task<BaseImageManifest> ReadAsync(IRegistryClients registries, ImageReference reference, ImagePlatform platform, string? pushRegistry,
+        CancellationToken cancellationToken)
+    {
+        var (client, repository) = ClientFor(registries, reference, pushRegistry);
         var image = await client.ResolveAsync(repository, reference.Digest ?? reference.Tag ?? "latest", platform, cancellationToken).ConfigureAwait(false);
         byte[] config = await client.GetBlobAsync(repository, image.Config, cancellationToken).ConfigureAwait(false);
         return new BaseImageManifest(image, config);

@@ -11,6 +11,9 @@ public sealed record BuildOptions(IReadOnlyDictionary<string, string> BuildArgum
     /// <summary>DiamolIdleTimeout: how long an engine exchange may go without a byte; null for the engine's defaults.</summary>
     public TimeSpan? IdleLimit { get; init; }
 
+    /// <summary>The build's credential lookup, which the engine's pulls and push take their logins from; null for one of this build's own.</summary>
+    public Credentials.CredentialLookup? Credentials { get; init; }
+
     /// <summary>DiamolIdleTimeout in seconds; empty for the defaults.</summary>
     public static TimeSpan? ParseIdleTimeout(string? value) =>
         string.IsNullOrWhiteSpace(value) ? null

@@ -1,4 +1,5 @@
 using Diamol.Build.Context;
+using Diamol.Build.Credentials;
 using Diamol.Build.Engine;
 using Diamol.Build.History;
 
@@ -25,6 +26,7 @@ public static class BuildStage
         if (staged is not null && !staged.Describes(contextDirectory)) staged = null;
         var manifest = staged?.Manifest ?? ContextManifest.Load(contextDirectory);
         log = new RedactingBuildLog(log, Dockerfile.InstructionSecrets.RedactorFor(manifest.Instructions, buildArguments: options.BuildArguments));
+        var credentials = options.Credentials ?? Credentials.CredentialLookup.Real();
         var engine = await timings.MeasureAsync("engine-connect", () => engines.ConnectAsync(cancellationToken)).ConfigureAwait(false);
         engine.IdleLimit = options.IdleLimit;
         // Read once: the fingerprint needs its id, the build record its layers and size.
@@ -46,7 +48,7 @@ public static class BuildStage
             };
             if (manifest.Registry is { } target)
             {
-                current = await timings.MeasureAsync("push", () => PushOrRecordFailureAsync(engine, manifest, target, current, log, cancellationToken)).ConfigureAwait(false);
+                current = await timings.MeasureAsync("push", () => PushOrRecordFailureAsync(engine, manifest, target, current, credentials, log, cancellationToken)).ConfigureAwait(false);
             }
 
             current.Save(contextDirectory);
@@ -69,10 +71,10 @@ public static class BuildStage
             log.Detail($"A full build, with the whole context: {fullBuildReason}.");
         }
 
-        var cacheFrom = await timings.MeasureAsync("cache-from", () => PullCacheSourcesAsync(engine, options, manifest.Registry, log, cancellationToken)).ConfigureAwait(false);
+        var cacheFrom = await timings.MeasureAsync("cache-from", () => PullCacheSourcesAsync(engine, options, credentials, manifest.Registry, log, cancellationToken)).ConfigureAwait(false);
         var arguments = manifest.BuildArguments.Concat(options.BuildArguments).ToDictionary(a => a.Key, a => a.Value);
         var baseLogin = options.Pull == PullPolicy.Always && Spec.ImageReference.TryParse(manifest.BaseImage, out _) is { } baseReference
-            ? EngineLogin(RegistryCredentials.RegistryOf(baseReference), manifest.Registry)
+            ? EngineLogin(credentials, baseReference.RegistryOrDockerHub, manifest.Registry)
             : null;
         var request = new BuildRequest(contextDirectory, manifest.FullTags.ToArray(), arguments, cacheFrom, options.Pull == PullPolicy.Always, baseLogin, delta?.Part);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -101,7 +103,7 @@ public static class BuildStage
 
         if (manifest.Registry is { } registry)
         {
-            record = await timings.MeasureAsync("push", () => PushOrRecordFailureAsync(engine, manifest, registry, record, log, cancellationToken)).ConfigureAwait(false);
+            record = await timings.MeasureAsync("push", () => PushOrRecordFailureAsync(engine, manifest, registry, record, credentials, log, cancellationToken)).ConfigureAwait(false);
         }
 
         record.Save(contextDirectory);
@@ -113,11 +115,12 @@ public static class BuildStage
     /// record keeps the built image with the push's error, so image.json says "pushed": false and why, and the task
     /// reports which tags moved and which did not. Ctrl+C still cancels.
     /// </summary>
-    private static async Task<BuildRecord> PushOrRecordFailureAsync(IContainerEngine engine, ContextManifest manifest, string registry, BuildRecord record, IBuildLog log, CancellationToken cancellationToken)
+    private static async Task<BuildRecord> PushOrRecordFailureAsync(IContainerEngine engine, ContextManifest manifest, string registry, BuildRecord record,
+        Credentials.CredentialLookup credentials, IBuildLog log, CancellationToken cancellationToken)
     {
         try
         {
-            return record with { PushedDigest = await PushAsync(engine, manifest, registry, log, cancellationToken).ConfigureAwait(false), PushError = null };
+            return record with { PushedDigest = await PushAsync(engine, manifest, registry, credentials, log, cancellationToken).ConfigureAwait(false), PushError = null };
         }
         catch (Diagnostics.DiamolException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -134,7 +137,8 @@ public static class BuildStage
     /// The legacy builder only uses cache-from images the engine has, so they are pulled first. One that cannot be
     /// had (the first build of a branch) only costs the cache it would have given: it is noted and left out.
     /// </summary>
-    private static async Task<IReadOnlyList<string>> PullCacheSourcesAsync(IContainerEngine engine, BuildOptions options, string? pushRegistry, IBuildLog log, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> PullCacheSourcesAsync(IContainerEngine engine, BuildOptions options, Credentials.CredentialLookup credentials, string? pushRegistry,
+        IBuildLog log, CancellationToken cancellationToken)
     {
         var usable = new List<string>();
         foreach (string source in options.CacheFrom)
@@ -145,7 +149,7 @@ public static class BuildStage
             bool present = await engine.InspectImageAsync(source, cancellationToken).ConfigureAwait(false) is not null;
             if (!present && options.Pull != PullPolicy.Never)
             {
-                string? failure = await engine.PullAsync(reference, EngineLogin(RegistryCredentials.RegistryOf(reference), pushRegistry), log, cancellationToken).ConfigureAwait(false);
+                string? failure = await engine.PullAsync(reference, EngineLogin(credentials, reference.RegistryOrDockerHub, pushRegistry), log, cancellationToken).ConfigureAwait(false);
                 present = failure is null;
                 if (!present)
                 {
@@ -182,14 +186,15 @@ public static class BuildStage
     /// The login the engine is given for a pull: the environment's pull pair, or the push pair for the registry
     /// images are pushed to (as the OCI writer's pulls), else docker's own login.
     /// </summary>
-    private static RegistryLogin? EngineLogin(string registry, string? pushRegistry) =>
-        Registry.RegistryClient.FindCredentials(registry, Registry.EnvironmentCredentials.PullAccess(registry, pushRegistry));
+    private static Credentials.RegistryLogin? EngineLogin(Credentials.CredentialLookup credentials, string registry, string? pushRegistry) =>
+        credentials.Find(registry, Credentials.EnvironmentCredentials.PullAccess(registry, pushRegistry));
 
     /// <summary>Pushes every tag; all tags name the same image, so the registry stores one manifest digest.</summary>
-    private static async Task<string> PushAsync(IContainerEngine engine, ContextManifest manifest, string registry, IBuildLog log, CancellationToken cancellationToken)
+    private static async Task<string> PushAsync(IContainerEngine engine, ContextManifest manifest, string registry, Credentials.CredentialLookup credentials, IBuildLog log,
+        CancellationToken cancellationToken)
     {
         // The SDK's push variables first, as the OCI writer's push and the README promise, then docker's own login.
-        var login = Registry.RegistryClient.FindCredentials(registry, Registry.RegistryAccess.Push);
+        var login = credentials.Find(registry, Credentials.RegistryAccess.Push);
         string? digest = null;
         var pushed = new List<string>();
         foreach (string tag in manifest.Tags)

@@ -20,8 +20,10 @@ public static class DockerfileStage
     /// Asks the engine about the base image (pulling it if needed). Returns null, leaving the rules that need it
     /// to the project's own settings, when the reference is not valid: validation then reports it properly.
     /// </summary>
-    public static async Task<BaseImageFacts?> ReadBaseImageAsync(
-        string baseImage, Engine.IEngineSource engines, Engine.PullPolicy pull, TimeSpan? idleLimit, Engine.IBuildLog log, CancellationToken cancellationToken)
+    /// <param name="credentials">The build's lookup: a pull gets the login the OCI writer would read the base with.</param>
+    /// <param name="pushRegistry">ContainerRegistry: a base kept there is pulled with the push login.</param>
+    public static async Task<BaseImageFacts?> ReadBaseImageAsync(string baseImage, Engine.IEngineSource engines, Engine.PullPolicy pull, TimeSpan? idleLimit,
+        Credentials.CredentialLookup credentials, string? pushRegistry, Engine.IBuildLog log, CancellationToken cancellationToken)
     {
         var reference = ImageReference.TryParse(baseImage, out _);
         if (reference is null) return null;
@@ -29,7 +31,7 @@ public static class DockerfileStage
         var engine = await engines.ConnectAsync(cancellationToken).ConfigureAwait(false);
         engine.IdleLimit = idleLimit;
         return await Engine.BaseImageInspector.ReadAsync(
-            engine, reference, () => Engine.RegistryCredentials.Find(Engine.RegistryCredentials.RegistryOf(reference), Engine.LocatorEnvironment.Real),
+            engine, reference, () => credentials.Find(reference.RegistryOrDockerHub, Credentials.EnvironmentCredentials.PullAccess(reference.RegistryOrDockerHub, pushRegistry)),
             pull, log, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,3 +1,4 @@
+using Diamol.Build.Credentials;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Engine;
 using Diamol.Build.Oci;
@@ -14,8 +15,9 @@ public sealed record PlatformManifest(ImagePlatform Platform, string Digest, str
 /// </summary>
 public static class ImageIndexStage
 {
+    /// <param name="registries">The run's registry clients: the index goes up with the push client of <paramref name="registry"/>.</param>
     public static async Task<string> PushAsync(string registry, string repository, IReadOnlyList<string> tags, ImageFormat format,
-        IReadOnlyList<PlatformManifest> images, IBuildLog log, CancellationToken cancellationToken, TimeSpan? idleLimit = null, RetryPolicy? retries = null)
+        IReadOnlyList<PlatformManifest> images, IRegistryClients registries, IBuildLog log, CancellationToken cancellationToken)
     {
         var duplicate = images.GroupBy(i => i.Platform.ToString()).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
@@ -25,7 +27,7 @@ public static class ImageIndexStage
         }
 
         var index = Index(format, images);
-        using var client = RegistryClient.Create(registry, RegistryAccess.Push, idleLimit, retries, log.Step);
+        var client = registries.For(registry, RegistryAccess.Push);
         string digest = index.Digest;
         foreach (string tag in tags)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Diamol.Build.Context;
+using Diamol.Build.Credentials;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Engine;
 using Diamol.Build.History;
@@ -13,8 +14,9 @@ namespace Diamol.Build.Pipeline;
 /// <param name="LoadInto">The engine to load the image into (the local Docker or Podman), or null.</param>
 /// <param name="TagInRegistry">False for one platform of a multi-platform image: pushed by digest, the index gets the tags.</param>
 /// <param name="LayoutDirectory">For one platform of a multi-platform archive: every blob of the image goes into this OCI layout folder.</param>
+/// <param name="IdleLimit">DiamolIdleTimeout for the engine's load (the registry clients carry their own, with the retries).</param>
 public sealed record OciOptions(ImagePlatform Platform, ImageFormat Format, DateTimeOffset Time, BlobCache Cache, string? ArchivePath, IEngineSource? LoadInto,
-    bool TagInRegistry = true, string? LayoutDirectory = null, TimeSpan? IdleLimit = null, Registry.RetryPolicy? Retries = null);
+    bool TagInRegistry = true, string? LayoutDirectory = null, TimeSpan? IdleLimit = null);
 
 /// <summary>What the OCI writer made: the record for the history stage, and the manifest (for an index over several platforms).</summary>
 public sealed record OciBuildResult(BuildRecord Record, WrittenManifest Manifest);
@@ -29,8 +31,10 @@ public static class OciBuildStage
     private const string LayersFileName = "oci-layers.json";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
+    /// <param name="registries">The run's registry clients: the base image's reads, its layers' fetches and the push each use one per registry.</param>
     /// <param name="staged">This publish's staging, whose manifest spares reading it again.</param>
-    public static async Task<OciBuildResult> RunAsync(string contextDirectory, OciOptions options, IBuildLog log, CancellationToken cancellationToken, StagedContext? staged = null)
+    public static async Task<OciBuildResult> RunAsync(string contextDirectory, OciOptions options, IRegistryClients registries, IBuildLog log, CancellationToken cancellationToken,
+        StagedContext? staged = null)
     {
         var started = DateTime.UtcNow;
         var manifest = staged is not null && staged.Describes(contextDirectory) ? staged.Manifest : ContextManifest.Load(contextDirectory);
@@ -47,11 +51,11 @@ public static class OciBuildStage
             ? $"Writing {string.Join(", ", manifest.FullTags)} for {options.Platform} with the OCI writer, on {baseReference}"
             : $"Writing the {options.Platform} image of {manifest.Repository} (by digest: the index gets the tags) with the OCI writer, on {baseReference}");
         RemoveLeftovers(options, started, log);
-        var baseImage = await RegistryBaseImage.ReadAsync(baseReference, options.Platform, cancellationToken, manifest.Registry, options.IdleLimit).ConfigureAwait(false);
+        var baseImage = await RegistryBaseImage.ReadAsync(registries, baseReference, options.Platform, manifest.Registry, cancellationToken).ConfigureAwait(false);
         if (baseImage.RequireUsableFor(manifest.BaseImage, options.Platform) is { } warning) log.Warning(warning.Code, warning.Message);
 
         var blobs = WriteLayers(contextDirectory, manifest, options.Time, log, cancellationToken);
-        var repair = new BlobRepair((digest, ct) => RestoreAsync(digest, contextDirectory, manifest, options, baseReference, baseImage, blobs, ct), log);
+        var repair = new BlobRepair((digest, ct) => RestoreAsync(digest, contextDirectory, manifest, options, registries, baseReference, baseImage, blobs, ct), log);
         var config = ImageConfigWriter.Write(baseImage.Config, options.Platform, settings, manifest.Instructions.Skip(1).ToArray(), blobs, options.Time);
         var configDescriptor = new BlobDescriptor(MediaTypes.Config(options.Format), config.Digest, config.Bytes.Length);
         var ourLayers = manifest.Layers.Where(l => blobs.ContainsKey(l.Name)).Select(l => blobs[l.Name]).ToArray();
@@ -63,7 +67,7 @@ public static class OciBuildStage
         string? pushedDigest = null;
         if (manifest.Registry is { } registry)
         {
-            pushedDigest = await PushAsync(manifest, registry, baseReference, baseImage, config, configDescriptor, ourLayers, imageManifest, present, options, repair, log, cancellationToken)
+            pushedDigest = await PushAsync(manifest, registry, registries, baseReference, baseImage, config, configDescriptor, ourLayers, imageManifest, present, options, repair, log, cancellationToken)
                 .ConfigureAwait(false);
         }
 
@@ -74,7 +78,7 @@ public static class OciBuildStage
         if (alreadyTagged) present.UnionWith(ourLayers.Select(l => l.Digest));
         if (options.ArchivePath is not null || (options.LoadInto is not null && !alreadyTagged) || options.LayoutDirectory is not null)
         {
-            var archiveLayers = await ArchiveLayersAsync(baseReference, manifest.Registry, baseImage, ourLayers, options, log, cancellationToken).ConfigureAwait(false);
+            var archiveLayers = await ArchiveLayersAsync(registries, baseReference, manifest.Registry, baseImage, ourLayers, options, log, cancellationToken).ConfigureAwait(false);
             if (options.ArchivePath is { } archivePath)
             {
                 await repair.RunAsync($"writing {archivePath}", () =>
@@ -168,12 +172,12 @@ public static class OciBuildStage
     }
 
     private static async Task<string> PushAsync(
-        ContextManifest manifest, string registry, Spec.ImageReference baseReference, BaseImageManifest baseImage, ImageConfig config, BlobDescriptor configDescriptor,
+        ContextManifest manifest, string registry, IRegistryClients registries, Spec.ImageReference baseReference, BaseImageManifest baseImage, ImageConfig config, BlobDescriptor configDescriptor,
         IReadOnlyList<LayerBlob> ourLayers, WrittenManifest imageManifest, HashSet<string> present, OciOptions options, BlobRepair repair, IBuildLog log, CancellationToken cancellationToken)
     {
         var format = options.Format;
         string repository = manifest.Repository[(registry.Length + 1)..];
-        using var client = RegistryClient.Create(registry, RegistryAccess.Push, options.IdleLimit, options.Retries, log.Step);
+        var client = registries.For(registry, RegistryAccess.Push);
         var (baseRegistry, baseRepository) = RegistryBaseImage.Locate(baseReference);
         bool sameRegistry = string.Equals(baseRegistry, registry, StringComparison.OrdinalIgnoreCase);
         int uploaded = 0;
@@ -189,10 +193,10 @@ public static class OciBuildStage
             }
 
             // Another registry's base layers travel through the cache: fetched once, verified, then uploaded (verified
-            // again as they are read).
-            string path = await CacheBaseLayerAsync(baseReference, layer, options, manifest.Registry, cancellationToken).ConfigureAwait(false);
+            // again as they are read). The HEAD above said the repository lacks it: the upload asks no second time.
+            string path = await CacheBaseLayerAsync(registries, baseReference, layer, options, manifest.Registry, log, cancellationToken).ConfigureAwait(false);
             await repair.RunAsync($"the push of {layer.Digest}",
-                () => client.PushBlobAsync(repository, layer, () => new VerifiedBlobStream(path, layer), null, cancellationToken), cancellationToken).ConfigureAwait(false);
+                () => client.UploadBlobAsync(repository, layer, () => new VerifiedBlobStream(path, layer), cancellationToken), cancellationToken).ConfigureAwait(false);
             (uploaded, uploadedBytes) = (uploaded + 1, uploadedBytes + layer.Size);
         }
 
@@ -229,13 +233,14 @@ public static class OciBuildStage
     /// Removes a blob whose bytes did not match its digest and puts it back: a base layer fetched again into the cache,
     /// a layer of ours written again from the published files (which must give the same digest). Says how, or null.
     /// </summary>
-    private static async Task<string?> RestoreAsync(string digest, string contextDirectory, ContextManifest manifest, OciOptions options, Spec.ImageReference baseReference,
+    private static async Task<string?> RestoreAsync(string digest, string contextDirectory, ContextManifest manifest, OciOptions options, IRegistryClients registries,
+        Spec.ImageReference baseReference,
         BaseImageManifest baseImage, IReadOnlyDictionary<string, LayerBlob> blobs, CancellationToken cancellationToken)
     {
         if (baseImage.Image.Layers.FirstOrDefault(l => l.Digest == digest) is { } baseLayer)
         {
             File.Delete(options.Cache.PathOf(digest));
-            await CacheBaseLayerAsync(baseReference, baseLayer, options, manifest.Registry, cancellationToken).ConfigureAwait(false);
+            await CacheBaseLayerAsync(registries, baseReference, baseLayer, options, manifest.Registry, null, cancellationToken).ConfigureAwait(false);
             return $"fetched again from {baseReference}";
         }
 
@@ -253,13 +258,15 @@ public static class OciBuildStage
         return "written again from the published files";
     }
 
-    private static async Task<string> CacheBaseLayerAsync(Spec.ImageReference baseReference, BlobDescriptor layer, OciOptions options, string? pushRegistry, CancellationToken cancellationToken)
+    /// <summary>The base layer's path in the cache, fetched into it first (with the run's one client of the base's registry) when it is not there.</summary>
+    private static async Task<string> CacheBaseLayerAsync(IRegistryClients registries, Spec.ImageReference baseReference, BlobDescriptor layer, OciOptions options, string? pushRegistry,
+        IBuildLog? log, CancellationToken cancellationToken)
     {
         var cache = options.Cache;
         string path = cache.PathOf(layer.Digest);
         if (cache.Contains(layer.Digest, layer.Size)) return path;
-        var (registry, repository) = RegistryBaseImage.Locate(baseReference);
-        using var client = RegistryClient.Create(registry, EnvironmentCredentials.PullAccess(registry, pushRegistry), options.IdleLimit);
+        var (client, repository) = RegistryBaseImage.ClientFor(registries, baseReference, pushRegistry);
+        log?.Detail($"fetching base layer {layer.Digest} ({layer.Size} bytes)");
         const string fix = "make that folder writable by this user, or set DiamolCacheDirectory (or HOME, whose .diamol/cache is the default) to a folder of this user's";
         Context.WritableFolder.Create(Path.GetDirectoryName(path)!, "the blob cache (DiamolCacheDirectory)", fix);
         try
@@ -294,13 +301,12 @@ public static class OciBuildStage
     }
 
     private static async Task<IReadOnlyList<ArchiveBlob>> ArchiveLayersAsync(
-        Spec.ImageReference baseReference, string? pushRegistry, BaseImageManifest baseImage, IReadOnlyList<LayerBlob> ourLayers, OciOptions options, IBuildLog log, CancellationToken cancellationToken)
+        IRegistryClients registries, Spec.ImageReference baseReference, string? pushRegistry, BaseImageManifest baseImage, IReadOnlyList<LayerBlob> ourLayers, OciOptions options, IBuildLog log, CancellationToken cancellationToken)
     {
         var layers = new List<ArchiveBlob>();
         foreach (var layer in baseImage.Image.Layers)
         {
-            if (!options.Cache.Contains(layer.Digest, layer.Size)) log.Detail($"fetching base layer {layer.Digest} ({layer.Size} bytes)");
-            layers.Add(new ArchiveBlob(layer, await CacheBaseLayerAsync(baseReference, layer, options, pushRegistry, cancellationToken).ConfigureAwait(false)));
+            layers.Add(new ArchiveBlob(layer, await CacheBaseLayerAsync(registries, baseReference, layer, options, pushRegistry, log, cancellationToken).ConfigureAwait(false)));
         }
 
         layers.AddRange(ourLayers.Select(b => new ArchiveBlob(new BlobDescriptor(MediaTypes.Layer(options.Format), b.Digest, b.Size), b.Path)));

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
+using System.Net;
 using System.Text.Json;
+using System.Text;
+using Diamol.Build.Credentials;
 using Diamol.Build.Diagnostics;
-using Diamol.Build.Engine;
 
 namespace Diamol.Build.Registry;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Diamol.Build.Diagnostics;
-using Diamol.Build.Engine;
+using Diamol.Build.Credentials;
 using Diamol.Build.Oci;
 
 namespace Diamol.Build.Registry;
@@ -12,7 +12,7 @@ namespace Diamol.Build.Registry;
 /// images to a platform's manifest, downloads and uploads blobs (verified against their sha256 digests), mounts
 /// blobs across repositories and pushes manifests. Authentication happens on demand, when a request gets a 401.
 /// </summary>
-public sealed partial class RegistryClient : IDisposable
+public sealed partial class RegistryClient : IRegistryClient, IDisposable
 {
     private const string OctetStream = "application/octet-stream";
     private const string DigestHeader = "Docker-Content-Digest";
@@ -49,17 +49,16 @@ public sealed partial class RegistryClient : IDisposable
         _chunkSize = UploadDefaults.ChunkSize(registry, Environment.GetEnvironmentVariable);
     }
 
-    /// <summary>A client whose login is <see cref="FindCredentials(string, RegistryAccess)"/>, looked up on the first 401.</summary>
-    public static RegistryClient Create(string registry, RegistryAccess access, TimeSpan? requestTimeout = null, RetryPolicy? retries = null, Action<string>? log = null) =>
-        new(registry, () => FindCredentials(registry, access), requestTimeout: requestTimeout) { Retries = retries ?? RetryPolicy.Default, Log = log };
-
     /// <summary>
-    /// The SDK's environment variables for this kind of access (see <see cref="EnvironmentCredentials"/>), else the
-    /// login docker itself would use (config.json, credHelpers, credsStore).
+    /// A client whose login is looked up on the first 401 in <paramref name="credentials"/> (a publish's shared
+    /// <see cref="CredentialLookup"/>), or in a lookup of its own when none is given.
     /// </summary>
-    public static RegistryLogin? FindCredentials(string registry, RegistryAccess access) =>
-        EnvironmentCredentials.Find(registry, access, Environment.GetEnvironmentVariable)
-        ?? RegistryCredentials.Find(registry, LocatorEnvironment.Real);
+    public static RegistryClient Create(string registry, RegistryAccess access, TimeSpan? requestTimeout = null, RetryPolicy? retries = null, Action<string>? log = null,
+        CredentialLookup? credentials = null)
+    {
+        var lookup = credentials ?? CredentialLookup.Real();
+        return new(registry, () => lookup.Find(registry, access), requestTimeout: requestTimeout) { Retries = retries ?? RetryPolicy.Default, Log = log };
+    }
 
     public string Registry { get; }
 
@@ -215,6 +214,14 @@ public sealed partial class RegistryClient : IDisposable
         await UploadMissingBlobAsync(repository, blob, open, ct).ConfigureAwait(false);
         return BlobPushOutcome.Uploaded;
     }
+
+    /// <summary>
+    /// Uploads a blob the caller knows the repository lacks (it asked with <see cref="BlobExistsAsync"/>, or tried a
+    /// mount): no second HEAD.
+    /// </summary>
+    /// <param name="open">Opens the content; called again for each try.</param>
+    public Task UploadBlobAsync(string repository, BlobDescriptor blob, Func<Stream> open, CancellationToken ct) =>
+        UploadMissingBlobAsync(repository, blob, open, ct);
 
     /// <summary>Pushes a manifest under a tag or digest; returns its digest (Docker-Content-Digest, else computed).</summary>
     public async Task<string> PutManifestAsync(string repository, string reference, byte[] manifest, string mediaType, CancellationToken ct)

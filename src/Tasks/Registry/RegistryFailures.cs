@@ -1,4 +1,5 @@
 using System.Net;
+using Diamol.Build.Credentials;
 using Diamol.Build.Diagnostics;
 
 namespace Diamol.Build.Registry;

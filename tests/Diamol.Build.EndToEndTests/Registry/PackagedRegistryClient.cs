@@ -12,11 +12,11 @@ internal static class PackagedRegistryClient
 {
     private static readonly Lazy<Assembly> TasksAssembly = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>A RegistryClient whose login comes from RegistryClient.FindCredentials for pushing.</summary>
+    /// <summary>A RegistryClient whose login comes from a CredentialLookup of its own (the environment, then docker's login) for pushing.</summary>
     public static dynamic Create(string registry, long? chunkThreshold = null, long? chunkSize = null)
     {
         var type = Type("Diamol.Build.Registry.RegistryClient");
-        var access = Enum.Parse(Type("Diamol.Build.Registry.RegistryAccess"), "Push");
+        var access = Enum.Parse(Type("Diamol.Build.Credentials.RegistryAccess"), "Push");
         // Every parameter after the access takes its default (the request time-out, retries, log, and any added later).
         var create = type.GetMethod("Create")!;
         object?[] arguments = [registry, access, .. create.GetParameters().Skip(2).Select(p => p.HasDefaultValue ? p.DefaultValue : null)];

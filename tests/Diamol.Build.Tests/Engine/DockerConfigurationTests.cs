@@ -1,3 +1,4 @@
+using Diamol.Build.Credentials;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Engine;
 using Diamol.Build.Spec;
@@ -68,7 +69,7 @@ public sealed class DockerConfigurationTests
             Assert.AreEqual("hub", RegistryCredentials.Find(name, env)?.Username, name);
         }
 
-        Assert.AreEqual("docker.io", RegistryCredentials.RegistryOf(ImageReference.TryParse("ubuntu:24.04", out _)!));
+        Assert.AreEqual("docker.io", ImageReference.TryParse("ubuntu:24.04", out _)!.RegistryOrDockerHub);
     }
 
     [TestMethod]

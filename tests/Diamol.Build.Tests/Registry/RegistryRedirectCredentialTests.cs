@@ -1,6 +1,7 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
+using Diamol.Build.Credentials;
 using Diamol.Build.Engine;
 using Diamol.Build.Registry;
 

@@ -1,3 +1,4 @@
+using Diamol.Build.Credentials;
 using Diamol.Build.Engine;
 using Diamol.Build.Registry;
 

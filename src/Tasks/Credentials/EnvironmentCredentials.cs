@@ -1,6 +1,4 @@
-using Diamol.Build.Engine;
-
-namespace Diamol.Build.Registry;
+namespace Diamol.Build.Credentials;
 
 /// <summary>
 /// Registry logins given in environment variables, read as the SDK's AuthHandshakeMessageHandler and
@@ -38,9 +36,11 @@ public static class EnvironmentCredentials
 
     /// <summary>The access of a pull from <paramref name="registry"/> when images are pushed to <paramref name="pushRegistry"/> (null: none).</summary>
     public static RegistryAccess PullAccess(string registry, string? pushRegistry) =>
-        pushRegistry is not null && string.Equals(RegistryEndpoint.HostOf(registry), RegistryEndpoint.HostOf(pushRegistry), StringComparison.OrdinalIgnoreCase)
-            ? RegistryAccess.PullFromPushRegistry
-            : RegistryAccess.Pull;
+        pushRegistry is not null && SameRegistry(registry, pushRegistry) ? RegistryAccess.PullFromPushRegistry : RegistryAccess.Pull;
+
+    // Docker Hub has several names (docker.io, index.docker.io, registry-1.docker.io); any other registry, its own.
+    private static bool SameRegistry(string a, string b) =>
+        (Spec.ImageReference.IsDockerHub(a) && Spec.ImageReference.IsDockerHub(b)) || string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 
     private static RegistryLogin? Pair(string registry, Func<string, string?> variable, string userVariable, string passwordVariable)
     {

@@ -3,14 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Diamol.Build.Diagnostics;
 
-namespace Diamol.Build.Engine;
-
-/// <summary>A registry login: user and password, or an identity token. Never logged.</summary>
-public sealed record RegistryLogin(string ServerAddress, string? Username, string? Password, string? IdentityToken)
-{
-    // Keep secrets out of any accidental string formatting.
-    public override string ToString() => $"login for {ServerAddress}";
-}
+namespace Diamol.Build.Credentials;
 
 /// <summary>
 /// Finds the credentials docker itself would use for a registry, from its <see cref="DockerConfiguration"/>:
@@ -57,9 +50,6 @@ public static class RegistryCredentials
 
         return null;
     }
-
-    /// <summary>The registry part of an image name: its first component when that looks like a host, else Docker Hub.</summary>
-    public static string RegistryOf(Spec.ImageReference reference) => reference.RegistryOrDockerHub;
 
     private static RegistryLogin? FromHelper(string helper, string server)
     {

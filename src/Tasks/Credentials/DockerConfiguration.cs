@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Diamol.Build.Diagnostics;
 
-namespace Diamol.Build.Engine;
+namespace Diamol.Build.Credentials;
 
 /// <summary>
 /// docker's client configuration, read as the docker CLI reads it: the folder is DOCKER_CONFIG, else ~/.docker, and

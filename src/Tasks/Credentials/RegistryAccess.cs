@@ -1,4 +1,4 @@
-namespace Diamol.Build.Registry;
+namespace Diamol.Build.Credentials;
 
 /// <summary>What a client is for: pulling a base image, or pushing the built one. It decides which environment credentials apply.</summary>
 public enum RegistryAccess
