@@ -84,6 +84,60 @@ public sealed class RegistryCredentialEndToEndTests
         }
     }
 
+    /// <summary>
+    /// Issue 20 item 1: every client of a publish asks one credential lookup. The base image lives on the htpasswd
+    /// registry, whose login only a credential helper gives; the image goes to another registry, so every base layer
+    /// is fetched (into an empty cache) and pushed. The helper writes a line per run: before the seam it ran for the
+    /// Dockerfile task's read, the writer's read and each layer's fetch.
+    /// </summary>
+    [TestMethod]
+    [Timeout(600_000)]
+    public void A_credential_helper_runs_once_per_registry_per_publish_however_many_base_layers_are_fetched()
+    {
+        string baseRepository = UniqueRepository("counted");
+        var copy = ProcessRunner.Run("skopeo", ["copy", "--src-tls-verify=false", "--dest-tls-verify=false", "--dest-creds", $"{User}:{Password}",
+            $"docker://{TestEnvironment.BaseRuntime}", $"docker://{Authenticated}/{baseRepository}:10.0"]);
+        Assert.AreEqual(0, copy.ExitCode, copy.Output);
+
+        string id = Guid.NewGuid().ToString("N")[..8];
+        string bin = Path.Combine(TestEnvironment.WorkRoot, "counting-helper-" + id);
+        Directory.CreateDirectory(bin);
+        string runs = Path.Combine(bin, "runs.txt");
+        string helper = Path.Combine(bin, "docker-credential-diamolcount");
+        File.WriteAllText(helper, $"#!/bin/sh\n[ \"$1\" = get ] || exit 1\nread server\necho \"$server\" >> '{runs}'\n" +
+                                  $"[ \"$server\" = \"{Authenticated}\" ] || {{ echo 'credentials not found'; exit 1; }}\n" +
+                                  $"echo '{{\"ServerURL\":\"{Authenticated}\",\"Username\":\"{User}\",\"Secret\":\"{Password}\"}}'\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(helper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string config = Path.Combine(bin, "docker-config");
+        Directory.CreateDirectory(config);
+        File.WriteAllText(Path.Combine(config, "config.json"), $"{{\"credHelpers\":{{\"{Authenticated}\":\"diamolcount\"}}}}");
+        string cache = Path.Combine(bin, "cache");
+        using var target = new OwnRegistry();
+        string repository = UniqueRepository("counted-app");
+        var project = ConsumerProject.FromSample("WebPing");
+
+        var result = project.PublishWith(new Dictionary<string, string?>
+            {
+                ["DOCKER_CONFIG"] = config,
+                ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH"),
+                ["DOTNET_CONTAINER_REGISTRY_UNAME"] = null,
+                ["DOTNET_CONTAINER_REGISTRY_PWORD"] = null,
+                ["DOTNET_CONTAINER_PUSH_REGISTRY_UNAME"] = null,
+                ["DOTNET_CONTAINER_PUSH_REGISTRY_PWORD"] = null,
+                ["DOTNET_CONTAINER_PULL_REGISTRY_UNAME"] = null,
+                ["DOTNET_CONTAINER_PULL_REGISTRY_PWORD"] = null,
+            },
+            $"ContainerBaseImage={Authenticated}/{baseRepository}:10.0", $"ContainerRegistry=127.0.0.1:{target.Port}", $"ContainerRepository={repository}",
+            "DiamolBuilder=oci", $"DiamolCacheDirectory={cache}");
+
+        Assert.AreEqual(0, result.ExitCode, result.All);
+        Assert.AreEqual("200", target.StatusOf($"/v2/{repository}/manifests/latest"), "the image is not in the target registry\n" + result.Output);
+        int fetched = Directory.GetFiles(Path.Combine(cache, "blobs", "sha256")).Length;
+        Assert.IsTrue(fetched >= 2, $"only {fetched} base layers were fetched: the test needs a base of several layers");
+        string[] asked = File.ReadAllLines(runs);
+        CollectionAssert.AreEqual(new[] { Authenticated }, asked, $"the helper ran {asked.Length} times for {fetched} fetched layers: {string.Join(", ", asked)}");
+    }
+
     [TestMethod]
     [Timeout(600_000)]
     public void A_stalled_base_registry_fails_the_publish_within_DiamolIdleTimeout()

@@ -1,0 +1,72 @@
+using Diamol.Build.Credentials;
+using Diamol.Build.Diagnostics;
+using Diamol.Build.Oci;
+using Diamol.Build.Spec;
+
+namespace Diamol.Build.Tests.Registry;
+
+/// <summary>Reading a base image from its registry (RegistryBaseImage) against the fake registries: which client, which manifest, which failure.</summary>
+[TestClass]
+public sealed class RegistryBaseImageTests
+{
+    private static readonly ImagePlatform Amd64 = new("linux", "amd64", null);
+
+    private static ImageReference Reference(string name) => ImageReference.TryParse(name, out _)!;
+
+    [TestMethod]
+    public async Task A_tag_naming_an_index_gives_the_platforms_manifest_and_its_config_pinned_to_the_index()
+    {
+        var registries = new FakeRegistries();
+        var stored = FakeBaseImages.Add(registries["base.test"], "dotnet/runtime", "10.0");
+
+        var image = await RegistryBaseImage.ReadAsync(registries, Reference("base.test/dotnet/runtime:10.0"), Amd64, null, default);
+
+        Assert.AreEqual(stored.ManifestDigest, image.Image.ManifestDigest);
+        Assert.AreEqual(stored.IndexDigest, image.PinDigest);
+        CollectionAssert.AreEqual(stored.Layers.ToArray(), image.Image.Layers.ToArray());
+        Assert.AreEqual(Amd64.ToString(), image.Platform!.ToString());
+        var facts = image.Facts();
+        CollectionAssert.Contains(facts.Env.ToArray(), "APP_UID=1654");
+        // The manifest, the index's entry and the config: one client, asked for once.
+        CollectionAssert.AreEqual(new[] { ("base.test", RegistryAccess.Pull) }, registries.Asked);
+    }
+
+    [TestMethod]
+    public async Task A_base_kept_in_the_push_registry_is_read_with_the_push_login_and_any_other_with_the_pull_login()
+    {
+        var registries = new FakeRegistries();
+        FakeBaseImages.Add(registries["registry.test:5000"], "team/base", "1");
+        FakeBaseImages.Add(registries["other.test"], "team/base", "1");
+
+        await RegistryBaseImage.ReadAsync(registries, Reference("registry.test:5000/team/base:1"), Amd64, "registry.test:5000", default);
+        await RegistryBaseImage.ReadAsync(registries, Reference("other.test/team/base:1"), Amd64, "registry.test:5000", default);
+
+        CollectionAssert.AreEqual(new[] { ("registry.test:5000", RegistryAccess.PullFromPushRegistry), ("other.test", RegistryAccess.Pull) }, registries.Asked);
+    }
+
+    [TestMethod]
+    public async Task A_platform_the_index_lacks_is_refused_with_DIAM3012()
+    {
+        var registries = new FakeRegistries();
+        FakeBaseImages.Add(registries["base.test"], "dotnet/runtime", "10.0");
+
+        var e = await Assert.ThrowsAsync<DiamolException>(() =>
+            RegistryBaseImage.ReadAsync(registries, Reference("base.test/dotnet/runtime:10.0"), new ImagePlatform("linux", "s390x", null), null, default));
+
+        Assert.AreEqual(DiagnosticCode.DIAM3012, e.Code);
+        StringAssert.Contains(e.Message, "linux/s390x");
+    }
+
+    [TestMethod]
+    public async Task A_Docker_Hub_name_is_read_from_docker_io_under_library()
+    {
+        var registries = new FakeRegistries();
+        FakeBaseImages.Add(registries["docker.io"], "library/ubuntu", "24.04");
+
+        var image = await RegistryBaseImage.ReadAsync(registries, Reference("ubuntu:24.04"), Amd64, null, default);
+
+        Assert.AreEqual("library/ubuntu", image.Image.Repository);
+        Assert.AreEqual("docker.io", registries.Asked.Single().Registry);
+        Assert.AreEqual(1, registries["docker.io"].Count("GET manifest library/ubuntu 24.04"));
+    }
+}
