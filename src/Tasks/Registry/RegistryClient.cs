@@ -53,11 +53,12 @@ public sealed partial class RegistryClient : IRegistryClient, IDisposable
     /// A client whose login is looked up on the first 401 in <paramref name="credentials"/> (a publish's shared
     /// <see cref="CredentialLookup"/>), or in a lookup of its own when none is given.
     /// </summary>
+    /// <param name="handler">The HTTP handler (tests pass a fake); null for the client's own connection pool.</param>
     public static RegistryClient Create(string registry, RegistryAccess access, TimeSpan? requestTimeout = null, RetryPolicy? retries = null, Action<string>? log = null,
-        CredentialLookup? credentials = null)
+        CredentialLookup? credentials = null, HttpMessageHandler? handler = null)
     {
         var lookup = credentials ?? CredentialLookup.Real();
-        return new(registry, () => lookup.Find(registry, access), requestTimeout: requestTimeout) { Retries = retries ?? RetryPolicy.Default, Log = log };
+        return new(registry, () => lookup.Find(registry, access), handler, requestTimeout) { Retries = retries ?? RetryPolicy.Default, Log = log };
     }
 
     public string Registry { get; }

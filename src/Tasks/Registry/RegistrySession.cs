@@ -27,6 +27,9 @@ public sealed class RegistrySession : IRegistryClients, IDisposable
         _log = log;
     }
 
+    /// <summary>The HTTP handler every client is given (tests pass a fake); null for a connection pool per client.</summary>
+    internal HttpMessageHandler? Handler { get; init; }
+
     /// <summary>How many clients the session made (each is a connection pool and a handshake of its own).</summary>
     public int ClientCount => _clients.Count;
 
@@ -36,7 +39,7 @@ public sealed class RegistrySession : IRegistryClients, IDisposable
         // Registry names are host names (case-insensitive) with a port.
         var key = (registry.ToLowerInvariant(), access);
         return _clients.GetOrAdd(key, _ => new Lazy<RegistryClient>(
-            () => RegistryClient.Create(registry, access, _idleLimit, _retries, _log, _credentials), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+            () => RegistryClient.Create(registry, access, _idleLimit, _retries, _log, _credentials, Handler), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
     }
 
     public void Dispose()

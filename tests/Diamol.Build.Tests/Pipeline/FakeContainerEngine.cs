@@ -118,9 +118,13 @@ internal sealed class FakeContainerEngine : IContainerEngine, IEngineSource
         return Task.FromResult<IReadOnlyList<EngineHistoryRow>>([new EngineHistoryRow(name, "COPY layers/app/ /app/", DateTimeOffset.UnixEpoch, 10)]);
     }
 
+    /// <summary>The login each pull and push was given ("pull name", "push repository:tag").</summary>
+    public List<(string Call, RegistryLogin? Login)> Logins { get; } = [];
+
     public Task<string?> PullAsync(ImageReference reference, RegistryLogin? login, IBuildLog log, CancellationToken cancellationToken)
     {
         Calls.Add("pull " + reference);
+        Logins.Add(("pull " + reference, login));
         string? failure = Pull(reference.ToString());
         if (failure is null) Add("sha256:pulled-" + reference.Repository, reference.ToString());
         return Task.FromResult(failure);
@@ -129,6 +133,7 @@ internal sealed class FakeContainerEngine : IContainerEngine, IEngineSource
     public Task<string> PushAsync(string repository, string tag, RegistryLogin? login, IBuildLog log, CancellationToken cancellationToken)
     {
         Calls.Add($"push {repository}:{tag}");
+        Logins.Add(($"push {repository}:{tag}", login));
         cancellationToken.ThrowIfCancellationRequested();
         return Push($"{repository}:{tag}") is { } failure ? Task.FromException<string>(failure) : Task.FromResult("sha256:" + new string('d', 64));
     }

@@ -70,3 +70,44 @@ public sealed class RegistryBaseImageTests
         Assert.AreEqual(1, registries["docker.io"].Count("GET manifest library/ubuntu 24.04"));
     }
 }
+
+/// <summary>The session's clients: what the base image's read over real HTTP (a fake handler) logs and asks.</summary>
+[TestClass]
+public sealed class RegistrySessionReadTests
+{
+    [TestMethod]
+    public async Task A_base_image_read_through_the_session_logs_its_retries_and_looks_its_login_up_once()
+    {
+        var config = TestImages.Blob("""{"architecture":"amd64","os":"linux","config":{}}""", "application/vnd.oci.image.config.v1+json");
+        var layer = TestImages.Blob("layer");
+        byte[] manifest = TestImages.Manifest(config.Descriptor, layer.Descriptor);
+        int manifestAsks = 0;
+        var handler = new FakeRegistryHandler(request =>
+        {
+            if (request.Authorization is null) return FakeRegistryHandler.Challenge("Basic realm=\"test\"");
+            if (request.Path.Contains("/manifests/", StringComparison.Ordinal))
+            {
+                return ++manifestAsks == 1 ? FakeRegistryHandler.Status(System.Net.HttpStatusCode.ServiceUnavailable) : FakeRegistryHandler.Bytes(manifest, Build.Registry.ManifestMediaTypes.OciManifest);
+            }
+
+            return FakeRegistryHandler.Bytes(request.Path.EndsWith(config.Descriptor.Digest, StringComparison.Ordinal) ? config.Bytes : layer.Bytes);
+        });
+        int lookups = 0;
+        var credentials = new CredentialLookup(_ => null, registry => { lookups++; return new RegistryLogin(registry, "u", "p", null); }, "/config");
+        var log = new List<string>();
+        using var session = new Build.Registry.RegistrySession(credentials, retries: RegistryRetryTests.Fast, log: log.Add) { Handler = handler };
+        var reference = ImageReference.TryParse("registry.test/team/base:1", out _)!;
+
+        var image = await RegistryBaseImage.ReadAsync(session, reference, new ImagePlatform("linux", "amd64", null), null, default);
+        var (client, repository) = RegistryBaseImage.ClientFor(session, reference, null);
+        string downloaded = Path.Combine(Path.GetTempPath(), "diamol-session-" + Guid.NewGuid().ToString("N"));
+        await client.DownloadBlobAsync(repository, image.Image.Layers[0], downloaded, default);
+        File.Delete(downloaded);
+
+        Assert.AreEqual(1, log.Count, string.Join("\n", log));
+        StringAssert.Contains(log[0], "GET manifest 1");
+        StringAssert.Contains(log[0], "503");
+        Assert.AreEqual(1, lookups, "one client, one login lookup, for the manifest, the config and the layer");
+        Assert.AreEqual(1, session.ClientCount);
+    }
+}
