@@ -26,16 +26,32 @@ public sealed class RegistryCredentialEndToEndTests
         string config = Path.Combine(TestEnvironment.WorkRoot, "docker-config-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(config);
         File.WriteAllText(Path.Combine(config, "config.json"), "{}");
-        return new Dictionary<string, string?>
-        {
-            ["DOCKER_CONFIG"] = config,
-            ["DOTNET_CONTAINER_REGISTRY_UNAME"] = User,
-            ["DOTNET_CONTAINER_REGISTRY_PWORD"] = Password,
-            ["DOTNET_CONTAINER_PUSH_REGISTRY_UNAME"] = null,
-            ["DOTNET_CONTAINER_PUSH_REGISTRY_PWORD"] = null,
-            ["DOTNET_CONTAINER_PULL_REGISTRY_UNAME"] = null,
-            ["DOTNET_CONTAINER_PULL_REGISTRY_PWORD"] = null,
-        };
+        var environment = NoVariables(config);
+        environment["DOTNET_CONTAINER_REGISTRY_UNAME"] = User;
+        environment["DOTNET_CONTAINER_REGISTRY_PWORD"] = Password;
+        return environment;
+    }
+
+    /// <summary>The docker configuration folder <paramref name="config"/>, and none of the SDK's login variables.</summary>
+    private static Dictionary<string, string?> NoVariables(string config) => new()
+    {
+        ["DOCKER_CONFIG"] = config,
+        ["DOTNET_CONTAINER_REGISTRY_UNAME"] = null,
+        ["DOTNET_CONTAINER_REGISTRY_PWORD"] = null,
+        ["DOTNET_CONTAINER_PUSH_REGISTRY_UNAME"] = null,
+        ["DOTNET_CONTAINER_PUSH_REGISTRY_PWORD"] = null,
+        ["DOTNET_CONTAINER_PULL_REGISTRY_UNAME"] = null,
+        ["DOTNET_CONTAINER_PULL_REGISTRY_PWORD"] = null,
+    };
+
+    /// <summary>The test base image, copied into a new repository of the htpasswd registry; returns the repository.</summary>
+    private static string CopyBaseToAuthenticated(string purpose)
+    {
+        string repository = UniqueRepository(purpose);
+        var copy = ProcessRunner.Run("skopeo", ["copy", "--src-tls-verify=false", "--dest-tls-verify=false", "--dest-creds", $"{User}:{Password}",
+            $"docker://{TestEnvironment.BaseRuntime}", $"docker://{Authenticated}/{repository}:10.0"]);
+        Assert.AreEqual(0, copy.ExitCode, copy.Output);
+        return repository;
     }
 
     private static string AuthenticatedStatus(string repository, string tag) =>
@@ -47,10 +63,7 @@ public sealed class RegistryCredentialEndToEndTests
     [Timeout(600_000)]
     public void A_base_image_in_the_push_registry_is_read_with_the_push_variables()
     {
-        string baseRepository = UniqueRepository("base");
-        var copy = ProcessRunner.Run("skopeo", ["copy", "--src-tls-verify=false", "--dest-tls-verify=false", "--dest-creds", $"{User}:{Password}",
-            $"docker://{TestEnvironment.BaseRuntime}", $"docker://{Authenticated}/{baseRepository}:10.0"]);
-        Assert.AreEqual(0, copy.ExitCode, copy.Output);
+        string baseRepository = CopyBaseToAuthenticated("base");
         var project = ConsumerProject.FromSample("WebPing");
         string repository = UniqueRepository("app");
 
@@ -94,10 +107,7 @@ public sealed class RegistryCredentialEndToEndTests
     [Timeout(600_000)]
     public void A_credential_helper_runs_once_per_registry_per_publish_however_many_base_layers_are_fetched()
     {
-        string baseRepository = UniqueRepository("counted");
-        var copy = ProcessRunner.Run("skopeo", ["copy", "--src-tls-verify=false", "--dest-tls-verify=false", "--dest-creds", $"{User}:{Password}",
-            $"docker://{TestEnvironment.BaseRuntime}", $"docker://{Authenticated}/{baseRepository}:10.0"]);
-        Assert.AreEqual(0, copy.ExitCode, copy.Output);
+        string baseRepository = CopyBaseToAuthenticated("counted");
 
         string id = Guid.NewGuid().ToString("N")[..8];
         string bin = Path.Combine(TestEnvironment.WorkRoot, "counting-helper-" + id);
@@ -116,18 +126,10 @@ public sealed class RegistryCredentialEndToEndTests
         string repository = UniqueRepository("counted-app");
         var project = ConsumerProject.FromSample("WebPing");
 
-        var result = project.PublishWith(new Dictionary<string, string?>
-            {
-                ["DOCKER_CONFIG"] = config,
-                ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH"),
-                ["DOTNET_CONTAINER_REGISTRY_UNAME"] = null,
-                ["DOTNET_CONTAINER_REGISTRY_PWORD"] = null,
-                ["DOTNET_CONTAINER_PUSH_REGISTRY_UNAME"] = null,
-                ["DOTNET_CONTAINER_PUSH_REGISTRY_PWORD"] = null,
-                ["DOTNET_CONTAINER_PULL_REGISTRY_UNAME"] = null,
-                ["DOTNET_CONTAINER_PULL_REGISTRY_PWORD"] = null,
-            },
-            $"ContainerBaseImage={Authenticated}/{baseRepository}:10.0", $"ContainerRegistry=127.0.0.1:{target.Port}", $"ContainerRepository={repository}",
+        var environment = NoVariables(config);
+        environment["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
+
+        var result = project.PublishWith(environment, $"ContainerBaseImage={Authenticated}/{baseRepository}:10.0", $"ContainerRegistry=127.0.0.1:{target.Port}", $"ContainerRepository={repository}",
             "DiamolBuilder=oci", $"DiamolCacheDirectory={cache}");
 
         Assert.AreEqual(0, result.ExitCode, result.All);
