@@ -234,8 +234,7 @@ public static class OciBuildStage
     /// a layer of ours written again from the published files (which must give the same digest). Says how, or null.
     /// </summary>
     private static async Task<string?> RestoreAsync(string digest, string contextDirectory, ContextManifest manifest, OciOptions options, IRegistryClients registries,
-        Spec.ImageReference baseReference,
-        BaseImageManifest baseImage, IReadOnlyDictionary<string, LayerBlob> blobs, CancellationToken cancellationToken)
+        Spec.ImageReference baseReference, BaseImageManifest baseImage, IReadOnlyDictionary<string, LayerBlob> blobs, CancellationToken cancellationToken)
     {
         if (baseImage.Image.Layers.FirstOrDefault(l => l.Digest == digest) is { } baseLayer)
         {
