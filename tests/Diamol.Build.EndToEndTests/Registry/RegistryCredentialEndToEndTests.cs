@@ -8,7 +8,8 @@ namespace Diamol.Build.EndToEndTests.Registry;
 /// <summary>
 /// Issue 20 items 5 and 6 against real registries: the SDK's push variables reach a base image kept in the push
 /// registry and the engine builder's push (htpasswd registry 127.0.0.1:5001, diamol/diamol-secret), a stalled base
-/// registry ends the publish within DiamolIdleTimeout, and an endless manifest fails fast without filling memory.
+/// registry ends the publish within DiamolIdleTimeout, and an endless manifest fails fast without filling memory;
+/// item 1: a credential helper runs once per registry per publish.
 /// </summary>
 [TestClass]
 [DoNotParallelize]
