@@ -28,6 +28,8 @@ install_packages() {
   have openssl         || missing+=(openssl)
   have chromium        || missing+=(chromium)   # renders the HTML history report in a test
   have skopeo          || missing+=(skopeo)     # checks that archives and their blobs are whole, in a test
+  have clang           || missing+=(clang)      # Native AOT's compiler and linker, for the webapiaot test
+  [[ -e /usr/include/zlib.h ]] || missing+=(zlib1g-dev)   # Native AOT links zlib
   [[ -e /usr/share/keyrings/debian-archive-keyring.gpg ]] || missing+=(debian-archive-keyring)
   ((${#missing[@]} == 0)) && return 0
 

@@ -101,7 +101,8 @@ public sealed class ConsumerProject
         create(templates);
         string directory = Path.Combine(root, imageProject);
         string projectName = Path.GetFileName(imageProject);
-        string project = Path.Combine(directory, projectName + ".csproj");
+        // A C# or an F# project: whichever the template made.
+        string project = new[] { ".csproj", ".fsproj" }.Select(extension => Path.Combine(directory, projectName + extension)).First(File.Exists);
         File.WriteAllText(project, File.ReadAllText(project).Replace("</Project>",
             $"  <ItemGroup>\n    <PackageReference Include=\"Diamol.Build\" Version=\"{TestEnvironment.PackageVersion}\" />\n  </ItemGroup>\n</Project>"));
         WriteNuGetConfig(root);
@@ -221,8 +222,13 @@ public sealed class TemplateFolder(string root)
             TestEnvironment.DotnetEnvironment, TimeSpan.FromMinutes(2)).EnsureSuccess($"dotnet new {template}");
 
     public void Reference(string project, string referenced) =>
-        Edit(Path.Combine(project, Path.GetFileName(project) + ".csproj"), text => text.Replace("</Project>",
-            $"  <ItemGroup>\n    <ProjectReference Include=\"../{referenced}/{referenced}.csproj\" />\n  </ItemGroup>\n</Project>"));
+        Edit(ProjectFile(project), text => text.Replace("</Project>",
+            $"  <ItemGroup>\n    <ProjectReference Include=\"../{ProjectFile(referenced)}\" />\n  </ItemGroup>\n</Project>"));
+
+    /// <summary>The project file in a folder of the root, relative to the root: FOLDER/NAME.csproj, or .fsproj for F#.</summary>
+    public string ProjectFile(string folder) =>
+        new[] { ".csproj", ".fsproj" }.Select(extension => Path.Combine(folder, Path.GetFileName(folder) + extension))
+            .First(path => File.Exists(Path.Combine(Root, path)));
 
     public void Write(string relative, string text)
     {

@@ -10,7 +10,19 @@ public static class ContainerProbe
     /// Runs a web image on the host's network (this machine has no bridge) on a free loopback port and returns the
     /// status code of each path; the container's log is in the failure message when it never answers.
     /// </summary>
-    public static Dictionary<string, HttpStatusCode> Get(string image, params string[] paths)
+    public static Dictionary<string, HttpStatusCode> Get(string image, params string[] paths) =>
+        Call(image, port =>
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+            return paths.ToDictionary(path => path, path => client.GetAsync(path).GetAwaiter().GetResult().StatusCode);
+        });
+
+    /// <summary>
+    /// Runs a web image on the host's network on a free loopback port (given to the app as ASPNETCORE_HTTP_PORTS) and
+    /// makes <paramref name="call"/> to it, again while it does not answer yet (at most 60 s); the container's log is
+    /// in the failure message when it never answers.
+    /// </summary>
+    public static T Call<T>(string image, Func<int, T> call)
     {
         int port = FreePort();
         string name = "diamol-probe-" + Guid.NewGuid().ToString("N")[..8];
@@ -18,13 +30,12 @@ public static class ContainerProbe
             "-e", $"ASPNETCORE_HTTP_PORTS={port}", "-e", "ASPNETCORE_URLS=", image).EnsureSuccess("docker run " + image);
         try
         {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
             while (true)
             {
                 try
                 {
-                    return paths.ToDictionary(path => path, path => client.GetAsync(path).GetAwaiter().GetResult().StatusCode);
+                    return call(port);
                 }
                 catch (HttpRequestException) when (DateTime.UtcNow < deadline && Running(name))
                 {
@@ -33,6 +44,7 @@ public static class ContainerProbe
                 catch (HttpRequestException e)
                 {
                     Assert.Fail($"{image} did not answer on port {port}: {e.Message}\n{ProcessRunner.Docker("logs", name).All}");
+                    throw;
                 }
             }
         }

@@ -12,7 +12,7 @@ namespace Diamol.Build.EndToEndTests;
 /// one), plus 100 kB. Every layer before the first changed one must keep its DiffID.
 /// </summary>
 [TestClass]
-public sealed class RealAppsTests
+public sealed partial class RealAppsTests
 {
     [TestMethod]
     public void Web_app_with_a_class_library_and_a_Razor_class_library()
