@@ -53,6 +53,8 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
     public bool PublishAot { get; set; }
     public bool SelfContained { get; set; }
     public bool PublishTrimmed { get; set; }
+    /// <summary>DiamolWritableDirectory items: folders the image's user may write (Include the path, Mode metadata octal).</summary>
+    public ITaskItem[] WritableDirectories { get; set; } = [];
     /// <summary>DiamolFileModes: Normalize (default) or Preserve.</summary>
     public string? FileModes { get; set; }
     /// <summary>DiamolBuildImage: whether an image is built at all (the builder is only chosen then).</summary>
@@ -202,7 +204,8 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
                 Diagnostics.Counted.Of(reader.Leftovers.Count, "file"), string.Join(", ", reader.Leftovers.Take(5)) + (reader.Leftovers.Count > 5 ? ", ..." : ""));
         }
 
-        var result = DockerfileStage.Run(input, baseImage, files, new LayerOptions(ImageFileModes.ParsePolicy(FileModes), mode, AppFileName ?? ProjectName),
+        var result = DockerfileStage.Run(input, baseImage, files, new LayerOptions(ImageFileModes.ParsePolicy(FileModes), mode, AppFileName ?? ProjectName,
+                WritableDirectories.Select(i => new WritableDirectory(i.ItemSpec, i.GetMetadata("Mode"))).ToArray()),
             ContextDirectory, ProjectName, ToolVersion, warnings, timings, SourceDateEpoch());
         Report(warnings);
         ShareStaging(result.Staged);
