@@ -1,0 +1,96 @@
+namespace Diamol.Build.EndToEndTests;
+
+/// <summary>
+/// An app that writes where it runs: a SQLite database in the working directory's data/ folder and a log file in a
+/// folder of '/', as the non-root user the runtime image names (APP_UID 1654). Without DiamolWritableDirectory the
+/// folder would be root's and SQLite would stop with "unable to open database file" (Error 14). Both builders give
+/// the folders the same owner and mode; the engine's image gets them without a RUN step.
+/// </summary>
+[TestClass]
+public sealed class WritableDirectoryTests
+{
+    private const string Program = """
+        using Microsoft.Data.Sqlite;
+
+        Directory.CreateDirectory("data"); // already there, and the app's: this only proves it may
+        using var connection = new SqliteConnection("Data Source=data/app.db");
+        connection.Open();
+        using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE IF NOT EXISTS visits (at TEXT); INSERT INTO visits VALUES (datetime('now'));";
+            create.ExecuteNonQuery();
+        }
+
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM visits";
+        long rows = (long)count.ExecuteScalar()!;
+        File.AppendAllText("/srv-logs/app.log", $"visit {rows}\n");
+        Console.WriteLine($"wrote {rows} row(s) to data/app.db and /srv-logs/app.log as uid {Environment.GetEnvironmentVariable("APP_UID")}:{GetUid()}");
+
+        static string GetUid() => File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("Uid:")).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1];
+        """;
+
+    [TestMethod]
+    public void A_sqlite_app_writes_its_database_as_the_non_root_user_with_both_builders()
+    {
+        var project = ConsumerProject.NewConsole("SqliteApp");
+        File.WriteAllText(Path.Combine(project.Directory, "Program.cs"), Program);
+        string csproj = Path.Combine(project.Directory, project.Name + ".csproj");
+        File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("</Project>", """
+              <ItemGroup>
+                <PackageReference Include="Microsoft.Data.Sqlite" Version="10.0.5" />
+                <DiamolWritableDirectory Include="data" />
+                <DiamolWritableDirectory Include="/srv-logs" Mode="0770" />
+              </ItemGroup>
+            </Project>
+            """));
+
+        string id = Guid.NewGuid().ToString("N")[..8];
+        string engine = $"diamol-writable/engine-{id}", oci = $"diamol-writable/oci-{id}";
+        try
+        {
+            var enginePublish = project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={engine}", "DiamolBuilder=docker")
+                .EnsureSuccess("engine build");
+            string dockerfile = File.ReadAllText(Path.Combine(project.ContainerFolder, "Dockerfile"));
+            StringAssert.Contains(dockerfile, "COPY --chown=1654:1654 [\"layers/writable/\", \"/\"]");
+            StringAssert.Contains(dockerfile, "COPY --chown=1654:1654 [\"layers/writable-2/\", \"/app/\"]");
+            Assert.IsFalse(dockerfile.Contains("\nRUN ", StringComparison.Ordinal), "no RUN step: the base needs no shell");
+            project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={oci}", "DiamolBuilder=oci").EnsureSuccess("OCI build");
+
+            foreach (string image in new[] { engine, oci })
+            {
+                var run = ProcessRunner.Docker("run", "--rm", "--network", "none", image + ":latest");
+                Assert.AreEqual(0, run.ExitCode, $"{image} did not start and write: {run.Output}{run.Error}");
+                StringAssert.Contains(run.Output, "wrote 1 row(s) to data/app.db and /srv-logs/app.log as uid 1654:1654", image);
+            }
+
+            string Owners(string image) => ProcessRunner.Run("docker",
+                    ["run", "--rm", "--network", "none", "--user", "0", "--entrypoint", "/bin/sh", image + ":latest", "-c", "stat -c '%n %u:%g %a' /app /app/data /srv-logs"],
+                    timeout: TimeSpan.FromMinutes(2)).EnsureSuccess("stat in " + image).Output.Trim();
+            string engineOwners = Owners(engine);
+            Assert.AreEqual("/app 0:0 755\n/app/data 1654:1654 755\n/srv-logs 1654:1654 770", engineOwners, "the engine's folders");
+            Assert.AreEqual(engineOwners, Owners(oci), "the builders give the folders different owners or modes");
+            CollectionAssert.AreEqual(ImageInspection.Modes(engine + ":latest", "/app"), ImageInspection.Modes(oci + ":latest", "/app"), "modes under /app differ");
+            CollectionAssert.AreEqual(ImageInspection.FileLayers(engine + ":latest"), ImageInspection.FileLayers(oci + ":latest"), "the layer split differs");
+        }
+        finally
+        {
+            ImageInspection.RemoveImages(engine + ":latest", oci + ":latest");
+        }
+    }
+
+    [TestMethod]
+    public void A_named_user_is_refused_before_anything_is_written()
+    {
+        var project = ConsumerProject.NewConsole("WritableNamed");
+        string csproj = Path.Combine(project.Directory, project.Name + ".csproj");
+        File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("</Project>",
+            "  <ItemGroup>\n    <DiamolWritableDirectory Include=\"data\" />\n  </ItemGroup>\n</Project>"));
+
+        var publish = project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", "ContainerUser=app", "DiamolBuildImage=false");
+        Assert.AreNotEqual(0, publish.ExitCode);
+        StringAssert.Contains(publish.Output, "DIAM1024");
+        StringAssert.Contains(publish.Output, "ContainerUser 'app'");
+        Assert.IsFalse(File.Exists(Path.Combine(project.ContainerFolder, "Dockerfile")), "a refused publish leaves no Dockerfile");
+    }
+}
