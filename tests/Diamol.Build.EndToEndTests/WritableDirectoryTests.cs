@@ -12,8 +12,8 @@ public sealed class WritableDirectoryTests
     private const string Program = """
         using Microsoft.Data.Sqlite;
 
-        Directory.CreateDirectory("data"); // already there, and the app's: this only proves it may
-        using var connection = new SqliteConnection("Data Source=data/app.db");
+        string database = args.Length > 0 ? args[0] : "data/app.db";
+        using var connection = new SqliteConnection($"Data Source={database}");
         connection.Open();
         using (var create = connection.CreateCommand())
         {
@@ -30,20 +30,25 @@ public sealed class WritableDirectoryTests
         static string GetUid() => File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("Uid:")).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1];
         """;
 
-    [TestMethod]
-    public void A_sqlite_app_writes_its_database_as_the_non_root_user_with_both_builders()
+    /// <summary>The SQLite app, with <paramref name="items"/> as its DiamolWritableDirectory items.</summary>
+    private static ConsumerProject SqliteApp(string items)
     {
         var project = ConsumerProject.NewConsole("SqliteApp");
         File.WriteAllText(Path.Combine(project.Directory, "Program.cs"), Program);
         string csproj = Path.Combine(project.Directory, project.Name + ".csproj");
-        File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("</Project>", """
-              <ItemGroup>
-                <PackageReference Include="Microsoft.Data.Sqlite" Version="10.0.5" />
+        File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("</Project>",
+            "  <ItemGroup>\n    <PackageReference Include=\"Microsoft.Data.Sqlite\" Version=\"10.0.5\" />\n" + items + "  </ItemGroup>\n</Project>"));
+        return project;
+    }
+
+    [TestMethod]
+    public void A_sqlite_app_writes_its_database_as_the_non_root_user_with_both_builders()
+    {
+        var project = SqliteApp("""
                 <DiamolWritableDirectory Include="data" />
                 <DiamolWritableDirectory Include="/srv-logs" Mode="0770" />
-              </ItemGroup>
-            </Project>
-            """));
+
+            """);
 
         string id = Guid.NewGuid().ToString("N")[..8];
         string engine = $"diamol-writable/engine-{id}", oci = $"diamol-writable/oci-{id}";
@@ -76,6 +81,34 @@ public sealed class WritableDirectoryTests
         finally
         {
             ImageInspection.RemoveImages(engine + ":latest", oci + ":latest");
+        }
+    }
+
+    /// <summary>
+    /// Without the items the working directory is root's, and an app that creates its database there (the issue's
+    /// API: "Data Source=app.db") stops at start with SQLite Error 14, in our image and in PublishContainer's alike
+    /// (dotnet/sdk-container-builds #639): what the items are for.
+    /// </summary>
+    [TestMethod]
+    public void Without_writable_folders_the_app_stops_as_it_does_in_PublishContainers_image()
+    {
+        var project = SqliteApp("");
+        string id = Guid.NewGuid().ToString("N")[..8];
+        string ours = $"diamol-writable/without-{id}", sdks = $"diamol-writable/sdk-{id}";
+        try
+        {
+            project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={ours}").EnsureSuccess("publish without items");
+            project.PublishContainerWithSdk($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={sdks}").EnsureSuccess("PublishContainer");
+            foreach (string image in new[] { ours, sdks })
+            {
+                var run = ProcessRunner.Docker("run", "--rm", "--network", "none", image + ":latest", "app.db");
+                Assert.AreNotEqual(0, run.ExitCode, $"{image} wrote where its user may not: {run.Output}");
+                StringAssert.Contains(run.Output + run.Error, "unable to open database file", image);
+            }
+        }
+        finally
+        {
+            ImageInspection.RemoveImages(ours + ":latest", sdks + ":latest");
         }
     }
 
