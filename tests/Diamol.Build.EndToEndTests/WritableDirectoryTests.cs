@@ -112,6 +112,72 @@ public sealed class WritableDirectoryTests
         }
     }
 
+    /// <summary>
+    /// Podman's compatible /build (buildah) gives a COPY --chown's existing destination (the working directory) to the
+    /// user too, so its build is refused (DIAM1021) before it starts; the OCI writer's image, loaded into Podman, has
+    /// the folders as Docker's has them. Podman's containers are not run in this sandbox (see PodmanTests), so the
+    /// saved layers are read instead.
+    /// </summary>
+    [TestMethod]
+    public void Podman_builds_are_refused_and_the_OCI_writer_loads_the_same_folders_into_Podman()
+    {
+        string socket = Environment.GetEnvironmentVariable("DIAMOL_TEST_PODMAN_SOCKET") ?? "/run/diamol-podman/podman.sock";
+        Assert.IsTrue(File.Exists(socket), $"Podman's API socket {socket} is missing; run eng/provision.sh");
+        var project = SqliteApp("""
+                <DiamolWritableDirectory Include="data" />
+                <DiamolWritableDirectory Include="/srv-logs" Mode="0770" />
+
+            """);
+        string repository = "diamol-writable/podman-" + Guid.NewGuid().ToString("N")[..8];
+        string archive = Path.Combine(TestEnvironment.WorkRoot, repository.Replace('/', '-') + ".tar");
+        try
+        {
+            var built = project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}", $"DiamolDockerHost=unix://{socket}");
+            Assert.AreNotEqual(0, built.ExitCode, built.Output);
+            StringAssert.Contains(built.Output, "error DIAM1021");
+            StringAssert.Contains(built.Output, "DiamolBuilder=oci with LocalRegistry=Podman");
+            project.PublishWith(new Dictionary<string, string?> { ["CONTAINER_HOST"] = $"unix://{socket}" },
+                $"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}", "DiamolBuilder=oci", "LocalRegistry=Podman")
+                .EnsureSuccess("the OCI writer's image loaded into Podman");
+            ProcessRunner.Run("podman", ["save", "--format", "docker-archive", "-o", archive, $"{repository}:latest"], timeout: TimeSpan.FromMinutes(3)).EnsureSuccess("podman save");
+            // Each layer's entries for the folders, in the manifest's layer order: the last layer that has an entry decides.
+            var layers = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            string manifest = "";
+            using (var saved = new System.Formats.Tar.TarReader(File.OpenRead(archive)))
+            {
+                while (saved.GetNextEntry(copyData: true) is { } entry)
+                {
+                    if (entry.DataStream is null) continue;
+                    using var buffer = new MemoryStream();
+                    entry.DataStream.CopyTo(buffer);
+                    if (entry.Name == "manifest.json") manifest = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+                    else layers[entry.Name] = buffer.ToArray();
+                }
+            }
+
+            var folders = new Dictionary<string, string>(StringComparer.Ordinal);
+            using var json = System.Text.Json.JsonDocument.Parse(manifest);
+            foreach (var name in json.RootElement[0].GetProperty("Layers").EnumerateArray().Select(l => l.GetString()!))
+            {
+                using var layer = new System.Formats.Tar.TarReader(new MemoryStream(layers[name]));
+                while (layer.GetNextEntry() is { } file)
+                {
+                    string path = file.Name.TrimStart('.', '/').TrimEnd('/');
+                    if (path is "app" or "app/data" or "srv-logs") folders[path] = $"{file.Uid}:{file.Gid} {Convert.ToString((int)file.Mode, 8)}";
+                }
+            }
+
+            Assert.AreEqual("1654:1654 755", folders.GetValueOrDefault("app/data"), string.Join(", ", folders));
+            Assert.AreEqual("1654:1654 770", folders.GetValueOrDefault("srv-logs"), string.Join(", ", folders));
+            Assert.AreEqual("0:0 755", folders.GetValueOrDefault("app"), "the working directory stays root's: " + string.Join(", ", folders));
+        }
+        finally
+        {
+            ProcessRunner.Run("podman", ["image", "rm", "-f", $"{repository}:latest"]);
+            File.Delete(archive);
+        }
+    }
+
     [TestMethod]
     public void A_named_user_is_refused_before_anything_is_written()
     {
