@@ -70,10 +70,10 @@ public sealed class WritableDirectoryTests
             }
 
             string Owners(string image) => ProcessRunner.Run("docker",
-                    ["run", "--rm", "--network", "none", "--user", "0", "--entrypoint", "/bin/sh", image + ":latest", "-c", "stat -c '%n %u:%g %a' /app /app/data /srv-logs"],
+                    ["run", "--rm", "--network", "none", "--user", "0", "--entrypoint", "/bin/sh", image + ":latest", "-c", "stat -c '%n %u:%g %a' / /app /app/data /srv-logs"],
                     timeout: TimeSpan.FromMinutes(2)).EnsureSuccess("stat in " + image).Output.Trim();
             string engineOwners = Owners(engine);
-            Assert.AreEqual("/app 0:0 755\n/app/data 1654:1654 755\n/srv-logs 1654:1654 770", engineOwners, "the engine's folders");
+            Assert.AreEqual("/ 0:0 755\n/app 0:0 755\n/app/data 1654:1654 755\n/srv-logs 1654:1654 770", engineOwners, "the engine's folders: their parents stay root's");
             Assert.AreEqual(engineOwners, Owners(oci), "the builders give the folders different owners or modes");
             CollectionAssert.AreEqual(ImageInspection.Modes(engine + ":latest", "/app"), ImageInspection.Modes(oci + ":latest", "/app"), "modes under /app differ");
             CollectionAssert.AreEqual(ImageInspection.FileLayers(engine + ":latest"), ImageInspection.FileLayers(oci + ":latest"), "the layer split differs");
