@@ -34,4 +34,8 @@ public static class RegistryInspection
             .Count(line => (line.Contains($"\"PUT /v2/{repository}/blobs/uploads/", StringComparison.Ordinal)
                             || line.Contains($"\"POST /v2/{repository}/blobs/uploads/", StringComparison.Ordinal))
                            && line.Contains("digest=", StringComparison.Ordinal) && line.Contains("\" 201 ", StringComparison.Ordinal));
+
+    /// <summary>Every request for <paramref name="repository"/> since <paramref name="from"/>, whatever its method and answer.</summary>
+    public static int RequestsSince(int from, string repository) =>
+        File.ReadLines(AccessLog).Skip(from).Count(line => line.Contains($" /v2/{repository}/", StringComparison.Ordinal));
 }

@@ -75,6 +75,9 @@ public static class ContextStager
             }
         }
 
+        // The empty folders of writable layers, with their modes: COPY carries a folder's mode from the context.
+        var emptyFolders = plan.Layers.SelectMany(layer => layer.Directories.Select(d => (Path: Path.GetFullPath(Path.Combine(layersRoot, layer.Name, d.RelativePath)), d.Mode)))
+            .ToDictionary(d => d.Path, d => d.Mode, StringComparer.Ordinal);
         int removed = 0;
         if (Directory.Exists(layersRoot))
         {
@@ -87,7 +90,7 @@ public static class ContextStager
                 }
             }
 
-            RemoveEmptyDirectories(layersRoot);
+            RemoveEmptyDirectories(layersRoot, emptyFolders);
         }
 
         int added = 0;
@@ -125,7 +128,8 @@ public static class ContextStager
         ParallelFileWork.For(places.Length, i => stamps[i] = Place(places[i].Key, places[i].Value.Key, places[i].Value.File));
         copies.Save();
 
-        SetDirectoryModes(layersRoot);
+        foreach (string folder in emptyFolders.Keys) Directory.CreateDirectory(folder);
+        SetDirectoryModes(layersRoot, emptyFolders);
         var files = new Dictionary<string, FileStamp>(places.Length, StringComparer.Ordinal);
         for (int i = 0; i < places.Length; i++) files[places[i].Value.Key] = stamps[i];
         return (added, removed, files);
@@ -147,22 +151,24 @@ public static class ContextStager
         return true;
     }
 
-    // The folders are ours (created under the process's umask): the image's directories are always 0755.
-    private static void SetDirectoryModes(string layersRoot)
+    // The folders are ours (created under the process's umask): the image's directories are 0755, a writable
+    // folder has the mode its item gives.
+    private static void SetDirectoryModes(string layersRoot, IReadOnlyDictionary<string, UnixFileMode> emptyFolders)
     {
         if (OperatingSystem.IsWindows() || !Directory.Exists(layersRoot)) return;
         foreach (string directory in Directory.EnumerateDirectories(layersRoot, "*", SearchOption.AllDirectories).Prepend(layersRoot))
         {
-            if (File.GetUnixFileMode(directory) != ImageFileModes.Directory) File.SetUnixFileMode(directory, ImageFileModes.Directory);
+            var mode = emptyFolders.GetValueOrDefault(Path.GetFullPath(directory), ImageFileModes.Directory);
+            if (File.GetUnixFileMode(directory) != mode) File.SetUnixFileMode(directory, mode);
         }
     }
 
-    private static void RemoveEmptyDirectories(string directory)
+    private static void RemoveEmptyDirectories(string directory, IReadOnlyDictionary<string, UnixFileMode> keep)
     {
         foreach (string child in Directory.EnumerateDirectories(directory))
         {
-            RemoveEmptyDirectories(child);
-            if (!Directory.EnumerateFileSystemEntries(child).Any()) Directory.Delete(child);
+            RemoveEmptyDirectories(child, keep);
+            if (!keep.ContainsKey(Path.GetFullPath(child)) && !Directory.EnumerateFileSystemEntries(child).Any()) Directory.Delete(child);
         }
     }
 

@@ -53,11 +53,17 @@ public enum DiagnosticCode
     /// <summary>DiamolOutputPath is the project folder or a folder above it.</summary>
     DIAM1020 = 1020,
 
+    /// <summary>A DiamolWritableDirectory item (its path or Mode) is not valid, or its folder cannot be made the same way by both builders.</summary>
+    DIAM1021 = 1021,
+
     /// <summary>The base image is for another platform than the image's runtime identifier (a single-platform base, or the engine's copy of it).</summary>
     DIAM1022 = 1022,
 
     /// <summary>The base image has ONBUILD triggers, which the OCI writer cannot run: the engine builder must make the image.</summary>
     DIAM1023 = 1023,
+
+    /// <summary>A DiamolWritableDirectory's owner, the image's user, is a name (or unknown) that Diamol.Build cannot resolve to a numeric id.</summary>
+    DIAM1024 = 1024,
 
     /// <summary>The publish output is missing or a published file cannot be read.</summary>
     DIAM2001 = 2001,
@@ -104,8 +110,14 @@ public enum DiagnosticCode
     /// <summary>The blob cache (DiamolCacheDirectory) could not be written: the disk is full, or the folder is not writable.</summary>
     DIAM2017 = 2017,
 
+    /// <summary>Warning: large symbols files (.pdb, .dbg) are re-shipped with every edit.</summary>
+    DIAM2019 = 2019,
+
     /// <summary>Warning: the base image's config names no platform (no architecture), so it cannot be checked against the runtime identifier.</summary>
     DIAM2020 = 2020,
+
+    /// <summary>A multi-platform publish whose restore (obj/project.assets.json) lacks one of its platforms: refused before anything is published or pushed.</summary>
+    DIAM2021 = 2021,
 
     /// <summary>A published file's name is not valid UTF-8: .NET cannot open it, so it cannot reach the image as named.</summary>
     DIAM2024 = 2024,

@@ -22,7 +22,7 @@ public sealed class ConfigInstructionInterpreter(JsonObject config)
     public void Apply(string keyword, string arguments)
     {
         arguments = arguments.Trim();
-        if (keyword != "HEALTHCHECK" && arguments.StartsWith("--", StringComparison.Ordinal))
+        if (keyword is not ("HEALTHCHECK" or "COPY") && arguments.StartsWith("--", StringComparison.Ordinal))
         {
             string flag = arguments[2..].Split([' ', '\t', '='], 2)[0];
             throw new FormatException($"Unknown flag: {flag}");

@@ -60,7 +60,9 @@ public sealed class DockerfileWriter
             }
 
             Comment(LayerComment(layer));
-            Instruction("COPY", JsonArray([layer.ContextFolder + "/", spec.WorkingDirectory.TrimEnd('/') + "/"]), layer.Kind, layer.Name);
+            // A writable layer's folders belong to the image's user: --chown with numeric ids reads nothing of the base.
+            string owner = layer.Directories.Count > 0 ? $"--chown={layer.Directories[0].Uid}:{layer.Directories[0].Gid} " : "";
+            Instruction("COPY", owner + JsonArray([layer.ContextFolder + "/", layer.Destination ?? spec.WorkingDirectory.TrimEnd('/') + "/"]), layer.Kind, layer.Name);
             Blank();
         }
 
@@ -186,6 +188,8 @@ public sealed class DockerfileWriter
         LayerKind.Host => $"The app's launcher and runtime manifests ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): change with dependencies or the SDK, not with code.",
         LayerKind.Static => $"Static web assets and content ({Diagnostics.Counted.Of(layer.Files.Count, "file")}).",
         LayerKind.Custom => $"The layer '{layer.Name}' chosen with DiamolLayer metadata ({Diagnostics.Counted.Of(layer.Files.Count, "file")}).",
+        LayerKind.Writable => $"Folders the app may write (DiamolWritableDirectory: {string.Join(", ", layer.Directories.Select(d => $"{d.RelativePath} {WritableDirectoryPlanner.Octal(d.Mode)}"))}), " +
+            $"owned by {layer.Directories[0].Uid}:{layer.Directories[0].Gid}: empty, so no code edit re-creates them.",
         _ => $"The app's own files ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): they change with every code change, so they come last.",
     };
 

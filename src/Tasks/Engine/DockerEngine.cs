@@ -66,6 +66,14 @@ public sealed class DockerEngine : IContainerEngine, IDisposable
     // Distribution builds (Debian's docker.io) leave the platform's name empty.
     public string Description => $"{(_version.Platform?.Name is { Length: > 0 } name ? name : "Docker Engine")} {Version}, API {ApiVersion}";
 
+    /// <summary>
+    /// Podman names itself in its components ("Podman Engine"); its platform name is the host's ("linux/amd64/debian-12"
+    /// for Podman 4.3), so the description alone does not tell.
+    /// </summary>
+    public bool IsPodman =>
+        _version.Components?.Any(c => c.Name?.Contains("Podman", StringComparison.OrdinalIgnoreCase) == true) == true
+        || Description.Contains("Podman", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The API version requests use: the lower of the engine's and ours, as the docker CLI negotiates.</summary>
     public Version ApiVersion { get; }
 

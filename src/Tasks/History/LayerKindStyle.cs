@@ -20,6 +20,7 @@ internal static class LayerKindStyle
         ["static"] = "#34a853",
         ["custom"] = "#8d6e63",
         ["app"] = "#d93025",
+        ["writable"] = "#f06292",
         ["metadata"] = "#dadce0",
         [Other] = "#5f6368",
     };

@@ -7,10 +7,22 @@ namespace Diamol.Build.Layers;
 public sealed record LayerFile(string SourcePath, string RelativePath, long Size, UnixFileMode Mode = ImageFileModes.RegularFile);
 
 /// <summary>
+/// A folder a layer creates empty (a DiamolWritableDirectory), relative to the layer's destination, with the owner
+/// and mode it has in the image.
+/// </summary>
+public sealed record LayerDirectory(string RelativePath, UnixFileMode Mode, int Uid, int Gid);
+
+/// <summary>
 /// One planned file layer: a COPY of <see cref="ContextFolder"/> into the working directory.
 /// </summary>
 public sealed record Layer(LayerKind Kind, string Name, IReadOnlyList<LayerFile> Files)
 {
+    /// <summary>Empty folders the layer creates, owned by the image's user (a <see cref="LayerKind.Writable"/> layer).</summary>
+    public IReadOnlyList<LayerDirectory> Directories { get; init; } = [];
+
+    /// <summary>The absolute folder the COPY writes into ('/'-terminated); null: the working directory.</summary>
+    public string? Destination { get; init; }
+
     /// <summary>The folder of the build context that holds this layer's files, relative to the context root.</summary>
     public string ContextFolder => $"layers/{Name}";
 

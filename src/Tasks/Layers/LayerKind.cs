@@ -26,4 +26,10 @@ public enum LayerKind
     Projects,
     /// <summary>The app's own compiled files (assembly, symbols, everything else): the most volatile.</summary>
     App,
+    /// <summary>
+    /// Empty folders the app may write (DiamolWritableDirectory items), owned by the image's user. They change only
+    /// when the items do, so they are written first of our layers (<see cref="WritableDirectoryPlanner"/>), not in
+    /// this enum's order, which the other kinds keep.
+    /// </summary>
+    Writable,
 }

@@ -38,6 +38,31 @@ public static class PublishModeAdvice
         }
     }
 
+    /// <summary>Symbols over this size (and over <see cref="SymbolsShare"/> of the edited layers) are worth a word.</summary>
+    public const long SymbolsWarnBytes = 1_000_000;
+
+    /// <summary>The share of the layers an edit re-ships above which their symbols are worth a word.</summary>
+    public const double SymbolsShare = 0.25;
+
+    /// <summary>
+    /// DIAM2019: symbols files in the layers every code edit re-ships (the app's, the referenced projects'), when they
+    /// are a large part of them: a Native AOT app's .dbg is often three times its executable. There is no layer that
+    /// keeps them across an edit: a .dbg (or a .pdb) is rebuilt with its binary, so it changes when the code does.
+    /// </summary>
+    public static Diagnostic? ForSymbols(LayerPlan plan, PublishMode mode)
+    {
+        var edited = plan.Layers.Where(l => l.Kind is LayerKind.App or LayerKind.Projects).SelectMany(l => l.Files).ToArray();
+        var symbols = edited.Where(f => f.RelativePath.EndsWith(".pdb", StringComparison.OrdinalIgnoreCase) || f.RelativePath.EndsWith(".dbg", StringComparison.OrdinalIgnoreCase))
+            .OrderByDescending(f => f.Size).ThenBy(f => f.RelativePath, StringComparer.Ordinal).ToArray();
+        long size = symbols.Sum(f => f.Size), total = edited.Sum(f => f.Size);
+        if (size <= SymbolsWarnBytes || size <= total * SymbolsShare) return null;
+        string names = string.Join(", ", symbols.Take(3).Select(f => $"{f.RelativePath} ({Megabytes(f.Size)})")) + (symbols.Length > 3 ? ", ..." : "");
+        return new Diagnostic(DiagnosticCode.DIAM2019,
+            $"Symbols files are {Megabytes(size)} of the {Megabytes(total)} that every code edit re-ships ({names})" +
+            (mode.Aot ? ": a Native AOT .dbg is rebuilt with the executable on every edit, so no layer can keep it cached" : ": they are rebuilt with their assemblies on every edit") +
+            ". Publish the image without them, -p:CopyOutputSymbolsToPublishDirectory=false (the build output keeps them for debugging), or add DIAM2019 to NoWarn to keep them in the image.");
+    }
+
     internal static string Megabytes(long bytes) =>
         (bytes / 1_000_000.0).ToString(bytes < 10_000_000 ? "0.0" : "0", CultureInfo.InvariantCulture) + " MB";
 }

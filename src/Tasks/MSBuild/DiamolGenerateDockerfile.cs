@@ -56,6 +56,10 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
     public bool PublishAot { get; set; }
     public bool SelfContained { get; set; }
     public bool PublishTrimmed { get; set; }
+    /// <summary>CopyOutputSymbolsToPublishDirectory: false leaves symbols files in the publish folder out as an earlier publish's.</summary>
+    public bool CopyOutputSymbols { get; set; } = true;
+    /// <summary>DiamolWritableDirectory items: folders the image's user may write (Include the path, Mode metadata octal).</summary>
+    public ITaskItem[] WritableDirectories { get; set; } = [];
     /// <summary>DiamolFileModes: Normalize (default) or Preserve.</summary>
     public string? FileModes { get; set; }
     /// <summary>DiamolBuildImage: whether an image is built at all (the builder is only chosen then).</summary>
@@ -193,6 +197,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
                 PackageFolders = (PackageFolders ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 ProjectPackageId = ProjectPackageId ?? ProjectName,
                 Mode = mode,
+                CopySymbols = CopyOutputSymbols,
             });
             return (reader, reader.Read(PublishDirectory));
         });
@@ -201,11 +206,12 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
         if (reader.Leftovers.Count > 0)
         {
             Log.LogMessage(MessageImportance.Normal,
-                "Left out of the image: {0} under wwwroot/ in the publish folder that this publish did not write (leftovers of an earlier publish; `dotnet clean` removes them): {1}",
+                "Left out of the image: {0} in the publish folder that this publish did not write (leftovers of an earlier publish under wwwroot/, or symbols with CopyOutputSymbolsToPublishDirectory=false; `dotnet clean` removes them): {1}",
                 Diagnostics.Counted.Of(reader.Leftovers.Count, "file"), string.Join(", ", reader.Leftovers.Take(5)) + (reader.Leftovers.Count > 5 ? ", ..." : ""));
         }
 
-        var result = DockerfileStage.Run(input, baseImage, files, new LayerOptions(ImageFileModes.ParsePolicy(FileModes), mode, AppFileName ?? ProjectName),
+        var result = DockerfileStage.Run(input, baseImage, files, new LayerOptions(ImageFileModes.ParsePolicy(FileModes), mode, AppFileName ?? ProjectName,
+                WritableDirectories.Select(i => new WritableDirectory(i.ItemSpec, i.GetMetadata("Mode"))).ToArray()),
             ContextDirectory, ProjectName, ToolVersion, warnings, timings, SourceDateEpoch());
         Report(warnings);
         ShareStaging(result.Staged);

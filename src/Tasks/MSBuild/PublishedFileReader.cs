@@ -22,6 +22,8 @@ internal sealed record PublishItems
     /// <summary>The project's PackageId: the SourceId its own static web assets carry.</summary>
     public string ProjectPackageId { get; init; } = "";
     public PublishMode Mode { get; init; } = new();
+    /// <summary>CopyOutputSymbolsToPublishDirectory: false leaves symbols out of the publish, so one in the folder is an earlier publish's.</summary>
+    public bool CopySymbols { get; init; } = true;
 }
 
 /// <summary>
@@ -121,6 +123,14 @@ internal sealed class PublishedFileReader
             // The SDK names every static web asset it publishes; one under wwwroot/ that it did not name is a leftover
             // of an earlier publish (a fingerprinted _framework file of the previous build), which no page references.
             if (_items.StaticWebAssets.Count > 0 && relative.StartsWith("wwwroot/", StringComparison.Ordinal))
+            {
+                _leftovers.Add(relative);
+                continue;
+            }
+
+            // With CopyOutputSymbolsToPublishDirectory=false this publish wrote no symbols (nor Native AOT's .dbg, which
+            // no item names): one in the folder is an earlier publish's, of an older build, and the image must not hold it.
+            if (!_items.CopySymbols && (relative.EndsWith(".pdb", StringComparison.OrdinalIgnoreCase) || relative.EndsWith(".dbg", StringComparison.OrdinalIgnoreCase)))
             {
                 _leftovers.Add(relative);
                 continue;

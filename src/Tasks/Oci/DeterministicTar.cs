@@ -5,7 +5,7 @@ namespace Diamol.Build.Oci;
 
 /// <summary>
 /// A tar writer with nothing left to chance: ustar headers (PAX records only for names or sizes ustar cannot hold),
-/// uid/gid 0, no owner names, no access or change times. The BCL's TarWriter adds atime/ctime to PAX entries, which
+/// uid/gid 0 (a writable folder's owner aside), no owner names, no access or change times. The BCL's TarWriter adds atime/ctime to PAX entries, which
 /// would make every layer digest depend on the clock.
 /// </summary>
 public sealed class DeterministicTar(Stream output)
@@ -13,8 +13,9 @@ public sealed class DeterministicTar(Stream output)
     private const int Block = 512;
     private readonly byte[] _zeros = new byte[Block];
 
-    public void AddDirectory(string name, UnixFileMode mode, DateTimeOffset mtime) =>
-        WriteHeader(name.EndsWith('/') ? name : name + "/", mode, 0, mtime, (byte)'5');
+    /// <param name="uid">The owner: root, but for a folder the image's user may write (DiamolWritableDirectory).</param>
+    public void AddDirectory(string name, UnixFileMode mode, DateTimeOffset mtime, int uid = 0, int gid = 0) =>
+        WriteHeader(name.EndsWith('/') ? name : name + "/", mode, 0, mtime, (byte)'5', uid, gid);
 
     public void AddFile(string name, UnixFileMode mode, DateTimeOffset mtime, Stream content, long size)
     {
@@ -44,7 +45,7 @@ public sealed class DeterministicTar(Stream output)
         output.Write(_zeros);
     }
 
-    private void WriteHeader(string name, UnixFileMode mode, long size, DateTimeOffset mtime, byte type)
+    private void WriteHeader(string name, UnixFileMode mode, long size, DateTimeOffset mtime, byte type, int uid = 0, int gid = 0)
     {
         byte[] nameBytes = Encoding.UTF8.GetBytes(name);
         string ustarName = name, prefix = "";
@@ -62,16 +63,16 @@ public sealed class DeterministicTar(Stream output)
             if (!fits) (prefix, ustarName) = ("", Truncate(name, 100));
         }
 
-        WriteRawHeader(ustarName, prefix, mode, sizeFits ? size : 0, mtime, type);
+        WriteRawHeader(ustarName, prefix, mode, sizeFits ? size : 0, mtime, type, uid, gid);
     }
 
-    private void WriteRawHeader(string name, string prefix, UnixFileMode mode, long size, DateTimeOffset mtime, byte type)
+    private void WriteRawHeader(string name, string prefix, UnixFileMode mode, long size, DateTimeOffset mtime, byte type, int uid = 0, int gid = 0)
     {
         byte[] header = new byte[Block];
         Put(header, 0, 100, Encoding.UTF8.GetBytes(name));
         Octal(header, 100, 8, (long)mode & 0xFFF);
-        Octal(header, 108, 8, 0);
-        Octal(header, 116, 8, 0);
+        Octal(header, 108, 8, uid);
+        Octal(header, 116, 8, gid);
         Octal(header, 124, 12, size);
         Octal(header, 136, 12, Math.Max(0, mtime.ToUnixTimeSeconds()));
         header[156] = type;

@@ -28,6 +28,11 @@ public static class LayerBlobWriter
                 .Append('\0').Append(stamp.Inode).Append('\0').Append(stamp.Device).Append('\0').Append((int)file.Mode).Append('\n');
         }
 
+        foreach (var directory in layer.Directories)
+        {
+            text.Append("dir\0").Append(directory.RelativePath).Append('\0').Append((int)directory.Mode).Append('\0').Append(directory.Uid).Append(':').Append(directory.Gid).Append('\n');
+        }
+
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))).ToLowerInvariant();
     }
 
@@ -75,6 +80,10 @@ public static class LayerBlobWriter
             for (int i = 1; i < parts.Length; i++) directories.Add(Join(root, string.Join('/', parts.Take(i))));
         }
 
+        // A writable layer's own folders, with the owner and mode the engine's COPY --chown gives them.
+        var owned = layer.Directories.ToDictionary(d => Join(root, d.RelativePath), StringComparer.Ordinal);
+        foreach (string folder in owned.Keys) directories.Add(folder);
+
         // One sorted sequence of names: a folder's entry precedes its contents because "a/" sorts before "a/x".
         var entries = directories.Select(d => (Name: d + "/", File: (LayerFile?)null))
             .Concat(layer.Files.Select(f => (Name: Join(root, f.RelativePath), File: (LayerFile?)f)))
@@ -84,7 +93,8 @@ public static class LayerBlobWriter
             cancellationToken.ThrowIfCancellationRequested();
             if (file is null)
             {
-                tar.AddDirectory(name, ImageFileModes.Directory, time);
+                if (owned.TryGetValue(name.TrimEnd('/'), out var writable)) tar.AddDirectory(name, writable.Mode, time, writable.Uid, writable.Gid);
+                else tar.AddDirectory(name, ImageFileModes.Directory, time);
                 continue;
             }
 

@@ -46,6 +46,14 @@ public static class BuildFingerprint
                 layerHash.AppendData(Encoding.UTF8.GetBytes(line + "\n"));
             }
 
+            // A writable folder's mode is in the staged folder, not in the Dockerfile's COPY: the key must see it change.
+            foreach (var directory in layer.Directories)
+            {
+                string line = $"dir {layer.ContextFolder}/{directory.RelativePath} {(int)directory.Mode} {directory.Uid}:{directory.Gid}";
+                Add(line);
+                layerHash.AppendData(Encoding.UTF8.GetBytes(line + "\n"));
+            }
+
             layerDigests[layer.Name] = Convert.ToHexString(layerHash.GetHashAndReset()).ToLowerInvariant();
         }
 

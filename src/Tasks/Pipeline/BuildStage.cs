@@ -1,3 +1,4 @@
+using Diamol.Build.Diagnostics;
 using Diamol.Build.Context;
 using Diamol.Build.Credentials;
 using Diamol.Build.Engine;
@@ -12,6 +13,21 @@ namespace Diamol.Build.Pipeline;
 public static class BuildStage
 {
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Podman's compatible /build (buildah) gives a COPY --chown's existing destination to the user as well: the
+    /// working directory would become the app's, so the app could delete its own files, where Docker's classic builder
+    /// and the OCI writer leave it root's. Refused before the build (DIAM1021), with the writer as the way.
+    /// </summary>
+    private static void RefuseWritableOnPodman(IContainerEngine engine, ContextManifest manifest)
+    {
+        if (!engine.IsPodman || manifest.Layers.FirstOrDefault(l => l.Kind == Layers.LayerKind.Writable) is not { } writable) return;
+        throw new DiamolException(DiagnosticCode.DIAM1021,
+            $"The DiamolWritableDirectory items ({string.Join(", ", manifest.Layers.Where(l => l.Kind == Layers.LayerKind.Writable).SelectMany(l => l.Directories.Select(d => d.RelativePath)))}) " +
+            $"cannot be built by {engine.Description}: its build gives the folder a COPY --chown writes into ('{writable.Destination}') to the app's user too, so the app could " +
+            "remove its own files, where Docker and the OCI writer keep that folder root's. Nothing was built. Let the OCI writer make the image and load it into Podman " +
+            "(DiamolBuilder=oci with LocalRegistry=Podman), or build with Docker.");
+    }
 
     public static async Task<BuildRecord> RunAsync(
         string contextDirectory,
@@ -29,6 +45,7 @@ public static class BuildStage
         var credentials = options.Credentials ?? Credentials.CredentialLookup.Real();
         var engine = await timings.MeasureAsync("engine-connect", () => engines.ConnectAsync(cancellationToken)).ConfigureAwait(false);
         engine.IdleLimit = options.IdleLimit;
+        RefuseWritableOnPodman(engine, manifest);
         // Read once: the fingerprint needs its id, the build record its layers and size.
         var baseImage = await timings.MeasureAsync("base-image-inspect", () => engine.InspectImageAsync(manifest.BaseImage, cancellationToken)).ConfigureAwait(false);
         var inputs = timings.Measure("fingerprint", () => BuildFingerprint.Compute(contextDirectory, manifest, options, baseImage?.Id ?? "", staged));

@@ -55,6 +55,9 @@ public static class DockerfileStage
         var published = EndpointManifestTimes.Clamp(files.ToArray(), sourceDateEpoch, contextDirectory);
         var plan = LayerPlanner.Plan(published, layerOptions.FileModes);
         foreach (var advice in PublishModeAdvice.For(layerOptions.PublishMode, plan, published, layerOptions.AppFileName)) warnings.Add(advice);
+        if (PublishModeAdvice.ForSymbols(plan, layerOptions.PublishMode) is { } symbols) warnings.Add(symbols);
+        plan = WritableDirectoryPlanner.AddTo(plan, layerOptions.WritableDirectories, spec.WorkingDirectory,
+            forWhat => ImageUserId.Resolve(spec.User, ImageEnvironment(baseImage, spec), forWhat));
         var dockerfile = DockerfileWriter.Write(spec, plan, projectName, toolVersion);
         timings.Add("plan", clock.Elapsed);
         var staging = timings.Measure("stage", () => ContextStager.Stage(contextDirectory, dockerfile, plan));
@@ -67,5 +70,19 @@ public static class DockerfileStage
             return StagedContext.Record(staging.ContextDirectory, manifest, staging.Files);
         });
         return new DockerfileStageResult(staging, manifest, staged);
+    }
+
+    // The variables the image's USER can name: the base image's, then the project's (which override them).
+    private static Dictionary<string, string> ImageEnvironment(BaseImageFacts? baseImage, ContainerSpec spec)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string pair in baseImage?.Env ?? [])
+        {
+            int equals = pair.IndexOf('=');
+            if (equals > 0) environment[pair[..equals]] = pair[(equals + 1)..];
+        }
+
+        foreach (var variable in spec.Environment) environment[variable.Name] = variable.Value;
+        return environment;
     }
 }

@@ -111,7 +111,10 @@ public static class OciBuildStage
     private static string DestinationOf(ContextManifest manifest, string layerName)
     {
         var copy = manifest.Instructions.Single(i => i.Keyword == "COPY" && i.LayerName == layerName);
-        var arguments = Dockerfile.ConfigInstructionInterpreter.JsonList(copy.Text["COPY".Length..].Trim())
+        // A writable layer's COPY starts with --chown=uid:gid (the blob writer takes the owner from the plan).
+        string copied = copy.Text["COPY".Length..].Trim();
+        if (copied.StartsWith("--chown=", StringComparison.Ordinal)) copied = copied[(copied.IndexOf(' ') + 1)..].TrimStart();
+        var arguments = Dockerfile.ConfigInstructionInterpreter.JsonList(copied)
             ?? throw new DiamolException(DiagnosticCode.DIAM2014, $"The build context's COPY of the layer '{layerName}' is not in exec form: '{copy.Text}'. Publish again.");
         return arguments[^1];
     }

@@ -184,4 +184,19 @@ public sealed class PublishedFileReaderTests
         StringAssert.Contains(e.Message, "names a folder");
         Assert.IsFalse(e.Message.Contains("points at nothing", StringComparison.Ordinal), e.Message);
     }
+
+    [TestMethod]
+    public void Without_symbols_in_the_publish_an_earlier_publishs_symbols_stay_out_of_the_image()
+    {
+        var app = Item($"{_root}/web/obj/web.dll", ("RelativePath", "web.dll"));
+        Write(Path.Combine(Publish, "web.pdb"));
+        Write(Path.Combine(Publish, "web.dbg"));
+        Write(Path.Combine(Publish, "notes.txt"));
+
+        var with = Layers(new PublishItems { Files = [app] }, out _);
+        Assert.IsTrue(with.ContainsKey("web.pdb") && with.ContainsKey("web.dbg"), "with symbols published, the folder's are this publish's (AOT's .dbg has no item)");
+        var without = Layers(new PublishItems { Files = [app], CopySymbols = false }, out _);
+        Assert.IsFalse(without.ContainsKey("web.pdb") || without.ContainsKey("web.dbg"), "CopyOutputSymbolsToPublishDirectory=false: they are an earlier publish's");
+        Assert.IsTrue(without.ContainsKey("notes.txt"), "other files no item names still go in");
+    }
 }

@@ -199,4 +199,36 @@ public sealed class TargetsTests
         StringAssert.Contains(error, "'bad key'");
         Assert.IsFalse(File.Exists(Path.Combine(project.Directory, "bin", "Debug", "net10.0", "container", "Dockerfile")));
     }
+
+    /// <summary>
+    /// Native AOT copies its executable and its .dbg into the publish folder in targets that run AfterTargets="Publish",
+    /// declared by the ILCompiler package's targets, which the SDK imports after NuGet's (ours): left to MSBuild's order
+    /// our hook would run first and the image would hold the last publish's .dbg. A stand-in for those targets, declared
+    /// after ours as the real ones are, writes a .dbg naming this publish; the image's context must hold that one.
+    /// </summary>
+    [TestMethod]
+    public void A_native_aot_publish_makes_the_image_after_its_symbols_are_copied()
+    {
+        using var project = new TestProject(after: """
+            <PropertyGroup>
+              <PublishAot>true</PublishAot>
+              <ILCompilerTargetsPath>$(MSBuildProjectDirectory)/ilcompiler.targets</ILCompilerTargetsPath>
+            </PropertyGroup>
+            <Target Name="CopyNativeBinary" AfterTargets="Publish" />
+            <Target Name="_CopyAotSymbols" AfterTargets="Publish">
+              <WriteLinesToFile File="$(PublishDir)Sample.dbg" Lines="symbols of $(_DiamolTestRun)" Overwrite="true" />
+            </Target>
+            """);
+        var properties = new Dictionary<string, string> { ["Configuration"] = "Release", ["DiamolBuildImage"] = "false", ["DiamolInspectBaseImage"] = "false" };
+        Assert.AreEqual(BuildResultCode.Success, project.Build(["Restore"], properties).Result.OverallResult);
+        for (int publish = 0; publish < 2; publish++)
+        {
+            var (result, log) = project.Build(["Publish"], properties);
+            Assert.AreEqual(BuildResultCode.Success, result.OverallResult, log.Text);
+            string published = File.ReadAllText(Path.Combine(project.Directory, "bin", "Release", "net10.0", "publish", "Sample.dbg"));
+            string staged = Path.Combine(project.Directory, "bin", "Release", "net10.0", "container", "layers", "app", "Sample.dbg");
+            Assert.IsTrue(File.Exists(staged), "the image lacks the .dbg of its publish: " + log.Text);
+            Assert.AreEqual(published, File.ReadAllText(staged), "the image holds another publish's .dbg");
+        }
+    }
 }
