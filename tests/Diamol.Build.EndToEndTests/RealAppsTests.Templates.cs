@@ -55,6 +55,10 @@ public sealed partial class RealAppsTests
         var status = ContainerProbe.Get(app.Ours, "/todos", "/todos/1");
         Assert.IsTrue(status.Values.All(s => s == System.Net.HttpStatusCode.OK), "the API must answer: " + string.Join(", ", status));
         Assert.AreEqual("app", app.Current.LayerOfFile["Aot"], "the native executable is the app's own file");
+        // The symbols file is most of what every edit re-ships: the publish says so, with the property that drops it.
+        StringAssert.Contains(app.LastOutput, "DIAM2019");
+        StringAssert.Contains(app.LastOutput, "Aot.dbg");
+        StringAssert.Contains(app.LastOutput, "CopyOutputSymbolsToPublishDirectory=false");
 
         app.EditAndMeasure("one line in the app", t => t.Edit("Aot/Program.cs", text => text.Replace("\"Walk the dog\"", "\"Walk the cat\"")), "app");
         StringAssert.Contains(ContainerProbe.Call(app.Ours, port => GetString(port, "/todos/1")), "Walk the cat");

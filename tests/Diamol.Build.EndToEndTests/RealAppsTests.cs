@@ -126,8 +126,15 @@ public sealed partial class RealAppsTests
             Current = after;
         }
 
-        private void Publish(string what) =>
-            _project.Publish($"ContainerBaseImage={_baseImage}", $"ContainerRepository={Ours.Split(':')[0]}").EnsureSuccess($"Diamol.Build publish ({what})");
+        /// <summary>The output of our last publish (its warnings).</summary>
+        public string LastOutput { get; private set; } = "";
+
+        private void Publish(string what)
+        {
+            var result = _project.Publish($"ContainerBaseImage={_baseImage}", $"ContainerRepository={Ours.Split(':')[0]}");
+            result.EnsureSuccess($"Diamol.Build publish ({what})");
+            LastOutput = result.All;
+        }
 
         public void Dispose() => ImageInspection.RemoveImages(Ours, _sdks);
     }
