@@ -152,6 +152,10 @@ public sealed class ConsumerProject
     public ProcessResult PublishContainerWithSdk(params string[] properties) =>
         Run("publish", ["DiamolEnabled=false", .. properties], null, "-t:PublishContainer");
 
+    /// <summary>The SDK's container publish with extra environment variables (its registry login, insecure registries ...).</summary>
+    public ProcessResult PublishContainerWithSdkWith(IReadOnlyDictionary<string, string?> environment, params string[] properties) =>
+        Run("publish", ["DiamolEnabled=false", .. properties], environment, "-t:PublishContainer");
+
     /// <summary>The user id the publishes run as (with its group); null keeps the test process's (root).</summary>
     public int? UserId { get; set; }
 

@@ -16,6 +16,9 @@ public sealed partial class RegistryClient
 {
     private enum UploadStyle { Whole, Chunked }
 
+    // The Content-Range form this registry took: "start-end" until a first chunk in it is refused and "bytes start-end" is not.
+    private bool _contentRangeWithUnit;
+
     /// <summary>The registry turned an upload style down; the other style may still work.</summary>
     private sealed record StyleRefusal(HttpStatusCode Status, DiamolException Failure);
 
@@ -133,25 +136,37 @@ public sealed partial class RegistryClient
             if (read == 0) break;
             hash.AppendData(buffer, 0, read);
             long first = offset;
-            var patch = new RegistryRequest(HttpMethod.Patch, session.Location, repository, $"PATCH blob {blob.Digest} bytes {first}-{first + read - 1}", RegistryRequest.Push(repository))
+            for (bool otherFormTried = false; ; otherFormTried = true)
             {
-                Content = _ =>
+                bool withUnit = _contentRangeWithUnit;
+                var patch = new RegistryRequest(HttpMethod.Patch, session.Location, repository, $"PATCH blob {blob.Digest} bytes {first}-{first + read - 1}", RegistryRequest.Push(repository))
                 {
-                    var content = new ByteArrayContent(buffer, 0, read);
-                    content.Headers.ContentType = new MediaTypeHeaderValue(OctetStream);
-                    content.Headers.ContentLength = read;
-                    // The distribution spec's "start-end", written by hand: .NET's typed header writes "bytes start-end/*",
-                    // which ACR rejects (as the SDK notes); distribution, Harbor, GHCR and ECR take the spec's form.
-                    content.Headers.TryAddWithoutValidation("Content-Range", UploadDefaults.ContentRange(first, read));
-                    return content;
-                },
-            };
-            using (var response = await AttemptAsync(patch, ct).ConfigureAwait(false))
-            {
+                    Content = _ =>
+                    {
+                        var content = new ByteArrayContent(buffer, 0, read);
+                        content.Headers.ContentType = new MediaTypeHeaderValue(OctetStream);
+                        content.Headers.ContentLength = read;
+                        // Written by hand: .NET's typed header writes "bytes start-end/*", which ACR rejects (as the SDK
+                        // notes). The spec's "start-end" first; "bytes start-end" once a registry refuses that.
+                        content.Headers.TryAddWithoutValidation("Content-Range", UploadDefaults.ContentRange(first, read, withUnit));
+                        return content;
+                    },
+                };
+                using var response = await AttemptAsync(patch, ct).ConfigureAwait(false);
                 if (response.StatusCode != HttpStatusCode.Accepted)
                 {
                     var errors = await RegistryErrorBody.ReadAsync(response, ct).ConfigureAwait(false);
                     var failure = Unexpected(response, patch, errors);
+                    if (first == 0 && !otherFormTried && UploadDefaults.MayRefuseContentRangeForm(response.StatusCode))
+                    {
+                        // Nothing of the session was taken: the same first chunk again, with the range in the other form.
+                        _contentRangeWithUnit = !withUnit;
+                        Log?.Invoke($"The registry {Registry} refused the first chunk of {blob.Digest} ({(int)response.StatusCode} {response.StatusCode}) with Content-Range " +
+                            $"'{UploadDefaults.ContentRange(first, read, withUnit)}'; sending it again as '{UploadDefaults.ContentRange(first, read, !withUnit)}'");
+                        continue;
+                    }
+
+                    if (otherFormTried) _contentRangeWithUnit = !withUnit;
                     if (UploadDefaults.RefusesStyle(response.StatusCode)) return new StyleRefusal(response.StatusCode, failure);
                     throw failure;
                 }
@@ -162,6 +177,7 @@ public sealed partial class RegistryClient
                 }
 
                 session.Follow(response);
+                break;
             }
 
             offset += read;

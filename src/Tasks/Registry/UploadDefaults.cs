@@ -52,8 +52,20 @@ public static class UploadDefaults
     /// A PATCH's Content-Range in the distribution spec's form "start-end" (inclusive), without the "bytes " unit:
     /// distribution, Harbor, GHCR, ECR and Artifact Registry take it, and ACR takes nothing else.
     /// </summary>
-    public static string ContentRange(long first, int length) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{first}-{first + length - 1}");
+    public static string ContentRange(long first, int length) => ContentRange(first, length, withUnit: false);
+
+    /// <summary>
+    /// The same range with the "bytes " unit of RFC 9110 when <paramref name="withUnit"/>: for a registry that refuses
+    /// the spec's bare form (a proxy or registry that parses Content-Range as HTTP defines it).
+    /// </summary>
+    public static string ContentRange(long first, int length, bool withUnit) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(withUnit ? "bytes " : "")}{first}-{first + length - 1}");
+
+    /// <summary>
+    /// An answer to a session's first PATCH that may be about the Content-Range form rather than the chunk (400 bad
+    /// request, 416 range not satisfiable): the same chunk is sent once more with the other form.
+    /// </summary>
+    public static bool MayRefuseContentRangeForm(System.Net.HttpStatusCode status) => (int)status is 400 or 416;
 
     /// <summary>
     /// An answer to a whole PUT or a PATCH that turns the upload style down rather than the blob: bad request, no such

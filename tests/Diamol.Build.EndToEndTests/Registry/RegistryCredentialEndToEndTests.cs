@@ -22,16 +22,7 @@ public sealed class RegistryCredentialEndToEndTests
     private static string UniqueRepository(string purpose) => $"e2e/cred-{purpose}-{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>Only the push pair, and a docker configuration with no login in it: nothing else can authenticate.</summary>
-    private static Dictionary<string, string?> PushPairOnly()
-    {
-        string config = Path.Combine(TestEnvironment.WorkRoot, "docker-config-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(config);
-        File.WriteAllText(Path.Combine(config, "config.json"), "{}");
-        var environment = NoVariables(config);
-        environment["DOTNET_CONTAINER_REGISTRY_UNAME"] = User;
-        environment["DOTNET_CONTAINER_REGISTRY_PWORD"] = Password;
-        return environment;
-    }
+    private static Dictionary<string, string?> PushPairOnly() => LoginOnlyEnvironment.For(User, Password);
 
     /// <summary>The docker configuration folder <paramref name="config"/>, and none of the SDK's login variables.</summary>
     private static Dictionary<string, string?> NoVariables(string config) => new()
@@ -254,7 +245,7 @@ public sealed class RegistryCredentialEndToEndTests
     public async Task An_upload_Location_on_another_loopback_host_gets_no_credentials_and_the_push_succeeds()
     {
         using var registry = new OwnRegistry();
-        using var front = new LocationRewritingFront(registry.Port, User, Password);
+        using var front = new QuirkProxy(Quirk.ForeignLocation, registry.Port, (User, Password));
         var image = SmallImage.Create(2 * 1024 * 1024);
         string repository = UniqueRepository("catcher");
         string[] names = ["DOTNET_CONTAINER_REGISTRY_UNAME", "DOTNET_CONTAINER_REGISTRY_PWORD", "DOTNET_CONTAINER_PUSH_REGISTRY_UNAME", "DOTNET_CONTAINER_PUSH_REGISTRY_PWORD", "SDK_CONTAINER_REGISTRY_UNAME", "SDK_CONTAINER_REGISTRY_PWORD"];
@@ -280,7 +271,7 @@ public sealed class RegistryCredentialEndToEndTests
             Assert.AreEqual(image.ManifestDigest, digest);
             Assert.AreEqual("200", registry.StatusOf($"/v2/{repository}/manifests/1.0"));
             Assert.IsTrue(front.Caught.Count >= 2, "the uploads never went to the catcher: " + string.Join("; ", front.Caught));
-            Assert.IsTrue(front.FrontAuthorizations.Count > 0, "the login was never used at the front");
+            Assert.IsTrue(front.Logins > 0, "the login was never used at the front");
             Assert.IsTrue(front.Caught.All(c => c.Authorization is null), "the catcher got credentials: " + string.Join("; ", front.Caught.Select(c => $"{c.Request} {c.Authorization}")));
         }
         finally

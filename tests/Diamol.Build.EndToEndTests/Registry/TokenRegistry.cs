@@ -24,10 +24,15 @@ internal sealed class TokenRegistry : IDisposable
     private readonly HttpListener _tokens = new();
     private readonly RSA _key = RSA.Create(2048);
     private readonly X509Certificate2 _certificate;
+    private readonly string? _basic;
     private int _issued;
+    private int _refused;
+    private readonly List<DateTime> _issuedAt = [];
 
-    public TokenRegistry(TimeSpan tokenLifetime)
+    /// <param name="login">The Basic login the token server asks for; null grants tokens anonymously.</param>
+    public TokenRegistry(TimeSpan tokenLifetime, (string User, string Password)? login = null)
     {
+        _basic = login is { } l ? "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{l.User}:{l.Password}")) : null;
         TokenLifetime = tokenLifetime;
         Port = FreePort();
         int tokenPort = FreePort();
@@ -85,6 +90,35 @@ internal sealed class TokenRegistry : IDisposable
     /// <summary>How many tokens the token server gave out.</summary>
     public int Issued => Volatile.Read(ref _issued);
 
+    /// <summary>How long passed between the first token given out and the last: over the lifetime, a token was renewed.</summary>
+    public TimeSpan IssuingSpan
+    {
+        get
+        {
+            lock (_issuedAt) return _issuedAt.Count < 2 ? TimeSpan.Zero : _issuedAt[^1] - _issuedAt[0];
+        }
+    }
+
+    /// <summary>Forgets when tokens were given out, for a second client.</summary>
+    public void ForgetIssues()
+    {
+        lock (_issuedAt) _issuedAt.Clear();
+    }
+
+    /// <summary>How many token requests came without the login the token server asks for.</summary>
+    public int Refused => Volatile.Read(ref _refused);
+
+    /// <summary>A manifest or blob as the registry holds it (asked with a token of its own), or null when it has none.</summary>
+    public byte[]? Get(string repository, string path)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{Registry}/v2/{repository}/{path}");
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + Token([$"repository:{repository}:pull"]));
+        request.Headers.TryAddWithoutValidation("Accept", "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json");
+        using var response = http.Send(request);
+        return response.IsSuccessStatusCode ? response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult() : null;
+    }
+
     /// <summary>The registry's digest for a tag, asked with a token of its own.</summary>
     public string? DigestOf(string repository, string tag)
     {
@@ -114,8 +148,18 @@ internal sealed class TokenRegistry : IDisposable
 
             try
             {
+                if (_basic is not null && context.Request.Headers["Authorization"] != _basic)
+                {
+                    Interlocked.Increment(ref _refused);
+                    context.Response.StatusCode = 401;
+                    context.Response.Headers["WWW-Authenticate"] = "Basic realm=\"diamol-test-token-server\"";
+                    context.Response.Close();
+                    continue;
+                }
+
                 string[] scopes = context.Request.QueryString.GetValues("scope") ?? [];
                 Interlocked.Increment(ref _issued);
+                lock (_issuedAt) _issuedAt.Add(DateTime.UtcNow);
                 byte[] body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
                 {
                     token = Token(scopes),

@@ -138,6 +138,49 @@ public sealed class RegistryUploadStyleTests
     }
 
     [TestMethod]
+    [DataRow(HttpStatusCode.BadRequest)]
+    [DataRow(HttpStatusCode.RequestedRangeNotSatisfiable)]
+    public async Task A_registry_that_demands_bytes_in_Content_Range_and_refuses_a_whole_PUT_gets_chunks_in_that_form(HttpStatusCode refusal)
+    {
+        var (bytes, blob) = TestImages.Blob("0123456789");
+        var (second, secondBlob) = TestImages.Blob("abcdefgh");
+        // Chunks only, and only with "bytes start-end" (RFC 9110's form): a bare "start-end" is refused.
+        var handler = Sessions(r => IsWholePut(r) ? FakeRegistryHandler.Status(HttpStatusCode.MethodNotAllowed)
+            : r.Method == HttpMethod.Patch && !r.Header("Content-Range")!.StartsWith("bytes ", StringComparison.Ordinal) ? FakeRegistryHandler.Status(refusal)
+            : null);
+        var log = new List<string>();
+        using var client = new RegistryClient(Registry, () => null, handler) { ChunkSize = 4, Log = log.Add, Retries = RegistryRetryTests.Fast };
+
+        Assert.AreEqual(BlobPushOutcome.Uploaded, await client.PushBlobAsync("team/app", blob, () => new MemoryStream(bytes), null, default));
+        Assert.AreEqual(BlobPushOutcome.Uploaded, await client.PushBlobAsync("team/app", secondBlob, () => new MemoryStream(second), null, default));
+
+        var patches = handler.Requests.Where(r => r.Method == HttpMethod.Patch).Select(r => $"{r.Path} {r.Header("Content-Range")}").ToArray();
+        CollectionAssert.AreEqual(new[]
+        {
+            "/v2/team/app/blobs/uploads/2-0 0-3", "/v2/team/app/blobs/uploads/2-0 bytes 0-3", "/v2/team/app/blobs/uploads/2-1 bytes 4-7", "/v2/team/app/blobs/uploads/2-2 bytes 8-9",
+            "/v2/team/app/blobs/uploads/4-0 bytes 0-3", "/v2/team/app/blobs/uploads/4-1 bytes 4-7",
+        }, patches, "the refused first chunk again in the other form, in the same session; the form kept for the next blob\n" + string.Join("\n", patches));
+        CollectionAssert.AreEqual(bytes, handler.Requests.Where(r => r.Method == HttpMethod.Patch && r.Path.Contains("/2-", StringComparison.Ordinal)
+            && r.Header("Content-Range")!.StartsWith("bytes ", StringComparison.Ordinal)).SelectMany(r => r.Body!).ToArray());
+        Assert.IsTrue(log.Any(l => l.Contains("sending it again as 'bytes 0-3'", StringComparison.Ordinal)), string.Join("\n", log));
+    }
+
+    [TestMethod]
+    public async Task A_first_chunk_refused_in_both_Content_Range_forms_falls_back_to_a_whole_PUT()
+    {
+        var (bytes, blob) = TestImages.Blob("0123456789");
+        var handler = Sessions(r => r.Method == HttpMethod.Patch ? FakeRegistryHandler.Status(HttpStatusCode.BadRequest) : null);
+        using var client = new RegistryClient(Registry, () => null, handler) { ChunkThreshold = 0, ChunkSize = 4, Retries = RegistryRetryTests.Fast };
+
+        await client.PushBlobAsync("team/app", blob, () => new MemoryStream(bytes), null, default);
+
+        CollectionAssert.AreEqual(new[] { "0-3", "bytes 0-3" }, handler.Requests.Where(r => r.Method == HttpMethod.Patch).Select(r => r.Header("Content-Range")).ToArray(),
+            "each form once, no ping-pong");
+        Assert.IsTrue(IsWholePut(handler.Requests.Last()), "then the whole PUT");
+        CollectionAssert.AreEqual(bytes, handler.Requests.Last().Body);
+    }
+
+    [TestMethod]
     public void Chunk_size_hints_and_Content_Range_form()
     {
         Assert.AreEqual(5 * 1024 * 1024, UploadDefaults.ChunkSize("localhost:5000", _ => null), "the least ECR takes");
@@ -146,6 +189,7 @@ public sealed class RegistryUploadStyleTests
         Assert.AreEqual(8, UploadDefaults.EffectiveChunkSize(8, null));
         Assert.AreEqual("0-4", UploadDefaults.ContentRange(0, 5));
         Assert.AreEqual("5242880-10485759", UploadDefaults.ContentRange(5242880, 5242880));
+        Assert.AreEqual("bytes 5-9", UploadDefaults.ContentRange(5, 5, withUnit: true));
         foreach (string bad in new[] { "", "-1", "zero", "99999999999" })
         {
             var response = new HttpResponseMessage(HttpStatusCode.Accepted);
