@@ -186,6 +186,9 @@ public sealed class DockerfileWriter
         LayerKind.Host => $"The app's launcher and runtime manifests ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): change with dependencies or the SDK, not with code.",
         LayerKind.Static => $"Static web assets and content ({Diagnostics.Counted.Of(layer.Files.Count, "file")}).",
         LayerKind.Custom => $"The layer '{layer.Name}' chosen with DiamolLayer metadata ({Diagnostics.Counted.Of(layer.Files.Count, "file")}).",
+        LayerKind.Webassembly => $"The WebAssembly client's runtime and package files ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): change when it uses other APIs or packages, not with every client edit.",
+        LayerKind.Vendor => $"Vendored static files, wwwroot/lib ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): change when a library is updated, before the site's own files.",
+        LayerKind.Endpoints => $"The static web assets endpoints manifest ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): it changes with every asset, so it sits alone, late.",
         _ => $"The app's own files ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): they change with every code change, so they come last.",
     };
 
