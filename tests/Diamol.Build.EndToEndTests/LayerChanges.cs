@@ -68,10 +68,13 @@ public sealed record LayerChange(long ChangedBytes, long NewBytes, IReadOnlyList
         return order.Skip(first).ToArray();
     }
 
+    /// <summary>1.5 x the changed files plus 100 kB: what an edit may cost when no unchanged file is carried (issue 22's bound).</summary>
+    public long ChangedBound => ChangedBytes * 3 / 2 + Overhead;
+
     /// <summary>1.5 x the changed files, plus the unchanged files the engine path carries into re-created layers, plus 100 kB.</summary>
     public long Bound => ChangedBytes * 3 / 2 + CarriedBytes + Overhead;
 
     public override string ToString() =>
         $"changed files {ChangedBytes:N0} B in [{string.Join(", ", ChangedLayers)}]; new layers [{string.Join(", ", NewLayers)}] {NewBytes:N0} B; " +
-        $"carried {CarriedBytes:N0} B; bound {Bound:N0} B";
+        $"carried {CarriedBytes:N0} B; bound {Bound:N0} B (without the carried files {ChangedBound:N0} B)";
 }

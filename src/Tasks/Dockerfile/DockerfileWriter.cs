@@ -190,6 +190,9 @@ public sealed class DockerfileWriter
         LayerKind.Custom => $"The layer '{layer.Name}' chosen with DiamolLayer metadata ({Diagnostics.Counted.Of(layer.Files.Count, "file")}).",
         LayerKind.Writable => $"Folders the app may write (DiamolWritableDirectory: {string.Join(", ", layer.Directories.Select(d => $"{d.RelativePath} {WritableDirectoryPlanner.Octal(d.Mode)}"))}), " +
             $"owned by {layer.Directories[0].Uid}:{layer.Directories[0].Gid}: empty, so no code edit re-creates them.",
+        LayerKind.Webassembly => $"The WebAssembly client's runtime and package files ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): change when it uses other APIs or packages, not with every client edit.",
+        LayerKind.Vendor => $"Vendored static files, wwwroot/lib ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): change when a library is updated, before the site's own files.",
+        LayerKind.Endpoints => $"The static web assets endpoints manifest ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): it changes with every asset, so it sits alone, late.",
         _ => $"The app's own files ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): they change with every code change, so they come last.",
     };
 

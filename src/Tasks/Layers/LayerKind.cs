@@ -1,8 +1,9 @@
 namespace Diamol.Build.Layers;
 
 /// <summary>
-/// What a layer holds, in the order layers are written: from what changes least to what changes most. The engine's
-/// classic builder re-creates every layer after the first changed one, so the order decides what an edit costs.
+/// What a layer holds. Layers are written from what changes least to what changes most (<see cref="LayerOrder"/>, not
+/// the order of the members here: new kinds are added at the end). The engine's classic builder re-creates every
+/// layer after the first changed one, so the order decides what an edit costs.
 /// </summary>
 public enum LayerKind
 {
@@ -27,9 +28,22 @@ public enum LayerKind
     /// <summary>The app's own compiled files (assembly, symbols, everything else): the most volatile.</summary>
     App,
     /// <summary>
+    /// A WebAssembly client's files that came from its runtime pack or its NuGet packages (the trimmed framework and
+    /// package assemblies, the runtime's dotnet.native.*, ICU data, their compressed twins): they change when the
+    /// client starts using other APIs or its packages change, not with every edit of the client.
+    /// </summary>
+    Webassembly,
+    /// <summary>Vendored static files (wwwroot/lib/** of the site or a referenced project): they change when a library is updated.</summary>
+    Vendor,
+    /// <summary>
+    /// The static web assets endpoints manifest when referenced projects have static assets: it lists every asset's
+    /// fingerprint, so it changes with every client edit and every edit of the site's files, and sits alone late.
+    /// </summary>
+    Endpoints,
+    /// <summary>
     /// Empty folders the app may write (DiamolWritableDirectory items), owned by the image's user. They change only
-    /// when the items do, so they are written first of our layers (<see cref="WritableDirectoryPlanner"/>), not in
-    /// this enum's order, which the other kinds keep.
+    /// when the items do, so they are written first of our layers (<see cref="LayerOrder"/>,
+    /// <see cref="WritableDirectoryPlanner"/>).
     /// </summary>
     Writable,
 }

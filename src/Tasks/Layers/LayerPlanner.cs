@@ -43,7 +43,7 @@ public static partial class LayerPlanner
 
         var layers = entries
             .GroupBy(entry => (entry.Kind, Name: entry.Kind == LayerKind.Custom ? entry.File.CustomLayer! : entry.Kind.ToString().ToLowerInvariant()))
-            .OrderBy(group => group.Key.Kind)
+            .OrderBy(group => LayerOrder.Of(group.Key.Kind))
             .ThenBy(group => group.Key.Name, StringComparer.Ordinal)
             .Select(group => new Layer(
                 group.Key.Kind,
@@ -61,34 +61,50 @@ public static partial class LayerPlanner
     {
         if (!string.IsNullOrWhiteSpace(file.CustomLayer))
         {
+            // "vendor" names the built-in layer of vendored files: DiamolLayer="vendor" on files outside wwwroot/lib puts them there too.
+            if (file.CustomLayer == VendorLayerName) return LayerKind.Vendor;
             if (!CustomLayerNamePattern().IsMatch(file.CustomLayer) || Enum.GetNames<LayerKind>().Any(k => k.Equals(file.CustomLayer, StringComparison.OrdinalIgnoreCase)))
             {
                 throw new DiamolException(DiagnosticCode.DIAM2001,
                     $"The DiamolLayer metadata of '{file.RelativePath}' has the value '{file.CustomLayer}', which is not a valid layer name: " +
                     "use 1 to 63 lowercase letters, digits, '.', '_' and '-', starting with a letter or digit, and not a built-in layer's name " +
-                    "(packages, prerelease, host, custom, static, projects, app).");
+                    $"({string.Join(", ", Enum.GetNames<LayerKind>().Select(k => k.ToLowerInvariant()).Where(k => k != VendorLayerName))}; 'vendor' names the built-in vendor layer).");
             }
 
             return LayerKind.Custom;
         }
 
+        if (file.FromWebAssemblyPackage) return LayerKind.Webassembly;
         if (!string.IsNullOrEmpty(file.PackageId))
         {
             return file.PackageVersion?.Contains('-') == true ? LayerKind.Prerelease : LayerKind.Packages;
         }
 
+        if (file.IsEndpointsManifest) return LayerKind.Endpoints;
+        if (file.IsVendor) return LayerKind.Vendor;
         if (file.FromProjectReference) return LayerKind.Projects;
         if (file.IsHost) return LayerKind.Host;
         if (file.IsStaticAsset) return LayerKind.Static;
         return LayerKind.App;
     }
 
-    // Lower is more specific: a user's choice first, then package, project, static; app is the fallback.
+    private const string VendorLayerName = "vendor";
+
+    // Lower is more specific: a user's choice first, then the client's runtime (its files are package files too),
+    // package, host, vendored, static, project; app is the fallback.
     private static int Rank(LayerKind kind) => kind switch
     {
         LayerKind.Custom => 0,
-        LayerKind.App => 9,
-        _ => 1 + (int)kind,
+        LayerKind.Webassembly => 1,
+        LayerKind.Packages => 2,
+        LayerKind.Prerelease => 3,
+        LayerKind.Host => 4,
+        LayerKind.Endpoints => 5,
+        LayerKind.Vendor => 6,
+        LayerKind.Static => 7,
+        LayerKind.Projects => 8,
+        LayerKind.App => 99,
+        _ => 50 + LayerOrder.Of(kind),
     };
 
     // A ':' is an ordinary character in a Linux file name (the SDK publishes "a:b.txt"); only a leading drive

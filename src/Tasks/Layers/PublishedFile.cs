@@ -11,6 +11,9 @@ namespace Diamol.Build.Layers;
 /// <param name="IsStaticAsset">True for static web assets and content files.</param>
 /// <param name="CustomLayer">A layer name chosen by the user with DiamolLayer metadata.</param>
 /// <param name="IsHost">True for the apphost and the runtime manifests (deps.json, runtimeconfig.json).</param>
+/// <param name="FromWebAssemblyPackage">True for a WebAssembly client's file that came from its runtime pack or a NuGet package.</param>
+/// <param name="IsVendor">True for a vendored static file (below a project's wwwroot/lib/).</param>
+/// <param name="IsEndpointsManifest">True for the static web assets endpoints manifest when referenced projects have static assets.</param>
 public sealed record PublishedFile(
     string SourcePath,
     string RelativePath,
@@ -19,4 +22,7 @@ public sealed record PublishedFile(
     bool FromProjectReference = false,
     bool IsStaticAsset = false,
     string? CustomLayer = null,
-    bool IsHost = false);
+    bool IsHost = false,
+    bool FromWebAssemblyPackage = false,
+    bool IsVendor = false,
+    bool IsEndpointsManifest = false);

@@ -46,6 +46,8 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
     public ITaskItem[] ReferenceItems { get; set; } = [];
     public ITaskItem[] PackageReferences { get; set; } = [];
     public ITaskItem[] ProjectReferences { get; set; } = [];
+    /// <summary>The package and runtime pack files of the WebAssembly clients whose assets this publish holds (their ReferenceCopyLocalPaths).</summary>
+    public ITaskItem[] WebAssemblyOrigins { get; set; } = [];
     /// <summary>NuGetPackageFolders: a file below one of them came from that package.</summary>
     public string? PackageFolders { get; set; }
     /// <summary>The project's PackageId, which its own static web assets name as their SourceId.</summary>
@@ -194,6 +196,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
                 References = ReferenceItems,
                 PackageReferences = PackageReferences,
                 ProjectReferences = ProjectReferences,
+                WebAssemblyOrigins = WebAssemblyOrigins,
                 PackageFolders = (PackageFolders ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 ProjectPackageId = ProjectPackageId ?? ProjectName,
                 Mode = mode,

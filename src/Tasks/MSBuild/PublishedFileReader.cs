@@ -17,6 +17,12 @@ internal sealed record PublishItems
     public IReadOnlyList<ITaskItem> References { get; init; } = [];
     public IReadOnlyList<ITaskItem> PackageReferences { get; init; } = [];
     public IReadOnlyList<ITaskItem> ProjectReferences { get; init; } = [];
+    /// <summary>
+    /// The files a WebAssembly client (a referenced project, or this one) takes from its runtime pack and NuGet packages:
+    /// its ReferenceCopyLocalPaths, with NuGetPackageId and DestinationSubPath. Its static web assets, converted to
+    /// webcil and fingerprinted, no longer say where they came from; these say which of them did.
+    /// </summary>
+    public IReadOnlyList<ITaskItem> WebAssemblyOrigins { get; init; } = [];
     /// <summary>NuGetPackageFolders: every file below one of them came from a package, whatever its metadata says.</summary>
     public IReadOnlyList<string> PackageFolders { get; init; } = [];
     /// <summary>The project's PackageId: the SourceId its own static web assets carry.</summary>
@@ -30,7 +36,9 @@ internal sealed record PublishItems
 /// Maps the publish's items to <see cref="PublishedFile"/>s, classified by where each file came from, robustly:
 /// a file below a NuGet package folder belongs to that package however it was added (lib, runtimes, native,
 /// a package's build targets copying its tools/, static web assets of a Razor class library package); a static web
-/// asset of a referenced project belongs with that project; a compressed twin (.gz, .br) goes with its original.
+/// asset of a referenced project belongs with that project, except a WebAssembly client's files from its runtime pack
+/// and packages (<see cref="PublishItems.WebAssemblyOrigins"/>), which are its runtime; a file below a project's
+/// wwwroot/lib/ is vendored; a compressed twin (.gz, .br) goes with its original.
 /// DiamolLayer is read from the item itself, then from the items users write it on (Content, None, Reference,
 /// PackageReference, ProjectReference), matched by path, package or project; an item whose DiamolLayer reaches no
 /// published file is reported. Files in the publish folder that no item names (web.config, the endpoints manifest,
@@ -44,6 +52,10 @@ internal sealed class PublishedFileReader
     private readonly Dictionary<string, LayerChoice> _layerByPackage = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, LayerChoice> _layerByProject = new(StringComparer.Ordinal);
     private readonly string[] _packageFolders;
+    /// <summary>The WebAssembly clients' package files by full path (native files are published from there).</summary>
+    private readonly HashSet<string> _wasmPackageFiles = new(StringComparer.Ordinal);
+    /// <summary>Their assemblies by publish path without extension ("System.Private.CoreLib", "de/X.resources"): webcil renames .dll to .wasm.</summary>
+    private readonly HashSet<string> _wasmPackageAssemblies = new(StringComparer.Ordinal);
     private readonly List<string> _leftovers = [];
     /// <summary>Every file of the publish folder by relative path: the file whose bytes it stands for.</summary>
     private readonly Dictionary<string, string> _inFolder = new(StringComparer.Ordinal);
@@ -73,6 +85,13 @@ internal sealed class PublishedFileReader
         foreach (var item in items.References)
         {
             AddLayer(_layerByPath, item.GetMetadata("FullPath"), item, $"Reference '{item.GetMetadata("FileName")}'");
+        }
+
+        foreach (var item in items.WebAssemblyOrigins.Where(i => i.GetMetadata("NuGetPackageId").Length > 0))
+        {
+            _wasmPackageFiles.Add(Path.GetFullPath(item.GetMetadata("FullPath")));
+            string destination = NullIfEmpty(item.GetMetadata("DestinationSubPath")) ?? item.GetMetadata("Filename") + item.GetMetadata("Extension");
+            _wasmPackageAssemblies.Add(WithoutExtension(destination.Replace('\\', '/')));
         }
 
         foreach (var item in items.PackageReferences) AddLayer(_layerByPackage, item.ItemSpec, item, $"PackageReference '{item.ItemSpec}'");
@@ -136,13 +155,14 @@ internal sealed class PublishedFileReader
                 continue;
             }
 
-            // The endpoints manifest lists every static asset's fingerprint: it changes whenever one of them does,
-            // so it goes with the most volatile of them (a referenced project's assets, else the site's).
-            bool endpoints = IsEndpointsManifest(relative);
+            // The endpoints manifest lists every static asset's fingerprint: it changes whenever one of them does. With
+            // a referenced project's assets (a client's, edited as often as code) it has a late layer of its own, so
+            // neither a client edit nor a CSS edit re-ships the other's layer; else it goes with the site's files.
+            bool endpoints = IsEndpointsManifest(relative) && anyProjectAsset;
             files.TryAdd(relative, new PublishedFile(path, relative,
-                FromProjectReference: endpoints && anyProjectAsset,
-                IsStaticAsset: IsStaticByName(relative) && !(endpoints && anyProjectAsset),
-                IsHost: IsHostFile(relative, false)));
+                IsStaticAsset: IsStaticByName(relative) && !endpoints,
+                IsHost: IsHostFile(relative, false),
+                IsEndpointsManifest: endpoints));
         }
 
         return files.Values.ToArray();
@@ -205,21 +225,49 @@ internal sealed class PublishedFileReader
     {
         // Native runtime files of Blazor WebAssembly are copied out of the runtime pack first: the original names it.
         var (package, version) = PackageOf(asset, source);
-        if (package is null && PackageOfPath(asset.GetMetadata("OriginalItemSpec")) is { Id: { } id } original) (package, version) = (id, original.Version);
+        string original = asset.GetMetadata("OriginalItemSpec");
+        if (package is null && PackageOfPath(original) is { Id: { } id } fromPack) (package, version) = (id, fromPack.Version);
         if (package is null && asset.GetMetadata("SourceType") == "Package") package = NullIfEmpty(asset.GetMetadata("SourceId"));
+
+        // A WebAssembly client's runtime (WasmResource and satellite Culture assets) that came from its runtime pack or
+        // packages: a native file copied out of the pack, or an assembly the client resolved from one.
+        bool webAssemblyPackage = asset.GetMetadata("AssetTraitName") is "WasmResource" or "Culture"
+            && (package is not null
+                || (original.Length > 0 && _wasmPackageFiles.Contains(Path.GetFullPath(original)))
+                || _wasmPackageAssemblies.Contains(AssemblyKey(asset, source)));
 
         string sourceId = asset.GetMetadata("SourceId");
         // Assets of a referenced project (a Razor class library, a Blazor client) change with that project's code.
         bool fromProject = package is null && asset.GetMetadata("SourceType") == "Project"
             && sourceId.Length > 0 && !sourceId.Equals(_items.ProjectPackageId, StringComparison.OrdinalIgnoreCase);
+        // Files a project keeps below its wwwroot/lib/ (libman's and the templates' folder for bootstrap and the like):
+        // the asset's RelativePath is its path below the project's web root.
+        bool vendor = package is null && !webAssemblyPackage && asset.GetMetadata("SourceType") is "Discovered" or "Project"
+            && asset.GetMetadata("RelativePath").Replace('\\', '/').StartsWith("lib/", StringComparison.Ordinal);
         return new PublishedFile(
             Published(root, relative, source),
             relative,
             package,
             version,
-            FromProjectReference: fromProject,
+            FromProjectReference: fromProject && !webAssemblyPackage,
             IsStaticAsset: package is null && !fromProject,
-            CustomLayer: CustomLayer(asset, source, package, null));
+            CustomLayer: CustomLayer(asset, source, package, null),
+            FromWebAssemblyPackage: webAssemblyPackage,
+            IsVendor: vendor);
+    }
+
+    // An assembly asset's publish path without extension: its culture folder for a satellite, and its file name.
+    private static string AssemblyKey(ITaskItem asset, string source)
+    {
+        string name = Path.GetFileNameWithoutExtension(source);
+        return asset.GetMetadata("AssetTraitName") == "Culture" ? asset.GetMetadata("AssetTraitValue") + "/" + name : name;
+    }
+
+    private static string WithoutExtension(string path)
+    {
+        int slash = path.LastIndexOf('/');
+        int dot = path.LastIndexOf('.');
+        return dot > slash + 1 ? path[..dot] : path;
     }
 
     private string? CustomLayer(ITaskItem item, string source, string? package, string? project)

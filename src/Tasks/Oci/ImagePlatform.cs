@@ -27,6 +27,16 @@ public sealed record ImagePlatform(string Os, string Architecture, string? Varia
                 "Publish for a Linux RID (linux-x64, linux-arm64), or use the SDK's PublishContainer (DiamolEnabled=false) for Windows images.");
         }
 
+        // A standalone Blazor WebAssembly app publishes for the browser: static files with no .NET process to run.
+        if (parts[0] == "browser")
+        {
+            throw new DiamolException(DiagnosticCode.DIAM1016,
+                $"{property} has the value '{rid}': this is a standalone Blazor WebAssembly app, static files for a web server with no " +
+                ".NET process for a container to run. Publish an ASP.NET Core project that hosts it instead (a Blazor Web App with " +
+                "WebAssembly interactivity, or a server with a ProjectReference to this client that serves its files): its image " +
+                "carries the client's files in layers by change rate.");
+        }
+
         if (parts.Length >= 2 && parts[0] == "linux")
         {
             string architecture = parts[^1];

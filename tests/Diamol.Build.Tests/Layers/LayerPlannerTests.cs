@@ -44,6 +44,47 @@ public sealed class LayerPlannerTests
     }
 
     [TestMethod]
+    public void A_WebAssembly_clients_runtime_vendored_files_and_the_endpoints_manifest_have_layers_of_their_own_in_change_rate_order()
+    {
+        var files = new[]
+        {
+            File("App.dll", 10),
+            File("wwwroot/app.css", 3, isStatic: true),
+            File("wwwroot/_framework/Client.abc.wasm", 5, project: true),
+            // A trimmed framework assembly the client took from its runtime pack: webassembly, not packages.
+            File("wwwroot/_framework/System.Private.CoreLib.def.wasm", 40, "Microsoft.NETCore.App.Runtime.Mono.browser-wasm", "10.0.12") with { FromWebAssemblyPackage = true },
+            File("wwwroot/_framework/Microsoft.JSInterop.ghi.wasm", 6, project: true) with { FromWebAssemblyPackage = true },
+            File("wwwroot/lib/bootstrap.css", 30, isStatic: true) with { IsVendor = true },
+            File("wwwroot/lib/client.js", 4, project: true) with { IsVendor = true },
+            File("App.staticwebassets.endpoints.json", 9) with { IsEndpointsManifest = true },
+            File("data/model.bin", 8, custom: "model"),
+            File("extra/lib.css", 2, isStatic: true, custom: "vendor"),
+            File("Newtonsoft.Json.dll", 20, "Newtonsoft.Json", "13.0.3"),
+            File("App.deps.json", 2, host: true),
+        };
+
+        var plan = LayerPlanner.Plan(files);
+
+        CollectionAssert.AreEqual(new[] { "packages", "host", "webassembly", "model", "vendor", "static", "projects", "endpoints", "app" },
+            plan.Layers.Select(l => l.Name).ToArray());
+        var byName = plan.Layers.ToDictionary(l => l.Name);
+        Assert.AreEqual(LayerKind.Webassembly, byName["webassembly"].Kind);
+        Assert.AreEqual(46, byName["webassembly"].Size);
+        CollectionAssert.AreEqual(new[] { "extra/lib.css", "wwwroot/lib/bootstrap.css", "wwwroot/lib/client.js" },
+            byName["vendor"].Files.Select(f => f.RelativePath).ToArray(), "DiamolLayer=\"vendor\" names the built-in vendor layer");
+        Assert.AreEqual(LayerKind.Vendor, byName["vendor"].Kind);
+        Assert.AreEqual(LayerKind.Endpoints, byName["endpoints"].Kind);
+    }
+
+    [TestMethod]
+    public void Every_layer_kind_has_a_place_in_the_written_order()
+    {
+        var positions = Enum.GetValues<LayerKind>().Select(LayerOrder.Of).ToArray();
+        Assert.AreEqual(positions.Length, positions.Distinct().Count());
+        Assert.AreEqual(positions.Max(), LayerOrder.Of(LayerKind.App), "the app's layer is the last");
+    }
+
+    [TestMethod]
     public void The_plan_does_not_depend_on_enumeration_order()
     {
         var files = Enumerable.Range(0, 30).Select(i => File($"f{i:00}.dll", i, i % 3 == 0 ? "P" + i : null, "1.0.0")).ToArray();
@@ -101,6 +142,9 @@ public sealed class LayerPlannerTests
         Assert.AreEqual(DiagnosticCode.DIAM2001,
             Assert.ThrowsExactly<DiamolException>(() => LayerPlanner.Plan([File("a.dll", 1, custom: "Bad Name")])).Code);
         StringAssert.Contains(Assert.ThrowsExactly<DiamolException>(() => LayerPlanner.Plan([File("b.dll", 1, custom: "app")])).Message, "built-in");
+        StringAssert.Contains(Assert.ThrowsExactly<DiamolException>(() => LayerPlanner.Plan([File("c.dll", 1, custom: "webassembly")])).Message, "endpoints");
+        Assert.AreEqual(DiagnosticCode.DIAM2001,
+            Assert.ThrowsExactly<DiamolException>(() => LayerPlanner.Plan([File("d.dll", 1, custom: "endpoints")])).Code);
         var missing = new PublishedFile(Path.Combine(_root, "gone.dll"), "gone.dll");
         StringAssert.Contains(Assert.ThrowsExactly<DiamolException>(() => LayerPlanner.Plan([missing])).Message, "gone.dll");
     }

@@ -115,12 +115,107 @@ public sealed class PublishedFileReaderTests
         Assert.AreEqual("packages", layers["wwwroot/_framework/blazor.web.js"]);
         Assert.AreEqual("packages", layers["wwwroot/_framework/dotnet.native.abc.wasm"]);
         Assert.AreEqual("packages", layers["wwwroot/_content/Some.Rcl/x.js"]);
-        Assert.AreEqual("projects", layers["web.staticwebassets.endpoints.json"], "the endpoints manifest goes with the most volatile assets");
+        Assert.AreEqual("endpoints", layers["web.staticwebassets.endpoints.json"], "with a referenced project's assets, the endpoints manifest has a late layer of its own");
 
         var warning = warnings.Single();
         Assert.AreEqual(DiagnosticCode.DIAM2005, warning.Code);
         StringAssert.Contains(warning.Message, "DiamolLayer 'vendor'");
         StringAssert.Contains(warning.Message, "missing.js");
+    }
+
+    /// <summary>
+    /// A hosted Blazor WebAssembly client as the .NET 10 SDK publishes it: its assemblies converted to webcil in its
+    /// obj/ folder, with no package metadata left; its native runtime files copied out of the runtime pack; its
+    /// ReferenceCopyLocalPaths (the origins) saying which assemblies came from the runtime pack or a package.
+    /// </summary>
+    [TestMethod]
+    public void A_WebAssembly_clients_runtime_and_package_files_go_to_the_webassembly_layer_by_origin_its_own_files_with_the_projects()
+    {
+        string webcil = $"{_root}/client/obj/Release/net10.0/webcil/publish";
+        string clientOut = $"{_root}/client/bin/Release/net10.0/wwwroot/_framework";
+        string pack = $"{NuGet}/microsoft.netcore.app.runtime.mono.browser-wasm/10.0.12/runtimes/browser-wasm";
+        ITaskItem Asset(string source, string target, string trait, string traitValue, string sourceType = "Project", string sourceId = "Client",
+            string role = "Primary", string related = "", string original = "", string relativePath = "") =>
+            Item(source, ("TargetPath", target), ("SourceType", sourceType), ("SourceId", sourceId), ("AssetRole", role), ("RelatedAsset", related),
+                ("OriginalItemSpec", original), ("AssetTraitName", trait), ("AssetTraitValue", traitValue), ("RelativePath", relativePath));
+        ITaskItem Origin(string path, string destination, string package) =>
+            Item(path, ("DestinationSubPath", destination), ("NuGetPackageId", package), ("NuGetPackageVersion", "10.0.12"));
+
+        string coreLib = $"{webcil}/System.Private.CoreLib.wasm";
+        string components = $"{webcil}/Microsoft.AspNetCore.Components.wasm";
+        string own = $"{webcil}/Client.wasm";
+        string shared = $"{webcil}/Shared.wasm";
+        string satellite = $"{webcil}/de/Microsoft.Extensions.Validation.resources.wasm";
+        string nativeWasm = $"{clientOut}/dotnet.native.rw4kynp763.wasm";
+        string icu = $"{clientOut}/icudt_CJK.tjcz0u77k5.dat";
+        string workloadIcu = $"{clientOut}/icudt_EFIGS.tptq2av103.dat";
+        string workloadPack = $"{_root}/dotnet/packs/Microsoft.NETCore.App.Runtime.Mono.browser-wasm/10.0.12/runtimes/browser-wasm/native/icudt_EFIGS.dat";
+        var assets = new[]
+        {
+            Asset(coreLib, "wwwroot/_framework/System.Private.CoreLib.m0et09rbnz.wasm", "WasmResource", "runtime", original: coreLib),
+            Asset($"{_root}/client/obj/compressed/publish/n-{{0}}-m0et09rbnz.br", "wwwroot/_framework/System.Private.CoreLib.m0et09rbnz.wasm.br",
+                "Content-Encoding", "br", role: "Alternative", related: coreLib),
+            Asset(components, "wwwroot/_framework/Microsoft.AspNetCore.Components.abc.wasm", "WasmResource", "runtime", original: components),
+            Asset(own, "wwwroot/_framework/Client.ku0apjlzcp.wasm", "WasmResource", "runtime", original: own),
+            Asset($"{_root}/client/obj/compressed/publish/p-{{0}}-ku0apjlzcp.gz", "wwwroot/_framework/Client.ku0apjlzcp.wasm.gz",
+                "Content-Encoding", "gzip", role: "Alternative", related: own),
+            Asset(shared, "wwwroot/_framework/Shared.xyz.wasm", "WasmResource", "runtime", original: shared),
+            Asset(satellite, "wwwroot/_framework/de/Microsoft.Extensions.Validation.resources.q1.wasm", "Culture", "de", original: satellite),
+            Asset(nativeWasm, "wwwroot/_framework/dotnet.native.rw4kynp763.wasm", "WasmResource", "native", original: Write($"{pack}/native/dotnet.native.wasm")),
+            Asset(icu, "wwwroot/_framework/icudt_CJK.tjcz0u77k5.dat", "WasmResource", "native", original: Write($"{pack}/native/icudt_CJK.dat")),
+            // A runtime pack that a workload installed, outside every NuGet package folder: the origins name it.
+            Asset(workloadIcu, "wwwroot/_framework/icudt_EFIGS.tptq2av103.dat", "WasmResource", "native", original: Write(workloadPack)),
+            Asset($"{_root}/client/obj/Release/net10.0/publish.dotnet.js", "wwwroot/_framework/dotnet.js", "WasmResource", "manifest"),
+            Asset($"{_root}/client/wwwroot/lib/chart.js", "wwwroot/lib/chart.js", "", "", relativePath: "lib/chart#[.{fingerprint}]?.js"),
+            Asset($"{_root}/client/wwwroot/client.css", "wwwroot/client.css", "", "", relativePath: "client#[.{fingerprint}]?.css"),
+            Asset($"{_root}/web/wwwroot/lib/bootstrap/bootstrap.min.css", "wwwroot/lib/bootstrap/bootstrap.min.css", "", "", "Discovered", "web",
+                relativePath: "lib/bootstrap/bootstrap.min#[.{fingerprint}]?.css"),
+            Asset($"{_root}/web/wwwroot/app.css", "wwwroot/app.css", "", "", "Discovered", "web", relativePath: "app#[.{fingerprint}]?.css"),
+        };
+        var origins = new[]
+        {
+            Origin($"{pack}/lib/net10.0/System.Private.CoreLib.dll", "System.Private.CoreLib.dll", "Microsoft.NETCore.App.Runtime.Mono.browser-wasm"),
+            Origin($"{NuGet}/microsoft.aspnetcore.components/10.0.12/lib/net10.0/Microsoft.AspNetCore.Components.dll", "Microsoft.AspNetCore.Components.dll", "Microsoft.AspNetCore.Components"),
+            Origin($"{NuGet}/microsoft.extensions.validation/10.0.12/lib/net10.0/de/Microsoft.Extensions.Validation.resources.dll",
+                "de/Microsoft.Extensions.Validation.resources.dll", "Microsoft.Extensions.Validation"),
+            Origin(workloadPack, "icudt_EFIGS.dat", "Microsoft.NETCore.App.Runtime.Mono.browser-wasm"),
+            // The client's own project reference is copied locally too, with no package: it stays with the projects.
+            Item($"{_root}/shared/bin/Shared.dll", ("DestinationSubPath", "Shared.dll"), ("ReferenceSourceTarget", "ProjectReference")),
+        };
+        Write(Path.Combine(Publish, "web.staticwebassets.endpoints.json"));
+
+        var layers = Layers(new PublishItems { StaticWebAssets = assets, WebAssemblyOrigins = origins }, out _);
+
+        foreach (string runtime in new[] { "System.Private.CoreLib.m0et09rbnz.wasm", "System.Private.CoreLib.m0et09rbnz.wasm.br", "Microsoft.AspNetCore.Components.abc.wasm",
+                     "de/Microsoft.Extensions.Validation.resources.q1.wasm", "dotnet.native.rw4kynp763.wasm", "icudt_CJK.tjcz0u77k5.dat", "icudt_EFIGS.tptq2av103.dat" })
+        {
+            Assert.AreEqual("webassembly", layers["wwwroot/_framework/" + runtime], runtime);
+        }
+
+        foreach (string ownFile in new[] { "Client.ku0apjlzcp.wasm", "Client.ku0apjlzcp.wasm.gz", "Shared.xyz.wasm", "dotnet.js" })
+        {
+            Assert.AreEqual("projects", layers["wwwroot/_framework/" + ownFile], ownFile);
+        }
+
+        Assert.AreEqual("projects", layers["wwwroot/client.css"]);
+        Assert.AreEqual("vendor", layers["wwwroot/lib/chart.js"], "the client's wwwroot/lib");
+        Assert.AreEqual("vendor", layers["wwwroot/lib/bootstrap/bootstrap.min.css"], "the server's wwwroot/lib");
+        Assert.AreEqual("static", layers["wwwroot/app.css"]);
+        Assert.AreEqual("endpoints", layers["web.staticwebassets.endpoints.json"]);
+
+        // Without the origins (an SDK whose client does not answer), the assemblies stay with the client, as before.
+        var unknown = Layers(new PublishItems { StaticWebAssets = assets }, out _);
+        Assert.AreEqual("projects", unknown["wwwroot/_framework/System.Private.CoreLib.m0et09rbnz.wasm"]);
+        Assert.AreEqual("webassembly", unknown["wwwroot/_framework/dotnet.native.rw4kynp763.wasm"], "a native file copied out of a pack in a package folder says so itself");
+    }
+
+    [TestMethod]
+    public void The_endpoints_manifest_of_a_site_without_referenced_assets_stays_with_the_sites_files()
+    {
+        var css = Item($"{_root}/web/wwwroot/app.css", ("TargetPath", "wwwroot/app.css"), ("SourceType", "Discovered"), ("SourceId", "web"), ("AssetRole", "Primary"));
+        Write(Path.Combine(Publish, "web.staticwebassets.endpoints.json"));
+        var layers = Layers(new PublishItems { StaticWebAssets = [css] }, out _);
+        Assert.AreEqual("static", layers["web.staticwebassets.endpoints.json"]);
     }
 
     [TestMethod]

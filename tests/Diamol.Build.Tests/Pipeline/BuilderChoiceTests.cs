@@ -89,6 +89,10 @@ public sealed class BuilderChoiceTests
         Assert.AreEqual(DiagnosticCode.DIAM1016, windows.Code);
         StringAssert.Contains(windows.Message, "Linux images only");
         Assert.AreEqual(DiagnosticCode.DIAM1016, Assert.ThrowsExactly<DiamolException>(() => ImagePlatform.FromRuntimeIdentifier("osx-arm64")).Code);
+        var browser = Assert.ThrowsExactly<DiamolException>(() => ImagePlatform.FromRuntimeIdentifier("browser-wasm"));
+        Assert.AreEqual(DiagnosticCode.DIAM1016, browser.Code);
+        StringAssert.Contains(browser.Message, "standalone Blazor WebAssembly app");
+        StringAssert.Contains(browser.Message, "hosts it");
     }
 
     [TestMethod]
