@@ -12,19 +12,24 @@ internal static class LoginOnlyEnvironment
         string config = Path.Combine(TestEnvironment.WorkRoot, "docker-config-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(config);
         File.WriteAllText(Path.Combine(config, "config.json"), "{}");
-        var environment = new Dictionary<string, string?>
-        {
-            ["DOCKER_CONFIG"] = config,
-            ["DOTNET_CONTAINER_REGISTRY_UNAME"] = user,
-            ["DOTNET_CONTAINER_REGISTRY_PWORD"] = password,
-            ["DOTNET_CONTAINER_PUSH_REGISTRY_UNAME"] = null,
-            ["DOTNET_CONTAINER_PUSH_REGISTRY_PWORD"] = null,
-            ["DOTNET_CONTAINER_PULL_REGISTRY_UNAME"] = null,
-            ["DOTNET_CONTAINER_PULL_REGISTRY_PWORD"] = null,
-            ["SDK_CONTAINER_REGISTRY_UNAME"] = null,
-            ["SDK_CONTAINER_REGISTRY_PWORD"] = null,
-        };
+        var environment = WithoutVariables(config);
+        environment["DOTNET_CONTAINER_REGISTRY_UNAME"] = user;
+        environment["DOTNET_CONTAINER_REGISTRY_PWORD"] = password;
         if (insecure.Length > 0) environment["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = string.Join(';', insecure);
         return environment;
     }
+
+    /// <summary>The docker configuration folder <paramref name="config"/>, and none of the SDK's login variables.</summary>
+    public static Dictionary<string, string?> WithoutVariables(string config) => new()
+    {
+        ["DOCKER_CONFIG"] = config,
+        ["DOTNET_CONTAINER_REGISTRY_UNAME"] = null,
+        ["DOTNET_CONTAINER_REGISTRY_PWORD"] = null,
+        ["DOTNET_CONTAINER_PUSH_REGISTRY_UNAME"] = null,
+        ["DOTNET_CONTAINER_PUSH_REGISTRY_PWORD"] = null,
+        ["DOTNET_CONTAINER_PULL_REGISTRY_UNAME"] = null,
+        ["DOTNET_CONTAINER_PULL_REGISTRY_PWORD"] = null,
+        ["SDK_CONTAINER_REGISTRY_UNAME"] = null,
+        ["SDK_CONTAINER_REGISTRY_PWORD"] = null,
+    };
 }

@@ -24,18 +24,6 @@ public sealed class RegistryCredentialEndToEndTests
     /// <summary>Only the push pair, and a docker configuration with no login in it: nothing else can authenticate.</summary>
     private static Dictionary<string, string?> PushPairOnly() => LoginOnlyEnvironment.For(User, Password);
 
-    /// <summary>The docker configuration folder <paramref name="config"/>, and none of the SDK's login variables.</summary>
-    private static Dictionary<string, string?> NoVariables(string config) => new()
-    {
-        ["DOCKER_CONFIG"] = config,
-        ["DOTNET_CONTAINER_REGISTRY_UNAME"] = null,
-        ["DOTNET_CONTAINER_REGISTRY_PWORD"] = null,
-        ["DOTNET_CONTAINER_PUSH_REGISTRY_UNAME"] = null,
-        ["DOTNET_CONTAINER_PUSH_REGISTRY_PWORD"] = null,
-        ["DOTNET_CONTAINER_PULL_REGISTRY_UNAME"] = null,
-        ["DOTNET_CONTAINER_PULL_REGISTRY_PWORD"] = null,
-    };
-
     /// <summary>The test base image, copied into a new repository of the htpasswd registry; returns the repository.</summary>
     private static string CopyBaseToAuthenticated(string purpose)
     {
@@ -118,7 +106,7 @@ public sealed class RegistryCredentialEndToEndTests
         string repository = UniqueRepository("counted-app");
         var project = ConsumerProject.FromSample("WebPing");
 
-        var environment = NoVariables(config);
+        var environment = LoginOnlyEnvironment.WithoutVariables(config);
         environment["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
 
         var result = project.PublishWith(environment, $"ContainerBaseImage={Authenticated}/{baseRepository}:10.0", $"ContainerRegistry=127.0.0.1:{target.Port}", $"ContainerRepository={repository}",
