@@ -28,7 +28,7 @@ public static class BaseImageInspector
 
         // A repo digest of the same repository as written pins FROM to exactly these bytes. The engine writes Docker
         // Hub names in full ("docker.io/library/ubuntu"); the project may write "ubuntu".
-        string? digest = image.RepoDigests
+        string? digest = (image.RepoDigests ?? [])
             .Select(d => d.Split('@'))
             .Where(parts => parts.Length == 2 && Spec.ImageReference.TryParse(parts[0], out _)?.CanonicalName == reference.CanonicalName)
             .Select(parts => parts[1])

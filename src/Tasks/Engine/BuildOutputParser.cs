@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Diamol.Build.Common;
 
 namespace Diamol.Build.Engine;
 

@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using Diamol.Build.Credentials;
 
 namespace Diamol.Build.Engine;
@@ -31,10 +32,10 @@ public interface IContainerEngine
     Task<BuildResult> BuildAsync(BuildRequest request, IBuildLog log, CancellationToken cancellationToken);
 
     /// <summary>Inspects an image by name or id; null when the engine does not have it.</summary>
-    Task<EngineImageDetails?> InspectImageAsync(string name, CancellationToken cancellationToken);
+    Task<ImageFacts?> InspectImageAsync(string name, CancellationToken cancellationToken);
 
     /// <summary>The image's history, oldest entry first.</summary>
-    Task<IReadOnlyList<EngineHistoryRow>> GetHistoryAsync(string name, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ImageHistoryRow>> GetHistoryAsync(string name, CancellationToken cancellationToken);
 
     /// <summary>Pulls an image; null on success, else the registry's or engine's reason (a pull that fails is often not fatal).</summary>
     Task<string?> PullAsync(Spec.ImageReference reference, RegistryLogin? login, IBuildLog log, CancellationToken cancellationToken);

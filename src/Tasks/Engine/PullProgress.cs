@@ -1,4 +1,5 @@
 using System.Globalization;
+using Diamol.Build.Common;
 
 namespace Diamol.Build.Engine;
 
@@ -52,7 +53,7 @@ public sealed class PullProgress
     public void Finish()
     {
         // The engine's last word on a layer is not always "Pull complete" (an empty layer, one another pull brought): count them all.
-        if (Pulled) _log.Progress(string.Create(CultureInfo.InvariantCulture, $"Pulled {_image}: {_layers.Count} layers, {Size(_layers.Values.Sum(l => l.Total))}"));
+        if (Pulled) _log.Progress(string.Create(CultureInfo.InvariantCulture, $"Pulled {_image}: {_layers.Count} layers, {ByteSize.Format(_layers.Values.Sum(l => l.Total))}"));
     }
 
     private string Describe()
@@ -60,9 +61,7 @@ public sealed class PullProgress
         int done = _layers.Values.Count(l => l.Done);
         long current = _layers.Values.Sum(l => l.Current);
         long total = _layers.Values.Sum(l => l.Total);
-        string bytes = total > 0 ? $", {Size(current)} of {Size(total)}" : "";
+        string bytes = total > 0 ? $", {ByteSize.Format(current)} of {ByteSize.Format(total)}" : "";
         return string.Create(CultureInfo.InvariantCulture, $"{done} of {_layers.Count} layers{bytes}");
     }
-
-    private static string Size(long bytes) => History.HistoryMarkdownWriter.Size(bytes);
 }

@@ -13,7 +13,7 @@ public sealed class SharedEngineConnection(Func<Task<IContainerEngine>> connect)
     /// <summary>The first of the candidates that answers within the time-out.</summary>
     public static SharedEngineConnection To(IReadOnlyList<EngineEndpoint> candidates, TimeSpan connectTimeout) =>
         // No caller's token: the first ask's Ctrl+C must not become every later ask's failure; each ask stops waiting on its own.
-        new(async () => await DockerEngine.ConnectAsync(candidates, connectTimeout, CancellationToken.None).ConfigureAwait(false));
+        new(async () => await EngineConnection.ConnectAsync(candidates, connectTimeout, CancellationToken.None).ConfigureAwait(false));
 
     /// <summary>The candidates, as a key that tells two publishes' engine settings apart.</summary>
     public static string KeyOf(IReadOnlyList<EngineEndpoint> candidates) => string.Join("|", candidates.Select(c => $"{c.Uri} {c.Tls}"));

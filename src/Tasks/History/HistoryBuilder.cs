@@ -1,5 +1,5 @@
 using Diamol.Build.Dockerfile;
-using Diamol.Build.Engine;
+using Diamol.Build.Common;
 using Diamol.Build.Layers;
 using Diamol.Build.Spec;
 
@@ -18,9 +18,9 @@ public static partial class HistoryBuilder
         string generator,
         string repository,
         IReadOnlyList<string> tags,
-        EngineImage image,
-        EngineBaseImage baseImage,
-        IReadOnlyList<EngineHistoryEntry> history,
+        ImageFacts image,
+        BaseImageSummary baseImage,
+        IReadOnlyList<ImageHistoryRow> history,
         DockerfileDocument dockerfile,
         IReadOnlyList<BuildStep> steps,
         LayerPlan plan,
@@ -140,7 +140,7 @@ public static partial class HistoryBuilder
 
     // Where the engine still knows the image an entry produced, its layer count says exactly whether the
     // entry added a layer. For imported or pulled history only the size is left to go by.
-    private static bool IsEmpty(EngineHistoryEntry entry, int? layersBefore) =>
+    private static bool IsEmpty(ImageHistoryRow entry, int? layersBefore) =>
         entry.LayerCount is { } count && layersBefore is { } before ? count == before : entry.Size == 0;
 
     /// <summary>
@@ -149,7 +149,7 @@ public static partial class HistoryBuilder
     /// ours made (a base image's ONBUILD triggers). Null when the ids do not account for every instruction (another
     /// engine, an OCI build, an imported history): then ours are the last entries, as before.
     /// </summary>
-    private static Dictionary<int, int>? MatchByStepImage(IReadOnlyList<EngineHistoryEntry> history, IReadOnlyList<BuildStep> steps, int ourCount)
+    private static Dictionary<int, int>? MatchByStepImage(IReadOnlyList<ImageHistoryRow> history, IReadOnlyList<BuildStep> steps, int ourCount)
     {
         if (ourCount == 0 || steps.Count == 0) return null;
         var map = new Dictionary<int, int>();

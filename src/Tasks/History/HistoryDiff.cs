@@ -1,3 +1,5 @@
+using Diamol.Build.Common;
+
 namespace Diamol.Build.History;
 
 /// <summary>
@@ -71,19 +73,19 @@ public static class HistoryDiff
     /// <summary>"WebApi.dll +512 B", "appsettings.json (new)", "old.js (removed)".</summary>
     public static string Describe(FileChange change) => change.Change switch
     {
-        "added" => $"{change.Path} (new, {HistoryMarkdownWriter.Size(change.Delta)})",
-        "removed" => $"{change.Path} (removed, {HistoryMarkdownWriter.Size(-change.Delta)})",
+        "added" => $"{change.Path} (new, {ByteSize.Format(change.Delta)})",
+        "removed" => $"{change.Path} (removed, {ByteSize.Format(-change.Delta)})",
         _ => change.Delta == 0 ? $"{change.Path} (changed, same size)" : $"{change.Path} {Signed(change.Delta)}",
     };
 
     /// <summary>"+512 B", "-1.2 kB"; a changed file of unchanged size is "same size", not a "+0 B" that reads as unchanged.</summary>
-    public static string Signed(long delta) => delta == 0 ? "same size" : (delta < 0 ? "-" : "+") + HistoryMarkdownWriter.Size(Math.Abs(delta));
+    public static string Signed(long delta) => delta == 0 ? "same size" : (delta < 0 ? "-" : "+") + ByteSize.Format(Math.Abs(delta));
 
     private static string Summarize(IReadOnlyList<ChangedLayer> added, IReadOnlyList<ChangedLayer> removed, IReadOnlyList<FileChange> files)
     {
         if (added.Count == 0 && removed.Count == 0) return "no layer changed";
-        var parts = added.Select(l => $"+{HistoryMarkdownWriter.Size(l.Size)} in layer {Describe(l)}{FilesOf(l, files)}").ToList();
-        if (removed.Count > 0) parts.Add($"-{HistoryMarkdownWriter.Size(removed.Sum(l => l.Size))} in {Diagnostics.Counted.Of(removed.Count, "layer")} no longer used");
+        var parts = added.Select(l => $"+{ByteSize.Format(l.Size)} in layer {Describe(l)}{FilesOf(l, files)}").ToList();
+        if (removed.Count > 0) parts.Add($"-{ByteSize.Format(removed.Sum(l => l.Size))} in {Diagnostics.Counted.Of(removed.Count, "layer")} no longer used");
         return string.Join(", ", parts);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Diamol.Build.Common;
 
 namespace Diamol.Build.History;
 
@@ -44,7 +45,7 @@ public static class HistoryHtmlWriter
     // The summary, the layers new and gone, and the files added, removed and changed: what the Markdown's section says.
     private static void AppendChanges(StringBuilder html, HistoryChanges changes)
     {
-        html.Append("<p class=\"changes\">Since the previous build (<code>").Append(E(HistoryMarkdownWriter.ShortId(changes.PreviousImageId))).Append("</code>): <strong>")
+        html.Append("<p class=\"changes\">Since the previous build (<code>").Append(E(ShortId.Of(changes.PreviousImageId))).Append("</code>): <strong>")
             .Append(E(changes.Summary)).Append("</strong></p>\n");
         if (changes.Added.Count + changes.Removed.Count > 0)
         {
@@ -88,7 +89,7 @@ public static class HistoryHtmlWriter
                 html.Append(Diagnostics.Counted.Of(count, "file"));
                 if (entry.LargestFiles is { Count: > 0 } largest)
                 {
-                    html.Append(": ").Append(E(string.Join(", ", largest.Select(f => $"{f.Path} ({HistoryMarkdownWriter.Size(f.Size)})"))));
+                    html.Append(": ").Append(E(string.Join(", ", largest.Select(f => $"{f.Path} ({ByteSize.Format(f.Size)})"))));
                 }
             }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Diamol.Build.Common;
 
 namespace Diamol.Build.History;
 
@@ -20,12 +21,12 @@ public static class HistoryMarkdownWriter
             ? string.Join(", ", history.Image.Tags.Select(t => $"`{history.Image.Repository}:{t}`"))
             : "none (" + UntaggedReason(history.Image) + ")").Append('\n');
         md.Append("- Base image: `").Append(history.BaseImage.Name).Append("` (")
-          .Append(history.BaseImage.Layers).Append(" layers, ").Append(Size(history.BaseImage.Size)).Append(")\n");
-        md.Append("- Size: ").Append(Size(history.Image.Size)).Append(" in all: ")
-          .Append(Size(history.Totals.BaseBytes)).Append(" base, ")
-          .Append(Size(history.Totals.OurBytes)).Append(" ours, of which ")
-          .Append(Size(history.Totals.NewBytes)).Append(" new in this build and ")
-          .Append(Size(history.Totals.CachedBytes)).Append(" reused from the cache\n\n");
+          .Append(history.BaseImage.Layers).Append(" layers, ").Append(ByteSize.Format(history.BaseImage.Size)).Append(")\n");
+        md.Append("- Size: ").Append(ByteSize.Format(history.Image.Size)).Append(" in all: ")
+          .Append(ByteSize.Format(history.Totals.BaseBytes)).Append(" base, ")
+          .Append(ByteSize.Format(history.Totals.OurBytes)).Append(" ours, of which ")
+          .Append(ByteSize.Format(history.Totals.NewBytes)).Append(" new in this build and ")
+          .Append(ByteSize.Format(history.Totals.CachedBytes)).Append(" reused from the cache\n\n");
 
         md.Append("| Step | Line | Instruction | Kind | Size | Cache | Files |\n");
         md.Append("|---:|---:|---|---|---:|---|---|\n");
@@ -35,7 +36,7 @@ public static class HistoryMarkdownWriter
               .Append(" | ").Append(entry.DockerfileLine?.ToString(CultureInfo.InvariantCulture) ?? "")
               .Append(" | ").Append(Label(entry))
               .Append(" | ").Append(entry.LayerKind)
-              .Append(" | ").Append(entry.EmptyLayer ? "—" : Size(entry.Size))
+              .Append(" | ").Append(entry.EmptyLayer ? "—" : ByteSize.Format(entry.Size))
               .Append(" | ").Append(entry.Cached == true ? "cached" : "new")
               .Append(" | ").Append(Files(entry))
               .Append(" |\n");
@@ -50,13 +51,13 @@ public static class HistoryMarkdownWriter
             foreach (var layer in changes.Added)
             {
                 md.Append("- new: ").Append(Text(layer.LayerName ?? layer.LayerKind ?? layer.Origin)).Append(", ")
-                  .Append(Size(layer.Size)).Append(" (`").Append(Code(Shorten(layer.CreatedBy))).Append("`)\n");
+                  .Append(ByteSize.Format(layer.Size)).Append(" (`").Append(Code(Shorten(layer.CreatedBy))).Append("`)\n");
             }
 
             foreach (var layer in changes.Removed)
             {
                 md.Append("- gone: ").Append(Text(layer.LayerName ?? layer.LayerKind ?? layer.Origin)).Append(", ")
-                  .Append(Size(layer.Size)).Append(" (`").Append(Code(Shorten(layer.CreatedBy))).Append("`)\n");
+                  .Append(ByteSize.Format(layer.Size)).Append(" (`").Append(Code(Shorten(layer.CreatedBy))).Append("`)\n");
             }
 
             if (changes.Files.Count > 0)
@@ -65,8 +66,8 @@ public static class HistoryMarkdownWriter
                 foreach (var file in changes.Files)
                 {
                     md.Append("| ").Append(Text(file.Layer)).Append(" | ").Append(Text(file.Path)).Append(" | ").Append(file.Change)
-                      .Append(" | ").Append(file.SizeBefore is { } before ? Size(before) : "")
-                      .Append(" | ").Append(file.SizeAfter is { } after ? Size(after) : "")
+                      .Append(" | ").Append(file.SizeBefore is { } before ? ByteSize.Format(before) : "")
+                      .Append(" | ").Append(file.SizeAfter is { } after ? ByteSize.Format(after) : "")
                       .Append(" | ").Append(HistoryDiff.Signed(file.Delta)).Append(" |\n");
                 }
             }
@@ -88,7 +89,7 @@ public static class HistoryMarkdownWriter
     private static string Files(HistoryEntry entry) =>
         entry.FileCount is null ? "" :
         Diagnostics.Counted.Of(entry.FileCount.Value, "file") + (entry.LargestFiles is { Count: > 0 } largest
-            ? "; largest: " + string.Join(", ", largest.Take(3).Select(f => $"{Text(f.Path)} ({Size(f.Size)})"))
+            ? "; largest: " + string.Join(", ", largest.Take(3).Select(f => $"{Text(f.Path)} ({ByteSize.Format(f.Size)})"))
             : "");
 
     private static string Shorten(string createdBy)
@@ -99,9 +100,6 @@ public static class HistoryMarkdownWriter
 
     /// <summary>A history entry's instruction as a person reads it: the legacy builder prefixes metadata steps with "/bin/sh -c #(nop) ".</summary>
     public static string Instruction(string createdBy) => createdBy.Replace("/bin/sh -c #(nop) ", "", StringComparison.Ordinal).Trim();
-
-    /// <summary>An image id or digest as `docker images` shows it: "sha256:" and 12 hex digits.</summary>
-    public static string ShortId(string id) => id.Length > 19 ? id[..19] : id;
 
     // Inside a code span nothing is markup, but a table still splits at '|' and a backtick would end the span.
     private static string Code(string text) => text.Replace("|", "\\|").Replace("`", "'").Replace("\r", " ").Replace("\n", " ");
@@ -128,12 +126,4 @@ public static class HistoryMarkdownWriter
 
         return escaped.ToString();
     }
-
-    public static string Size(long bytes) => bytes switch
-    {
-        < 1000 => $"{bytes} B",
-        < 1000 * 1000 => (bytes / 1000.0).ToString("0.#", CultureInfo.InvariantCulture) + " kB",
-        < 1000L * 1000 * 1000 => (bytes / 1000.0 / 1000).ToString("0.#", CultureInfo.InvariantCulture) + " MB",
-        _ => (bytes / 1000.0 / 1000 / 1000).ToString("0.##", CultureInfo.InvariantCulture) + " GB",
-    };
 }

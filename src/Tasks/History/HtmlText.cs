@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Diamol.Build.Common;
 
 namespace Diamol.Build.History;
 
@@ -15,5 +16,5 @@ internal static class HtmlText
     /// <summary>A coordinate or width for SVG: invariant, at most two decimals.</summary>
     public static string Number(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
-    public static string Size(long bytes) => Encode(HistoryMarkdownWriter.Size(bytes));
+    public static string Size(long bytes) => Encode(ByteSize.Format(bytes));
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Diamol.Build.Common;
 
 namespace Diamol.Build.History;
 
@@ -53,7 +54,7 @@ internal static class LayerScaleChart
             html.Append("<rect class=\"layer").Append(isNew ? " new" : "").Append("\" x=\"").Append(LabelWidth).Append("\" y=\"").Append(y)
                 .Append("\" width=\"").Append(HtmlText.Number(bar)).Append("\" height=\"").Append(BarHeight)
                 .Append("\" fill=\"").Append(LayerKindStyle.Fill(layer)).Append("\"><title>")
-                .Append(HtmlText.Encode($"{LayerKindStyle.Label(layer)}: {HistoryMarkdownWriter.Size(layer.Size)}, {origin}")).Append("</title></rect>");
+                .Append(HtmlText.Encode($"{LayerKindStyle.Label(layer)}: {ByteSize.Format(layer.Size)}, {origin}")).Append("</title></rect>");
             html.Append("<text x=\"").Append(HtmlText.Number(LabelWidth + bar + 6)).Append("\" y=\"").Append(y + 16).Append("\" class=\"size\">")
                 .Append(HtmlText.Size(layer.Size)).Append(isNew ? " new" : "").Append("</text></g>\n");
         }

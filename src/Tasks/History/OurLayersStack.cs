@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Diamol.Build.Common;
 
 namespace Diamol.Build.History;
 
@@ -38,8 +39,8 @@ internal static class OurLayersStack
             html.Append("<g data-entry=\"").Append(layer.Index).Append("\"><rect class=\"segment").Append(LayerKindStyle.IsNew(layer) ? " new" : "")
                 .Append("\" x=\"").Append(HtmlText.Number(x)).Append("\" y=\"0\" width=\"").Append(HtmlText.Number(width)).Append("\" height=\"").Append(Height)
                 .Append("\" fill=\"").Append(LayerKindStyle.Fill(layer)).Append("\"><title>")
-                .Append(HtmlText.Encode($"{LayerKindStyle.Label(layer)}: {HistoryMarkdownWriter.Size(layer.Size)}")).Append("</title></rect>");
-            string label = $"{name} {HistoryMarkdownWriter.Size(layer.Size)}";
+                .Append(HtmlText.Encode($"{LayerKindStyle.Label(layer)}: {ByteSize.Format(layer.Size)}")).Append("</title></rect>");
+            string label = $"{name} {ByteSize.Format(layer.Size)}";
             if (label.Length * CharWidth + 8 <= width)
             {
                 html.Append("<text class=\"in\" x=\"").Append(HtmlText.Number(x + 4)).Append("\" y=\"23\">").Append(HtmlText.Encode(label)).Append("</text>");

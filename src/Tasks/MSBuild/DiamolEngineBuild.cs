@@ -45,40 +45,15 @@ public sealed class DiamolEngineBuild : DiamolTask, ICancelableTask
         BuildRecord record;
         try
         {
-            record = BuildStage.RunAsync(ContextDirectory, EngineFor(candidates), options, new TaskBuildLog(Log, ProjectFile), Cancellation.Token, timings, StagingOf(ContextDirectory)).GetAwaiter().GetResult();
+            record = BuildStage.PublishAsync(ContextDirectory, EngineFor(candidates), options, new TaskBuildLog(Log, ProjectFile), $"Diamol.Build {ToolVersion}",
+                Cancellation.Token, timings, StagingOf(ContextDirectory)).GetAwaiter().GetResult();
         }
         finally
         {
             timings.Save(ContextDirectory, startsPublish: false);
         }
 
-        int cached = record.Build.Steps.Count(s => s.Cached);
-        if (record.Skipped)
-        {
-            Log.LogMessage(MessageImportance.Normal, "Image {0} ({1}) is up to date: no build was needed", record.Build.ImageId, string.Join(", ", record.Build.References));
-        }
-        else
-        {
-            Log.LogMessage(MessageImportance.Normal, "Built image {0} ({1}); {2} of {3} steps from the cache; engine {4}",
-                record.Build.ImageId, string.Join(", ", record.Build.References), cached, record.Build.Steps.Count, record.Engine);
-        }
-        if (record.PushError is { } pushError)
-        {
-            // The artifacts must describe the image that now carries the local tags, and say the push failed.
-            HistoryStage.Run(ContextDirectory, ContextDirectory, $"Diamol.Build {ToolVersion}", staged: StagingOf(ContextDirectory));
-            int colon = pushError.IndexOf(':');
-            var code = Enum.TryParse(pushError[..Math.Max(colon, 0)], out Diagnostics.DiagnosticCode parsed) ? parsed : Diagnostics.DiagnosticCode.DIAM3005;
-            throw new Diagnostics.DiamolException(code,
-                $"{pushError[(colon + 1)..].Trim()} The image {record.Build.ImageId} was built and the local tags {string.Join(", ", record.Build.References)} now point to it; " +
-                $"{(pushError.Contains("The registry already has", StringComparison.Ordinal) ? "only the tags named above reached the registry" : "the registry was not updated")}. {HistoryStage.ImageFileName} says \"pushed\": false with this error. Fix the cause and publish again: the build is cached, only the push runs.");
-        }
-
-        if (record.PushedDigest is { } digest)
-        {
-            Log.LogMessage(MessageImportance.Normal, "Pushed {0} ({1})", string.Join(", ", record.Build.References), digest);
-            PushedDigest = digest;
-        }
-
+        PushedDigest = record.PushedDigest ?? "";
         ImageId = record.Build.ImageId;
     }
 }

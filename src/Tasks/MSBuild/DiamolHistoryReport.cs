@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using Diamol.Build.History;
 using Diamol.Build.Pipeline;
 using Microsoft.Build.Framework;
@@ -48,15 +49,15 @@ public sealed class DiamolHistoryReport : DiamolTask
 
         var changes = HistoryDiff.Compare(baseline, current);
         AddedBytes = changes.AddedBytes;
-        Log.LogMessage(MessageImportance.High, "{0} -> {1}: {2}", HistoryMarkdownWriter.ShortId(baseline.Image.Id), HistoryMarkdownWriter.ShortId(current.Image.Id), changes.Summary);
+        Log.LogMessage(MessageImportance.High, "{0} -> {1}: {2}", ShortId.Of(baseline.Image.Id), ShortId.Of(current.Image.Id), changes.Summary);
         foreach (var layer in changes.Added)
         {
-            Log.LogMessage(MessageImportance.High, "  + {0,-10} {1,10}  {2}", layer.LayerName ?? layer.LayerKind ?? layer.Origin, HistoryMarkdownWriter.Size(layer.Size), layer.DiffId);
+            Log.LogMessage(MessageImportance.High, "  + {0,-10} {1,10}  {2}", layer.LayerName ?? layer.LayerKind ?? layer.Origin, ByteSize.Format(layer.Size), layer.DiffId);
         }
 
         foreach (var layer in changes.Removed)
         {
-            Log.LogMessage(MessageImportance.High, "  - {0,-10} {1,10}  {2}", layer.LayerName ?? layer.LayerKind ?? layer.Origin, HistoryMarkdownWriter.Size(layer.Size), layer.DiffId);
+            Log.LogMessage(MessageImportance.High, "  - {0,-10} {1,10}  {2}", layer.LayerName ?? layer.LayerKind ?? layer.Origin, ByteSize.Format(layer.Size), layer.DiffId);
         }
 
         foreach (var file in changes.Files)

@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using Diamol.Build.Pipeline;
 using Microsoft.Build.Framework;
 
@@ -39,7 +40,7 @@ public sealed class DiamolWriteLayerHistory : DiamolTask
         var totals = written.History.Totals;
         // The page a person opens; the JSON and Markdown sit beside it.
         Log.LogMessage(MessageImportance.Normal, "Layer history -> {0} ({1} ours, {2} new in this build{3})",
-            written.HtmlPath, History.HistoryMarkdownWriter.Size(totals.OurBytes), History.HistoryMarkdownWriter.Size(totals.NewBytes),
+            written.HtmlPath, ByteSize.Format(totals.OurBytes), ByteSize.Format(totals.NewBytes),
             written.History.Changes is { } changes ? "; since the last build: " + changes.Summary : "");
         // Last, at minimal verbosity: the one line a default publish prints, and the terminal logger's output line.
         Log.LogMessage(MessageImportance.High, "{0}",

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Diamol.Build.Engine;
-using Diamol.Build.History;
+using Diamol.Build.Common;
 
 namespace Diamol.Build.Pipeline;
 
@@ -16,9 +16,9 @@ namespace Diamol.Build.Pipeline;
 public sealed record BuildRecord(
     string Engine,
     BuildResult Build,
-    EngineImage Image,
-    EngineBaseImage BaseImage,
-    IReadOnlyList<EngineHistoryEntry> History,
+    ImageFacts Image,
+    BaseImageSummary BaseImage,
+    IReadOnlyList<ImageHistoryRow> History,
     string? PushedDigest = null,
     string? Fingerprint = null,
     bool Skipped = false,

@@ -1,8 +1,8 @@
+using Diamol.Build.Common;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Context;
 using Diamol.Build.Credentials;
 using Diamol.Build.Engine;
-using Diamol.Build.History;
 
 namespace Diamol.Build.Pipeline;
 
@@ -29,6 +29,7 @@ public static class BuildStage
             "(DiamolBuilder=oci with LocalRegistry=Podman), or build with Docker.");
     }
 
+    /// <summary>Builds (or skips the build of) the staged context, pushes when ContainerRegistry is set, and saves the record; a failed push is in the record.</summary>
     public static async Task<BuildRecord> RunAsync(
         string contextDirectory,
         IEngineSource engines,
@@ -36,7 +37,35 @@ public static class BuildStage
         IBuildLog log,
         CancellationToken cancellationToken,
         StageTimings? timings = null,
-        StagedContext? staged = null)
+        StagedContext? staged = null) =>
+        (await BuildAsync(contextDirectory, engines, options, log, cancellationToken, timings, staged).ConfigureAwait(false)).Record;
+
+    /// <summary>
+    /// The engine build of a publish, as DiamolEngineBuild runs it: <see cref="RunAsync"/> and its outcome in the log.
+    /// After a failed push the local tags have moved: the history artifacts are written for the image they now name
+    /// (image.json says "pushed": false, and why), then the push's failure ends the publish with its own code.
+    /// </summary>
+    /// <param name="generator">The artifacts' generator field ("Diamol.Build 1.2.3").</param>
+    public static async Task<BuildRecord> PublishAsync(string contextDirectory, IEngineSource engines, BuildOptions options, IBuildLog log, string generator,
+        CancellationToken cancellationToken, StageTimings? timings = null, StagedContext? staged = null)
+    {
+        var (record, pushFailure) = await BuildAsync(contextDirectory, engines, options, log, cancellationToken, timings, staged).ConfigureAwait(false);
+        var build = record.Build;
+        log.Step(record.Skipped
+            ? $"Image {build.ImageId} ({string.Join(", ", build.References)}) is up to date: no build was needed"
+            : $"Built image {build.ImageId} ({string.Join(", ", build.References)}); {build.Steps.Count(s => s.Cached)} of {build.Steps.Count} steps from the cache; engine {record.Engine}");
+        if (pushFailure is not null)
+        {
+            HistoryStage.Run(contextDirectory, contextDirectory, generator, staged: staged);
+            throw pushFailure.ToError(build);
+        }
+
+        if (record.PushedDigest is { } digest) log.Step($"Pushed {string.Join(", ", build.References)} ({digest})");
+        return record;
+    }
+
+    private static async Task<(BuildRecord Record, PushFailure? PushFailure)> BuildAsync(string contextDirectory, IEngineSource engines, BuildOptions options,
+        IBuildLog log, CancellationToken cancellationToken, StageTimings? timings, StagedContext? staged)
     {
         timings ??= new StageTimings("build");
         if (staged is not null && !staged.Describes(contextDirectory)) staged = null;
@@ -63,13 +92,15 @@ public static class BuildStage
                 Skipped = true,
                 Build = previous.Build with { Steps = previous.Build.Steps.Select(step => step with { Cached = true }).ToArray() },
             };
+            PushFailure? skippedPushFailure = null;
             if (manifest.Registry is { } target)
             {
-                current = await timings.MeasureAsync("push", () => PushOrRecordFailureAsync(engine, manifest, target, current, credentials, log, cancellationToken)).ConfigureAwait(false);
+                (current, skippedPushFailure) = await timings.MeasureAsync("push",
+                    () => PushOrRecordFailureAsync(engine, manifest, target, current, credentials, log, cancellationToken)).ConfigureAwait(false);
             }
 
             current.Save(contextDirectory);
-            return current;
+            return (current, skippedPushFailure);
         }
 
         // A record from an earlier build must not outlive a failed one, nor may image.json, which CI reads to deploy.
@@ -81,7 +112,7 @@ public static class BuildStage
         if (delta is not null)
         {
             log.Step($"Steps 1 to {delta.ReusedSteps} are unchanged since the last build: the build starts from the image it made there " +
-                     $"({HistoryMarkdownWriter.ShortId(delta.ParentImageId)}) and the engine is sent only {string.Join(", ", delta.Part.Folders)}");
+                     $"({ShortId.Of(delta.ParentImageId)}) and the engine is sent only {string.Join(", ", delta.Part.Folders)}");
         }
         else
         {
@@ -112,43 +143,54 @@ public static class BuildStage
             engineName,
             build,
             image,
-            new EngineBaseImage(manifest.BaseImage, baseImage?.Id, baseImage?.Layers.Count ?? 0, baseImage?.Size ?? 0),
+            new BaseImageSummary(manifest.BaseImage, baseImage?.Id, baseImage?.DiffIds.Count ?? 0, baseImage?.Size ?? 0),
             await ReadHistoryAsync(engine, image.Id, redactor, cancellationToken).ConfigureAwait(false),
             Fingerprint: fingerprint,
             StepKeys: inputs.StepKeys);
         timings.Add("read-image-and-history", clock.Elapsed);
 
+        PushFailure? pushFailure = null;
         if (manifest.Registry is { } registry)
         {
-            record = await timings.MeasureAsync("push", () => PushOrRecordFailureAsync(engine, manifest, registry, record, credentials, log, cancellationToken)).ConfigureAwait(false);
+            (record, pushFailure) = await timings.MeasureAsync("push",
+                () => PushOrRecordFailureAsync(engine, manifest, registry, record, credentials, log, cancellationToken)).ConfigureAwait(false);
         }
 
         record.Save(contextDirectory);
-        return record;
+        return (record, pushFailure);
     }
 
     /// <summary>
     /// By the time of the push the local tags have moved: a failed push must not read as "nothing changed". The
-    /// record keeps the built image with the push's error, so image.json says "pushed": false and why, and the task
-    /// reports which tags moved and which did not. Ctrl+C still cancels.
+    /// record keeps the built image with the push's error, so image.json says "pushed": false and why, and the
+    /// <see cref="PushFailure"/> says which tags moved and which did not. Ctrl+C still cancels, recorded as the push's failure.
     /// </summary>
-    private static async Task<BuildRecord> PushOrRecordFailureAsync(IContainerEngine engine, ContextManifest manifest, string registry, BuildRecord record,
+    private static async Task<(BuildRecord, PushFailure?)> PushOrRecordFailureAsync(IContainerEngine engine, ContextManifest manifest, string registry, BuildRecord record,
         Credentials.CredentialLookup credentials, IBuildLog log, CancellationToken cancellationToken)
     {
+        var pushed = new List<string>();
+        PushFailure failure;
         try
         {
-            return record with { PushedDigest = await PushAsync(engine, manifest, registry, credentials, log, cancellationToken).ConfigureAwait(false), PushError = null };
+            string digest = await PushAsync(engine, manifest, registry, credentials, pushed, log, cancellationToken).ConfigureAwait(false);
+            return (record with { PushedDigest = digest, PushError = null }, null);
         }
-        catch (Diagnostics.DiamolException e) when (!cancellationToken.IsCancellationRequested)
+        catch (DiamolException e) when (!cancellationToken.IsCancellationRequested)
         {
-            return record with { PushedDigest = null, PushError = $"{e.Code}: {e.Message}" };
+            failure = new PushFailure(e.Code, e.Message, SomeTagsPushed: pushed.Count > 0);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Ctrl+C during the push: the build is done and tagged, so "nothing changed" would be false too.
-            return record with { PushedDigest = null, PushError = $"{Diagnostics.DiagnosticCode.DIAM3004}: The push to {registry} was cancelled." };
+            failure = new PushFailure(DiagnosticCode.DIAM3004, $"The push to {registry} was cancelled.{AlreadyPushed(manifest, pushed)}", SomeTagsPushed: pushed.Count > 0);
         }
+
+        return (record with { PushedDigest = null, PushError = failure.ToString() }, failure);
     }
+
+    // Tags go one by one: say which ones the registry already has, so nobody trusts the wrong one.
+    private static string AlreadyPushed(ContextManifest manifest, IReadOnlyList<string> pushed) => pushed.Count == 0 ? "" :
+        $" The registry already has {string.Join(", ", pushed)}; it does not have {string.Join(", ", manifest.Tags.Skip(pushed.Count).Select(t => $"{manifest.Repository}:{t}"))}.";
 
     /// <summary>
     /// The legacy builder only uses cache-from images the engine has, so they are pulled first. One that cannot be
@@ -207,13 +249,13 @@ public static class BuildStage
         credentials.Find(registry, Credentials.EnvironmentCredentials.PullAccess(registry, pushRegistry));
 
     /// <summary>Pushes every tag; all tags name the same image, so the registry stores one manifest digest.</summary>
-    private static async Task<string> PushAsync(IContainerEngine engine, ContextManifest manifest, string registry, Credentials.CredentialLookup credentials, IBuildLog log,
-        CancellationToken cancellationToken)
+    /// <param name="pushed">Filled with each tag ("repository:tag") as the registry takes it.</param>
+    private static async Task<string> PushAsync(IContainerEngine engine, ContextManifest manifest, string registry, Credentials.CredentialLookup credentials,
+        List<string> pushed, IBuildLog log, CancellationToken cancellationToken)
     {
         // The SDK's push variables first, as the OCI writer's push and the README promise, then docker's own login.
         var login = credentials.Find(registry, Credentials.RegistryAccess.Push);
         string? digest = null;
-        var pushed = new List<string>();
         foreach (string tag in manifest.Tags)
         {
             log.Step($"Pushing {manifest.Repository}:{tag}" + (login is null ? " (no stored credentials)" : $" as {login.Username ?? "a token"}"));
@@ -221,11 +263,9 @@ public static class BuildStage
             {
                 digest = await engine.PushAsync(manifest.Repository, tag, login, log, cancellationToken).ConfigureAwait(false);
             }
-            catch (Diagnostics.DiamolException e) when (pushed.Count > 0)
+            catch (DiamolException e) when (pushed.Count > 0)
             {
-                // Tags go one by one: say which ones the registry already has, so nobody trusts the wrong one.
-                throw new Diagnostics.DiamolException(e.Code,
-                    $"{e.Message} The registry already has {string.Join(", ", pushed)}; it does not have {string.Join(", ", manifest.Tags.Skip(pushed.Count).Select(t => $"{manifest.Repository}:{t}"))}.", e);
+                throw new DiamolException(e.Code, e.Message + AlreadyPushed(manifest, pushed), e);
             }
 
             pushed.Add($"{manifest.Repository}:{tag}");
@@ -234,16 +274,12 @@ public static class BuildStage
         return digest!;
     }
 
-    private static async Task<EngineImage> ReadImageAsync(IContainerEngine engine, string id, CancellationToken cancellationToken)
-    {
-        var image = await engine.InspectImageAsync(id, cancellationToken).ConfigureAwait(false)
-            ?? throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM3019,
+    private static async Task<ImageFacts> ReadImageAsync(IContainerEngine engine, string id, CancellationToken cancellationToken) =>
+        await engine.InspectImageAsync(id, cancellationToken).ConfigureAwait(false)
+            ?? throw new DiamolException(DiagnosticCode.DIAM3019,
                 $"The image {id} was built but the engine no longer has it. Was it removed while the build ran? Publish again.");
-        return new EngineImage(image.Id, image.Created, image.Size, image.Os, image.Architecture, image.Env, image.Layers,
-            image.Labels is { } labels ? new Dictionary<string, string>(labels) : null);
-    }
 
-    private static async Task<IReadOnlyList<EngineHistoryEntry>> ReadHistoryAsync(IContainerEngine engine, string id, Spec.SecretRedactor redactor, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<ImageHistoryRow>> ReadHistoryAsync(IContainerEngine engine, string id, Spec.SecretRedactor redactor, CancellationToken cancellationToken)
     {
         var history = await engine.GetHistoryAsync(id, cancellationToken).ConfigureAwait(false);
         // Entries of locally built images name the image each step produced; its layer count tells exactly whether
@@ -252,7 +288,7 @@ public static class BuildStage
         var layerCounts = await Task.WhenAll(history.Select(async entry =>
             string.IsNullOrEmpty(entry.Id) || entry.Id == "<missing>"
                 ? null
-                : (await engine.InspectImageAsync(entry.Id, cancellationToken).ConfigureAwait(false))?.Layers.Count)).ConfigureAwait(false);
-        return history.Select((entry, i) => new EngineHistoryEntry(entry.Id, redactor.Redact(entry.CreatedBy), entry.Created, entry.Size, layerCounts[i])).ToArray();
+                : (await engine.InspectImageAsync(entry.Id, cancellationToken).ConfigureAwait(false))?.DiffIds.Count)).ConfigureAwait(false);
+        return history.Select((entry, i) => entry with { CreatedBy = redactor.Redact(entry.CreatedBy), LayerCount = layerCounts[i] }).ToArray();
     }
 }

@@ -1,9 +1,9 @@
 using System.Text.Json;
+using Diamol.Build.Common;
 using Diamol.Build.Context;
 using Diamol.Build.Credentials;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Engine;
-using Diamol.Build.History;
 using Diamol.Build.Oci;
 using Diamol.Build.Registry;
 
@@ -379,7 +379,7 @@ public static class OciBuildStage
             if (image?.Id != configDigest && image?.Id != manifestDigest) return false;
         }
 
-        log.Step($"{string.Join(", ", tags)} already name{(tags.Count == 1 ? "s" : "")} this image ({HistoryMarkdownWriter.ShortId(configDigest)}) in {engine.Description}: nothing to load");
+        log.Step($"{string.Join(", ", tags)} already name{(tags.Count == 1 ? "s" : "")} this image ({ShortId.Of(configDigest)}) in {engine.Description}: nothing to load");
         return true;
     }
 
@@ -439,7 +439,7 @@ public static class OciBuildStage
         {
             var image = await engine.InspectImageAsync(name, cancellationToken).ConfigureAwait(false);
             if (image is null) continue;
-            int shared = diffIds.Zip(image.Layers).TakeWhile(pair => pair.First == pair.Second).Count();
+            int shared = diffIds.Zip(image.DiffIds).TakeWhile(pair => pair.First == pair.Second).Count();
             known = Math.Max(known, shared);
         }
 
@@ -455,7 +455,7 @@ public static class OciBuildStage
         var instructions = manifest.Instructions.Skip(1).ToArray();
         int baseEntries = config.History.Count - instructions.Length;
         var layerSizes = baseImage.Image.Layers.Select(l => l.Size).Concat(ourLayers.Select(l => l.UncompressedSize)).ToArray();
-        var history = config.History.Select((entry, i) => new EngineHistoryEntry(
+        var history = config.History.Select((entry, i) => new ImageHistoryRow(
             "", entry.CreatedBy, entry.Created, entry.EmptyLayer ? 0 : layerSizes.ElementAtOrDefault(entry.LayerCount - 1), entry.LayerCount)).ToArray();
         var blobsByName = ourLayers.ToDictionary(b => b.Name, StringComparer.Ordinal);
         var steps = instructions.Select((instruction, i) => new BuildStep(
@@ -466,8 +466,8 @@ public static class OciBuildStage
         return new BuildRecord(
             $"OCI writer ({options.Platform}, {MediaTypes.Describe(options.Format)})",
             new BuildResult(config.Digest, references, steps),
-            new EngineImage(config.Digest, options.Time, size, config.Os, config.Architecture, config.Env, config.DiffIds, config.Labels),
-            new EngineBaseImage(baseReference.ToString(), baseImage.Image.Config.Digest, baseImage.Image.Layers.Count, baseImage.Image.Layers.Sum(l => l.Size)),
+            new ImageFacts(config.Digest, options.Time, size, config.Os, config.Architecture, config.Env, config.DiffIds, config.Labels),
+            new BaseImageSummary(baseReference.ToString(), baseImage.Image.Config.Digest, baseImage.Image.Layers.Count, baseImage.Image.Layers.Sum(l => l.Size)),
             history,
             pushedDigest,
             IndexPart: !options.TagInRegistry);

@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using Diamol.Build.History;
 
 namespace Diamol.Build.Pipeline;
@@ -18,14 +19,14 @@ public static class PublishSummary
 
         int steps = record.Build.Steps.Count;
         int rebuilt = record.Build.Steps.Count(s => !s.Cached);
-        if (!record.Skipped) parts.Add($"{rebuilt} of {steps} steps {(oci ? "new" : "rebuilt")}, {HistoryMarkdownWriter.Size(history.Totals.NewBytes)} new");
+        if (!record.Skipped) parts.Add($"{rebuilt} of {steps} steps {(oci ? "new" : "rebuilt")}, {ByteSize.Format(history.Totals.NewBytes)} new");
         // One platform of a multi-platform publish is pushed by digest; only the index, pushed after it, gets the tags.
         if (record.IndexPart) parts.Add(record.PushedDigest is not null ? "pushed by digest, no tag: the multi-platform index gets the tags" : "one platform of the multi-platform archive");
-        else if (record.PushedDigest is { } digest) parts.Add($"pushed {HistoryMarkdownWriter.ShortId(digest)}");
+        else if (record.PushedDigest is { } digest) parts.Add($"pushed {ShortId.Of(digest)}");
         parts.Add(history.Changes is { } changes ? "since the last publish: " + changes.Summary : "first publish of this repository here");
         parts.Add("report " + Relative(reportPath, currentDirectory));
 
-        return $"{project} -> {string.Join(", ", record.Build.References)} ({HistoryMarkdownWriter.ShortId(record.Build.ImageId)}): {string.Join("; ", parts)}";
+        return $"{project} -> {string.Join(", ", record.Build.References)} ({ShortId.Of(record.Build.ImageId)}): {string.Join("; ", parts)}";
     }
 
     private static string Relative(string path, string currentDirectory)

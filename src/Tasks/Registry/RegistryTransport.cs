@@ -1,5 +1,6 @@
 using System.Net.Http;
 using System.Security.Authentication;
+using Diamol.Build.Common;
 
 namespace Diamol.Build.Registry;
 

@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Engine;
 using Diamol.Build.Spec;
@@ -14,7 +15,7 @@ public sealed class BaseImageInspectorTests
 
     private static ImageReference Reference(string name) => ImageReference.TryParse(name, out _)!;
 
-    private static EngineImageDetails Ubuntu(FakeContainerEngine engine) =>
+    private static ImageFacts Ubuntu(FakeContainerEngine engine) =>
         engine.Add("sha256:" + new string('b', 64)) with
         {
             Env = ["PATH=/usr/bin", "APP_UID=1654"],

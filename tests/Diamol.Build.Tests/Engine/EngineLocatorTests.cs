@@ -124,7 +124,7 @@ public sealed class EngineLocatorTests
     [DataRow("1.40", null)]
     [DataRow("garbage", null)]
     public void The_api_version_is_the_lower_of_the_two(string engine, string? expected) =>
-        Assert.AreEqual(expected, DockerEngine.Negotiate(engine)?.ToString());
+        Assert.AreEqual(expected, EngineConnection.Negotiate(engine)?.ToString());
 
     [TestMethod]
     public void A_malformed_address_is_refused_with_its_source()
@@ -139,7 +139,7 @@ public sealed class EngineLocatorTests
     {
         var missing = new EngineEndpoint(new Uri("unix:///tmp/diamol-no-engine-" + Guid.NewGuid().ToString("N") + ".sock"), "a test");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => DockerEngine.ConnectAsync([missing], TimeSpan.FromSeconds(10), CancellationToken.None));
+        var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => EngineConnection.ConnectAsync([missing], TimeSpan.FromSeconds(10), CancellationToken.None));
         Assert.AreEqual(DiagnosticCode.DIAM3001, e.Code);
         StringAssert.Contains(e.Message, missing.Uri.ToString());
         StringAssert.Contains(e.Message, "DiamolBuildImage=false");

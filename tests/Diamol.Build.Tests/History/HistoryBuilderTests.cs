@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using Diamol.Build.Dockerfile;
 using Diamol.Build.Engine;
 using Diamol.Build.History;
@@ -27,13 +28,13 @@ public sealed class HistoryBuilderTests
     {
         var history = new[]
         {
-            new EngineHistoryEntry("<missing>", "imported", null, 1000, null),
-            new EngineHistoryEntry("<missing>", "/bin/sh -c #(nop)  ENV PATH=/bin", null, 0, null),
-            new EngineHistoryEntry("sha256:base", "/bin/sh -c #(nop) COPY dir:x in /usr/share/dotnet", null, 500, 2),
-            new EngineHistoryEntry("sha256:s2", "/bin/sh -c #(nop)  ENV A=1", null, 0, 2),
-            new EngineHistoryEntry("sha256:s3", "/bin/sh -c #(nop) WORKDIR /app/", null, 0, 3),
-            new EngineHistoryEntry("sha256:s4", "/bin/sh -c #(nop) COPY dir:p in /app/", null, 1000, 4),
-            new EngineHistoryEntry("sha256:s5", "/bin/sh -c #(nop) COPY dir:a in /app/", null, 50, 5),
+            new ImageHistoryRow("<missing>", "imported", null, 1000, null),
+            new ImageHistoryRow("<missing>", "/bin/sh -c #(nop)  ENV PATH=/bin", null, 0, null),
+            new ImageHistoryRow("sha256:base", "/bin/sh -c #(nop) COPY dir:x in /usr/share/dotnet", null, 500, 2),
+            new ImageHistoryRow("sha256:s2", "/bin/sh -c #(nop)  ENV A=1", null, 0, 2),
+            new ImageHistoryRow("sha256:s3", "/bin/sh -c #(nop) WORKDIR /app/", null, 0, 3),
+            new ImageHistoryRow("sha256:s4", "/bin/sh -c #(nop) COPY dir:p in /app/", null, 1000, 4),
+            new ImageHistoryRow("sha256:s5", "/bin/sh -c #(nop) COPY dir:a in /app/", null, 50, 5),
         };
         var steps = new[]
         {
@@ -43,10 +44,10 @@ public sealed class HistoryBuilderTests
             new BuildStep(4, "COPY packages", true, "s4"),
             new BuildStep(5, "COPY app", false, "s5"),
         };
-        var image = new EngineImage("sha256:img", null, 2550, "linux", "amd64", ["PATH=/bin", "DB_PASSWORD=hunter2"],
+        var image = new ImageFacts("sha256:img", null, 2550, "linux", "amd64", ["PATH=/bin", "DB_PASSWORD=hunter2"],
             ["sha256:l1", "sha256:l2", "sha256:l3", "sha256:l4", "sha256:l5"]);
         return HistoryBuilder.Build("Diamol.Build test", "webping", ["latest"], image,
-            new EngineBaseImage("base", "sha256:base", 2, 1500), history, Dockerfile, steps, Plan);
+            new BaseImageSummary("base", "sha256:base", 2, 1500), history, Dockerfile, steps, Plan);
     }
 
     [TestMethod]
@@ -121,12 +122,12 @@ public sealed class HistoryBuilderTests
             new Dictionary<string, string>());
         var history = new[]
         {
-            new EngineHistoryEntry("<missing>", "imported", null, 10, null),
-            new EngineHistoryEntry("sha256:s2", "/bin/sh -c #(nop)  ENV DB_PASSWORD=hunter2 and more TARGET=x", null, 0, 1),
-            new EngineHistoryEntry("sha256:s3", "|1 NUGET_TOKEN=abc123 /bin/sh -c echo hunter2 > /f", null, 5, 2),
+            new ImageHistoryRow("<missing>", "imported", null, 10, null),
+            new ImageHistoryRow("sha256:s2", "/bin/sh -c #(nop)  ENV DB_PASSWORD=hunter2 and more TARGET=x", null, 0, 1),
+            new ImageHistoryRow("sha256:s3", "|1 NUGET_TOKEN=abc123 /bin/sh -c echo hunter2 > /f", null, 5, 2),
         };
-        var image = new EngineImage("sha256:i", null, 15, "linux", "amd64", ["DB_PASSWORD=hunter2 and more", "TARGET=x"], ["sha256:l1", "sha256:l2"]);
-        var built = HistoryBuilder.Build("t", "r", ["latest"], image, new EngineBaseImage("base", null, 1, 10), history, dockerfile, [], new LayerPlan([]));
+        var image = new ImageFacts("sha256:i", null, 15, "linux", "amd64", ["DB_PASSWORD=hunter2 and more", "TARGET=x"], ["sha256:l1", "sha256:l2"]);
+        var built = HistoryBuilder.Build("t", "r", ["latest"], image, new BaseImageSummary("base", null, 1, 10), history, dockerfile, [], new LayerPlan([]));
         string json = HistoryJsonWriter.Write(built);
         Assert.IsFalse(json.Contains("hunter2", StringComparison.Ordinal), json);
         Assert.IsFalse(json.Contains("abc123", StringComparison.Ordinal), json);
@@ -143,15 +144,15 @@ public sealed class HistoryBuilderTests
             new Dictionary<string, string>());
         var history = new[]
         {
-            new EngineHistoryEntry("<missing>", "imported", null, 10, null),
-            new EngineHistoryEntry("sha256:aaaaaaaaaaaa1111", "/bin/sh -c #(nop)  ENV A=1", null, 0, 1),
-            new EngineHistoryEntry("sha256:bbbbbbbbbbbb2222", "/bin/sh -c make", null, 5, 2),
+            new ImageHistoryRow("<missing>", "imported", null, 10, null),
+            new ImageHistoryRow("sha256:aaaaaaaaaaaa1111", "/bin/sh -c #(nop)  ENV A=1", null, 0, 1),
+            new ImageHistoryRow("sha256:bbbbbbbbbbbb2222", "/bin/sh -c make", null, 5, 2),
             // Not made by an instruction of ours: counting from the end would tie RUN to it and ENV to RUN's entry.
-            new EngineHistoryEntry("sha256:cccccccccccc3333", "/bin/sh -c echo extra", null, 0, 2),
+            new ImageHistoryRow("sha256:cccccccccccc3333", "/bin/sh -c echo extra", null, 0, 2),
         };
         BuildStep[] steps = [new(1, "FROM base", false, "999999999999"), new(2, "ENV A=1", false, "aaaaaaaaaaaa"), new(3, "RUN make", true, "bbbbbbbbbbbb")];
-        var image = new EngineImage("sha256:cccccccccccc3333", null, 15, "linux", "amd64", [], ["sha256:l1", "sha256:l2"]);
-        var built = HistoryBuilder.Build("t", "r", ["latest"], image, new EngineBaseImage("base", null, 1, 10), history, dockerfile, steps, new LayerPlan([]));
+        var image = new ImageFacts("sha256:cccccccccccc3333", null, 15, "linux", "amd64", [], ["sha256:l1", "sha256:l2"]);
+        var built = HistoryBuilder.Build("t", "r", ["latest"], image, new BaseImageSummary("base", null, 1, 10), history, dockerfile, steps, new LayerPlan([]));
 
         Assert.AreEqual(5, built.Entries[1].DockerfileLine);
         Assert.AreEqual(9, built.Entries[2].DockerfileLine);

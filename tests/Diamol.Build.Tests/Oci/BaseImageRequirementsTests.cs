@@ -1,4 +1,5 @@
 using System.Text;
+using Diamol.Build.Common;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Engine;
 using Diamol.Build.Oci;
@@ -63,12 +64,12 @@ public sealed class BaseImageRequirementsTests
     [TestMethod]
     public void The_engines_copy_of_the_base_is_checked_by_the_same_rule()
     {
-        var image = new EngineImageDetails("sha256:x", null, 1, "linux", "arm64", [], null, null, [], [], "v8");
+        var image = new ImageFacts("sha256:x", null, 1, "linux", "arm64", [], [], Variant: "v8");
         Assert.AreEqual(Arm64, image.Platform);
         var e = Assert.ThrowsExactly<DiamolException>(() => BaseImageRequirements.RequirePlatform("b", image.Platform, Amd64, "the engine's image"));
         Assert.AreEqual(DiagnosticCode.DIAM1022, e.Code);
         StringAssert.Contains(e.Message, "a single-platform image for linux/arm64/v8 (the engine's image)");
-        Assert.IsNull(new EngineImageDetails("sha256:x", null, 1, "linux", "", [], null, null, [], []).Platform, "an empty architecture names no platform");
+        Assert.IsNull(new ImageFacts("sha256:x", null, 1, "linux", "", [], []).Platform, "an empty architecture names no platform");
     }
 
     [TestMethod]

@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using Diamol.Build.Engine;
 using Diamol.Build.History;
 using Diamol.Build.Pipeline;
@@ -16,10 +17,10 @@ public sealed class BuildRecordTests
             var record = new BuildRecord(
                 "engine",
                 new BuildResult("sha256:i", ["web:latest"], [new BuildStep(2, "ENV \"API_TOKEN\"=\"s3cret value\"", false, null)]),
-                new EngineImage("sha256:i", null, 1, "linux", "amd64", ["API_TOKEN=s3cret value", "TARGET=x"], ["sha256:l"],
+                new ImageFacts("sha256:i", null, 1, "linux", "amd64", ["API_TOKEN=s3cret value", "TARGET=x"], ["sha256:l"],
                     new Dictionary<string, string> { ["com.example.password"] = "hunter22", ["team"] = "a" }),
-                new EngineBaseImage("base", null, 1, 1),
-                [new EngineHistoryEntry("", "/bin/sh -c #(nop)  ENV API_TOKEN=s3cret value TARGET=x", null, 0, 1)]);
+                new BaseImageSummary("base", null, 1, 1),
+                [new ImageHistoryRow("", "/bin/sh -c #(nop)  ENV API_TOKEN=s3cret value TARGET=x", null, 0, 1)]);
             record.Save(context);
             string text = File.ReadAllText(BuildRecord.PathIn(context));
             Assert.IsFalse(text.Contains("s3cret", StringComparison.Ordinal), text);

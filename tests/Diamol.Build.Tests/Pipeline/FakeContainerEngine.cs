@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using Diamol.Build.Credentials;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Engine;
@@ -13,7 +14,7 @@ namespace Diamol.Build.Tests.Pipeline;
 /// </summary>
 internal sealed class FakeContainerEngine : IContainerEngine, IEngineSource
 {
-    private readonly Dictionary<string, EngineImageDetails> _images = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ImageFacts> _images = new(StringComparer.Ordinal);
     private int _built;
 
     public List<string> Calls { get; } = [];
@@ -48,8 +49,8 @@ internal sealed class FakeContainerEngine : IContainerEngine, IEngineSource
     }
 
     /// <summary>Gives the engine an image under these names (a base image, a cache source, a tag someone else moved).</summary>
-    public EngineImageDetails Add(string id, params string[] names) =>
-        Add(new EngineImageDetails(id, DateTimeOffset.UnixEpoch, 1000, "linux", "amd64", ["PATH=/usr/bin"], null, null, ["sha256:base-layer"], []), names);
+    public ImageFacts Add(string id, params string[] names) =>
+        Add(new ImageFacts(id, DateTimeOffset.UnixEpoch, 1000, "linux", "amd64", ["PATH=/usr/bin"], ["sha256:base-layer"], RepoDigests: []), names);
 
     /// <summary>Removes an image and every name of it, as `docker image rm` and a prune do.</summary>
     public void Remove(string id)
@@ -57,7 +58,7 @@ internal sealed class FakeContainerEngine : IContainerEngine, IEngineSource
         foreach (string name in _images.Where(i => i.Value.Id == id).Select(i => i.Key).ToArray()) _images.Remove(name);
     }
 
-    public EngineImageDetails Add(EngineImageDetails image, params string[] names)
+    public ImageFacts Add(ImageFacts image, params string[] names)
     {
         _images[image.Id] = image;
         foreach (string name in names) _images[name] = image;
@@ -102,7 +103,7 @@ internal sealed class FakeContainerEngine : IContainerEngine, IEngineSource
         return instructions;
     }
 
-    public Task<EngineImageDetails?> InspectImageAsync(string name, CancellationToken cancellationToken)
+    public Task<ImageFacts?> InspectImageAsync(string name, CancellationToken cancellationToken)
     {
         Calls.Add("inspect " + name);
         // The engine finds an image by a prefix of its id, as the pipeline's short ids need.
@@ -112,10 +113,10 @@ internal sealed class FakeContainerEngine : IContainerEngine, IEngineSource
         return Task.FromResult(found);
     }
 
-    public Task<IReadOnlyList<EngineHistoryRow>> GetHistoryAsync(string name, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ImageHistoryRow>> GetHistoryAsync(string name, CancellationToken cancellationToken)
     {
         Calls.Add("history " + name);
-        return Task.FromResult<IReadOnlyList<EngineHistoryRow>>([new EngineHistoryRow(name, "COPY layers/app/ /app/", DateTimeOffset.UnixEpoch, 10)]);
+        return Task.FromResult<IReadOnlyList<ImageHistoryRow>>([new ImageHistoryRow(name, "COPY layers/app/ /app/", DateTimeOffset.UnixEpoch, 10)]);
     }
 
     /// <summary>The login each pull and push was given ("pull name", "push repository:tag").</summary>

@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using Diamol.Build.Engine;
 using Diamol.Build.History;
 using Diamol.Build.Pipeline;
@@ -12,8 +13,8 @@ public sealed class PublishSummaryTests
     private static BuildRecord Record(string engine = "unix:///var/run/docker.sock (Docker Engine - Community 20.10.24, API 1.41)", bool skipped = false, string? pushed = null) =>
         new(engine,
             new BuildResult(Id, ["webapi:latest", "webapi:1.0"], [new BuildStep(1, "FROM x", true, null), new BuildStep(2, "COPY app", false, "sha256:b")]),
-            new EngineImage(Id, null, 0, "linux", "amd64", [], [], null),
-            new EngineBaseImage("x", null, 0, 0),
+            new ImageFacts(Id, null, 0, "linux", "amd64", [], [], null),
+            new BaseImageSummary("x", null, 0, 0),
             [],
             PushedDigest: pushed,
             Skipped: skipped);

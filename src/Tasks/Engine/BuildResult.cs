@@ -1,7 +1,6 @@
-namespace Diamol.Build.Engine;
+using Diamol.Build.Common;
 
-/// <summary>One Dockerfile step as the engine ran it: whether it came from the build cache, and the image it produced.</summary>
-public sealed record BuildStep(int Number, string Instruction, bool Cached, string? ImageId);
+namespace Diamol.Build.Engine;
 
 /// <summary>What a build produced: the image (as the engine named it; possibly a short id until inspected), its references, and every step with its cache status.</summary>
 /// <param name="References">Full image references, "repository:tag" (the manifest's and the artifact's Tags are the short tags alone).</param>

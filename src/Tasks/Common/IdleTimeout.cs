@@ -1,4 +1,4 @@
-namespace Diamol.Build.Registry;
+namespace Diamol.Build.Common;
 
 /// <summary>
 /// A time-out that restarts whenever data moves, so a slow but steady layer transfer never times out while a
