@@ -17,7 +17,7 @@ public sealed record EngineImageDetails(
     string? Variant = null)
 {
     /// <summary>The platform the image's config names; null when it names no architecture.</summary>
-    public Oci.ImagePlatform? Platform => Architecture is { Length: > 0 } architecture
-        ? new Oci.ImagePlatform(Os is { Length: > 0 } os ? os : "linux", architecture, Variant is { Length: > 0 } variant ? variant : null)
+    public Common.ImagePlatform? Platform => Architecture is { Length: > 0 } architecture
+        ? new Common.ImagePlatform(Os is { Length: > 0 } os ? os : "linux", architecture, Variant is { Length: > 0 } variant ? variant : null)
         : null;
 }

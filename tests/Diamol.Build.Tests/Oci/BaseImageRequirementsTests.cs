@@ -1,4 +1,5 @@
 using System.Text;
+using Diamol.Build.Common;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Engine;
 using Diamol.Build.Oci;
