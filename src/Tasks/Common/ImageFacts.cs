@@ -26,7 +26,7 @@ public sealed record ImageFacts(
 {
     /// <summary>The platform the image's config names; null when it names no architecture.</summary>
     [JsonIgnore]
-    public Oci.ImagePlatform? Platform => Architecture is { Length: > 0 } architecture
-        ? new Oci.ImagePlatform(Os is { Length: > 0 } os ? os : "linux", architecture, Variant is { Length: > 0 } variant ? variant : null)
+    public ImagePlatform? Platform => Architecture is { Length: > 0 } architecture
+        ? new ImagePlatform(Os is { Length: > 0 } os ? os : "linux", architecture, Variant is { Length: > 0 } variant ? variant : null)
         : null;
 }

@@ -62,7 +62,7 @@ public sealed class DockerfileWriter
             Comment(LayerComment(layer));
             // A writable layer's folders belong to the image's user: --chown with numeric ids reads nothing of the base.
             string owner = layer.Directories.Count > 0 ? $"--chown={layer.Directories[0].Uid}:{layer.Directories[0].Gid} " : "";
-            Instruction("COPY", owner + JsonArray([layer.ContextFolder + "/", layer.Destination ?? spec.WorkingDirectory.TrimEnd('/') + "/"]), layer.Kind, layer.Name);
+            Instruction("COPY", owner + JsonArray([layer.ContextFolder + "/", layer.DestinationUnder(spec.WorkingDirectory)]), layer.Kind, layer.Name);
             Blank();
         }
 

@@ -22,7 +22,7 @@ public static class BaseManifestDigest
     /// <param name="pushRegistry">ContainerRegistry: a base kept there is read with the push login.</param>
     /// <returns>The manifest digest, or null when the registry could not answer (<paramref name="why"/> says why).</returns>
     public static async Task<(string? Digest, string? Why)> ResolveAsync(Registry.IRegistryClients registries, Spec.ImageReference reference, string pinned,
-        Oci.ImagePlatform platform, string? contextDirectory, string? pushRegistry, CancellationToken cancellationToken)
+        Common.ImagePlatform platform, string? contextDirectory, string? pushRegistry, CancellationToken cancellationToken)
     {
         string key = $"{reference.CanonicalName}@{pinned} {platform}";
         // Kept only in a folder that is already ours (.diamol/ marks it so): a first publish must not mark a folder

@@ -57,7 +57,7 @@ public sealed class DockerEngine : IContainerEngine, IDisposable
     public Version ApiVersion { get; }
 
     /// <summary>The platform the engine runs images of (its OS and architecture, as OCI names them).</summary>
-    public Oci.ImagePlatform Platform => new(_version.Os ?? "linux", _version.Arch switch
+    public Common.ImagePlatform Platform => new(_version.Os ?? "linux", _version.Arch switch
     {
         null or "" => "amd64",
         "x86_64" => "amd64",

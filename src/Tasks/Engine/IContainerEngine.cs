@@ -24,7 +24,7 @@ public interface IContainerEngine
     string Version { get; }
 
     /// <summary>The platform the engine runs images of.</summary>
-    Oci.ImagePlatform Platform { get; }
+    Common.ImagePlatform Platform { get; }
 
     /// <summary>DiamolIdleTimeout: how long an exchange may go without data; null for the defaults.</summary>
     TimeSpan? IdleLimit { get; set; }

@@ -23,6 +23,9 @@ public sealed record Layer(LayerKind Kind, string Name, IReadOnlyList<LayerFile>
     /// <summary>The absolute folder the COPY writes into ('/'-terminated); null: the working directory.</summary>
     public string? Destination { get; init; }
 
+    /// <summary>Where the layer's files land ('/'-terminated): its own destination, else the working directory.</summary>
+    public string DestinationUnder(string workingDirectory) => Destination ?? workingDirectory.TrimEnd('/') + "/";
+
     /// <summary>The folder of the build context that holds this layer's files, relative to the context root.</summary>
     public string ContextFolder => $"layers/{Name}";
 

@@ -160,9 +160,9 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
 
         // Asked only when a decision needs the engine: a Dockerfile-only or OCI publish must not depend on it.
         var engines = new Lazy<Engine.IEngineSource>(() => EngineFor(Engine.EngineLocator.Candidates(DockerHost, Environment.GetEnvironmentVariable)));
-        var platform = Oci.ImagePlatform.FromRuntimeIdentifier(string.IsNullOrWhiteSpace(ContainerRuntimeIdentifier) ? "linux-x64" : ContainerRuntimeIdentifier);
+        var platform = Common.ImagePlatform.FromRuntimeIdentifier(string.IsNullOrWhiteSpace(ContainerRuntimeIdentifier) ? "linux-x64" : ContainerRuntimeIdentifier);
         string[] rids = (ContainerRuntimeIdentifiers ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        foreach (string rid in rids) Oci.ImagePlatform.FromRuntimeIdentifier(rid, "ContainerRuntimeIdentifiers");
+        foreach (string rid in rids) Common.ImagePlatform.FromRuntimeIdentifier(rid, "ContainerRuntimeIdentifiers");
         BuilderDecision? decision = null;
         var timings = new StageTimings(nameof(DiamolGenerateDockerfile));
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -271,7 +271,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
     private string? PushRegistry => string.IsNullOrWhiteSpace(ContainerRegistry) ? null : ContainerRegistry.Trim();
 
     /// <param name="building">The OCI writer makes the image on it: a base it cannot make a true image of is refused now, before anything is staged (its warnings come from the writer).</param>
-    private Spec.BaseImageFacts? ReadBaseImageFromRegistry(Oci.ImagePlatform platform, bool building = false)
+    private Spec.BaseImageFacts? ReadBaseImageFromRegistry(Common.ImagePlatform platform, bool building = false)
     {
         var reference = Spec.ImageReference.TryParse(ContainerBaseImage, out _);
         if (reference is null) return null; // validation reports it with the property's name
@@ -282,7 +282,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
     }
 
     /// <param name="building">The engine builds on it: its copy of the base must be for the image's platform (the classic builder has no --platform).</param>
-    private Spec.BaseImageFacts? ReadBaseImageFromEngine(Engine.IEngineSource engines, Oci.ImagePlatform platform, bool building = false)
+    private Spec.BaseImageFacts? ReadBaseImageFromEngine(Engine.IEngineSource engines, Common.ImagePlatform platform, bool building = false)
     {
         var facts = DockerfileStage.ReadBaseImageAsync(ContainerBaseImage, engines, BuildOptions.ParsePullPolicy(PullPolicy), BuildOptions.ParseIdleTimeout(IdleTimeout),
             CredentialLookup(), PushRegistry, new TaskBuildLog(Log, ProjectFile), Cancellation.Token).GetAwaiter().GetResult();
@@ -316,7 +316,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
 
     // The engine first (it pulls what it lacks, as a build would), then the base image's registry; neither answering
     // leaves the Dockerfile without the base image's facts, said in a warning rather than failing a Dockerfile-only publish.
-    private Spec.BaseImageFacts? TryReadBaseImage(Lazy<Engine.IEngineSource> engines, Oci.ImagePlatform platform)
+    private Spec.BaseImageFacts? TryReadBaseImage(Lazy<Engine.IEngineSource> engines, Common.ImagePlatform platform)
     {
         var reasons = new List<string>();
         try
@@ -346,7 +346,7 @@ public sealed class DiamolGenerateDockerfile : DiamolTask, ICancelableTask
 
     // The engine's platform, or null when none answers (the automatic choice then keeps the engine path, whose
     // build reports the missing engine as before).
-    private Oci.ImagePlatform? EnginePlatform(Engine.IEngineSource engines)
+    private Common.ImagePlatform? EnginePlatform(Engine.IEngineSource engines)
     {
         try
         {

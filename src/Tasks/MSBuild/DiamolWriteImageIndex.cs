@@ -1,11 +1,13 @@
-using Diamol.Build.Diagnostics;
-using Diamol.Build.Oci;
+using Diamol.Build.Common;
 using Diamol.Build.Pipeline;
 using Microsoft.Build.Framework;
 
 namespace Diamol.Build.MSBuild;
 
-/// <summary>Pushes the image index of a multi-platform publish over the per-platform images the inner publishes pushed.</summary>
+/// <summary>
+/// Pushes (or archives) the image index of a multi-platform publish over the per-platform images the inner publishes
+/// made: the task maps its parameters to <see cref="ImageIndexStage.PublishAsync"/> and logs.
+/// </summary>
 public sealed class DiamolWriteImageIndex : DiamolTask, ICancelableTask
 {
     /// <summary>The per-platform manifests: the digest, with MediaType, Size and Platform metadata.</summary>
@@ -35,47 +37,17 @@ public sealed class DiamolWriteImageIndex : DiamolTask, ICancelableTask
     protected override void Run()
     {
         var images = Manifests.Select(m => new PlatformManifest(
-            Platform(m.GetMetadata("Platform")), m.ItemSpec, m.GetMetadata("MediaType"), long.Parse(m.GetMetadata("Size"), System.Globalization.CultureInfo.InvariantCulture),
+            ImagePlatform.Parse(m.GetMetadata("Platform")), m.ItemSpec, m.GetMetadata("MediaType"), long.Parse(m.GetMetadata("Size"), System.Globalization.CultureInfo.InvariantCulture),
             m.GetMetadata("Layout") is { Length: > 0 } layout ? layout : null)).ToArray();
-        string[] tags = ContainerImageTags.Select(t => t.ItemSpec).ToArray();
-        var format = MediaTypes.ParseFormat(ContainerImageFormat);
-        string repository = string.IsNullOrWhiteSpace(ContainerRegistry) ? ContainerRepository : $"{ContainerRegistry}/{ContainerRepository}";
-        string[] fullTags = tags.Select(t => $"{repository}:{t}").ToArray();
-        bool pushed = !string.IsNullOrWhiteSpace(ContainerRegistry);
-        if (pushed)
-        {
-            using var registries = RegistriesFor(BuildOptions.ParseIdleTimeout(IdleTimeout), Registry.RetryPolicy.Parse(RegistryRetries));
-            Digest = ImageIndexStage.PushAsync(ContainerRegistry!, ContainerRepository, tags, format, images, registries, new TaskBuildLog(Log, ProjectFile), Cancellation.Token)
-                .GetAwaiter().GetResult();
-        }
-        else if (ArchivePath is { Length: > 0 } archive && images.All(i => i.Layout is not null))
-        {
-            archive = ImageArchiveWriter.ResolvePath(archive, ProjectDirectory ?? Environment.CurrentDirectory, ContainerRepository);
-            Digest = ImageIndexStage.WriteArchive(archive, fullTags, format, images);
-            Log.LogMessage(MessageImportance.Normal, "Wrote the multi-platform image {0} to {1}", string.Join(", ", fullTags), archive);
-        }
-        else
-        {
-            throw new DiamolException(DiagnosticCode.DIAM1016,
-                $"ContainerRuntimeIdentifiers has the value '{ContainerRuntimeIdentifiers}', a multi-platform image, which goes to a registry (ContainerRegistry) " +
-                "or an archive (ContainerArchiveOutputPath); the local engine holds one platform. Set one of them, or publish once per RID.");
-        }
-
-        var summary = new ImageSummary(Digest, repository, fullTags, pushed ? Digest : null, pushed);
-        Directory.CreateDirectory(OutputDirectory);
-        Context.ContextStager.WriteIfChanged(Path.Combine(OutputDirectory, HistoryStage.ImageFileName),
-            System.Text.Json.JsonSerializer.Serialize(summary, History.HistoryJsonWriter.Options) + "\n");
+        var request = new ImageIndexRequest(images, ContainerRegistry, ContainerRepository, ContainerImageTags.Select(t => t.ItemSpec).ToArray(), OutputDirectory,
+            ContainerImageFormat, ContainerRuntimeIdentifiers, ArchivePath, ProjectDirectory, IdleTimeout, RegistryRetries);
+        var index = ImageIndexStage.PublishAsync(request, RegistriesFor, new TaskBuildLog(Log, ProjectFile), Cancellation.Token).GetAwaiter().GetResult();
+        Digest = index.Digest;
         // The index is what the tags name: its output folder claims them (its platforms' folders claim none).
-        ClaimTags(OutputDirectory, fullTags);
+        ClaimTags(OutputDirectory, index.FullTags);
         // The publish's one line at minimal verbosity (each platform's inner publish printed its own before it).
-        Log.LogMessage(MessageImportance.High, "{0} -> {1} ({2}): multi-platform image of {3}, {4}", ProjectFileName ?? repository, string.Join(", ", fullTags), Digest,
-            string.Join(", ", images.Select(i => i.Platform)), pushed ? "pushed" : "archived to " + ArchivePath);
-        if (pushed) PushedDigest = Digest;
-    }
-
-    private static ImagePlatform Platform(string text)
-    {
-        string[] parts = text.Split('/');
-        return new ImagePlatform(parts[0], parts[1], parts.Length > 2 ? parts[2] : null);
+        Log.LogMessage(MessageImportance.High, "{0} -> {1} ({2}): multi-platform image of {3}, {4}", ProjectFileName ?? request.FullRepository, string.Join(", ", index.FullTags),
+            Digest, string.Join(", ", images.Select(i => i.Platform)), index.Pushed ? "pushed" : "archived to " + ArchivePath);
+        if (index.Pushed) PushedDigest = Digest;
     }
 }

@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using Diamol.Build.Diagnostics;
 
 namespace Diamol.Build.Oci;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Diamol.Build.Common;
 using Diamol.Build.Dockerfile;
 
 namespace Diamol.Build.Oci;

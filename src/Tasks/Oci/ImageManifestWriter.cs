@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Diamol.Build.Common;
 using Diamol.Build.Registry;
 
 namespace Diamol.Build.Oci;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Diamol.Build.Common;
 using Diamol.Build.Credentials;
 using Diamol.Build.Registry;
 using Diamol.Build.Spec;

@@ -15,7 +15,11 @@ public sealed record HistoryArtifacts(string JsonPath, string MarkdownPath, stri
 /// </param>
 public sealed record ImageSummary(string Id, string Repository, IReadOnlyList<string> Tags, string? Digest, bool Pushed,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? PushError = null,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Platform = null);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Platform = null)
+{
+    /// <summary>Writes image.json (left alone when unchanged): the one place it is serialised.</summary>
+    public void Save(string path) => ContextStager.WriteIfChanged(path, System.Text.Json.JsonSerializer.Serialize(this, HistoryJsonWriter.Options) + "\n");
+}
 
 /// <summary>Stage three: turn the build record into image-history.json and image-history.md.</summary>
 public static class HistoryStage
@@ -133,7 +137,7 @@ public static class HistoryStage
     {
         var summary = new ImageSummary(record.Build.ImageId, manifest.Repository, record.IndexPart ? [] : manifest.FullTags.ToArray(), record.PushedDigest, record.PushedDigest is not null,
             record.PushError, record.IndexPart ? $"{record.Image.Os}/{record.Image.Architecture}" : null);
-        ContextStager.WriteIfChanged(path, System.Text.Json.JsonSerializer.Serialize(summary, HistoryJsonWriter.Options) + "\n");
+        summary.Save(path);
     }
 
     /// <summary>Reads an artifact; null when it is missing or not one we can read (an older schema, a broken file).</summary>

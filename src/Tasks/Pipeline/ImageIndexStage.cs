@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using Diamol.Build.Credentials;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Engine;
@@ -15,6 +16,43 @@ public sealed record PlatformManifest(ImagePlatform Platform, string Digest, str
 /// </summary>
 public static class ImageIndexStage
 {
+    /// <summary>
+    /// DiamolWriteImageIndex's one entry point: the index pushed under every tag (ContainerRegistry), else written with
+    /// every platform's image to ContainerArchiveOutputPath; the local engine holds one platform, so neither is DIAM1016.
+    /// Then image.json names the index and its tags.
+    /// </summary>
+    /// <param name="registriesFor">Opens the run's registry clients with DiamolIdleTimeout and DiamolRegistryRetries.</param>
+    public static async Task<ImageIndexResult> PublishAsync(ImageIndexRequest request, Func<TimeSpan?, RetryPolicy, RegistrySession> registriesFor, IBuildLog log,
+        CancellationToken cancellationToken)
+    {
+        var format = MediaTypes.ParseFormat(request.ImageFormat);
+        var fullTags = request.FullTags;
+        string digest;
+        string? archive = null;
+        if (request.Pushed)
+        {
+            using var registries = registriesFor(BuildOptions.ParseIdleTimeout(request.IdleTimeout), RetryPolicy.Parse(request.RegistryRetries));
+            digest = await PushAsync(request.ContainerRegistry!, request.Repository, request.Tags, format, request.Images, registries, log, cancellationToken).ConfigureAwait(false);
+        }
+        else if (request.ArchivePath is { Length: > 0 } setting && request.Images.All(i => i.Layout is not null))
+        {
+            archive = ImageArchiveWriter.ResolvePath(setting, request.ProjectDirectory ?? Environment.CurrentDirectory, request.Repository);
+            digest = WriteArchive(archive, fullTags, format, request.Images);
+            log.Step($"Wrote the multi-platform image {string.Join(", ", fullTags)} to {archive}");
+        }
+        else
+        {
+            throw new DiamolException(DiagnosticCode.DIAM1016,
+                $"ContainerRuntimeIdentifiers has the value '{request.RuntimeIdentifiers}', a multi-platform image, which goes to a registry (ContainerRegistry) " +
+                "or an archive (ContainerArchiveOutputPath); the local engine holds one platform. Set one of them, or publish once per RID.");
+        }
+
+        Directory.CreateDirectory(request.OutputDirectory);
+        new ImageSummary(digest, request.FullRepository, fullTags, request.Pushed ? digest : null, request.Pushed)
+            .Save(Path.Combine(request.OutputDirectory, HistoryStage.ImageFileName));
+        return new ImageIndexResult(digest, fullTags, request.Pushed, archive);
+    }
+
     /// <param name="registries">The run's registry clients: the index goes up with the push client of <paramref name="registry"/>.</param>
     public static async Task<string> PushAsync(string registry, string repository, IReadOnlyList<string> tags, ImageFormat format,
         IReadOnlyList<PlatformManifest> images, IRegistryClients registries, IBuildLog log, CancellationToken cancellationToken)
@@ -45,62 +83,26 @@ public static class ImageIndexStage
     public static string WriteArchive(string path, IReadOnlyList<string> fullTags, ImageFormat format, IReadOnlyList<PlatformManifest> images)
     {
         var index = Index(format, images);
-        string full = Path.GetFullPath(path);
-        string temporary = PublishLeftovers.TemporaryOf(full);
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            ImageArchiveFile.Write(path, output =>
             {
-                var tar = new DeterministicTar(output);
-                var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-                var time = ReproducibleTime.Fixed;
-                void AddBytes(string name, byte[] bytes) => tar.AddFile(name, mode, time, new MemoryStream(bytes), bytes.Length);
-                AddBytes("oci-layout", System.Text.Encoding.UTF8.GetBytes("{\"imageLayoutVersion\":\"1.0.0\"}"));
-                var written = new HashSet<string>(StringComparer.Ordinal);
+                var layout = new OciLayoutWriter(output, folderEntries: false);
                 foreach (string blob in images.SelectMany(i => Directory.EnumerateFiles(Path.Combine(i.Layout!, "blobs", "sha256"))).Order(StringComparer.Ordinal))
                 {
-                    if (!written.Add(Path.GetFileName(blob))) continue;
                     // Every blob is named by its digest: verified as it is copied, so no damaged blob is archived.
-                    var descriptor = new BlobDescriptor("", "sha256:" + Path.GetFileName(blob), new FileInfo(blob).Length);
-                    using var content = new VerifiedBlobStream(blob, descriptor);
-                    tar.AddFile("blobs/sha256/" + Path.GetFileName(blob), mode, time, content, descriptor.Size);
+                    layout.AddBlob(new BlobDescriptor("", "sha256:" + Path.GetFileName(blob), new FileInfo(blob).Length), blob);
                 }
 
-                AddBytes("blobs/sha256/" + index.Digest["sha256:".Length..], index.Bytes);
-                var layout = new System.Text.Json.Nodes.JsonObject
-                {
-                    ["schemaVersion"] = 2,
-                    ["mediaType"] = MediaTypes.OciIndex,
-                    ["manifests"] = new System.Text.Json.Nodes.JsonArray(fullTags.Select(tag => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
-                    {
-                        ["mediaType"] = index.MediaType,
-                        ["digest"] = index.Digest,
-                        ["size"] = index.Bytes.Length,
-                        ["annotations"] = new System.Text.Json.Nodes.JsonObject
-                        {
-                            ["io.containerd.image.name"] = tag,
-                            ["org.opencontainers.image.ref.name"] = tag[(tag.LastIndexOf(':') + 1)..],
-                        },
-                    }).ToArray()),
-                };
-                AddBytes("index.json", System.Text.Encoding.UTF8.GetBytes(layout.ToJsonString(OciJson.Options)));
-                tar.Finish();
-            }
-
-            File.Move(temporary, full, overwrite: true);
+                layout.AddBlob(index.Digest, index.Bytes);
+                layout.AddIndex(index, fullTags);
+                layout.Finish();
+            });
             return index.Digest;
         }
         catch (BlobMismatchException mismatch)
         {
-            File.Delete(temporary);
-            throw BlobRepair.Failure(mismatch, $"writing {full}", "in the image layout of its platform");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            File.Delete(temporary);
-            throw new DiamolException(DiagnosticCode.DIAM2006,
-                $"ContainerArchiveOutputPath has the value '{path}', where the image archive could not be written: {e.Message} Make the folder writable or choose another path.", e);
+            throw BlobRepair.Failure(mismatch, $"writing {Path.GetFullPath(path)}", "in the image layout of its platform");
         }
     }
 

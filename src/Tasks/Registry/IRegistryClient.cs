@@ -1,4 +1,4 @@
-using Diamol.Build.Oci;
+using Diamol.Build.Common;
 
 namespace Diamol.Build.Registry;
 

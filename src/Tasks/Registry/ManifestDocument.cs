@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Diamol.Build.Oci;
+using Diamol.Build.Common;
 
 namespace Diamol.Build.Registry;
 
@@ -15,15 +15,15 @@ internal static class ManifestDocument
     /// </summary>
     public static string? MediaTypeOf(byte[] document, string? contentType)
     {
-        if (contentType is not null && ManifestMediaTypes.All.Contains(contentType)) return contentType;
+        if (contentType is not null && MediaTypes.AllManifests.Contains(contentType)) return contentType;
         try
         {
             using var json = JsonDocument.Parse(document);
             var root = json.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return null;
             if (root.TryGetProperty("mediaType", out var mediaType) && mediaType.ValueKind == JsonValueKind.String) return mediaType.GetString();
-            if (root.TryGetProperty("manifests", out _)) return ManifestMediaTypes.OciIndex;
-            if (root.TryGetProperty("config", out _) && root.TryGetProperty("layers", out _)) return ManifestMediaTypes.OciManifest;
+            if (root.TryGetProperty("manifests", out _)) return MediaTypes.OciIndex;
+            if (root.TryGetProperty("config", out _) && root.TryGetProperty("layers", out _)) return MediaTypes.OciManifest;
             return contentType;
         }
         catch (JsonException)
@@ -97,7 +97,7 @@ internal static class ManifestDocument
     /// </summary>
     public static ImageIndexEntry? Select(IReadOnlyList<ImageIndexEntry> entries, ImagePlatform platform)
     {
-        var candidates = entries.Where(e => e.Platform is not null && (e.MediaType.Length == 0 || ManifestMediaTypes.IsImageManifest(e.MediaType)) && platform.Matches(e.Platform)).ToList();
+        var candidates = entries.Where(e => e.Platform is not null && (e.MediaType.Length == 0 || MediaTypes.IsImageManifest(e.MediaType)) && platform.Matches(e.Platform)).ToList();
         return candidates.FirstOrDefault(e => e.Platform!.Variant == platform.Variant) ?? candidates.FirstOrDefault();
     }
 

@@ -13,7 +13,7 @@ public sealed record BaseImageFacts(
     IReadOnlyList<string> Env,
     IReadOnlyList<string>? Entrypoint,
     string? ManifestDigest = null,
-    Oci.ImagePlatform? Platform = null)
+    Common.ImagePlatform? Platform = null)
 {
     /// <summary>What the base digest label holds: the platform manifest's digest, as PublishContainer's, when known.</summary>
     public string? LabelDigest => ManifestDigest ?? Digest;

@@ -29,7 +29,7 @@ internal static class PackagedRegistryClient
 
     // dynamic, not object: the runtime binder binds statically typed arguments by their compile-time type.
     public static dynamic Platform(string os, string architecture, string? variant = null) =>
-        Activator.CreateInstance(Type("Diamol.Build.Oci.ImagePlatform"), os, architecture, variant)!;
+        Activator.CreateInstance(Type("Diamol.Build.Common.ImagePlatform"), os, architecture, variant)!;
 
     public static dynamic Blob(string mediaType, string digest, long size) =>
         Activator.CreateInstance(Type("Diamol.Build.Registry.BlobDescriptor"), mediaType, digest, size)!;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Diamol.Build.Common;
 using Diamol.Build.Dockerfile;
 using Diamol.Build.Layers;
 using Diamol.Build.Oci;

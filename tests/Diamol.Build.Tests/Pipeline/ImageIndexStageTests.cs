@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using Diamol.Build.Credentials;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Oci;
@@ -14,7 +15,7 @@ public sealed class ImageIndexStageTests
     private const string Target = "registry.test:5000";
 
     private static PlatformManifest Platform(string architecture, char fill) =>
-        new(new ImagePlatform("linux", architecture, null), "sha256:" + new string(fill, 64), ManifestMediaTypes.OciManifest, 512 + fill);
+        new(new ImagePlatform("linux", architecture, null), "sha256:" + new string(fill, 64), MediaTypes.OciManifest, 512 + fill);
 
     [TestMethod]
     public async Task The_index_names_every_platforms_manifest_and_goes_up_under_every_tag()
@@ -28,7 +29,7 @@ public sealed class ImageIndexStageTests
         {
             var (bytes, mediaType) = registries[Target].Manifest("team/app", tag)!.Value;
             Assert.AreEqual(digest, ContentDigest.Of(bytes), tag);
-            Assert.AreEqual(ManifestMediaTypes.OciIndex, mediaType);
+            Assert.AreEqual(MediaTypes.OciIndex, mediaType);
             var entries = ManifestDocument.ReadIndex(bytes)!;
             CollectionAssert.AreEqual(images.Select(i => i.Digest).ToArray(), entries.Select(e => e.Digest).ToArray());
             CollectionAssert.AreEqual(new[] { "linux/amd64", "linux/arm64" }, entries.Select(e => e.Platform!.ToString()).ToArray());

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Diamol.Build.Common;
 using Diamol.Build.Credentials;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Oci;
@@ -52,7 +53,7 @@ public sealed class OciBuildStageTests : EngineStageTest
         {
             var (bytes, mediaType) = Pushed.Manifest("webping", tag)!.Value;
             Assert.AreEqual(result.Manifest.Digest, ContentDigest.Of(bytes), tag);
-            Assert.AreEqual(ManifestMediaTypes.OciManifest, mediaType);
+            Assert.AreEqual(MediaTypes.OciManifest, mediaType);
         }
 
         var (config, layers) = ManifestDocument.ReadImage(result.Manifest.Bytes)!.Value;

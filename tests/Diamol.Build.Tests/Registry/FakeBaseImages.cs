@@ -14,7 +14,7 @@ internal static class FakeBaseImages
         var amd64 = Image(registry, repository, "amd64", layers);
         var arm64 = Image(registry, repository, "arm64", layers);
         byte[] index = TestImages.Index((amd64.Manifest, "linux/amd64"), (arm64.Manifest, "linux/arm64"));
-        string indexDigest = registry.AddManifest(repository, index, ManifestMediaTypes.OciIndex, tag);
+        string indexDigest = registry.AddManifest(repository, index, MediaTypes.OciIndex, tag);
         return new Stored(amd64.Layers, ContentDigest.Of(amd64.Manifest), indexDigest);
     }
 
@@ -30,7 +30,7 @@ internal static class FakeBaseImages
             $"\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[{diffIds}]}},\"history\":[{history}]}}");
         var configDescriptor = registry.AddBlob(repository, config, "application/vnd.oci.image.config.v1+json");
         byte[] manifest = TestImages.Manifest(configDescriptor, layers);
-        registry.AddManifest(repository, manifest, ManifestMediaTypes.OciManifest);
+        registry.AddManifest(repository, manifest, MediaTypes.OciManifest);
         return (manifest, layers);
     }
 }

@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using Diamol.Build.Credentials;
 using Diamol.Build.Oci;
 using Diamol.Build.Registry;
@@ -52,7 +53,7 @@ internal sealed class InMemoryDistribution(string registry) : IRegistryClient
         var top = Fetch(repository, reference);
         string? indexDigest = null;
         var image = top;
-        if (ManifestMediaTypes.IsIndex(top.MediaType))
+        if (MediaTypes.IsIndex(top.MediaType))
         {
             var entry = ManifestDocument.Select(ManifestDocument.ReadIndex(top.Bytes)!, platform)
                 ?? throw RegistryFailures.NotFound(Registry, repository, $"image for {platform} in '{reference}'", "(the fake's index has no such entry)");

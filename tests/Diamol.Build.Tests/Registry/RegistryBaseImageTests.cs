@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using Diamol.Build.Credentials;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Oci;
@@ -87,7 +88,7 @@ public sealed class RegistrySessionReadTests
             if (request.Authorization is null) return FakeRegistryHandler.Challenge("Basic realm=\"test\"");
             if (request.Path.Contains("/manifests/", StringComparison.Ordinal))
             {
-                return ++manifestAsks == 1 ? FakeRegistryHandler.Status(System.Net.HttpStatusCode.ServiceUnavailable) : FakeRegistryHandler.Bytes(manifest, Build.Registry.ManifestMediaTypes.OciManifest);
+                return ++manifestAsks == 1 ? FakeRegistryHandler.Status(System.Net.HttpStatusCode.ServiceUnavailable) : FakeRegistryHandler.Bytes(manifest, Build.Registry.MediaTypes.OciManifest);
             }
 
             return FakeRegistryHandler.Bytes(request.Path.EndsWith(config.Descriptor.Digest, StringComparison.Ordinal) ? config.Bytes : layer.Bytes);

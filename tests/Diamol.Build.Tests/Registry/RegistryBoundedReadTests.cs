@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Diamol.Build.Common;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Oci;
 using Diamol.Build.Registry;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Diamol.Build.Common;
 using Diamol.Build.Credentials;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Engine;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Diamol.Build.Common;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Oci;
 using Diamol.Build.Registry;
@@ -29,7 +30,7 @@ public sealed class RegistryResolveTests
     public async Task Single_manifest_resolves_to_its_config_and_layers()
     {
         byte[] manifest = TestImages.Manifest(Config.Descriptor, Layer.Descriptor);
-        var handler = Serving(new() { ["1.0"] = (manifest, ManifestMediaTypes.OciManifest) });
+        var handler = Serving(new() { ["1.0"] = (manifest, MediaTypes.OciManifest) });
         using var client = new RegistryClient(Registry, () => null, handler);
 
         var image = await client.ResolveAsync("team/app", "1.0", LinuxX64, default);
@@ -39,7 +40,7 @@ public sealed class RegistryResolveTests
         CollectionAssert.AreEqual(new[] { Layer.Descriptor }, image.Layers.ToArray());
         Assert.IsNull(image.IndexDigest);
         string accept = handler.Requests[0].Header("Accept")!;
-        foreach (string type in ManifestMediaTypes.All) StringAssert.Contains(accept, type);
+        foreach (string type in MediaTypes.AllManifests) StringAssert.Contains(accept, type);
     }
 
     [TestMethod]
@@ -50,9 +51,9 @@ public sealed class RegistryResolveTests
         byte[] index = TestImages.Index((amd64, "linux/amd64"), (arm64, "linux/arm64/v8"));
         var handler = Serving(new()
         {
-            ["10.0"] = (index, ManifestMediaTypes.OciIndex),
-            [ContentDigest.Of(amd64)] = (amd64, ManifestMediaTypes.OciManifest),
-            [ContentDigest.Of(arm64)] = (arm64, ManifestMediaTypes.OciManifest),
+            ["10.0"] = (index, MediaTypes.OciIndex),
+            [ContentDigest.Of(amd64)] = (amd64, MediaTypes.OciManifest),
+            [ContentDigest.Of(arm64)] = (arm64, MediaTypes.OciManifest),
         });
         using var client = new RegistryClient(Registry, () => null, handler);
 
@@ -69,7 +70,7 @@ public sealed class RegistryResolveTests
         byte[] amd64 = TestImages.Manifest(Config.Descriptor, Layer.Descriptor);
         byte[] arm = TestImages.Manifest(Config.Descriptor, Layer.Descriptor);
         byte[] index = TestImages.Index((amd64, "linux/amd64"), (arm, "linux/arm/v7"));
-        using var client = new RegistryClient(Registry, () => null, Serving(new() { ["10.0"] = (index, ManifestMediaTypes.DockerManifestList) }));
+        using var client = new RegistryClient(Registry, () => null, Serving(new() { ["10.0"] = (index, MediaTypes.DockerManifestList) }));
 
         var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => client.ResolveAsync("team/app", "10.0", new ImagePlatform("linux", "riscv64"), default));
 
@@ -97,7 +98,7 @@ public sealed class RegistryResolveTests
     {
         byte[] manifest = TestImages.Manifest(Config.Descriptor, Layer.Descriptor);
         string otherDigest = "sha256:" + new string('0', 64);
-        using var client = new RegistryClient(Registry, () => null, Serving(new() { [otherDigest] = (manifest, ManifestMediaTypes.OciManifest) }));
+        using var client = new RegistryClient(Registry, () => null, Serving(new() { [otherDigest] = (manifest, MediaTypes.OciManifest) }));
 
         var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => client.ResolveAsync("team/app", otherDigest, LinuxX64, default));
 
@@ -139,12 +140,12 @@ public sealed class RegistryResolveTests
         byte[] manifest = TestImages.Manifest(Config.Descriptor, Layer.Descriptor);
         var handler = new FakeRegistryHandler(request =>
         {
-            Assert.AreEqual(ManifestMediaTypes.OciManifest, request.Header("Content-Type"));
+            Assert.AreEqual(MediaTypes.OciManifest, request.Header("Content-Type"));
             return FakeRegistryHandler.Status(HttpStatusCode.Created);
         });
         using var client = new RegistryClient(Registry, () => null, handler);
 
-        string digest = await client.PutManifestAsync("team/app", "1.0", manifest, ManifestMediaTypes.OciManifest, default);
+        string digest = await client.PutManifestAsync("team/app", "1.0", manifest, MediaTypes.OciManifest, default);
 
         Assert.AreEqual(ContentDigest.Of(manifest), digest);
         Assert.AreEqual(HttpMethod.Put, handler.Requests.Single().Method);

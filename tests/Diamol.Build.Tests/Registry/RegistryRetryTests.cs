@@ -149,7 +149,7 @@ public sealed class RegistryRetryTests
         var handler = new ScriptedHandler(Reset, _ => With(HttpStatusCode.BadGateway), _ => With(HttpStatusCode.Created));
         using var client = new RegistryClient(Registry, () => null, handler) { Retries = Fast };
 
-        await client.PutManifestAsync("team/app", "latest", "{}"u8.ToArray(), ManifestMediaTypes.OciManifest, default);
+        await client.PutManifestAsync("team/app", "latest", "{}"u8.ToArray(), MediaTypes.OciManifest, default);
 
         Assert.AreEqual(3, handler.Requests.Count);
         Assert.IsTrue(handler.Requests.All(r => r.Method == HttpMethod.Put && r.RequestUri!.AbsolutePath == "/v2/team/app/manifests/latest"));

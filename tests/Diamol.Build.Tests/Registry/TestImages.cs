@@ -14,14 +14,14 @@ internal static class TestImages
 
     public static byte[] Manifest(BlobDescriptor config, params BlobDescriptor[] layers) => Encoding.UTF8.GetBytes(
         $$"""
-        {"schemaVersion":2,"mediaType":"{{ManifestMediaTypes.OciManifest}}",
+        {"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}",
          "config":{"mediaType":"{{config.MediaType}}","digest":"{{config.Digest}}","size":{{config.Size}}},
          "layers":[{{string.Join(",", layers.Select(l => $$"""{"mediaType":"{{l.MediaType}}","digest":"{{l.Digest}}","size":{{l.Size}}}"""))}}]}
         """);
 
     public static byte[] Index(params (byte[] Manifest, string Platform)[] entries) => Encoding.UTF8.GetBytes(
         $$"""
-        {"schemaVersion":2,"mediaType":"{{ManifestMediaTypes.OciIndex}}","manifests":[{{string.Join(",", entries.Select(Entry))}}]}
+        {"schemaVersion":2,"mediaType":"{{MediaTypes.OciIndex}}","manifests":[{{string.Join(",", entries.Select(Entry))}}]}
         """);
 
     private static string Entry((byte[] Manifest, string Platform) entry)
@@ -29,6 +29,6 @@ internal static class TestImages
         string[] parts = entry.Platform.Split('/');
         string variant = parts.Length > 2 ? $$""","variant":"{{parts[2]}}" """ : "";
         string platform = $$"""{"os":"{{parts[0]}}","architecture":"{{parts[1]}}"{{variant}}}""";
-        return $$"""{"mediaType":"{{ManifestMediaTypes.OciManifest}}","digest":"{{ContentDigest.Of(entry.Manifest)}}","size":{{entry.Manifest.Length}},"platform":""" + platform + "}";
+        return $$"""{"mediaType":"{{MediaTypes.OciManifest}}","digest":"{{ContentDigest.Of(entry.Manifest)}}","size":{{entry.Manifest.Length}},"platform":""" + platform + "}";
     }
 }

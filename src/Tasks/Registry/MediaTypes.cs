@@ -1,23 +1,26 @@
-namespace Diamol.Build.Oci;
+namespace Diamol.Build.Registry;
 
-/// <summary>The manifest format (ContainerImageFormat): Docker v2 schema 2 by default, as the SDK, or OCI.</summary>
-public enum ImageFormat
-{
-    Docker,
-    Oci,
-}
-
-/// <summary>The media types of each format.</summary>
+/// <summary>
+/// The media types of images and indexes, in both formats: the ones the registry client reads and writes, and the ones
+/// the OCI writer gives its manifests, configs and layers.
+/// </summary>
 public static class MediaTypes
 {
-    public const string DockerManifest = Registry.ManifestMediaTypes.DockerManifest;
-    public const string DockerManifestList = Registry.ManifestMediaTypes.DockerManifestList;
+    public const string DockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
+    public const string DockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json";
     public const string DockerConfig = "application/vnd.docker.container.image.v1+json";
     public const string DockerLayer = "application/vnd.docker.image.rootfs.diff.tar.gzip";
-    public const string OciManifest = Registry.ManifestMediaTypes.OciManifest;
-    public const string OciIndex = Registry.ManifestMediaTypes.OciIndex;
+    public const string OciManifest = "application/vnd.oci.image.manifest.v1+json";
+    public const string OciIndex = "application/vnd.oci.image.index.v1+json";
     public const string OciConfig = "application/vnd.oci.image.config.v1+json";
     public const string OciLayer = "application/vnd.oci.image.layer.v1.tar+gzip";
+
+    /// <summary>Every manifest type, for the Accept header: without them a registry may fall back to schema 1.</summary>
+    public static IReadOnlyList<string> AllManifests { get; } = [OciIndex, DockerManifestList, OciManifest, DockerManifest];
+
+    public static bool IsIndex(string mediaType) => mediaType is OciIndex or DockerManifestList;
+
+    public static bool IsImageManifest(string mediaType) => mediaType is OciManifest or DockerManifest;
 
     public static string Manifest(ImageFormat format) => format == ImageFormat.Oci ? OciManifest : DockerManifest;
     public static string Index(ImageFormat format) => format == ImageFormat.Oci ? OciIndex : DockerManifestList;

@@ -1,11 +1,18 @@
 using Diamol.Build.Diagnostics;
 
-namespace Diamol.Build.Oci;
+namespace Diamol.Build.Common;
 
 /// <summary>An image's platform as OCI writes it (os, architecture, variant), decided by the .NET runtime identifier.</summary>
 public sealed record ImagePlatform(string Os, string Architecture, string? Variant = null)
 {
     public override string ToString() => Variant is null ? $"{Os}/{Architecture}" : $"{Os}/{Architecture}/{Variant}";
+
+    /// <summary>A platform as <see cref="ToString"/> writes it: os/architecture[/variant].</summary>
+    public static ImagePlatform Parse(string text)
+    {
+        string[] parts = text.Split('/');
+        return new ImagePlatform(parts[0], parts[1], parts.Length > 2 ? parts[2] : null);
+    }
 
     /// <summary>True when an image or index entry of <paramref name="other"/> runs here (a missing variant matches any).</summary>
     public bool Matches(ImagePlatform other) =>

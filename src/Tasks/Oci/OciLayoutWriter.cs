@@ -1,0 +1,77 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Diamol.Build.Layers;
+using Diamol.Build.Registry;
+
+namespace Diamol.Build.Oci;
+
+/// <summary>
+/// Writes an OCI image layout into a tar: the oci-layout marker first, each blob once under blobs/sha256/, and an
+/// index.json that names one manifest (an image's, or a multi-platform index) under each tag. The one writer of the
+/// layout that both the image archive and the multi-platform archive carry, so `docker load` and `podman load` read
+/// the same layout from both.
+/// </summary>
+public sealed class OciLayoutWriter
+{
+    private const UnixFileMode Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private readonly DeterministicTar _tar;
+    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+
+    /// <param name="folderEntries">Whether blobs/ and blobs/sha256/ get entries of their own (the image archive has them; the multi-platform one has not).</param>
+    public OciLayoutWriter(Stream output, bool folderEntries)
+    {
+        _tar = new DeterministicTar(output);
+        AddFile("oci-layout", Encoding.UTF8.GetBytes("{\"imageLayoutVersion\":\"1.0.0\"}"));
+        if (!folderEntries) return;
+        _tar.AddDirectory("blobs", ImageFileModes.Directory, ReproducibleTime.Fixed);
+        _tar.AddDirectory("blobs/sha256", ImageFileModes.Directory, ReproducibleTime.Fixed);
+    }
+
+    /// <summary>Where a blob is in the layout.</summary>
+    public static string BlobName(string digest) => "blobs/sha256/" + digest["sha256:".Length..];
+
+    /// <summary>A file of the tarball beside the layout (docker-archive's manifest.json), or of the layout itself.</summary>
+    public void AddFile(string name, byte[] bytes) => _tar.AddFile(name, Mode, ReproducibleTime.Fixed, new MemoryStream(bytes), bytes.Length);
+
+    /// <summary>Adds a blob held in memory, unless the layout has it already.</summary>
+    public void AddBlob(string digest, byte[] bytes)
+    {
+        if (_written.Add(digest)) AddFile(BlobName(digest), bytes);
+    }
+
+    /// <summary>
+    /// Adds a blob from disk, unless the layout has it already, verified as it is copied: a damaged blob of the right
+    /// size throws (<see cref="BlobMismatchException"/>) instead of going into the layout.
+    /// </summary>
+    public void AddBlob(BlobDescriptor descriptor, string path)
+    {
+        if (!_written.Add(descriptor.Digest)) return;
+        using var content = new VerifiedBlobStream(path, descriptor);
+        _tar.AddFile(BlobName(descriptor.Digest), Mode, ReproducibleTime.Fixed, content, descriptor.Size);
+    }
+
+    /// <summary>index.json: <paramref name="manifest"/> under each of <paramref name="fullTags"/>, named as containerd and Podman read them.</summary>
+    public void AddIndex(WrittenManifest manifest, IReadOnlyList<string> fullTags)
+    {
+        var index = new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = MediaTypes.OciIndex,
+            ["manifests"] = new JsonArray(fullTags.Select(tag => (JsonNode)new JsonObject
+            {
+                ["mediaType"] = manifest.MediaType,
+                ["digest"] = manifest.Digest,
+                ["size"] = manifest.Bytes.Length,
+                ["annotations"] = new JsonObject
+                {
+                    ["io.containerd.image.name"] = tag,
+                    ["org.opencontainers.image.ref.name"] = tag[(tag.LastIndexOf(':') + 1)..],
+                },
+            }).ToArray()),
+        };
+        AddFile("index.json", Encoding.UTF8.GetBytes(index.ToJsonString(OciJson.Options)));
+    }
+
+    /// <summary>Ends the tarball.</summary>
+    public void Finish() => _tar.Finish();
+}

@@ -1,0 +1,8 @@
+namespace Diamol.Build.Registry;
+
+/// <summary>The manifest format (ContainerImageFormat): Docker v2 schema 2 by default, as the SDK, or OCI.</summary>
+public enum ImageFormat
+{
+    Docker,
+    Oci,
+}
