@@ -63,7 +63,7 @@ public sealed class DiamolWriteImageIndex : DiamolTask, ICancelableTask
 
         var summary = new ImageSummary(Digest, repository, fullTags, pushed ? Digest : null, pushed);
         Directory.CreateDirectory(OutputDirectory);
-        Context.ContextStager.WriteIfChanged(Path.Combine(OutputDirectory, HistoryStage.ImageFileName),
+        Common.AtomicFile.WriteIfChanged(Path.Combine(OutputDirectory, HistoryStage.ImageFileName),
             System.Text.Json.JsonSerializer.Serialize(summary, History.HistoryJsonWriter.Options) + "\n");
         // The index is what the tags name: its output folder claims them (its platforms' folders claim none).
         ClaimTags(OutputDirectory, fullTags);

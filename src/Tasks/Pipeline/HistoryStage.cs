@@ -20,10 +20,10 @@ public sealed record ImageSummary(string Id, string Repository, IReadOnlyList<st
 /// <summary>Stage three: turn the build record into image-history.json and image-history.md.</summary>
 public static class HistoryStage
 {
-    public const string JsonFileName = "image-history.json";
-    public const string MarkdownFileName = "image-history.md";
-    public const string ImageFileName = "image.json";
-    public const string HtmlFileName = "image-history.html";
+    public const string JsonFileName = OutputFolderFiles.HistoryJsonName;
+    public const string MarkdownFileName = OutputFolderFiles.HistoryMarkdownName;
+    public const string ImageFileName = OutputFolderFiles.ImageName;
+    public const string HtmlFileName = OutputFolderFiles.HistoryHtmlName;
 
     /// <param name="stepSummary">GITHUB_STEP_SUMMARY: a file the Markdown summary is appended to, when set.</param>
     /// <param name="staged">This publish's staging: its manifest, and the digests the skip check already computed.</param>
@@ -73,9 +73,9 @@ public static class HistoryStage
 
             Directory.CreateDirectory(outputDirectory);
             string markdownText = HistoryMarkdownWriter.Write(history);
-            ContextStager.WriteIfChanged(jsonPath, HistoryJsonWriter.Write(history));
-            ContextStager.WriteIfChanged(markdown, markdownText);
-            ContextStager.WriteIfChanged(html, HistoryHtmlWriter.Write(history));
+            Common.AtomicFile.WriteIfChanged(jsonPath, HistoryJsonWriter.Write(history));
+            Common.AtomicFile.WriteIfChanged(markdown, markdownText);
+            Common.AtomicFile.WriteIfChanged(html, HistoryHtmlWriter.Write(history));
             // GitHub Actions shows this file on the run's summary page.
             if (stepSummary is { Length: > 0 }) File.AppendAllText(stepSummary, markdownText + "\n");
             WriteImageSummary(image, record, manifest);
@@ -133,7 +133,7 @@ public static class HistoryStage
     {
         var summary = new ImageSummary(record.Build.ImageId, manifest.Repository, record.IndexPart ? [] : manifest.FullTags.ToArray(), record.PushedDigest, record.PushedDigest is not null,
             record.PushError, record.IndexPart ? $"{record.Image.Os}/{record.Image.Architecture}" : null);
-        ContextStager.WriteIfChanged(path, System.Text.Json.JsonSerializer.Serialize(summary, HistoryJsonWriter.Options) + "\n");
+        Common.AtomicFile.WriteIfChanged(path, System.Text.Json.JsonSerializer.Serialize(summary, HistoryJsonWriter.Options) + "\n");
     }
 
     /// <summary>Reads an artifact; null when it is missing or not one we can read (an older schema, a broken file).</summary>

@@ -46,62 +46,48 @@ public static class ImageIndexStage
     {
         var index = Index(format, images);
         string full = Path.GetFullPath(path);
-        string temporary = PublishLeftovers.TemporaryOf(full);
-        try
+        Common.AtomicFile.Write(full, PublishLeftovers.TemporaryOf(full), output =>
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            var tar = new DeterministicTar(output);
+            var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+            var time = ReproducibleTime.Fixed;
+            void AddBytes(string name, byte[] bytes) => tar.AddFile(name, mode, time, new MemoryStream(bytes), bytes.Length);
+            AddBytes("oci-layout", System.Text.Encoding.UTF8.GetBytes("{\"imageLayoutVersion\":\"1.0.0\"}"));
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            foreach (string blob in images.SelectMany(i => Directory.EnumerateFiles(Path.Combine(i.Layout!, "blobs", "sha256"))).Order(StringComparer.Ordinal))
             {
-                var tar = new DeterministicTar(output);
-                var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-                var time = ReproducibleTime.Fixed;
-                void AddBytes(string name, byte[] bytes) => tar.AddFile(name, mode, time, new MemoryStream(bytes), bytes.Length);
-                AddBytes("oci-layout", System.Text.Encoding.UTF8.GetBytes("{\"imageLayoutVersion\":\"1.0.0\"}"));
-                var written = new HashSet<string>(StringComparer.Ordinal);
-                foreach (string blob in images.SelectMany(i => Directory.EnumerateFiles(Path.Combine(i.Layout!, "blobs", "sha256"))).Order(StringComparer.Ordinal))
-                {
-                    if (!written.Add(Path.GetFileName(blob))) continue;
-                    // Every blob is named by its digest: verified as it is copied, so no damaged blob is archived.
-                    var descriptor = new BlobDescriptor("", "sha256:" + Path.GetFileName(blob), new FileInfo(blob).Length);
-                    using var content = new VerifiedBlobStream(blob, descriptor);
-                    tar.AddFile("blobs/sha256/" + Path.GetFileName(blob), mode, time, content, descriptor.Size);
-                }
-
-                AddBytes("blobs/sha256/" + index.Digest["sha256:".Length..], index.Bytes);
-                var layout = new System.Text.Json.Nodes.JsonObject
-                {
-                    ["schemaVersion"] = 2,
-                    ["mediaType"] = MediaTypes.OciIndex,
-                    ["manifests"] = new System.Text.Json.Nodes.JsonArray(fullTags.Select(tag => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
-                    {
-                        ["mediaType"] = index.MediaType,
-                        ["digest"] = index.Digest,
-                        ["size"] = index.Bytes.Length,
-                        ["annotations"] = new System.Text.Json.Nodes.JsonObject
-                        {
-                            ["io.containerd.image.name"] = tag,
-                            ["org.opencontainers.image.ref.name"] = tag[(tag.LastIndexOf(':') + 1)..],
-                        },
-                    }).ToArray()),
-                };
-                AddBytes("index.json", System.Text.Encoding.UTF8.GetBytes(layout.ToJsonString(OciJson.Options)));
-                tar.Finish();
+                if (!written.Add(Path.GetFileName(blob))) continue;
+                // Every blob is named by its digest: verified as it is copied, so no damaged blob is archived.
+                var descriptor = new BlobDescriptor("", "sha256:" + Path.GetFileName(blob), new FileInfo(blob).Length);
+                using var content = new VerifiedBlobStream(blob, descriptor);
+                tar.AddFile("blobs/sha256/" + Path.GetFileName(blob), mode, time, content, descriptor.Size);
             }
 
-            File.Move(temporary, full, overwrite: true);
-            return index.Digest;
-        }
-        catch (BlobMismatchException mismatch)
-        {
-            File.Delete(temporary);
-            throw BlobRepair.Failure(mismatch, $"writing {full}", "in the image layout of its platform");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            File.Delete(temporary);
-            throw new DiamolException(DiagnosticCode.DIAM2006,
-                $"ContainerArchiveOutputPath has the value '{path}', where the image archive could not be written: {e.Message} Make the folder writable or choose another path.", e);
-        }
+            AddBytes("blobs/sha256/" + index.Digest["sha256:".Length..], index.Bytes);
+            var layout = new System.Text.Json.Nodes.JsonObject
+            {
+                ["schemaVersion"] = 2,
+                ["mediaType"] = MediaTypes.OciIndex,
+                ["manifests"] = new System.Text.Json.Nodes.JsonArray(fullTags.Select(tag => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+                {
+                    ["mediaType"] = index.MediaType,
+                    ["digest"] = index.Digest,
+                    ["size"] = index.Bytes.Length,
+                    ["annotations"] = new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["io.containerd.image.name"] = tag,
+                        ["org.opencontainers.image.ref.name"] = tag[(tag.LastIndexOf(':') + 1)..],
+                    },
+                }).ToArray()),
+            };
+            AddBytes("index.json", System.Text.Encoding.UTF8.GetBytes(layout.ToJsonString(OciJson.Options)));
+            tar.Finish();
+        },
+            e => e is BlobMismatchException mismatch
+                ? BlobRepair.Failure(mismatch, $"writing {full}", "in the image layout of its platform")
+                : new DiamolException(DiagnosticCode.DIAM2006,
+                    $"ContainerArchiveOutputPath has the value '{path}', where the image archive could not be written: {e.Message} Make the folder writable or choose another path.", e));
+        return index.Digest;
     }
 
     // The entries refer to the manifests by digest; only their descriptors go into the index.

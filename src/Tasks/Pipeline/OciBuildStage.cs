@@ -114,7 +114,7 @@ public static class OciBuildStage
         // A writable layer's COPY starts with --chown=uid:gid (the blob writer takes the owner from the plan).
         string copied = copy.Text["COPY".Length..].Trim();
         if (copied.StartsWith("--chown=", StringComparison.Ordinal)) copied = copied[(copied.IndexOf(' ') + 1)..].TrimStart();
-        var arguments = Dockerfile.ConfigInstructionInterpreter.JsonList(copied)
+        var arguments = DockerfileSyntax.ConfigInstructionInterpreter.JsonList(copied)
             ?? throw new DiamolException(DiagnosticCode.DIAM2014, $"The build context's COPY of the layer '{layerName}' is not in exec form: '{copy.Text}'. Publish again.");
         return arguments[^1];
     }
@@ -151,7 +151,7 @@ public static class OciBuildStage
                 foreach (string stale in Directory.EnumerateFiles(blobDirectory).Where(p => !used.Contains(Path.GetFullPath(p)))) File.Delete(stale);
             }
 
-            ContextStager.WriteIfChanged(recordPath, JsonSerializer.Serialize(blobs, Json));
+            Common.AtomicFile.WriteIfChanged(recordPath, JsonSerializer.Serialize(blobs, Json));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -284,7 +284,7 @@ public static class OciBuildStage
             // The network's faults are coded by the client; a bare IOException here is the cache's disk.
             throw new DiamolException(DiagnosticCode.DIAM2017,
                 $"The base layer {layer.Digest} ({layer.Size} bytes) could not be written into the blob cache at '{cache.Directory}' (DiamolCacheDirectory): " +
-                $"{(ContextStager.IsDiskFull(e) ? "the disk is full" : e.Message)}. Nothing half-fetched was kept. " +
+                $"{(Common.FileErrors.IsDiskFull(e) ? "the disk is full" : e.Message)}. Nothing half-fetched was kept. " +
                 "Free some space on that disk or make the folder writable, or set DiamolCacheDirectory to a folder on a disk with room, then publish again.", e);
         }
 
@@ -340,28 +340,11 @@ public static class OciBuildStage
     private static void WriteArchive(string path, ImageConfig config, WrittenManifest manifest, IReadOnlyList<ArchiveBlob> layers, IReadOnlyList<string> tags)
     {
         string full = Path.GetFullPath(path);
-        string temporary = PublishLeftovers.TemporaryOf(full);
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                ImageArchiveWriter.Write(output, config.Bytes, config.Digest, manifest, layers, tags);
-            }
-
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch (BlobMismatchException)
-        {
-            File.Delete(temporary);
-            throw;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            File.Delete(temporary);
-            throw new DiamolException(DiagnosticCode.DIAM2006,
-                $"ContainerArchiveOutputPath has the value '{path}', where the image archive could not be written: {e.Message} Make the folder writable or choose another path.", e);
-        }
+        // A blob that is not its digest passes on as it is, for BlobRepair.
+        Common.AtomicFile.Write(full, PublishLeftovers.TemporaryOf(full),
+            output => ImageArchiveWriter.Write(output, config.Bytes, config.Digest, manifest, layers, tags),
+            e => e is BlobMismatchException ? null : new DiamolException(DiagnosticCode.DIAM2006,
+                $"ContainerArchiveOutputPath has the value '{path}', where the image archive could not be written: {e.Message} Make the folder writable or choose another path.", e));
     }
 
     /// <summary>
