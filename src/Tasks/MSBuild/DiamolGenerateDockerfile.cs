@@ -82,7 +82,7 @@ public sealed partial class DiamolGenerateDockerfile : DiamolTask, ICancelableTa
             IdleTimeout = IdleTimeout,
             RegistryRetries = RegistryRetries,
             PublishDirectory = PublishDirectory,
-            PublishItems = () => new PublishItems
+            ReadPublishItems = () => new PublishItems
             {
                 Files = PublishedFiles,
                 StaticWebAssets = StaticWebAssets,

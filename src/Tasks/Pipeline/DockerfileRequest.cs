@@ -58,7 +58,7 @@ public sealed record DockerfileRequest
     /// The publish's items, read when the stage comes to them: reading MSBuild items (their FullPath is computed on each
     /// read) is part of the stage's read-publish-items time, as the listing of the folder is.
     /// </summary>
-    public required Func<PublishInputs> PublishItems { get; init; }
+    public required Func<PublishInputs> ReadPublishItems { get; init; }
 
     /// <summary>PublishSingleFile, SelfContained, PublishTrimmed, PublishAot.</summary>
     public PublishMode Mode { get; init; } = new();

@@ -49,7 +49,7 @@ public static class DockerfileStage
         timings.Add("base-image", clock.Elapsed);
         var (classifier, files) = timings.Measure("read-publish-items", () =>
         {
-            var classifier = new PublishedFileClassifier(request.PublishItems());
+            var classifier = new PublishedFileClassifier(request.ReadPublishItems());
             return (classifier, classifier.Classify(request.PublishDirectory));
         });
         foreach (var unused in classifier.UnusedLayerWarnings()) warnings.Add(unused);

@@ -34,7 +34,7 @@ public sealed class DockerfileGenerateTests
         {
             Spec = ContainerSpecFactoryTests.Valid,
             PublishDirectory = publish,
-            PublishItems = () => new PublishInputs { Files = [new PublishedItem("WebPing.dll", Path.Combine(publish, "WebPing.dll"))] },
+            ReadPublishItems = () => new PublishInputs { Files = [new PublishedItem("WebPing.dll", Path.Combine(publish, "WebPing.dll"))] },
             ContextDirectory = Context,
             ProjectName = "WebPing",
             ToolVersion = "1.0.0",
