@@ -27,21 +27,29 @@ internal sealed class BaseImageLookup(DockerfileRequest request, DockerfileServi
 
     private string BaseImage => request.Spec.BaseImage;
 
-    /// <param name="building">The OCI writer makes the image on it: a base it cannot make a true image of is refused now, before anything is staged (its warnings come from the writer).</param>
+    private TimeSpan? IdleLimit => BuildOptions.ParseIdleTimeout(request.IdleTimeout);
+
+    /// <param name="building">
+    /// The OCI writer makes the image on it: a base it cannot make a true image of is refused now, before anything is
+    /// staged (its warnings come from the writer).
+    /// </param>
     private BaseImageFacts? FromRegistry(bool building = false)
     {
         var reference = ImageReference.TryParse(BaseImage, out _);
         if (reference is null) return null; // validation reports it with the property's name
-        using var registries = services.Registries(BuildOptions.ParseIdleTimeout(request.IdleTimeout), Registry.RetryPolicy.Parse(request.RegistryRetries));
-        var manifest = RegistryBaseImage.ReadAsync(registries, reference, platform, request.PushRegistry, services.Cancellation).GetAwaiter().GetResult();
+        using var registries = services.Registries(IdleLimit, Registry.RetryPolicy.Parse(request.RegistryRetries));
+        var manifest = RegistryBaseImage.ReadAsync(registries, reference, platform, request.PushRegistry, services.Cancellation)
+            .GetAwaiter().GetResult();
         if (building) manifest.RequireUsableFor(BaseImage, platform);
         return manifest.Facts();
     }
 
-    /// <param name="building">The engine builds on it: its copy of the base must be for the image's platform (the classic builder has no --platform).</param>
+    /// <param name="building">
+    /// The engine builds on it: its copy of the base must be for the image's platform (the classic builder has no --platform).
+    /// </param>
     private BaseImageFacts? FromEngine(bool building = false)
     {
-        var facts = DockerfileStage.ReadBaseImageAsync(BaseImage, engines.Value, BuildOptions.ParsePullPolicy(request.PullPolicy), BuildOptions.ParseIdleTimeout(request.IdleTimeout),
+        var facts = DockerfileStage.ReadBaseImageAsync(BaseImage, engines.Value, BuildOptions.ParsePullPolicy(request.PullPolicy), IdleLimit,
             services.Credentials(), request.PushRegistry, services.Log, services.Cancellation).GetAwaiter().GetResult();
         if (facts is null) return null;
         if (building && BaseImageRequirements.RequirePlatform(BaseImage, facts.Platform, platform, "the engine's image") is { } warning)
@@ -55,14 +63,16 @@ internal sealed class BaseImageLookup(DockerfileRequest request, DockerfileServi
         {
             // Best effort (the label is left out when the registry cannot answer): two tries and a 30 s idle limit by
             // default, not a publish held for minutes; the build's credential lookup all the same.
-            using var registries = services.Registries(BuildOptions.ParseIdleTimeout(request.IdleTimeout) ?? TimeSpan.FromSeconds(30), Registry.RetryPolicy.Default with { MaxTries = 2 });
-            var (digest, why) = BaseManifestDigest.ResolveAsync(registries, reference, pinned, platform, request.ContextDirectory, request.PushRegistry, services.Cancellation)
+            using var registries = services.Registries(IdleLimit ?? TimeSpan.FromSeconds(30), Registry.RetryPolicy.Default with { MaxTries = 2 });
+            var (digest, why) = BaseManifestDigest.ResolveAsync(
+                    registries, reference, pinned, platform, request.ContextDirectory, request.PushRegistry, services.Cancellation)
                 .GetAwaiter().GetResult();
             if (digest is null)
             {
                 services.Log.Step(
-                    $"{request.ProjectName}: the label org.opencontainers.image.base.digest holds {pinned}, the digest the engine knows the base by, because its registry did not say which " +
-                    $"manifest of it is for {platform} ({why}); PublishContainer writes that manifest's digest.");
+                    $"{request.ProjectName}: the label org.opencontainers.image.base.digest holds {pinned}, the digest the engine knows the " +
+                    $"base by, because its registry did not say which manifest of it is for {platform} ({why}); PublishContainer writes " +
+                    "that manifest's digest.");
             }
 
             facts = facts with { ManifestDigest = digest };
@@ -95,9 +105,10 @@ internal sealed class BaseImageLookup(DockerfileRequest request, DockerfileServi
         }
 
         services.Log.Warning(DiagnosticCode.DIAM2011,
-            $"The Dockerfile was written without the base image's facts (the digest pin, the APP_UID user, the ASP.NET ports), because neither an engine nor " +
-            $"the registry of '{BaseImage}' answered: {string.Join(" / ", reasons)} A `docker build` of it gives a different image from a normal publish. " +
-            "Start the engine (or make the registry reachable) and publish again, or set DiamolInspectBaseImage=false to write it without them on purpose.");
+            "The Dockerfile was written without the base image's facts (the digest pin, the APP_UID user, the ASP.NET ports), because " +
+            $"neither an engine nor the registry of '{BaseImage}' answered: {string.Join(" / ", reasons)} A `docker build` of it gives a " +
+            "different image from a normal publish. Start the engine (or make the registry reachable) and publish again, or set " +
+            "DiamolInspectBaseImage=false to write it without them on purpose.");
         return null;
     }
 }

@@ -12,7 +12,10 @@ public sealed record DockerfileRequest
     /// <summary>The container settings (ContainerBaseImage, ContainerRepository, ...).</summary>
     public required ContainerSpecInput Spec { get; init; }
 
-    /// <summary>DiamolInspectBaseImage: ask the builder that will build on it about the base image (digest pin, APP_UID user, ports, entrypoint).</summary>
+    /// <summary>
+    /// DiamolInspectBaseImage: ask the builder that will build on it about the base image (digest pin, APP_UID user,
+    /// ports, entrypoint).
+    /// </summary>
     public bool InspectBaseImage { get; init; }
 
     /// <summary>

@@ -24,14 +24,17 @@ public static class DockerfileStage
     /// runs (the builder and why, pull progress, coded warnings about the base image) goes to the log as it happens,
     /// the other warnings into <paramref name="warnings"/>.
     /// </summary>
-    public static DockerfileStageResult Generate(DockerfileRequest request, DockerfileServices services, ICollection<Diagnostic> warnings, StageTimings timings)
+    public static DockerfileStageResult Generate(
+        DockerfileRequest request, DockerfileServices services, ICollection<Diagnostic> warnings, StageTimings timings)
     {
         // image.json is what CI deploys: from the moment a new image is being made until it is, none may describe the old one.
-        if (request.InspectBaseImage && Directory.Exists(request.ContextDirectory)) File.Delete(Path.Combine(request.ContextDirectory, OutputFolderFiles.ImageName));
+        string context = request.ContextDirectory;
+        if (request.InspectBaseImage && Directory.Exists(context)) File.Delete(Path.Combine(context, OutputFolderFiles.ImageName));
 
-        var platform = Oci.ImagePlatform.FromRuntimeIdentifier(string.IsNullOrWhiteSpace(request.RuntimeIdentifier) ? "linux-x64" : request.RuntimeIdentifier);
+        string rid = string.IsNullOrWhiteSpace(request.RuntimeIdentifier) ? "linux-x64" : request.RuntimeIdentifier;
+        var platform = Oci.ImagePlatform.FromRuntimeIdentifier(rid);
         string[] rids = (request.RuntimeIdentifiers ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        foreach (string rid in rids) Oci.ImagePlatform.FromRuntimeIdentifier(rid, "ContainerRuntimeIdentifiers");
+        foreach (string each in rids) Oci.ImagePlatform.FromRuntimeIdentifier(each, "ContainerRuntimeIdentifiers");
 
         // Asked only when a decision needs the engine: a Dockerfile-only or OCI publish must not depend on it.
         var engines = new Lazy<Engine.IEngineSource>(services.Engines);
@@ -39,7 +42,8 @@ public static class DockerfileStage
         BuilderDecision? decision = null;
         if (request.BuildImage)
         {
-            decision = BuilderChoice.Decide(BuilderInputs.For(request, platform, rids.Length > 1), () => EnginePlatform(engines.Value, services.Cancellation));
+            var inputs = BuilderInputs.For(request, platform, rids.Length > 1);
+            decision = BuilderChoice.Decide(inputs, () => EnginePlatform(engines.Value, services.Cancellation));
             services.Log.Step($"{request.ProjectName}: {(decision.Builder == Builder.Oci ? "OCI" : "Docker engine")} builder ({decision.Reason})");
         }
 
@@ -56,14 +60,17 @@ public static class DockerfileStage
         if (classifier.Leftovers.Count > 0)
         {
             services.Log.Step(
-                $"Left out of the image: {Counted.Of(classifier.Leftovers.Count, "file")} in the publish folder that this publish did not write (leftovers of an earlier publish " +
-                $"under wwwroot/, or symbols with CopyOutputSymbolsToPublishDirectory=false; `dotnet clean` removes them): " +
-                string.Join(", ", classifier.Leftovers.Take(5)) + (classifier.Leftovers.Count > 5 ? ", ..." : ""));
+                $"Left out of the image: {Counted.Of(classifier.Leftovers.Count, "file")} in the publish folder that this publish did not " +
+                "write (leftovers of an earlier publish under wwwroot/, or symbols with CopyOutputSymbolsToPublishDirectory=false; " +
+                "`dotnet clean` removes them): " + string.Join(", ", classifier.Leftovers.Take(5)) + (classifier.Leftovers.Count > 5 ? ", ..." : ""));
         }
 
-        var layerOptions = new LayerOptions(ImageFileModes.ParsePolicy(request.FileModes), request.Mode, request.AppFileName ?? request.ProjectName, request.WritableDirectories);
-        var sourceDateEpoch = string.IsNullOrWhiteSpace(request.SourceDateEpoch) ? (DateTimeOffset?)null : Oci.ReproducibleTime.From(request.SourceDateEpoch);
-        var result = Run(request.Spec, baseImage, files, layerOptions, request.ContextDirectory, request.ProjectName, request.ToolVersion, warnings, timings, sourceDateEpoch);
+        var layerOptions = new LayerOptions(
+            ImageFileModes.ParsePolicy(request.FileModes), request.Mode, request.AppFileName ?? request.ProjectName, request.WritableDirectories);
+        string? epoch = request.SourceDateEpoch;
+        var sourceDateEpoch = string.IsNullOrWhiteSpace(epoch) ? (DateTimeOffset?)null : Oci.ReproducibleTime.From(epoch);
+        var result = Run(
+            request.Spec, baseImage, files, layerOptions, context, request.ProjectName, request.ToolVersion, warnings, timings, sourceDateEpoch);
         return result with { Builder = decision };
     }
 

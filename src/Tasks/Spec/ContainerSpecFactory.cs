@@ -138,7 +138,8 @@ public static partial class ContainerSpecFactory
         return environment;
     }
 
-    private static (List<NameValue> Stable, List<NameValue> Volatile) LabelsOf(ContainerSpecInput input, BaseImageFacts? baseImage, ICollection<Diagnostic> warnings)
+    private static (List<NameValue> Stable, List<NameValue> Volatile) LabelsOf(
+        ContainerSpecInput input, BaseImageFacts? baseImage, ICollection<Diagnostic> warnings)
     {
         var stableLabels = new List<NameValue>();
         var volatileLabels = new List<NameValue>();
