@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Diamol.Build.Common;
 using Diamol.Build.Dockerfile;
 using Diamol.Build.Layers;
 
@@ -42,7 +43,7 @@ public sealed record ContextManifest(
     public void Save(string contextDirectory)
     {
         Directory.CreateDirectory(System.IO.Path.Combine(contextDirectory, FolderName));
-        ContextStager.WriteIfChanged(PathIn(contextDirectory), JsonSerializer.Serialize(Redacted(), Json));
+        AtomicFile.WriteIfChanged(PathIn(contextDirectory), JsonSerializer.Serialize(Redacted(), Json));
     }
 
     private ContextManifest Redacted()

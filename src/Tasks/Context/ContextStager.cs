@@ -1,4 +1,4 @@
-using System.Text;
+using Diamol.Build.Common;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Dockerfile;
 using Diamol.Build.Layers;
@@ -22,7 +22,7 @@ public static class ContextStager
 
     /// <summary>Files that live beside the context but must never be sent to the engine.</summary>
     public static readonly IReadOnlyList<string> DockerIgnore =
-        ["image-history.json", "image-history.md", "image-history.html", "image.json", ".diamol/"];
+        [OutputFolderFiles.HistoryJsonName, OutputFolderFiles.HistoryMarkdownName, OutputFolderFiles.HistoryHtmlName, OutputFolderFiles.ImageName, ContextManifest.FolderName + "/"];
 
     public static StagingResult Stage(string contextDirectory, DockerfileDocument dockerfile, LayerPlan plan)
     {
@@ -34,16 +34,16 @@ public static class ContextStager
             // The marker first: a run that stops halfway still leaves a folder recognisably ours.
             Directory.CreateDirectory(Path.Combine(root, ContextManifest.FolderName));
             var (added, removed, files) = SyncLayers(Path.Combine(root, LayersFolder), plan);
-            WriteIfChanged(Path.Combine(root, ".dockerignore"), string.Join("\n", DockerIgnore) + "\n");
+            AtomicFile.WriteIfChanged(Path.Combine(root, ".dockerignore"), string.Join("\n", DockerIgnore) + "\n");
             // The Dockerfile goes last: while it is absent or old, nobody mistakes a half-staged folder for a context.
-            bool changed = WriteIfChanged(dockerfilePath, dockerfile.Text);
+            bool changed = AtomicFile.WriteIfChanged(dockerfilePath, dockerfile.Text);
             return new StagingResult(root, dockerfilePath, changed, added, removed, files);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TryDelete(dockerfilePath);
+            AtomicFile.TryDelete(dockerfilePath);
             throw new DiamolException(DiagnosticCode.DIAM2002,
-                $"The build context could not be written to '{root}': {(IsDiskFull(e) ? "the disk is full." : e.Message)} The Dockerfile was removed, so no build uses a half-staged context. " +
+                $"The build context could not be written to '{root}': {(FileErrors.IsDiskFull(e) ? "the disk is full." : e.Message)} The Dockerfile was removed, so no build uses a half-staged context. " +
                 "Check that the folder is writable and the disk has room, or set DiamolOutputPath to another folder.", e);
         }
     }
@@ -169,48 +169,6 @@ public static class ContextStager
         {
             RemoveEmptyDirectories(child, keep);
             if (!keep.ContainsKey(Path.GetFullPath(child)) && !Directory.EnumerateFileSystemEntries(child).Any()) Directory.Delete(child);
-        }
-    }
-
-    /// <summary>
-    /// Writes through a temporary file and a rename, and only when the content differs: a reader sees the old file or
-    /// the new one, never half of one. A folder removed while the publish ran is created again; a write that fails
-    /// (a full disk) leaves no temporary file behind and is DIAM2008, naming the file.
-    /// </summary>
-    internal static bool WriteIfChanged(string path, string content)
-    {
-        byte[] bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(content);
-        string temporary = path + ".tmp";
-        try
-        {
-            if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes)) return false;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            File.WriteAllBytes(temporary, bytes);
-            File.Move(temporary, path, overwrite: true);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temporary);
-            throw new DiamolException(DiagnosticCode.DIAM2008,
-                $"'{path}' could not be written: {(IsDiskFull(e) ? "the disk is full" : e.Message)}. Nothing half-written was left. " +
-                "Free some space or make the folder writable (or set DiamolOutputPath to another folder), then publish again.", e);
-        }
-    }
-
-    /// <summary>ENOSPC on Linux and macOS, ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.</summary>
-    public static bool IsDiskFull(Exception e) =>
-        e is IOException io && ((io.HResult & 0xFFFF) is 28 or 0x70 or 0x27 || io.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase));
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the original error is what the user needs to see.
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Diamol.Build.Common;
 using Diamol.Build.Layers;
 
 namespace Diamol.Build.Context;
@@ -38,7 +39,7 @@ public static partial class EndpointManifestTimes
             if (clamped == text) continue;
             string copy = Path.Combine(folder, file.RelativePath.Replace('/', Path.DirectorySeparatorChar));
             Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            ContextStager.WriteIfChanged(copy, clamped);
+            AtomicFile.WriteIfChanged(copy, clamped);
             kept.Add(copy);
             result[i] = file with { SourcePath = copy };
         }

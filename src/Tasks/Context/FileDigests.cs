@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Diamol.Build.Common;
 
 namespace Diamol.Build.Context;
 
@@ -95,7 +96,7 @@ public static class FileDigests
                 .Append(' ').Append(stamp.Device.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(known.Digest).Append(' ').Append(Escape(key)).Append('\n');
         }
 
-        ContextStager.WriteIfChanged(path, text.ToString());
+        AtomicFile.WriteIfChanged(path, text.ToString());
     }
 
     // A Linux file name may hold a line break.

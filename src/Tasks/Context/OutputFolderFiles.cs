@@ -17,11 +17,19 @@ public sealed record OutputFolderCleaning(int Removed, bool FolderRemoved, IRead
 /// </summary>
 public static class OutputFolderFiles
 {
+    /// <summary>What CI deploys: the image that was made, its tags and digest (the history stage writes it).</summary>
+    public const string ImageName = "image.json";
+
+    /// <summary>The layer history artifacts the history stage writes.</summary>
+    public const string HistoryJsonName = "image-history.json";
+    public const string HistoryMarkdownName = "image-history.md";
+    public const string HistoryHtmlName = "image-history.html";
+
     /// <summary>The files at the folder's top that the stager and the history stage write; each may have a <c>.tmp</c> beside it while written.</summary>
     public static readonly IReadOnlyList<string> TopFiles =
     [
         ContextStager.DockerfileName, ".dockerignore",
-        Pipeline.HistoryStage.ImageFileName, Pipeline.HistoryStage.JsonFileName, Pipeline.HistoryStage.MarkdownFileName, Pipeline.HistoryStage.HtmlFileName,
+        ImageName, HistoryJsonName, HistoryMarkdownName, HistoryHtmlName,
     ];
 
     /// <summary>

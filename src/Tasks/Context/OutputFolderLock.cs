@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using Diamol.Build.Diagnostics;
 
 namespace Diamol.Build.Context;
@@ -46,7 +47,7 @@ public sealed class OutputFolderLock : IDisposable
                 throw WritableFolder.NotWritable(path, "the output folder's lock",
                     "make it and its folder writable by this user (another user published into this folder before), or set DiamolOutputPath to a folder of this user's", e);
             }
-            catch (IOException e) when (ContextStager.IsDiskFull(e))
+            catch (IOException e) when (FileErrors.IsDiskFull(e))
             {
                 // Not another publish: waiting would end in a false DIAM2009 half an hour later.
                 throw new DiamolException(DiagnosticCode.DIAM2008,

@@ -1,3 +1,5 @@
+using Diamol.Build.Common;
+
 namespace Diamol.Build.Context;
 
 /// <summary>
@@ -30,7 +32,7 @@ public sealed class StagedContext
     {
         string directory = Normalize(contextDirectory);
         string id = Guid.NewGuid().ToString("N");
-        ContextStager.WriteIfChanged(IdPathIn(directory), id);
+        AtomicFile.WriteIfChanged(IdPathIn(directory), id);
         return new StagedContext(directory, id, manifest, files);
     }
 

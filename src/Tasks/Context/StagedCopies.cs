@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using Diamol.Build.Common;
 
 namespace Diamol.Build.Context;
 
@@ -79,7 +80,7 @@ internal sealed class StagedCopies
             Append(text, copy).Append(' ').Append(FileDigests.Escape(key)).Append('\n');
         }
 
-        ContextStager.WriteIfChanged(_path, text.ToString());
+        AtomicFile.WriteIfChanged(_path, text.ToString());
     }
 
     // The mode is not compared: the copy's is set by us, and a chmod of the source changes its ctime anyway.

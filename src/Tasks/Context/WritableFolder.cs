@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using Diamol.Build.Diagnostics;
 
 namespace Diamol.Build.Context;
@@ -22,7 +23,7 @@ public static class WritableFolder
         {
             throw NotWritable(directory, what, fix, e);
         }
-        catch (IOException e) when (ContextStager.IsDiskFull(e))
+        catch (IOException e) when (FileErrors.IsDiskFull(e))
         {
             throw new DiamolException(DiagnosticCode.DIAM2008,
                 $"'{directory}' ({what}) could not be created: the disk is full. Nothing was written. Free some space, then publish again.", e);

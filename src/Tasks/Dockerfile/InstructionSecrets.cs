@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Diamol.Build.DockerfileSyntax;
 using Diamol.Build.Spec;
 
 namespace Diamol.Build.Dockerfile;

@@ -55,5 +55,5 @@ public static class BaseManifestDigest
         }
     }
 
-    private static void Write(string path, Known known) => Context.ContextStager.WriteIfChanged(path, JsonSerializer.Serialize(known));
+    private static void Write(string path, Known known) => Common.AtomicFile.WriteIfChanged(path, JsonSerializer.Serialize(known));
 }

@@ -73,7 +73,7 @@ public static class HistoryReuse
     public static void Record(string contextDirectory, string key, LayerHistory written, IReadOnlyList<string> artifacts)
     {
         string path = PathIn(contextDirectory);
-        if (IsFixedPoint(written)) ContextStager.WriteIfChanged(path, string.Join("\n", artifacts.Select(Stamp).Prepend(key)) + "\n");
+        if (IsFixedPoint(written)) Common.AtomicFile.WriteIfChanged(path, string.Join("\n", artifacts.Select(Stamp).Prepend(key)) + "\n");
         else File.Delete(path);
     }
 

@@ -32,7 +32,7 @@ public static partial class LayerPlanner
         // One stat of each file gives its size and its mode, on every core (20,000 files are 20,000 stats).
         var chosen = byPath.Values.ToArray();
         var entries = new (PublishedFile File, LayerKind Kind, FileInfo Info)[chosen.Length];
-        Context.ParallelFileWork.For(chosen.Length, i =>
+        Common.ParallelFileWork.For(chosen.Length, i =>
         {
             var info = new FileInfo(chosen[i].File.SourcePath);
             _ = info.Exists; // the stat, here rather than on first use

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Diamol.Build.Common;
 using Diamol.Build.Dockerfile;
+using Diamol.Build.DockerfileSyntax;
 
 namespace Diamol.Build.Oci;
 

@@ -39,7 +39,7 @@ internal sealed class BaseLayerCache(BlobCache cache, IRegistryClients registrie
             // The network's faults are coded by the client; a bare IOException here is the cache's disk.
             throw new DiamolException(DiagnosticCode.DIAM2017,
                 $"The base layer {layer.Digest} ({layer.Size} bytes) could not be written into the blob cache at '{cache.Directory}' (DiamolCacheDirectory): " +
-                $"{(ContextStager.IsDiskFull(e) ? "the disk is full" : e.Message)}. Nothing half-fetched was kept. " +
+                $"{(Common.FileErrors.IsDiskFull(e) ? "the disk is full" : e.Message)}. Nothing half-fetched was kept. " +
                 "Free some space on that disk or make the folder writable, or set DiamolCacheDirectory to a folder on a disk with room, then publish again.", e);
         }
 

@@ -39,7 +39,7 @@ public sealed record BuildRecord(
     /// when the record was made, where they are known.
     /// </summary>
     public void Save(string contextDirectory) =>
-        Context.ContextStager.WriteIfChanged(PathIn(contextDirectory), JsonSerializer.Serialize(Redacted(), Json));
+        Common.AtomicFile.WriteIfChanged(PathIn(contextDirectory), JsonSerializer.Serialize(Redacted(), Json));
 
     private BuildRecord Redacted()
     {

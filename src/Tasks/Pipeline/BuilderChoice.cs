@@ -31,6 +31,25 @@ public sealed record BuilderInputs(string? Requested, IReadOnlyList<string> Cust
 
     /// <summary>What only the OCI writer honours: its settings and a multi-platform image.</summary>
     public IReadOnlyList<string> OciOnly => [.. OciSettings, .. MultiPlatform ? new[] { "several ContainerRuntimeIdentifiers" } : []];
+
+    /// <summary>What the choice reads of a publish's settings: the properties each builder alone honours, as the project set them.</summary>
+    public static BuilderInputs For(DockerfileRequest request, ImagePlatform platform, bool multiPlatform) =>
+        new(request.Builder, request.Spec.Instructions.Select(i => Spec.CustomInstructionParser.KeywordOf(i.Text)).ToArray(),
+            !string.IsNullOrWhiteSpace(request.Spec.Registry), OciSettingsOf(request), multiPlatform, platform, EngineSettingsOf(request));
+
+    private static string[] OciSettingsOf(DockerfileRequest request) =>
+    [
+        .. !string.IsNullOrWhiteSpace(request.ArchiveOutputPath) ? new[] { "ContainerArchiveOutputPath" } : [],
+        .. !string.IsNullOrWhiteSpace(request.ImageFormat) ? new[] { $"ContainerImageFormat={request.ImageFormat.Trim()}" } : [],
+        .. string.Equals(request.LocalRegistry?.Trim(), "Podman", StringComparison.OrdinalIgnoreCase) ? new[] { "LocalRegistry=Podman" } : [],
+    ];
+
+    private static string[] EngineSettingsOf(DockerfileRequest request) =>
+    [
+        .. request.CacheFrom.Any(c => c.Trim().Length > 0) ? new[] { "DiamolCacheFrom" } : [],
+        .. request.BuildArgs.Count > 0 ? new[] { "DiamolBuildArg" } : [],
+        .. string.Equals(request.PullPolicy?.Trim(), "Never", StringComparison.OrdinalIgnoreCase) ? new[] { "DiamolPullPolicy=Never" } : [],
+    ];
 }
 
 /// <summary>The builder and, for the log, why.</summary>

@@ -8,7 +8,8 @@ namespace Diamol.Build.Pipeline;
 
 /// <summary>What the Dockerfile stage produced.</summary>
 /// <param name="Staged">What staging learnt, for the later stages of the same publish.</param>
-public sealed record DockerfileStageResult(StagingResult Staging, ContextManifest Manifest, StagedContext Staged);
+/// <param name="Builder">The builder chosen to make the image; null when none is built (or the stage was run without the choice).</param>
+public sealed record DockerfileStageResult(StagingResult Staging, ContextManifest Manifest, StagedContext Staged, BuilderDecision? Builder = null);
 
 /// <summary>
 /// Stage one: validate the settings, plan the layers, write the Dockerfile and stage the context.
@@ -16,6 +17,77 @@ public sealed record DockerfileStageResult(StagingResult Staging, ContextManifes
 /// </summary>
 public static class DockerfileStage
 {
+    /// <summary>
+    /// The stage as a publish runs it, from the project's settings: the builder is chosen (when an image is built), the
+    /// base image's facts are read by the policy of <see cref="BaseImageLookup"/>, the published files are classified,
+    /// then <see cref="Run"/>. Each step's time goes into <paramref name="timings"/>; what the user must see while it
+    /// runs (the builder and why, pull progress, coded warnings about the base image) goes to the log as it happens,
+    /// the other warnings into <paramref name="warnings"/>.
+    /// </summary>
+    public static DockerfileStageResult Generate(
+        DockerfileRequest request, DockerfileServices services, ICollection<Diagnostic> warnings, StageTimings timings)
+    {
+        // image.json is what CI deploys: from the moment a new image is being made until it is, none may describe the old one.
+        string context = request.ContextDirectory;
+        if (request.InspectBaseImage && Directory.Exists(context)) File.Delete(Path.Combine(context, OutputFolderFiles.ImageName));
+
+        string rid = string.IsNullOrWhiteSpace(request.RuntimeIdentifier) ? "linux-x64" : request.RuntimeIdentifier;
+        var platform = Common.ImagePlatform.FromRuntimeIdentifier(rid);
+        string[] rids = (request.RuntimeIdentifiers ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (string each in rids) Common.ImagePlatform.FromRuntimeIdentifier(each, "ContainerRuntimeIdentifiers");
+
+        // Asked only when a decision needs the engine: a Dockerfile-only or OCI publish must not depend on it.
+        var engines = new Lazy<Engine.IEngineSource>(services.Engines);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        BuilderDecision? decision = null;
+        if (request.BuildImage)
+        {
+            var inputs = BuilderInputs.For(request, platform, rids.Length > 1);
+            decision = BuilderChoice.Decide(inputs, () => EnginePlatform(engines.Value, services.Cancellation));
+            services.Log.Step($"{request.ProjectName}: {(decision.Builder == Builder.Oci ? "OCI" : "Docker engine")} builder ({decision.Reason})");
+        }
+
+        timings.Add("choose-builder", clock.Elapsed);
+        clock.Restart();
+        var baseImage = new BaseImageLookup(request, services, engines, platform).Read(decision);
+        timings.Add("base-image", clock.Elapsed);
+        var (classifier, files) = timings.Measure("read-publish-items", () =>
+        {
+            var classifier = new PublishedFileClassifier(request.ReadPublishItems());
+            return (classifier, classifier.Classify(request.PublishDirectory));
+        });
+        foreach (var unused in classifier.UnusedLayerWarnings()) warnings.Add(unused);
+        if (classifier.Leftovers.Count > 0)
+        {
+            services.Log.Step(
+                $"Left out of the image: {Counted.Of(classifier.Leftovers.Count, "file")} in the publish folder that this publish did not " +
+                "write (leftovers of an earlier publish under wwwroot/, or symbols with CopyOutputSymbolsToPublishDirectory=false; " +
+                "`dotnet clean` removes them): " + string.Join(", ", classifier.Leftovers.Take(5)) + (classifier.Leftovers.Count > 5 ? ", ..." : ""));
+        }
+
+        var layerOptions = new LayerOptions(
+            ImageFileModes.ParsePolicy(request.FileModes), request.Mode, request.AppFileName ?? request.ProjectName, request.WritableDirectories);
+        string? epoch = request.SourceDateEpoch;
+        var sourceDateEpoch = string.IsNullOrWhiteSpace(epoch) ? (DateTimeOffset?)null : Oci.ReproducibleTime.From(epoch);
+        var result = Run(
+            request.Spec, baseImage, files, layerOptions, context, request.ProjectName, request.ToolVersion, warnings, timings, sourceDateEpoch);
+        return result with { Builder = decision };
+    }
+
+    // The engine's platform, or null when none answers (the automatic choice then keeps the engine path, whose
+    // build reports the missing engine as before).
+    private static Common.ImagePlatform? EnginePlatform(Engine.IEngineSource engines, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return engines.ConnectAsync(cancellationToken).GetAwaiter().GetResult().Platform;
+        }
+        catch (DiamolException e) when (e.Code == DiagnosticCode.DIAM3001)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// Asks the engine about the base image (pulling it if needed). Returns null, leaving the rules that need it
     /// to the project's own settings, when the reference is not valid: validation then reports it properly.

@@ -18,16 +18,16 @@ public sealed record ImageSummary(string Id, string Repository, IReadOnlyList<st
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Platform = null)
 {
     /// <summary>Writes image.json (left alone when unchanged): the one place it is serialised.</summary>
-    public void Save(string path) => ContextStager.WriteIfChanged(path, System.Text.Json.JsonSerializer.Serialize(this, HistoryJsonWriter.Options) + "\n");
+    public void Save(string path) => Common.AtomicFile.WriteIfChanged(path, System.Text.Json.JsonSerializer.Serialize(this, HistoryJsonWriter.Options) + "\n");
 }
 
 /// <summary>Stage three: turn the build record into image-history.json and image-history.md.</summary>
 public static class HistoryStage
 {
-    public const string JsonFileName = "image-history.json";
-    public const string MarkdownFileName = "image-history.md";
-    public const string ImageFileName = "image.json";
-    public const string HtmlFileName = "image-history.html";
+    public const string JsonFileName = OutputFolderFiles.HistoryJsonName;
+    public const string MarkdownFileName = OutputFolderFiles.HistoryMarkdownName;
+    public const string ImageFileName = OutputFolderFiles.ImageName;
+    public const string HtmlFileName = OutputFolderFiles.HistoryHtmlName;
 
     /// <param name="stepSummary">GITHUB_STEP_SUMMARY: a file the Markdown summary is appended to, when set.</param>
     /// <param name="staged">This publish's staging: its manifest, and the digests the skip check already computed.</param>
@@ -77,9 +77,9 @@ public static class HistoryStage
 
             Directory.CreateDirectory(outputDirectory);
             string markdownText = HistoryMarkdownWriter.Write(history);
-            ContextStager.WriteIfChanged(jsonPath, HistoryJsonWriter.Write(history));
-            ContextStager.WriteIfChanged(markdown, markdownText);
-            ContextStager.WriteIfChanged(html, HistoryHtmlWriter.Write(history));
+            Common.AtomicFile.WriteIfChanged(jsonPath, HistoryJsonWriter.Write(history));
+            Common.AtomicFile.WriteIfChanged(markdown, markdownText);
+            Common.AtomicFile.WriteIfChanged(html, HistoryHtmlWriter.Write(history));
             // GitHub Actions shows this file on the run's summary page.
             if (stepSummary is { Length: > 0 }) File.AppendAllText(stepSummary, markdownText + "\n");
             WriteImageSummary(image, record, manifest);

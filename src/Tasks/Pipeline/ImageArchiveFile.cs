@@ -1,5 +1,4 @@
 using Diamol.Build.Diagnostics;
-using Diamol.Build.Registry;
 
 namespace Diamol.Build.Pipeline;
 
@@ -9,31 +8,12 @@ namespace Diamol.Build.Pipeline;
 /// </summary>
 public static class ImageArchiveFile
 {
-    /// <exception cref="BlobMismatchException">A blob was not its digest: nothing was written, the caller repairs or reports it.</exception>
+    /// <exception cref="Registry.BlobMismatchException">A blob was not its digest: nothing was written, the caller repairs or reports it.</exception>
     public static void Write(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);
-        string temporary = PublishLeftovers.TemporaryOf(full);
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                write(output);
-            }
-
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch (BlobMismatchException)
-        {
-            File.Delete(temporary);
-            throw;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            File.Delete(temporary);
-            throw new DiamolException(DiagnosticCode.DIAM2006,
-                $"ContainerArchiveOutputPath has the value '{path}', where the image archive could not be written: {e.Message} Make the folder writable or choose another path.", e);
-        }
+        // A damaged blob (BlobMismatchException, an IOException) passes on as it is: the caller repairs or reports it.
+        Common.AtomicFile.Write(full, PublishLeftovers.TemporaryOf(full), write, e => e is Registry.BlobMismatchException ? null : new DiamolException(DiagnosticCode.DIAM2006,
+            $"ContainerArchiveOutputPath has the value '{path}', where the image archive could not be written: {e.Message} Make the folder writable or choose another path.", e));
     }
 }

@@ -59,7 +59,7 @@ internal sealed class OciLayerBlobs
                 foreach (string stale in Directory.EnumerateFiles(blobDirectory).Where(p => !used.Contains(Path.GetFullPath(p)))) File.Delete(stale);
             }
 
-            ContextStager.WriteIfChanged(recordPath, JsonSerializer.Serialize(blobs, Json));
+            Common.AtomicFile.WriteIfChanged(recordPath, JsonSerializer.Serialize(blobs, Json));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -14,20 +14,20 @@ public sealed class StageTimings
     public const string FileName = "timings.json";
 
     /// <summary>One measured stage: the task that ran it, its name ("stage", "engine-steps", ...) and its wall time.</summary>
-    public sealed record Stage(string Task, string Name, double Milliseconds);
+    public sealed record TimedStage(string Task, string Name, double Milliseconds);
 
-    private sealed record Document(IReadOnlyList<Stage> Stages);
+    private sealed record Document(IReadOnlyList<TimedStage> Stages);
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     private readonly string _task;
-    private readonly List<Stage> _stages = [];
+    private readonly List<TimedStage> _stages = [];
 
     public StageTimings(string task) => _task = task;
 
     public static string PathIn(string contextDirectory) => Path.Combine(contextDirectory, Context.ContextManifest.FolderName, FileName);
 
-    public void Add(string name, TimeSpan elapsed) => _stages.Add(new Stage(_task, name, Math.Round(elapsed.TotalMilliseconds, 1)));
+    public void Add(string name, TimeSpan elapsed) => _stages.Add(new TimedStage(_task, name, Math.Round(elapsed.TotalMilliseconds, 1)));
 
     public T Measure<T>(string name, Func<T> work)
     {
@@ -62,7 +62,7 @@ public sealed class StageTimings
         var earlier = startsPublish ? [] : Read(contextDirectory);
         try
         {
-            Context.ContextStager.WriteIfChanged(path, JsonSerializer.Serialize(new Document([.. earlier, .. _stages]), Json) + "\n");
+            Common.AtomicFile.WriteIfChanged(path, JsonSerializer.Serialize(new Document([.. earlier, .. _stages]), Json) + "\n");
         }
         catch (Diagnostics.DiamolException)
         {
@@ -71,7 +71,7 @@ public sealed class StageTimings
     }
 
     /// <summary>The publish's stages so far; none when the file is missing or unreadable (timings are never worth a failure).</summary>
-    public static IReadOnlyList<Stage> Read(string contextDirectory)
+    public static IReadOnlyList<TimedStage> Read(string contextDirectory)
     {
         try
         {
@@ -85,6 +85,6 @@ public sealed class StageTimings
     }
 
     /// <summary>"read-publish-items 12 ms, plan 3 ms, ..." for the log.</summary>
-    public static string Describe(IEnumerable<Stage> stages) =>
+    public static string Describe(IEnumerable<TimedStage> stages) =>
         string.Join(", ", stages.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} {s.Milliseconds:0} ms")));
 }

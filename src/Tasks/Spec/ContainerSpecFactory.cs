@@ -37,10 +37,48 @@ public static partial class ContainerSpecFactory
     /// <param name="warnings">Receives warnings.</param>
     public static ContainerSpec Create(ContainerSpecInput input, BaseImageFacts? baseImage, ICollection<Diagnostic> warnings)
     {
-        var baseReference = ImageReference.TryParse(input.BaseImage, out string? baseError)
+        // The checks run in this order, so a project with several faults always hears of the same one first.
+        var baseReference = BaseImageOf(input);
+        string? registry = RegistryOf(input);
+        RequireRepository(input);
+        RequireTags(input);
+        var environment = EnvironmentOf(input, warnings);
+        var (stableLabels, volatileLabels) = LabelsOf(input, baseImage, warnings);
+        // The environment the app will see: the base image's, then the project's on top.
+        var mergedEnvironment = MergeEnvironment(baseImage?.Env ?? [], environment);
+        var ports = PortsOf(input, mergedEnvironment);
+        string workingDirectory = WorkingDirectoryOf(input);
+        string? user = UserOf(input, mergedEnvironment);
+        var (entrypoint, command) = CommandOf(input, workingDirectory, baseImage, warnings);
+        var instructions = input.Instructions.Select(i => CustomInstructionParser.Parse(i.Name, i.Text, i.Placement)).ToArray();
+
+        return new ContainerSpec
+        {
+            BaseImage = baseReference,
+            BaseImageText = input.BaseImage,
+            BaseImageDigest = baseImage?.Digest,
+            Registry = registry,
+            Repository = registry is null ? input.Repository : $"{registry}/{input.Repository}",
+            Tags = input.Tags.Distinct(StringComparer.Ordinal).ToArray(),
+            WorkingDirectory = workingDirectory,
+            User = user,
+            Environment = environment,
+            StableLabels = stableLabels,
+            VolatileLabels = volatileLabels,
+            Ports = ports,
+            Entrypoint = entrypoint,
+            Command = command,
+            CustomInstructions = instructions,
+        };
+    }
+
+    private static ImageReference BaseImageOf(ContainerSpecInput input) =>
+        ImageReference.TryParse(input.BaseImage, out string? baseError)
             ?? throw Invalid(DiagnosticCode.DIAM1001, "ContainerBaseImage", input.BaseImage, baseError!,
                 "Use a reference such as 'mcr.microsoft.com/dotnet/runtime:10.0' or 'localhost:5000/dotnet/aspnet:10.0'.");
 
+    private static string? RegistryOf(ContainerSpecInput input)
+    {
         string? registry = string.IsNullOrWhiteSpace(input.Registry) ? null : input.Registry.Trim();
         if (registry is not null && !ImageReference.IsValidRegistry(registry))
         {
@@ -48,13 +86,21 @@ public static partial class ContainerSpecFactory
                 "it is not a host name with an optional port", "Use a registry host such as 'localhost:5000' or 'ghcr.io'.");
         }
 
+        return registry;
+    }
+
+    private static void RequireRepository(ContainerSpecInput input)
+    {
         if (!ImageReference.IsValidRepository(input.Repository))
         {
             throw Invalid(DiagnosticCode.DIAM1001, "ContainerRepository", input.Repository,
                 "a repository is lowercase letters, digits and separators ('.', '_', '__', '-') in path components joined by '/'",
                 "Set ContainerRepository to a name such as 'webping' or 'team/webping'.");
         }
+    }
 
+    private static void RequireTags(ContainerSpecInput input)
+    {
         if (input.Tags.Count == 0)
         {
             throw Invalid(DiagnosticCode.DIAM1002, "ContainerImageTags", "", "no tag was given",
@@ -70,7 +116,10 @@ public static partial class ContainerSpecFactory
                     "Change the tag, for example '1.2.3' or 'latest'.");
             }
         }
+    }
 
+    private static List<NameValue> EnvironmentOf(ContainerSpecInput input, ICollection<Diagnostic> warnings)
+    {
         var environment = new List<NameValue>();
         foreach (var variable in input.Environment)
         {
@@ -86,6 +135,12 @@ public static partial class ContainerSpecFactory
             Upsert(environment, variable);
         }
 
+        return environment;
+    }
+
+    private static (List<NameValue> Stable, List<NameValue> Volatile) LabelsOf(
+        ContainerSpecInput input, BaseImageFacts? baseImage, ICollection<Diagnostic> warnings)
+    {
         var stableLabels = new List<NameValue>();
         var volatileLabels = new List<NameValue>();
         // As the SDK: with ContainerGenerateLabels=false no label item is written at all, not even the project's own.
@@ -109,9 +164,11 @@ public static partial class ContainerSpecFactory
             Upsert(VolatileLabelKeys.Contains(label.Name) ? volatileLabels : stableLabels, label);
         }
 
-        // The environment the app will see: the base image's, then the project's on top.
-        var mergedEnvironment = MergeEnvironment(baseImage?.Env ?? [], environment);
+        return (stableLabels, volatileLabels);
+    }
 
+    private static List<ContainerPort> PortsOf(ContainerSpecInput input, IReadOnlyDictionary<string, string> mergedEnvironment)
+    {
         var ports = new List<ContainerPort>();
         foreach (var port in input.Ports)
         {
@@ -133,6 +190,11 @@ public static partial class ContainerSpecFactory
             if (!ports.Contains(inferred)) ports.Add(inferred);
         }
 
+        return ports;
+    }
+
+    private static string WorkingDirectoryOf(ContainerSpecInput input)
+    {
         string workingDirectory = string.IsNullOrWhiteSpace(input.WorkingDirectory) ? "/app/" : input.WorkingDirectory;
         if (!WorkingDirectoryPattern().IsMatch(workingDirectory))
         {
@@ -158,6 +220,11 @@ public static partial class ContainerSpecFactory
                 $"/{parts[0]} is a kernel file system the container runtime mounts at start, over the files copied there", "Use a folder of its own, such as '/app/'.");
         }
 
+        return workingDirectory;
+    }
+
+    private static string? UserOf(ContainerSpecInput input, IReadOnlyDictionary<string, string> mergedEnvironment)
+    {
         // As the SDK: ContainerUser, else the APP_UID the environment defines (Microsoft's images set it), else the base image's.
         string? user = !string.IsNullOrWhiteSpace(input.User) ? input.User
             : mergedEnvironment.TryGetValue("APP_UID", out string? appUid) && appUid.Length > 0 ? appUid
@@ -169,32 +236,19 @@ public static partial class ContainerSpecFactory
                 "Use a value such as 'app', '1654' or '1654:1654'.");
         }
 
+        return user;
+    }
+
+    private static (IReadOnlyList<string>? Entrypoint, IReadOnlyList<string>? Command) CommandOf(
+        ContainerSpecInput input, string workingDirectory, BaseImageFacts? baseImage, ICollection<Diagnostic> warnings)
+    {
         var (entrypoint, command) = CommandResolver.Resolve(input with { AppCommand = JoinWorkingDirectory(input, workingDirectory) }, baseImage, warnings);
         foreach (string argument in (entrypoint ?? []).Concat(command ?? []))
         {
             RequireWritable("ContainerAppCommand", new NameValue("argument", argument));
         }
 
-        var instructions = input.Instructions.Select(i => CustomInstructionParser.Parse(i.Name, i.Text, i.Placement)).ToArray();
-
-        return new ContainerSpec
-        {
-            BaseImage = baseReference,
-            BaseImageText = input.BaseImage,
-            BaseImageDigest = baseImage?.Digest,
-            Registry = registry,
-            Repository = registry is null ? input.Repository : $"{registry}/{input.Repository}",
-            Tags = input.Tags.Distinct(StringComparer.Ordinal).ToArray(),
-            WorkingDirectory = workingDirectory,
-            User = user,
-            Environment = environment,
-            StableLabels = stableLabels,
-            VolatileLabels = volatileLabels,
-            Ports = ports,
-            Entrypoint = entrypoint,
-            Command = command,
-            CustomInstructions = instructions,
-        };
+        return (entrypoint, command);
     }
 
     /// <summary>

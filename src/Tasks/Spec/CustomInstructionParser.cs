@@ -77,7 +77,7 @@ public static class CustomInstructionParser
         {
             try
             {
-                Dockerfile.ConfigInstructionInterpreter.Check(keyword, arguments);
+                DockerfileSyntax.ConfigInstructionInterpreter.Check(keyword, arguments);
             }
             catch (FormatException e)
             {

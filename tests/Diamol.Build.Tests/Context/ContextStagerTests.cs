@@ -89,7 +89,7 @@ public sealed class ContextStagerTests
     public void Many_files_stage_in_parallel_and_a_missing_one_is_DIAM2002_with_no_dockerfile_left()
     {
         string context = Path.Combine(_root, "context");
-        var files = Enumerable.Range(0, 3 * ParallelFileWork.ParallelFrom)
+        var files = Enumerable.Range(0, 3 * Diamol.Build.Common.ParallelFileWork.ParallelFrom)
             .Select(i => new PublishedFile(Published($"wwwroot/d{i % 7}/f{i}.js", $"file {i}"), $"wwwroot/d{i % 7}/f{i}.js", IsStaticAsset: true)).ToArray();
         var plan = LayerPlanner.Plan(files);
 
@@ -221,7 +221,7 @@ public sealed class ContextStagerTests
     public void A_record_written_into_a_folder_removed_meanwhile_recreates_it()
     {
         string path = Path.Combine(_root, "gone", ".diamol", "build.json");
-        Assert.IsTrue(ContextStager.WriteIfChanged(path, "{}"));
+        Assert.IsTrue(Diamol.Build.Common.AtomicFile.WriteIfChanged(path, "{}"));
         Assert.AreEqual("{}", File.ReadAllText(path));
     }
 
@@ -232,7 +232,7 @@ public sealed class ContextStagerTests
         string path = Path.Combine(_root, "build.json");
         File.WriteAllText(path, "old");
         File.CreateSymbolicLink(path + ".tmp", "/dev/full");
-        var e = Assert.ThrowsExactly<Diagnostics.DiamolException>(() => ContextStager.WriteIfChanged(path, "new"));
+        var e = Assert.ThrowsExactly<Diagnostics.DiamolException>(() => Diamol.Build.Common.AtomicFile.WriteIfChanged(path, "new"));
         Assert.AreEqual(Diagnostics.DiagnosticCode.DIAM2008, e.Code);
         StringAssert.Contains(e.Message, "the disk is full");
         StringAssert.Contains(e.Message, path);

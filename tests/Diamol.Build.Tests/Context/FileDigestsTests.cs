@@ -17,7 +17,7 @@ public sealed class FileDigestsTests
 
     [TestMethod]
     [DataRow(3)]
-    [DataRow(3 * ParallelFileWork.ParallelFrom)]
+    [DataRow(3 * Diamol.Build.Common.ParallelFileWork.ParallelFrom)]
     public void Digests_come_from_the_content_then_from_the_cache_while_the_stat_is_unchanged(int count)
     {
         var files = Enumerable.Range(0, count).ToDictionary(i => $"app/f{i}.dll", i =>

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Diamol.Build.Dockerfile;
+using Diamol.Build.DockerfileSyntax;
 
 namespace Diamol.Build.Tests.Dockerfile;
 

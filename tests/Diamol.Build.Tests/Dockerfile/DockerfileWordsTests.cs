@@ -1,4 +1,4 @@
-using Diamol.Build.Dockerfile;
+using Diamol.Build.DockerfileSyntax;
 
 namespace Diamol.Build.Tests.Dockerfile;
 

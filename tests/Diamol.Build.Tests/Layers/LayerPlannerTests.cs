@@ -152,7 +152,7 @@ public sealed class LayerPlannerTests
     [TestMethod]
     public void Many_files_are_stat_ed_in_parallel_with_the_same_sizes_and_modes_and_the_first_missing_one_named()
     {
-        var files = Enumerable.Range(0, 3 * Diamol.Build.Context.ParallelFileWork.ParallelFrom).Select(i => File($"f{i:d4}.dll", i % 17)).ToArray();
+        var files = Enumerable.Range(0, 3 * Diamol.Build.Common.ParallelFileWork.ParallelFrom).Select(i => File($"f{i:d4}.dll", i % 17)).ToArray();
         if (!OperatingSystem.IsWindows())
         {
             System.IO.File.SetUnixFileMode(files[7].SourcePath, (UnixFileMode)0b111_101_101);

@@ -38,8 +38,8 @@ public sealed class PublishedFileReaderTests
     private Dictionary<string, string> Layers(PublishItems items, out List<Diagnostic> warnings)
     {
         Directory.CreateDirectory(Publish);
-        var reader = new PublishedFileReader(items with { PackageFolders = [NuGet + "/"], ProjectPackageId = "web" });
-        var plan = LayerPlanner.Plan(reader.Read(Publish));
+        var reader = new PublishedFileClassifier((items with { PackageFolders = [NuGet + "/"], ProjectPackageId = "web" }).ToInputs());
+        var plan = LayerPlanner.Plan(reader.Classify(Publish));
         warnings = reader.UnusedLayerWarnings().ToList();
         return plan.Layers.SelectMany(l => l.Files.Select(f => (f.RelativePath, l.Name))).ToDictionary(p => p.RelativePath, p => p.Name);
     }
@@ -236,7 +236,7 @@ public sealed class PublishedFileReaderTests
         Directory.CreateDirectory(Publish);
         string real = Write(Path.Combine(Publish, "real.dll"));
         File.CreateSymbolicLink(Path.Combine(Publish, "alias.dll"), "real.dll");
-        var files = new PublishedFileReader(new PublishItems { PackageFolders = [NuGet + "/"] }).Read(Publish);
+        var files = new PublishedFileClassifier(new PublishItems { PackageFolders = [NuGet + "/"] }.ToInputs()).Classify(Publish);
         Assert.AreEqual(Path.GetFullPath(real), files.Single(f => f.RelativePath == "alias.dll").SourcePath);
     }
 
@@ -262,7 +262,7 @@ public sealed class PublishedFileReaderTests
             default: File.CreateSymbolicLink(link, Path.Combine(Publish, "missing")); break;
         }
 
-        var e = Assert.ThrowsExactly<DiamolException>(() => new PublishedFileReader(new PublishItems { PackageFolders = [NuGet + "/"] }).Read(Publish));
+        var e = Assert.ThrowsExactly<DiamolException>(() => new PublishedFileClassifier(new PublishItems { PackageFolders = [NuGet + "/"] }.ToInputs()).Classify(Publish));
         Assert.AreEqual(DiagnosticCode.DIAM2007, e.Code);
         StringAssert.Contains(e.Message, "'leak'");
     }
@@ -274,7 +274,7 @@ public sealed class PublishedFileReaderTests
         Write(Path.Combine(Publish, "assets", "a.txt"));
         Directory.CreateSymbolicLink(Path.Combine(Publish, "static"), "assets");
 
-        var e = Assert.ThrowsExactly<DiamolException>(() => new PublishedFileReader(new PublishItems { PackageFolders = [NuGet + "/"] }).Read(Publish));
+        var e = Assert.ThrowsExactly<DiamolException>(() => new PublishedFileClassifier(new PublishItems { PackageFolders = [NuGet + "/"] }.ToInputs()).Classify(Publish));
         Assert.AreEqual(DiagnosticCode.DIAM2007, e.Code);
         StringAssert.Contains(e.Message, "names a folder");
         Assert.IsFalse(e.Message.Contains("points at nothing", StringComparison.Ordinal), e.Message);

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Diamol.Build.Dockerfile;
+namespace Diamol.Build.DockerfileSyntax;
 
 /// <summary>Go's duration syntax (<c>1m30s</c>, <c>1.5h</c>, <c>300ms</c>), which HEALTHCHECK options use, to nanoseconds.</summary>
 public static class GoDuration

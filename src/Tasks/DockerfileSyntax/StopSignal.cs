@@ -1,4 +1,4 @@
-namespace Diamol.Build.Dockerfile;
+namespace Diamol.Build.DockerfileSyntax;
 
 /// <summary>The signals STOPSIGNAL accepts, as the engine checks them: a positive number, or a Linux signal name with or without SIG, any case.</summary>
 public static class StopSignal

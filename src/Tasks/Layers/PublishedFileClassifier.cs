@@ -1,52 +1,22 @@
 using Diamol.Build.Diagnostics;
-using Diamol.Build.Layers;
-using Microsoft.Build.Framework;
 
-namespace Diamol.Build.MSBuild;
-
-/// <summary>What the publish says about its files: their MSBuild items, and the settings that shape them.</summary>
-internal sealed record PublishItems
-{
-    /// <summary>ResolvedFileToPublish.</summary>
-    public IReadOnlyList<ITaskItem> Files { get; init; } = [];
-    /// <summary>Static web assets with their publish path (TargetPath): the SDK copies them outside ResolvedFileToPublish.</summary>
-    public IReadOnlyList<ITaskItem> StaticWebAssets { get; init; } = [];
-    /// <summary>Content and None items (and Content captured before the static web assets SDK replaced it).</summary>
-    public IReadOnlyList<ITaskItem> Content { get; init; } = [];
-    /// <summary>Resolved assembly references (Reference items with a HintPath), which keep their metadata.</summary>
-    public IReadOnlyList<ITaskItem> References { get; init; } = [];
-    public IReadOnlyList<ITaskItem> PackageReferences { get; init; } = [];
-    public IReadOnlyList<ITaskItem> ProjectReferences { get; init; } = [];
-    /// <summary>
-    /// The files a WebAssembly client (a referenced project, or this one) takes from its runtime pack and NuGet packages:
-    /// its ReferenceCopyLocalPaths, with NuGetPackageId and DestinationSubPath. Its static web assets, converted to
-    /// webcil and fingerprinted, no longer say where they came from; these say which of them did.
-    /// </summary>
-    public IReadOnlyList<ITaskItem> WebAssemblyOrigins { get; init; } = [];
-    /// <summary>NuGetPackageFolders: every file below one of them came from a package, whatever its metadata says.</summary>
-    public IReadOnlyList<string> PackageFolders { get; init; } = [];
-    /// <summary>The project's PackageId: the SourceId its own static web assets carry.</summary>
-    public string ProjectPackageId { get; init; } = "";
-    public PublishMode Mode { get; init; } = new();
-    /// <summary>CopyOutputSymbolsToPublishDirectory: false leaves symbols out of the publish, so one in the folder is an earlier publish's.</summary>
-    public bool CopySymbols { get; init; } = true;
-}
+namespace Diamol.Build.Layers;
 
 /// <summary>
-/// Maps the publish's items to <see cref="PublishedFile"/>s, classified by where each file came from, robustly:
+/// Turns the publish's items into <see cref="PublishedFile"/>s, classified by where each file came from, robustly:
 /// a file below a NuGet package folder belongs to that package however it was added (lib, runtimes, native,
 /// a package's build targets copying its tools/, static web assets of a Razor class library package); a static web
 /// asset of a referenced project belongs with that project, except a WebAssembly client's files from its runtime pack
-/// and packages (<see cref="PublishItems.WebAssemblyOrigins"/>), which are its runtime; a file below a project's
+/// and packages (<see cref="PublishInputs.WebAssemblyOrigins"/>), which are its runtime; a file below a project's
 /// wwwroot/lib/ is vendored; a compressed twin (.gz, .br) goes with its original.
 /// DiamolLayer is read from the item itself, then from the items users write it on (Content, None, Reference,
 /// PackageReference, ProjectReference), matched by path, package or project; an item whose DiamolLayer reaches no
 /// published file is reported. Files in the publish folder that no item names (web.config, the endpoints manifest,
 /// files a custom target writes) are included too, except leftovers of earlier publishes under wwwroot/.
 /// </summary>
-internal sealed class PublishedFileReader
+public sealed class PublishedFileClassifier
 {
-    private readonly PublishItems _items;
+    private readonly PublishInputs _items;
     private readonly HashSet<string> _contentPaths = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LayerChoice> _layerByPath = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LayerChoice> _layerByPackage = new(StringComparer.OrdinalIgnoreCase);
@@ -68,7 +38,7 @@ internal sealed class PublishedFileReader
         public bool Used { get; set; }
     }
 
-    public PublishedFileReader(PublishItems items)
+    public PublishedFileClassifier(PublishInputs items)
     {
         _items = items;
         _packageFolders = items.PackageFolders.Where(f => f.Trim().Length > 0)
@@ -76,29 +46,24 @@ internal sealed class PublishedFileReader
 
         foreach (var item in items.Content)
         {
-            string path = item.GetMetadata("FullPath");
-            string copy = item.GetMetadata("CopyToPublishDirectory");
-            if (copy is not ("" or "Never")) _contentPaths.Add(path);
-            AddLayer(_layerByPath, path, item, $"{Type(item, "Content")} '{item.ItemSpec}'");
+            if (item.CopyToPublishDirectory is not ("" or "Never")) _contentPaths.Add(item.FullPath);
+            AddLayer(_layerByPath, item.FullPath, item.Layer, $"{NullIfEmpty(item.ItemType) ?? "Content"} '{item.ItemSpec}'");
         }
 
-        foreach (var item in items.References)
-        {
-            AddLayer(_layerByPath, item.GetMetadata("FullPath"), item, $"Reference '{item.GetMetadata("FileName")}'");
-        }
+        foreach (var item in items.References) AddLayer(_layerByPath, item.FullPath, item.Layer, $"Reference '{item.FileName}'");
 
-        foreach (var item in items.WebAssemblyOrigins.Where(i => i.GetMetadata("NuGetPackageId").Length > 0))
+        foreach (var item in items.WebAssemblyOrigins.Where(i => i.PackageId.Length > 0))
         {
-            _wasmPackageFiles.Add(Path.GetFullPath(item.GetMetadata("FullPath")));
-            string destination = NullIfEmpty(item.GetMetadata("DestinationSubPath")) ?? item.GetMetadata("Filename") + item.GetMetadata("Extension");
+            _wasmPackageFiles.Add(Path.GetFullPath(item.FullPath));
+            string destination = NullIfEmpty(item.DestinationSubPath) ?? item.FileName;
             _wasmPackageAssemblies.Add(WithoutExtension(destination.Replace('\\', '/')));
         }
 
-        foreach (var item in items.PackageReferences) AddLayer(_layerByPackage, item.ItemSpec, item, $"PackageReference '{item.ItemSpec}'");
-        foreach (var item in items.ProjectReferences) AddLayer(_layerByProject, item.GetMetadata("FullPath"), item, $"ProjectReference '{item.ItemSpec}'");
+        foreach (var item in items.PackageReferences) AddLayer(_layerByPackage, item.Id, item.Layer, $"PackageReference '{item.Id}'");
+        foreach (var item in items.ProjectReferences) AddLayer(_layerByProject, item.FullPath, item.Layer, $"ProjectReference '{item.ItemSpec}'");
     }
 
-    public IReadOnlyList<PublishedFile> Read(string publishDirectory)
+    public IReadOnlyList<PublishedFile> Classify(string publishDirectory)
     {
         string root = Path.GetFullPath(publishDirectory);
         if (!Directory.Exists(root))
@@ -108,19 +73,19 @@ internal sealed class PublishedFileReader
         }
 
         // The folder is listed once; the items find their published copies in the list instead of a stat each.
-        var inFolder = Context.PublishFolderLinks.EnumerateFiles(root).ToList();
+        var inFolder = PublishFolderLinks.EnumerateFiles(root).ToList();
         foreach (var (relative, path) in inFolder) _inFolder.TryAdd(relative, path);
 
         var files = new Dictionary<string, PublishedFile>(StringComparer.Ordinal);
         foreach (var item in _items.Files)
         {
-            string relative = Relative(item.GetMetadata("RelativePath"));
+            string relative = Relative(item.RelativePath);
             if (relative.Length == 0) continue;
-            string source = item.GetMetadata("FullPath");
-            var (package, version) = PackageOf(item, source);
-            string project = item.GetMetadata("MSBuildSourceProjectFile");
-            bool fromProject = package is null && item.GetMetadata("ReferenceSourceTarget") == "ProjectReference";
-            bool keyOutput = item.GetMetadata("IsKeyOutput") == "True";
+            string source = item.FullPath;
+            var (package, version) = PackageOf(item.PackageId, item.PackageVersion, source);
+            string project = item.SourceProject;
+            bool fromProject = package is null && item.ReferenceSourceTarget == "ProjectReference";
+            bool keyOutput = item.IsKeyOutput;
             files.TryAdd(relative, new PublishedFile(
                 Published(root, relative, source),
                 relative,
@@ -129,8 +94,8 @@ internal sealed class PublishedFileReader
                 FromProjectReference: fromProject,
                 // The SDK lists the apphost as a None item too; it is the app's key output, not content.
                 IsStaticAsset: !keyOutput && package is null
-                    && (_contentPaths.Contains(source) || IsStaticByName(relative) || item.GetMetadata("AssetKind").Length > 0),
-                CustomLayer: CustomLayer(item, source, package, fromProject ? project : null),
+                    && (_contentPaths.Contains(source) || IsStaticByName(relative) || item.AssetKind.Length > 0),
+                CustomLayer: CustomLayer(item.Layer, source, package, fromProject ? project : null),
                 IsHost: package is null && !fromProject && IsHostFile(relative, keyOutput)));
         }
 
@@ -194,10 +159,10 @@ internal sealed class PublishedFileReader
         bool anyProjectAsset = false;
         foreach (var asset in _items.StaticWebAssets)
         {
-            string relative = Relative(asset.GetMetadata("TargetPath"));
+            string relative = Relative(asset.TargetPath);
             if (relative.Length == 0) continue;
-            string source = asset.GetMetadata("FullPath");
-            if (asset.GetMetadata("AssetRole") == "Alternative" && asset.GetMetadata("RelatedAsset") is { Length: > 0 } related)
+            string source = asset.FullPath;
+            if (asset.AssetRole == "Alternative" && asset.RelatedAsset is { Length: > 0 } related)
             {
                 alternatives.Add((relative, source, Path.GetFullPath(related)));
                 continue;
@@ -221,29 +186,29 @@ internal sealed class PublishedFileReader
         return anyProjectAsset;
     }
 
-    private PublishedFile StaticWebAsset(string root, string relative, ITaskItem asset, string source)
+    private PublishedFile StaticWebAsset(string root, string relative, StaticWebAssetItem asset, string source)
     {
         // Native runtime files of Blazor WebAssembly are copied out of the runtime pack first: the original names it.
-        var (package, version) = PackageOf(asset, source);
-        string original = asset.GetMetadata("OriginalItemSpec");
+        var (package, version) = PackageOf(asset.PackageId, asset.PackageVersion, source);
+        string original = asset.OriginalItemSpec;
         if (package is null && PackageOfPath(original) is { Id: { } id } fromPack) (package, version) = (id, fromPack.Version);
-        if (package is null && asset.GetMetadata("SourceType") == "Package") package = NullIfEmpty(asset.GetMetadata("SourceId"));
+        if (package is null && asset.SourceType == "Package") package = NullIfEmpty(asset.SourceId);
 
         // A WebAssembly client's runtime (WasmResource and satellite Culture assets) that came from its runtime pack or
         // packages: a native file copied out of the pack, or an assembly the client resolved from one.
-        bool webAssemblyPackage = asset.GetMetadata("AssetTraitName") is "WasmResource" or "Culture"
+        bool webAssemblyPackage = asset.AssetTraitName is "WasmResource" or "Culture"
             && (package is not null
                 || (original.Length > 0 && _wasmPackageFiles.Contains(Path.GetFullPath(original)))
                 || _wasmPackageAssemblies.Contains(AssemblyKey(asset, source)));
 
-        string sourceId = asset.GetMetadata("SourceId");
+        string sourceId = asset.SourceId;
         // Assets of a referenced project (a Razor class library, a Blazor client) change with that project's code.
-        bool fromProject = package is null && asset.GetMetadata("SourceType") == "Project"
+        bool fromProject = package is null && asset.SourceType == "Project"
             && sourceId.Length > 0 && !sourceId.Equals(_items.ProjectPackageId, StringComparison.OrdinalIgnoreCase);
         // Files a project keeps below its wwwroot/lib/ (libman's and the templates' folder for bootstrap and the like):
         // the asset's RelativePath is its path below the project's web root.
-        bool vendor = package is null && !webAssemblyPackage && asset.GetMetadata("SourceType") is "Discovered" or "Project"
-            && asset.GetMetadata("RelativePath").Replace('\\', '/').StartsWith("lib/", StringComparison.Ordinal);
+        bool vendor = package is null && !webAssemblyPackage && asset.SourceType is "Discovered" or "Project"
+            && asset.RelativePath.Replace('\\', '/').StartsWith("lib/", StringComparison.Ordinal);
         return new PublishedFile(
             Published(root, relative, source),
             relative,
@@ -251,16 +216,16 @@ internal sealed class PublishedFileReader
             version,
             FromProjectReference: fromProject && !webAssemblyPackage,
             IsStaticAsset: package is null && !fromProject,
-            CustomLayer: CustomLayer(asset, source, package, null),
+            CustomLayer: CustomLayer(asset.Layer, source, package, null),
             FromWebAssemblyPackage: webAssemblyPackage,
             IsVendor: vendor);
     }
 
     // An assembly asset's publish path without extension: its culture folder for a satellite, and its file name.
-    private static string AssemblyKey(ITaskItem asset, string source)
+    private static string AssemblyKey(StaticWebAssetItem asset, string source)
     {
         string name = Path.GetFileNameWithoutExtension(source);
-        return asset.GetMetadata("AssetTraitName") == "Culture" ? asset.GetMetadata("AssetTraitValue") + "/" + name : name;
+        return asset.AssetTraitName == "Culture" ? asset.AssetTraitValue + "/" + name : name;
     }
 
     private static string WithoutExtension(string path)
@@ -270,9 +235,8 @@ internal sealed class PublishedFileReader
         return dot > slash + 1 ? path[..dot] : path;
     }
 
-    private string? CustomLayer(ITaskItem item, string source, string? package, string? project)
+    private string? CustomLayer(string own, string source, string? package, string? project)
     {
-        string own = item.GetMetadata("DiamolLayer");
         if (own.Length > 0) return own;
         return Use(_layerByPath.GetValueOrDefault(source))
             ?? (package is null ? null : Use(_layerByPackage.GetValueOrDefault(package)))
@@ -286,11 +250,8 @@ internal sealed class PublishedFileReader
         return choice.Layer;
     }
 
-    private (string? Id, string? Version) PackageOf(ITaskItem item, string source)
-    {
-        string id = item.GetMetadata("NuGetPackageId");
-        return id.Length > 0 ? (id, NullIfEmpty(item.GetMetadata("NuGetPackageVersion"))) : PackageOfPath(source);
-    }
+    private (string? Id, string? Version) PackageOf(string id, string version, string source) =>
+        id.Length > 0 ? (id, NullIfEmpty(version)) : PackageOfPath(source);
 
     // <folder>/<id>/<version>/...: the layout of every NuGet package folder (global packages and fallback folders).
     private (string? Id, string? Version) PackageOfPath(string path)
@@ -312,12 +273,12 @@ internal sealed class PublishedFileReader
     {
         if (_inFolder.TryGetValue(relative, out string? listed)) return listed;
         string published = Path.Combine(root, relative);
-        return File.Exists(published) || new FileInfo(published).LinkTarget is not null ? Context.PublishFolderLinks.Resolve(published, root) : source;
+        return File.Exists(published) || new FileInfo(published).LinkTarget is not null ? PublishFolderLinks.Resolve(published, root) : source;
     }
 
     // RelativePath can hold backslashes as separators even on Linux (items a package's targets add), or as a character
     // of the name: the publish folder's own listing tells which.
-    private string Relative(string value) => Layers.ImagePath.FromItem(value, _inFolder.ContainsKey);
+    private string Relative(string value) => ImagePath.FromItem(value, _inFolder.ContainsKey);
 
     // Static web assets (and their compressed twins and endpoint manifest) change with the site, not the code.
     private static bool IsStaticByName(string relative) =>
@@ -334,13 +295,10 @@ internal sealed class PublishedFileReader
                                         || relative.EndsWith(".runtimeconfig.json", StringComparison.Ordinal)
                                         || relative == "web.config"));
 
-    private static void AddLayer(Dictionary<string, LayerChoice> map, string key, ITaskItem item, string description)
+    private static void AddLayer(Dictionary<string, LayerChoice> map, string key, string layer, string description)
     {
-        string layer = item.GetMetadata("DiamolLayer");
         if (layer.Length > 0 && key.Length > 0) map[key] = new LayerChoice(layer, description);
     }
-
-    private static string Type(ITaskItem item, string fallback) => NullIfEmpty(item.GetMetadata("DiamolItemType")) ?? fallback;
 
     private static string EnsureSlash(string path) => path.EndsWith('/') ? path : path + "/";
 

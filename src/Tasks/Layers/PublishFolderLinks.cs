@@ -1,7 +1,7 @@
 using System.IO.Enumeration;
 using Diamol.Build.Diagnostics;
 
-namespace Diamol.Build.Context;
+namespace Diamol.Build.Layers;
 
 /// <summary>
 /// The rule for symbolic links in the publish folder, so that only what was published enters the image, never a
@@ -18,7 +18,7 @@ public static class PublishFolderLinks
         if (info.LinkTarget is null) return path;
 
         string root = EnsureSeparator(Path.GetFullPath(publishRoot));
-        string relative = Layers.ImagePath.FromFileSystem(Path.GetRelativePath(root, path));
+        string relative = ImagePath.FromFileSystem(Path.GetRelativePath(root, path));
         FileSystemInfo? target;
         try
         {
@@ -66,7 +66,7 @@ public static class PublishFolderLinks
                     continue;
                 }
 
-                yield return (Layers.ImagePath.FromFileSystem(Path.GetRelativePath(root, entry)), isLink ? Resolve(entry, root) : entry);
+                yield return (ImagePath.FromFileSystem(Path.GetRelativePath(root, entry)), isLink ? Resolve(entry, root) : entry);
             }
         }
     }

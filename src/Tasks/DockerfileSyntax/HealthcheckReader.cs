@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace Diamol.Build.Dockerfile;
+namespace Diamol.Build.DockerfileSyntax;
 
 /// <summary>
 /// Reads a HEALTHCHECK instruction's arguments into the config's Healthcheck object as the classic builder stores it:

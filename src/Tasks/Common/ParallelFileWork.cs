@@ -1,6 +1,6 @@
 using System.Runtime.ExceptionServices;
 
-namespace Diamol.Build.Context;
+namespace Diamol.Build.Common;
 
 /// <summary>
 /// Per-file work (a few stats, a link, a hash) over many files, in parallel: one file's wait on the disk does not

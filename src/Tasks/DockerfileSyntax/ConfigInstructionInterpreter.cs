@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Diamol.Build.Dockerfile;
+namespace Diamol.Build.DockerfileSyntax;
 
 /// <summary>
 /// Applies the instructions of the generated Dockerfile that change only the image config (ENV, LABEL, WORKDIR, EXPOSE,

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Diamol.Build.Dockerfile;
+namespace Diamol.Build.DockerfileSyntax;
 
 /// <summary>
 /// Reads instruction arguments the way the Dockerfile frontend of the classic builder does, so the OCI writer gives
