@@ -1,4 +1,3 @@
-using Diamol.Build.Diagnostics;
 using Diamol.Build.Oci;
 using Diamol.Build.Pipeline;
 using Microsoft.Build.Framework;
@@ -56,9 +55,9 @@ public sealed class DiamolWriteImageIndex : DiamolTask, ICancelableTask
         }
         else
         {
-            throw new DiamolException(DiagnosticCode.DIAM1016,
-                $"ContainerRuntimeIdentifiers has the value '{ContainerRuntimeIdentifiers}', a multi-platform image, which goes to a registry (ContainerRegistry) " +
-                "or an archive (ContainerArchiveOutputPath); the local engine holds one platform. Set one of them, or publish once per RID.");
+            // Neither a registry nor an archive is refused with DIAM1016 by _DiamolPublishIndex, before any platform
+            // is published; an archive's platforms each write their layout.
+            throw new InvalidOperationException("A multi-platform image without a registry, or with a platform that wrote no OCI layout, reached the index.");
         }
 
         var summary = new ImageSummary(Digest, repository, fullTags, pushed ? Digest : null, pushed);
