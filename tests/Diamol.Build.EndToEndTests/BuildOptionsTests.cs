@@ -109,7 +109,6 @@ public sealed partial class BuildOptionsTests
 
     private static void AddToProject(ConsumerProject project, string items)
     {
-        string path = Path.Combine(project.Directory, project.Name + ".csproj");
-        File.WriteAllText(path, File.ReadAllText(path).Replace("</Project>", $"  <ItemGroup>\n{items}  </ItemGroup>\n</Project>"));
+        project.AddToProject($"  <ItemGroup>\n{items}  </ItemGroup>\n");
     }
 }

@@ -48,10 +48,9 @@ public sealed class BuilderParityTests
             ("HEALTHCHECK --interval=1m30s --timeout=5s --retries=3 CMD wget -q -O- http://localhost/ || exit 1", "AfterFiles"),
             ("SHELL [\"/bin/sh\", \"-eu\", \"-c\"]", "AfterFiles"),
         ];
-        string path = Path.Combine(project.Directory, project.Name + ".csproj");
-        File.WriteAllText(path, File.ReadAllText(path).Replace("</Project>",
+        project.AddToProject(
             "  <ItemGroup>\n" + string.Concat(instructions.Select((i, n) =>
-                $"    <DiamolInstruction Include=\"own{n}\" Instruction=\"{Attribute(i.Text)}\" Placement=\"{i.Placement}\" />\n")) + "  </ItemGroup>\n</Project>"));
+                $"    <DiamolInstruction Include=\"own{n}\" Instruction=\"{Attribute(i.Text)}\" Placement=\"{i.Placement}\" />\n")) + "  </ItemGroup>\n");
         AssertSame(project, TestEnvironment.BaseRuntime, ["Volumes", "StopSignal", "Healthcheck", "Shell"]);
     }
 

@@ -18,6 +18,19 @@ public sealed class ConsumerProject
     public string OutputPath => Path.Combine([Directory, "bin", "Release", "net10.0", .. RuntimeIdentifier is null ? Array.Empty<string>() : [RuntimeIdentifier]]) + Path.DirectorySeparatorChar;
 
     public string? RuntimeIdentifier { get; set; }
+
+    /// <summary>The project file: NAME.csproj (or NAME.fsproj where a template made an F# project).</summary>
+    public string ProjectFile => new[] { ".csproj", ".fsproj" }.Select(e => Path.Combine(Directory, Name + e)).FirstOrDefault(File.Exists)
+        ?? Path.Combine(Directory, Name + ".csproj");
+
+    /// <summary>Adds <paramref name="xml"/> (property groups, item groups, targets) at the end of the project file, as a user writes it there.</summary>
+    public void AddToProject(string xml) => AddTo(ProjectFile, xml);
+
+    private static void AddTo(string projectFile, string xml) =>
+        File.WriteAllText(projectFile, File.ReadAllText(projectFile).Replace("</Project>", xml + "</Project>"));
+
+    private static string PackageReference() =>
+        $"  <ItemGroup>\n    <PackageReference Include=\"Diamol.Build\" Version=\"{TestEnvironment.PackageVersion}\" />\n  </ItemGroup>\n";
     public string ContainerFolder => Path.Combine(OutputPath, "container");
     public string PublishFolder => Path.Combine(OutputPath, "publish");
 
@@ -82,10 +95,7 @@ public sealed class ConsumerProject
         string target = NewFolder(name);
         ProcessRunner.Run("dotnet", ["new", "console", "-n", name, "-o", target, "--no-restore"], target, TestEnvironment.DotnetEnvironment)
             .EnsureSuccess("dotnet new console");
-        string project = Path.Combine(target, name + ".csproj");
-        string text = File.ReadAllText(project);
-        File.WriteAllText(project, text.Replace("</Project>",
-            $"  <ItemGroup>\n    <PackageReference Include=\"Diamol.Build\" Version=\"{TestEnvironment.PackageVersion}\" />\n  </ItemGroup>\n</Project>"));
+        AddTo(Path.Combine(target, name + ".csproj"), PackageReference());
         WriteNuGetConfig(target);
         return new ConsumerProject(target, name);
     }
@@ -103,8 +113,7 @@ public sealed class ConsumerProject
         string projectName = Path.GetFileName(imageProject);
         // A C# or an F# project: whichever the template made.
         string project = new[] { ".csproj", ".fsproj" }.Select(extension => Path.Combine(directory, projectName + extension)).First(File.Exists);
-        File.WriteAllText(project, File.ReadAllText(project).Replace("</Project>",
-            $"  <ItemGroup>\n    <PackageReference Include=\"Diamol.Build\" Version=\"{TestEnvironment.PackageVersion}\" />\n  </ItemGroup>\n</Project>"));
+        AddTo(project, PackageReference());
         WriteNuGetConfig(root);
         return new ConsumerProject(directory, projectName) { Templates = templates };
     }

@@ -19,9 +19,8 @@ public sealed class ContentIdentityTests
     private static ConsumerProject ProjectWithData()
     {
         var project = ConsumerProject.NewConsole("ContentIdentity");
-        string csproj = Path.Combine(project.Directory, project.Name + ".csproj");
-        File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("</Project>",
-            "  <ItemGroup>\n    <Content Include=\"data.txt\" CopyToPublishDirectory=\"PreserveNewest\" />\n  </ItemGroup>\n</Project>"));
+        project.AddToProject(
+            "  <ItemGroup>\n    <Content Include=\"data.txt\" CopyToPublishDirectory=\"PreserveNewest\" />\n  </ItemGroup>\n");
         File.WriteAllText(Path.Combine(project.Directory, "data.txt"), Old);
         return project;
     }

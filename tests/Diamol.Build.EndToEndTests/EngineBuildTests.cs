@@ -111,8 +111,7 @@ public sealed class EngineBuildTests
 
     private static void AddInstruction(ConsumerProject project, string instruction)
     {
-        string path = Path.Combine(project.Directory, project.Name + ".csproj");
-        File.WriteAllText(path, File.ReadAllText(path).Replace("</Project>",
-            $"  <ItemGroup>\n    <DiamolInstruction Include=\"step\" Instruction=\"{instruction}\" />\n  </ItemGroup>\n</Project>"));
+        project.AddToProject(
+            $"  <ItemGroup>\n    <DiamolInstruction Include=\"step\" Instruction=\"{instruction}\" />\n  </ItemGroup>\n");
     }
 }

@@ -32,9 +32,8 @@ public sealed class EngineFaultTests
         const string engine = "unix:///run/diamol-engine2/docker.sock";
         ProcessRunner.Run("diamol-engine2", ["start"], timeout: TimeSpan.FromMinutes(2)).EnsureSuccess("starting the second engine (eng/provision.sh installs it)");
         var project = ConsumerProject.FromSample("WebPing");
-        string csproj = Path.Combine(project.Directory, project.Name + ".csproj");
-        File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("</Project>",
-            "  <ItemGroup>\n    <DiamolInstruction Include=\"slow\" Instruction=\"RUN sleep 300\" Placement=\"AfterFiles\" />\n  </ItemGroup>\n</Project>"));
+        project.AddToProject(
+            "  <ItemGroup>\n    <DiamolInstruction Include=\"slow\" Instruction=\"RUN sleep 300\" Placement=\"AfterFiles\" />\n  </ItemGroup>\n");
         var environment = new Dictionary<string, string?> { ["DOCKER_HOST"] = engine };
         try
         {

@@ -96,8 +96,8 @@ public sealed class OutputFolderTests
         var project = ConsumerProject.FromSample("WebPing");
         string csproj = Path.Combine(project.Directory, "WebPing.csproj");
         // In the project file, as a user writes it (a command-line property is not expanded).
-        File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("</Project>",
-            "  <PropertyGroup>\n    <DiamolOutputPath>$(MSBuildProjectDirectory)/</DiamolOutputPath>\n  </PropertyGroup>\n</Project>"));
+        project.AddToProject(
+            "  <PropertyGroup>\n    <DiamolOutputPath>$(MSBuildProjectDirectory)/</DiamolOutputPath>\n  </PropertyGroup>\n");
         var before = Directory.EnumerateFiles(project.Directory).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
 
         var publish = project.PublishWith(NoEngine, $"ContainerBaseImage={TestEnvironment.BaseRuntime}", "ContainerRepository=diamol-clean/refused", "DiamolBuilder=oci",

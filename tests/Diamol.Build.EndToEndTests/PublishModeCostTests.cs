@@ -16,9 +16,8 @@ public sealed class PublishModeCostTests
     public void Large_symbols_re_shipped_with_every_edit_are_named_with_their_size_and_the_fix()
     {
         var project = ConsumerProject.NewConsole("SymbolsCost");
-        string csproj = Path.Combine(project.Directory, project.Name + ".csproj");
-        File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("</Project>",
-            "  <PropertyGroup>\n    <EmbedAllSources>true</EmbedAllSources>\n  </PropertyGroup>\n</Project>"));
+        project.AddToProject(
+            "  <PropertyGroup>\n    <EmbedAllSources>true</EmbedAllSources>\n  </PropertyGroup>\n");
         // Comments reach the PDB (the embedded source) and not the assembly: 3 MB of hex compresses to about 1.5 MB.
         var comments = new System.Text.StringBuilder();
         for (int line = 0; line < 24_000; line++) comments.Append("// ").Append(Convert.ToHexString(RandomNumberGenerator.GetBytes(60))).Append('\n');

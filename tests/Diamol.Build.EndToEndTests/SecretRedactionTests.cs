@@ -49,9 +49,8 @@ public sealed class SecretRedactionTests
             items.Append("    <DiamolInstruction Include=\"run\" Instruction=\"RUN test -n &quot;$NPM_TOKEN&quot;\" />\n");
         }
 
-        items.Append("  </ItemGroup>\n</Project>");
-        string csproj = Path.Combine(project.Directory, project.Name + ".csproj");
-        File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("</Project>", items.ToString()));
+        items.Append("  </ItemGroup>\n");
+        project.AddToProject(items.ToString());
         string repository = $"diamol-e2e/secrets-{builder}-" + Guid.NewGuid().ToString("N")[..8];
         string summary = Path.Combine(project.Directory, "step-summary.md");
         try

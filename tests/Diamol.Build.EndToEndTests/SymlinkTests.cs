@@ -13,11 +13,10 @@ public sealed class SymlinkTests
         var project = ConsumerProject.NewConsole("LinkLeak" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant());
         string secret = Path.Combine(Path.GetDirectoryName(project.Directory)!, "host-secret-" + Guid.NewGuid().ToString("N")[..8]);
         File.WriteAllText(secret, "not for the image");
-        string csproj = Path.Combine(project.Directory, project.Name + ".csproj");
         // A custom target that drops a link into the publish folder, as a careless script might.
-        File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("</Project>",
+        project.AddToProject(
             $"  <Target Name=\"DropLink\" AfterTargets=\"Publish\" BeforeTargets=\"DiamolPublishImage\">\n" +
-            $"    <Exec Command=\"ln -sf {secret} $(PublishDir)leak.txt\" />\n  </Target>\n</Project>"));
+            $"    <Exec Command=\"ln -sf {secret} $(PublishDir)leak.txt\" />\n  </Target>\n");
         string repository = project.Name.ToLowerInvariant();
         try
         {

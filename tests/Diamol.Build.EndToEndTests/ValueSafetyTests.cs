@@ -60,8 +60,8 @@ public sealed class ValueSafetyTests
         Directory.CreateDirectory(Path.Combine(project.Directory, "data"));
         File.WriteAllText(Path.Combine(project.Directory, "data", "10:30 report.txt"), "at half past ten");
         string path = Path.Combine(project.Directory, project.Name + ".csproj");
-        File.WriteAllText(path, File.ReadAllText(path).Replace("</Project>",
-            "  <ItemGroup>\n    <Content Include=\"data/**\" CopyToPublishDirectory=\"PreserveNewest\" />\n  </ItemGroup>\n</Project>"));
+        project.AddToProject(
+            "  <ItemGroup>\n    <Content Include=\"data/**\" CopyToPublishDirectory=\"PreserveNewest\" />\n  </ItemGroup>\n");
         string repository = $"diamol-e2e/colon-{builder}-" + Guid.NewGuid().ToString("N")[..8];
         try
         {
@@ -148,10 +148,10 @@ public sealed class ValueSafetyTests
     {
         File.WriteAllText(Path.Combine(project.Directory, "odd-names.sh"), script);
         string path = Path.Combine(project.Directory, project.Name + ".csproj");
-        File.WriteAllText(path, File.ReadAllText(path).Replace("</Project>",
+        project.AddToProject(
             "  <Target Name=\"WriteOddNames\" AfterTargets=\"Publish\" BeforeTargets=\"DiamolPublishImage\">\n" +
             "    <Exec Command=\"sh odd-names.sh '$(PublishDir)'\" />\n" +
-            "  </Target>\n</Project>"));
+            "  </Target>\n");
     }
 
     /// <summary>Writes the values as ContainerEnvironmentVariable and ContainerLabel items, escaped for XML and MSBuild.</summary>
@@ -165,9 +165,8 @@ public sealed class ValueSafetyTests
             items.Append($"    <ContainerLabel Include=\"org.example.{name.ToLowerInvariant()}\" Value=\"{escaped}\" />\n");
         }
 
-        items.Append("  </ItemGroup>\n</Project>");
-        string path = Path.Combine(project.Directory, project.Name + ".csproj");
-        File.WriteAllText(path, File.ReadAllText(path).Replace("</Project>", items.ToString()));
+        items.Append("  </ItemGroup>\n");
+        project.AddToProject(items.ToString());
     }
 
     // MSBuild reads %XX escapes and expands $(..), @(..), %(..): escape the characters that start them.

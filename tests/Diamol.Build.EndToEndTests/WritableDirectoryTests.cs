@@ -36,8 +36,8 @@ public sealed class WritableDirectoryTests
         var project = ConsumerProject.NewConsole("SqliteApp");
         File.WriteAllText(Path.Combine(project.Directory, "Program.cs"), Program);
         string csproj = Path.Combine(project.Directory, project.Name + ".csproj");
-        File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("</Project>",
-            "  <ItemGroup>\n    <PackageReference Include=\"Microsoft.Data.Sqlite\" Version=\"10.0.5\" />\n" + items + "  </ItemGroup>\n</Project>"));
+        project.AddToProject(
+            "  <ItemGroup>\n    <PackageReference Include=\"Microsoft.Data.Sqlite\" Version=\"10.0.5\" />\n" + items + "  </ItemGroup>\n");
         return project;
     }
 
@@ -182,9 +182,8 @@ public sealed class WritableDirectoryTests
     public void A_named_user_is_refused_before_anything_is_written()
     {
         var project = ConsumerProject.NewConsole("WritableNamed");
-        string csproj = Path.Combine(project.Directory, project.Name + ".csproj");
-        File.WriteAllText(csproj, File.ReadAllText(csproj).Replace("</Project>",
-            "  <ItemGroup>\n    <DiamolWritableDirectory Include=\"data\" />\n  </ItemGroup>\n</Project>"));
+        project.AddToProject(
+            "  <ItemGroup>\n    <DiamolWritableDirectory Include=\"data\" />\n  </ItemGroup>\n");
 
         var publish = project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", "ContainerUser=app", "DiamolBuildImage=false");
         Assert.AreNotEqual(0, publish.ExitCode);

@@ -6,6 +6,13 @@ namespace Diamol.Build.MSBuild;
 /// `dotnet clean`: removes from the output folder what the publishes wrote there and nothing else (see
 /// <see cref="Context.OutputFolderFiles.Clean"/>), and says what it removed and what it left.
 /// </summary>
+/// <remarks>
+/// A task, not FileWrites items, because MSBuild's Clean cannot express it: the build records FileWrites in its
+/// IncrementalClean, before a publish stages anything, and deletes a recorded file that a later build does not write
+/// again (a plain `dotnet build` would empty the context the next publish reuses); it cleans only under OutDir and
+/// IntermediateOutputPath, while DiamolOutputPath may be any folder (deploy/) shared with the user's own files; and it
+/// removes files, never the folders (layers/...) left empty.
+/// </remarks>
 public sealed class DiamolClean : DiamolTask
 {
     [Required] public string OutputDirectory { get; set; } = "";

@@ -18,7 +18,7 @@ public static class ImageIndexStage
 {
     /// <summary>
     /// DiamolWriteImageIndex's one entry point: the index pushed under every tag (ContainerRegistry), else written with
-    /// every platform's image to ContainerArchiveOutputPath; the local engine holds one platform, so neither is DIAM1016.
+    /// every platform's image to ContainerArchiveOutputPath; the targets refuse neither with DIAM1016 before any platform is published.
     /// Then image.json names the index and its tags.
     /// </summary>
     /// <param name="registriesFor">Opens the run's registry clients with DiamolIdleTimeout and DiamolRegistryRetries.</param>
@@ -42,9 +42,9 @@ public static class ImageIndexStage
         }
         else
         {
-            throw new DiamolException(DiagnosticCode.DIAM1016,
-                $"ContainerRuntimeIdentifiers has the value '{request.RuntimeIdentifiers}', a multi-platform image, which goes to a registry (ContainerRegistry) " +
-                "or an archive (ContainerArchiveOutputPath); the local engine holds one platform. Set one of them, or publish once per RID.");
+            // Neither a registry nor an archive is refused with DIAM1016 by _DiamolPublishIndex, before any platform
+            // is published; an archive's platforms each write their layout.
+            throw new InvalidOperationException("A multi-platform image without a registry, or with a platform that wrote no OCI layout, reached the index.");
         }
 
         Directory.CreateDirectory(request.OutputDirectory);

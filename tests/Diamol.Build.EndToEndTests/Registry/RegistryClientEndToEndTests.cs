@@ -3,6 +3,11 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Diamol.Build.Common;
+using Diamol.Build.Credentials;
+using Diamol.Build.Diagnostics;
+using Diamol.Build.Oci;
+using Diamol.Build.Registry;
 
 namespace Diamol.Build.EndToEndTests.Registry;
 
@@ -32,37 +37,35 @@ public sealed class RegistryClientEndToEndTests
     [TestMethod]
     public async Task Resolves_runtime_deps_and_reads_its_config()
     {
-        using IDisposable owner = PackagedRegistryClient.Create(Open);
-        dynamic client = owner;
+        using var client = RegistryClient.Create(Open, RegistryAccess.Push);
 
-        dynamic image = await client.ResolveAsync("dotnet/runtime-deps", "10.0", PackagedRegistryClient.Platform("linux", "amd64"), CancellationToken.None);
+        var image = await client.ResolveAsync("dotnet/runtime-deps", "10.0", new ImagePlatform("linux", "amd64"), CancellationToken.None);
         byte[] config = await client.GetBlobAsync("dotnet/runtime-deps", image.Config, CancellationToken.None);
 
-        Assert.AreEqual(RegistryDigest(Open, "dotnet/runtime-deps", "10.0"), (string)image.ManifestDigest);
-        Assert.AreEqual(SmallImage.Digest((byte[])image.ManifestBytes), (string)image.ManifestDigest);
-        Assert.IsTrue((int)image.Layers.Count > 0);
+        Assert.AreEqual(RegistryDigest(Open, "dotnet/runtime-deps", "10.0"), image.ManifestDigest);
+        Assert.AreEqual(SmallImage.Digest(image.ManifestBytes), image.ManifestDigest);
+        Assert.IsTrue(image.Layers.Count > 0);
         using var json = JsonDocument.Parse(config);
         Assert.AreEqual("linux", json.RootElement.GetProperty("os").GetString());
         Assert.AreEqual("amd64", json.RootElement.GetProperty("architecture").GetString());
-        Assert.AreEqual((int)image.Layers.Count, json.RootElement.GetProperty("rootfs").GetProperty("diff_ids").GetArrayLength());
+        Assert.AreEqual(image.Layers.Count, json.RootElement.GetProperty("rootfs").GetProperty("diff_ids").GetArrayLength());
     }
 
     [TestMethod]
     public async Task Downloads_a_layer_and_verifies_it()
     {
-        using IDisposable owner = PackagedRegistryClient.Create(Open);
-        dynamic client = owner;
-        dynamic image = await client.ResolveAsync("dotnet/runtime-deps", "10.0", PackagedRegistryClient.Platform("linux", "amd64"), CancellationToken.None);
-        dynamic layer = image.Layers[0];
+        using var client = RegistryClient.Create(Open, RegistryAccess.Push);
+        var image = await client.ResolveAsync("dotnet/runtime-deps", "10.0", new ImagePlatform("linux", "amd64"), CancellationToken.None);
+        var layer = image.Layers[0];
         string folder = Path.Combine(TestEnvironment.WorkRoot, "registry-download-" + Guid.NewGuid().ToString("N")[..8]);
         string destination = Path.Combine(folder, "layer.tar.gz");
 
         await client.DownloadBlobAsync("dotnet/runtime-deps", layer, destination, CancellationToken.None);
 
-        Assert.AreEqual((long)layer.Size, new FileInfo(destination).Length);
+        Assert.AreEqual(layer.Size, new FileInfo(destination).Length);
         using (var file = File.OpenRead(destination))
         {
-            Assert.AreEqual((string)layer.Digest, "sha256:" + Convert.ToHexString(SHA256.HashData(file)).ToLowerInvariant());
+            Assert.AreEqual(layer.Digest, "sha256:" + Convert.ToHexString(SHA256.HashData(file)).ToLowerInvariant());
         }
 
         CollectionAssert.AreEqual(new[] { destination }, Directory.GetFiles(folder), "no temporary file is left");
@@ -77,9 +80,8 @@ public sealed class RegistryClientEndToEndTests
         string reference = $"{Open}/{repository}:1.0";
         try
         {
-            using (IDisposable owner = PackagedRegistryClient.Create(Open))
+            using (var client = RegistryClient.Create(Open, RegistryAccess.Push))
             {
-                dynamic client = owner;
                 (string Digest, string[] Outcomes) pushed = await Push(client, repository, image);
 
                 Assert.AreEqual(image.ManifestDigest, pushed.Digest);
@@ -91,9 +93,8 @@ public sealed class RegistryClientEndToEndTests
             var inspect = ProcessRunner.Docker("image", "inspect", "--format", "{{.Id}}", reference).EnsureSuccess("docker image inspect");
             Assert.AreEqual(image.ConfigDigest, inspect.Output.Trim(), "docker's image id is the config digest");
 
-            using (IDisposable owner = PackagedRegistryClient.Create(Open))
+            using (var again = RegistryClient.Create(Open, RegistryAccess.Push))
             {
-                dynamic again = owner;
                 (string Digest, string[] Outcomes) pushed = await Push(again, repository, image);
 
                 CollectionAssert.AreEqual(new[] { "AlreadyPresent", "AlreadyPresent" }, pushed.Outcomes, "both blobs found by HEAD, nothing uploaded a second time");
@@ -112,16 +113,15 @@ public sealed class RegistryClientEndToEndTests
         var image = SmallImage.Create();
         string source = UniqueRepository("mount-from");
         string destination = UniqueRepository("mount-to");
-        using IDisposable owner = PackagedRegistryClient.Create(Open);
-        dynamic client = owner;
-        dynamic layer = PackagedRegistryClient.Blob(SmallImage.LayerMediaType, image.LayerDigest, image.Layer.Length);
-        Assert.AreEqual("Uploaded", (string)await PushBlob(client, source, layer, image.Layer));
+        using var client = RegistryClient.Create(Open, RegistryAccess.Push);
+        var layer = new BlobDescriptor(SmallImage.LayerMediaType, image.LayerDigest, image.Layer.Length);
+        Assert.AreEqual("Uploaded", await PushBlob(client, source, layer, image.Layer));
 
-        Assert.IsFalse((bool)await client.BlobExistsAsync(destination, image.LayerDigest, CancellationToken.None));
-        Assert.IsTrue((bool)await client.TryMountBlobAsync(destination, image.LayerDigest, source, CancellationToken.None));
+        Assert.IsFalse(await client.BlobExistsAsync(destination, image.LayerDigest, CancellationToken.None));
+        Assert.IsTrue(await client.TryMountBlobAsync(destination, image.LayerDigest, source, CancellationToken.None));
 
-        Assert.IsTrue((bool)await client.BlobExistsAsync(destination, image.LayerDigest, CancellationToken.None));
-        Assert.IsFalse((bool)await client.TryMountBlobAsync(UniqueRepository("mount-none"), SmallImage.Digest(Encoding.UTF8.GetBytes("nowhere")), source, CancellationToken.None),
+        Assert.IsTrue(await client.BlobExistsAsync(destination, image.LayerDigest, CancellationToken.None));
+        Assert.IsFalse(await client.TryMountBlobAsync(UniqueRepository("mount-none"), SmallImage.Digest(Encoding.UTF8.GetBytes("nowhere")), source, CancellationToken.None),
             "a blob the source does not have is not mounted");
     }
 
@@ -131,11 +131,11 @@ public sealed class RegistryClientEndToEndTests
         byte[] content = RandomNumberGenerator.GetBytes(10_000);
         string digest = SmallImage.Digest(content);
         string repository = UniqueRepository("chunks");
-        using IDisposable owner = PackagedRegistryClient.Create(Open, chunkThreshold: 0, chunkSize: 1_500);
-        dynamic client = owner;
-        dynamic blob = PackagedRegistryClient.Blob("application/octet-stream", digest, content.Length);
+        // Anonymous, as the open registry is: a login is looked up only on a 401.
+        using var client = new RegistryClient(Open, () => null) { ChunkThreshold = 0, ChunkSize = 1_500 };
+        var blob = new BlobDescriptor("application/octet-stream", digest, content.Length);
 
-        Assert.AreEqual("Uploaded", (string)await PushBlob(client, repository, blob, content));
+        Assert.AreEqual("Uploaded", await PushBlob(client, repository, blob, content));
         byte[] stored = await client.GetBlobAsync(repository, blob, CancellationToken.None);
         CollectionAssert.AreEqual(content, stored);
     }
@@ -148,8 +148,7 @@ public sealed class RegistryClientEndToEndTests
         var saved = WithCredentialVariables(User, Password);
         try
         {
-            using IDisposable owner = PackagedRegistryClient.Create(Authenticated);
-            dynamic client = owner;
+            using var client = RegistryClient.Create(Authenticated, RegistryAccess.Push);
             (string Digest, string[] Outcomes) pushed = await Push(client, repository, image);
 
             Assert.AreEqual(image.ManifestDigest, pushed.Digest);
@@ -169,11 +168,10 @@ public sealed class RegistryClientEndToEndTests
         var saved = WithCredentialVariables(User, wrong);
         try
         {
-            using IDisposable owner = PackagedRegistryClient.Create(Authenticated);
-            dynamic client = owner;
-            var e = await Assert.ThrowsAsync<Exception>(async () => await Push(client, UniqueRepository("denied"), image));
+            using var client = RegistryClient.Create(Authenticated, RegistryAccess.Push);
+            var e = await Assert.ThrowsAsync<DiamolException>(async () => await Push(client, UniqueRepository("denied"), image));
 
-            Assert.AreEqual("DIAM3005", PackagedRegistryClient.CodeOf(e), e.ToString());
+            Assert.AreEqual(DiagnosticCode.DIAM3005, e.Code, e.ToString());
             StringAssert.Contains(e.Message, Authenticated);
             Assert.IsFalse(e.Message.Contains(wrong, StringComparison.Ordinal), e.Message);
             Assert.IsFalse(e.Message.Contains(Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{wrong}")), StringComparison.Ordinal));
@@ -185,18 +183,18 @@ public sealed class RegistryClientEndToEndTests
     }
 
     /// <summary>Pushes the image as a build does (PushBlobAsync, then the manifest): its digest and each blob's outcome.</summary>
-    private static async Task<(string Digest, string[] Outcomes)> Push(dynamic client, string repository, SmallImage image)
+    private static async Task<(string Digest, string[] Outcomes)> Push(RegistryClient client, string repository, SmallImage image)
     {
-        dynamic layer = PackagedRegistryClient.Blob(SmallImage.LayerMediaType, image.LayerDigest, image.Layer.Length);
-        dynamic config = PackagedRegistryClient.Blob(SmallImage.ConfigMediaType, image.ConfigDigest, image.Config.Length);
-        string[] outcomes = [(string)await PushBlob(client, repository, layer, image.Layer), (string)await PushBlob(client, repository, config, image.Config)];
+        var layer = new BlobDescriptor(SmallImage.LayerMediaType, image.LayerDigest, image.Layer.Length);
+        var config = new BlobDescriptor(SmallImage.ConfigMediaType, image.ConfigDigest, image.Config.Length);
+        string[] outcomes = [await PushBlob(client, repository, layer, image.Layer), await PushBlob(client, repository, config, image.Config)];
         string digest = await client.PutManifestAsync(repository, "1.0", image.Manifest, SmallImage.ManifestMediaType, CancellationToken.None);
         return (digest, outcomes);
     }
 
     /// <summary>The BlobPushOutcome's name: Uploaded, AlreadyPresent (no mount is asked for).</summary>
-    private static async Task<string> PushBlob(dynamic client, string repository, dynamic blob, byte[] content) =>
-        (await client.PushBlobAsync(repository, blob, (Func<Stream>)(() => new MemoryStream(content)), (string?)null, CancellationToken.None)).ToString();
+    private static async Task<string> PushBlob(RegistryClient client, string repository, BlobDescriptor blob, byte[] content) =>
+        (await client.PushBlobAsync(repository, blob, () => new MemoryStream(content), null, CancellationToken.None)).ToString();
 
     // Set only in this process, for the length of one test: child processes of other tests never see them.
     private static Dictionary<string, string?> WithCredentialVariables(string user, string password)

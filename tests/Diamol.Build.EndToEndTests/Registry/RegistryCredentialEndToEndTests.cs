@@ -2,6 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Diamol.Build.Common;
+using Diamol.Build.Credentials;
+using Diamol.Build.Diagnostics;
+using Diamol.Build.Oci;
+using Diamol.Build.Registry;
 
 namespace Diamol.Build.EndToEndTests.Registry;
 
@@ -211,16 +216,15 @@ public sealed class RegistryCredentialEndToEndTests
     public async Task A_one_GiB_manifest_fails_fast_with_little_memory()
     {
         using var server = new EndlessManifestServer();
-        using IDisposable owner = PackagedRegistryClient.Create(server.Registry);
-        dynamic client = owner;
+        using var client = RegistryClient.Create(server.Registry, RegistryAccess.Push);
         long before = Process.GetCurrentProcess().PeakWorkingSet64;
         var clock = Stopwatch.StartNew();
 
-        var e = await Assert.ThrowsAsync<Exception>(async () =>
-            await client.ResolveAsync("team/app", "1.0", PackagedRegistryClient.Platform("linux", "amd64"), CancellationToken.None));
+        var e = await Assert.ThrowsAsync<DiamolException>(async () =>
+            await client.ResolveAsync("team/app", "1.0", new ImagePlatform("linux", "amd64"), CancellationToken.None));
 
         clock.Stop();
-        Assert.AreEqual("DIAM3011", PackagedRegistryClient.CodeOf(e), e.ToString());
+        Assert.AreEqual(DiagnosticCode.DIAM3011, e.Code, e.ToString());
         StringAssert.Contains(e.Message, "4194304");
         Assert.IsTrue(clock.Elapsed < TimeSpan.FromSeconds(30), clock.Elapsed.ToString());
         Assert.IsTrue(server.Sent < 64L * 1024 * 1024, $"{server.Sent} bytes were sent before the client stopped reading");
@@ -243,15 +247,14 @@ public sealed class RegistryCredentialEndToEndTests
         Environment.SetEnvironmentVariable("DOTNET_CONTAINER_REGISTRY_PWORD", Password);
         try
         {
-            using IDisposable owner = PackagedRegistryClient.Create(front.Registry);
-            dynamic client = owner;
+            using var client = RegistryClient.Create(front.Registry, RegistryAccess.Push);
             foreach (var (blob, bytes) in new[]
                      {
-                         (PackagedRegistryClient.Blob(SmallImage.LayerMediaType, image.LayerDigest, image.Layer.Length), image.Layer),
-                         (PackagedRegistryClient.Blob(SmallImage.ConfigMediaType, image.ConfigDigest, image.Config.Length), image.Config),
+                         (new BlobDescriptor(SmallImage.LayerMediaType, image.LayerDigest, image.Layer.Length), image.Layer),
+                         (new BlobDescriptor(SmallImage.ConfigMediaType, image.ConfigDigest, image.Config.Length), image.Config),
                      })
             {
-                await client.PushBlobAsync(repository, blob, (Func<Stream>)(() => new MemoryStream(bytes)), (string?)null, CancellationToken.None);
+                await client.PushBlobAsync(repository, blob, () => new MemoryStream(bytes), null, CancellationToken.None);
             }
 
             string digest = await client.PutManifestAsync(repository, "1.0", image.Manifest, SmallImage.ManifestMediaType, CancellationToken.None);
@@ -279,17 +282,16 @@ public sealed class RegistryCredentialEndToEndTests
         using var registry = new TokenRegistry(TimeSpan.FromSeconds(5));
         var image = SmallImage.Create(47 * 1024 * 1024);
         string repository = UniqueRepository("short-tokens");
-        using IDisposable owner = PackagedRegistryClient.Create(registry.Registry);
-        dynamic client = owner;
+        using var client = RegistryClient.Create(registry.Registry, RegistryAccess.Push);
         var clock = Stopwatch.StartNew();
 
         foreach (var (blob, bytes) in new[]
                  {
-                     (PackagedRegistryClient.Blob(SmallImage.LayerMediaType, image.LayerDigest, image.Layer.Length), image.Layer),
-                     (PackagedRegistryClient.Blob(SmallImage.ConfigMediaType, image.ConfigDigest, image.Config.Length), image.Config),
+                     (new BlobDescriptor(SmallImage.LayerMediaType, image.LayerDigest, image.Layer.Length), image.Layer),
+                     (new BlobDescriptor(SmallImage.ConfigMediaType, image.ConfigDigest, image.Config.Length), image.Config),
                  })
         {
-            await client.PushBlobAsync(repository, blob, (Func<Stream>)(() => new MemoryStream(bytes)), (string?)null, CancellationToken.None);
+            await client.PushBlobAsync(repository, blob, () => new MemoryStream(bytes), null, CancellationToken.None);
             await Task.Delay(TimeSpan.FromSeconds(6)); // the token of the last request is dead now
         }
 

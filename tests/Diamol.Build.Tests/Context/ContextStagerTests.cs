@@ -5,19 +5,11 @@ using Diamol.Build.Layers;
 namespace Diamol.Build.Tests.Context;
 
 [TestClass]
-public sealed class ContextStagerTests
+public sealed class ContextStagerTests : TempFolderTest
 {
-    private string _root = "";
-
-    [TestInitialize]
-    public void Create() => _root = Directory.CreateTempSubdirectory("diamol-stage-").FullName;
-
-    [TestCleanup]
-    public void Delete() => Directory.Delete(_root, recursive: true);
-
     private string Published(string name, string content)
     {
-        string path = Path.Combine(_root, "publish", name);
+        string path = Path.Combine(Root, "publish", name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, content);
         return path;
@@ -28,7 +20,7 @@ public sealed class ContextStagerTests
     [TestMethod]
     public void Stages_each_layer_and_the_dockerfile()
     {
-        string context = Path.Combine(_root, "context");
+        string context = Path.Combine(Root, "context");
         var plan = LayerPlanner.Plan([new PublishedFile(Published("App.dll", "app"), "App.dll"), new PublishedFile(Published("sub/N.dll", "n"), "sub/N.dll", "N", "1.0.0")]);
         var result = ContextStager.Stage(context, Document("FROM x\n"), plan);
 
@@ -42,7 +34,7 @@ public sealed class ContextStagerTests
     [TestMethod]
     public void Restaging_an_unchanged_project_rewrites_nothing()
     {
-        string context = Path.Combine(_root, "context");
+        string context = Path.Combine(Root, "context");
         var plan = LayerPlanner.Plan([new PublishedFile(Published("App.dll", "app"), "App.dll")]);
         ContextStager.Stage(context, Document("FROM x\n"), plan);
         var old = DateTime.UtcNow.AddHours(-1);
@@ -58,7 +50,7 @@ public sealed class ContextStagerTests
     [TestMethod]
     public void Staging_reports_the_stamp_each_staged_file_has_when_it_is_done()
     {
-        string context = Path.Combine(_root, "context");
+        string context = Path.Combine(Root, "context");
         var plan = LayerPlanner.Plan([new PublishedFile(Published("App.dll", "app"), "App.dll"), new PublishedFile(Published("sub/N.dll", "n"), "sub/N.dll", "N", "1.0.0")]);
         void AssertStamps(StagingResult result)
         {
@@ -88,7 +80,7 @@ public sealed class ContextStagerTests
     [TestMethod]
     public void Many_files_stage_in_parallel_and_a_missing_one_is_DIAM2002_with_no_dockerfile_left()
     {
-        string context = Path.Combine(_root, "context");
+        string context = Path.Combine(Root, "context");
         var files = Enumerable.Range(0, 3 * Diamol.Build.Common.ParallelFileWork.ParallelFrom)
             .Select(i => new PublishedFile(Published($"wwwroot/d{i % 7}/f{i}.js", $"file {i}"), $"wwwroot/d{i % 7}/f{i}.js", IsStaticAsset: true)).ToArray();
         var plan = LayerPlanner.Plan(files);
@@ -115,7 +107,7 @@ public sealed class ContextStagerTests
     [TestMethod]
     public void Files_no_longer_published_leave_the_context()
     {
-        string context = Path.Combine(_root, "context");
+        string context = Path.Combine(Root, "context");
         ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan(
             [new PublishedFile(Published("a.dll", "a"), "a.dll"), new PublishedFile(Published("old/b.dll", "b"), "old/b.dll")]));
         var result = ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("a.dll", "a2"), "a.dll")]));
@@ -128,7 +120,7 @@ public sealed class ContextStagerTests
     [TestMethod]
     public async Task The_tar_holds_the_dockerfile_and_layers_but_not_the_artifacts()
     {
-        string context = Path.Combine(_root, "context");
+        string context = Path.Combine(Root, "context");
         ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("App.dll", "app"), "App.dll")]));
         File.WriteAllText(Path.Combine(context, "image-history.json"), "{}");
 
@@ -146,7 +138,7 @@ public sealed class ContextStagerTests
     [TestMethod]
     public async Task Tar_headers_are_the_ones_the_docker_cli_writes_and_long_names_survive()
     {
-        string context = Path.Combine(_root, "context");
+        string context = Path.Combine(Root, "context");
         string longName = string.Join("/", Enumerable.Repeat("a-rather-long-folder-name", 6)) + "/file.txt";
         ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("deep.txt", "deep"), longName)]));
 
@@ -190,7 +182,7 @@ public sealed class ContextStagerTests
     [DataRow(".diamol", ".dockerignore")]
     public void A_half_deleted_folder_of_ours_is_repaired_not_refused(params string[] deleted)
     {
-        string context = Path.Combine(_root, "context");
+        string context = Path.Combine(Root, "context");
         var plan = LayerPlanner.Plan([new PublishedFile(Published("a.dll", "a"), "a.dll")]);
         ContextStager.Stage(context, Document("FROM x\n"), plan);
         foreach (string name in deleted)
@@ -208,7 +200,7 @@ public sealed class ContextStagerTests
     [TestMethod]
     public void A_layers_folder_with_none_of_our_marks_is_still_refused()
     {
-        string context = Path.Combine(_root, "theirs");
+        string context = Path.Combine(Root, "theirs");
         Directory.CreateDirectory(Path.Combine(context, "layers", "x"));
         File.WriteAllText(Path.Combine(context, "layers", "x", "keep.txt"), "keep");
         var e = Assert.ThrowsExactly<Diagnostics.DiamolException>(() =>
@@ -220,7 +212,7 @@ public sealed class ContextStagerTests
     [TestMethod]
     public void A_record_written_into_a_folder_removed_meanwhile_recreates_it()
     {
-        string path = Path.Combine(_root, "gone", ".diamol", "build.json");
+        string path = Path.Combine(Root, "gone", ".diamol", "build.json");
         Assert.IsTrue(Diamol.Build.Common.AtomicFile.WriteIfChanged(path, "{}"));
         Assert.AreEqual("{}", File.ReadAllText(path));
     }
@@ -229,7 +221,7 @@ public sealed class ContextStagerTests
     public void A_full_disk_is_named_and_leaves_no_temporary_file()
     {
         // The temporary file is a link to /dev/full, where every write fails with ENOSPC, as on a full disk.
-        string path = Path.Combine(_root, "build.json");
+        string path = Path.Combine(Root, "build.json");
         File.WriteAllText(path, "old");
         File.CreateSymbolicLink(path + ".tmp", "/dev/full");
         var e = Assert.ThrowsExactly<Diagnostics.DiamolException>(() => Diamol.Build.Common.AtomicFile.WriteIfChanged(path, "new"));
@@ -243,7 +235,7 @@ public sealed class ContextStagerTests
     [TestMethod]
     public void A_folder_with_a_hand_written_dockerfile_is_left_alone()
     {
-        string context = Path.Combine(_root, "mine");
+        string context = Path.Combine(Root, "mine");
         Directory.CreateDirectory(context);
         File.WriteAllText(Path.Combine(context, "Dockerfile"), "FROM mine\n");
         var e = Assert.ThrowsExactly<Diagnostics.DiamolException>(() =>
@@ -257,10 +249,10 @@ public sealed class ContextStagerTests
     [TestMethod]
     public void A_file_that_cannot_be_read_fails_the_archive_instead_of_ending_it()
     {
-        string context = Path.Combine(_root, "context");
+        string context = Path.Combine(Root, "context");
         ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("App.dll", "app"), "App.dll")]));
         // A link to nothing under layers/: reading it fails half-way through the archive.
-        File.CreateSymbolicLink(Path.Combine(context, "layers", "app", "gone.dll"), Path.Combine(_root, "no-such-file"));
+        File.CreateSymbolicLink(Path.Combine(context, "layers", "app", "gone.dll"), Path.Combine(Root, "no-such-file"));
 
         using var stream = ContextTar.Open(context, CancellationToken.None, out var written);
         Assert.Throws<Exception>(() => stream.CopyTo(Stream.Null), "the reader must fail, not see a complete archive");
@@ -277,7 +269,7 @@ public sealed class ContextStagerTests
         string nested = Published("wwwroot/css/site.css", "body{}");
         File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.SetUnixFileMode(readable, ImageFileModes.RegularFile);
-        string context = Path.Combine(_root, "context");
+        string context = Path.Combine(Root, "context");
         var plan = LayerPlanner.Plan([new PublishedFile(secret, "appsettings.json"), new PublishedFile(readable, "App.dll"), new PublishedFile(nested, "wwwroot/css/site.css", IsStaticAsset: true)]);
         string oldUmaskDirectory = Path.Combine(context, "layers", "static", "wwwroot");
         Directory.CreateDirectory(oldUmaskDirectory);
@@ -308,7 +300,7 @@ public sealed class ContextStagerTests
         if (!OperatingSystem.IsLinux()) return;
         string app = Published("App.dll", "old bytes");
         if (copy) File.SetUnixFileMode(app, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        string context = Path.Combine(_root, "context");
+        string context = Path.Combine(Root, "context");
         var plan = LayerPlanner.Plan([new PublishedFile(app, "App.dll")]);
         ContextStager.Stage(context, Document("FROM x\n"), plan);
         string staged = Path.Combine(context, "layers", "app", "App.dll");

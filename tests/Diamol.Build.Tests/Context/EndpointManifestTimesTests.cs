@@ -4,7 +4,7 @@ using Diamol.Build.Layers;
 namespace Diamol.Build.Tests.Context;
 
 [TestClass]
-public sealed class EndpointManifestTimesTests
+public sealed class EndpointManifestTimesTests : TempFolderTest
 {
     private const string Manifest =
         "{\"Version\":1,\"Endpoints\":[{\"Route\":\"a.txt\",\"ResponseHeaders\":[{\"Name\":\"ETag\",\"Value\":\"\\\"x\\\"\"},{\"Name\":\"Last-Modified\",\"Value\":\"Wed, 02 Dec 2026 04:48:10 GMT\"}]}," +
@@ -23,9 +23,8 @@ public sealed class EndpointManifestTimesTests
     [TestMethod]
     public void The_image_gets_a_clamped_copy_the_publish_folder_keeps_its_file_and_without_an_epoch_nothing_is_copied()
     {
-        string root = Path.Combine(Path.GetTempPath(), "diamol-endpoints-" + Guid.NewGuid().ToString("N"));
-        string publish = Path.Combine(root, "publish");
-        string context = Path.Combine(root, "container");
+        string publish = Path.Combine(Root, "publish");
+        string context = Path.Combine(Root, "container");
         Directory.CreateDirectory(publish);
         string original = Path.Combine(publish, "Web.staticwebassets.endpoints.json");
         File.WriteAllText(original, Manifest);
@@ -43,6 +42,5 @@ public sealed class EndpointManifestTimesTests
         var unclamped = EndpointManifestTimes.Clamp(files, null, context);
         Assert.AreEqual(original, unclamped[0].SourcePath);
         Assert.IsFalse(Directory.Exists(Path.Combine(context, ".diamol", EndpointManifestTimes.FolderName)), "copies no longer needed are removed");
-        Directory.Delete(root, recursive: true);
     }
 }

@@ -5,16 +5,8 @@ namespace Diamol.Build.Tests.Context;
 
 /// <summary>The one content pass: every file hashed once, then only those whose size or time changed.</summary>
 [TestClass]
-public sealed class FileDigestsTests
+public sealed class FileDigestsTests : TempFolderTest
 {
-    private string _root = "";
-
-    [TestInitialize]
-    public void Create() => _root = Directory.CreateTempSubdirectory("diamol-digests-").FullName;
-
-    [TestCleanup]
-    public void Delete() => Directory.Delete(_root, recursive: true);
-
     [TestMethod]
     [DataRow(3)]
     [DataRow(3 * Diamol.Build.Common.ParallelFileWork.ParallelFrom)]
@@ -22,11 +14,11 @@ public sealed class FileDigestsTests
     {
         var files = Enumerable.Range(0, count).ToDictionary(i => $"app/f{i}.dll", i =>
         {
-            string path = Path.Combine(_root, $"f{i}.dll");
+            string path = Path.Combine(Root, $"f{i}.dll");
             File.WriteAllText(path, $"content {i}");
             return path;
         });
-        string cache = Path.Combine(_root, "cache.txt");
+        string cache = Path.Combine(Root, "cache.txt");
 
         var first = FileDigests.Compute(files, cache);
 
@@ -56,10 +48,10 @@ public sealed class FileDigestsTests
     [TestMethod]
     public void Stamps_already_taken_stand_for_the_stat_and_an_unchanged_cache_is_not_written_again()
     {
-        string path = Path.Combine(_root, "a.dll");
+        string path = Path.Combine(Root, "a.dll");
         File.WriteAllText(path, "first");
         var files = new Dictionary<string, string> { ["app/a.dll"] = path };
-        string cache = Path.Combine(_root, "cache.txt");
+        string cache = Path.Combine(Root, "cache.txt");
         var first = FileDigests.Compute(files, cache);
         var stamp = FileStamp.Of(new FileInfo(path));
 
@@ -79,10 +71,10 @@ public sealed class FileDigestsTests
     [TestMethod]
     public void The_cache_keeps_keys_with_line_breaks_and_backslashes_and_a_damaged_cache_only_costs_a_hash()
     {
-        string path = Path.Combine(_root, "odd.dll");
+        string path = Path.Combine(Root, "odd.dll");
         File.WriteAllText(path, "odd");
         var files = new Dictionary<string, string> { ["app/a\nb\\c\r.dll"] = path, ["app/plain.dll"] = path };
-        string cache = Path.Combine(_root, "cache.txt");
+        string cache = Path.Combine(Root, "cache.txt");
         var first = FileDigests.Compute(files, cache);
 
         var old = DateTime.UtcNow.AddHours(-1);
@@ -99,15 +91,15 @@ public sealed class FileDigestsTests
     public void A_file_replaced_by_one_of_the_same_size_and_mtime_is_hashed_again()
     {
         if (!OperatingSystem.IsLinux()) return;
-        string path = Path.Combine(_root, "a.dll");
+        string path = Path.Combine(Root, "a.dll");
         File.WriteAllText(path, "old bytes");
         var time = File.GetLastWriteTimeUtc(path);
         var files = new Dictionary<string, string> { ["app/a.dll"] = path };
-        string cache = Path.Combine(_root, "cache.txt");
+        string cache = Path.Combine(Root, "cache.txt");
         var first = FileDigests.Compute(files, cache);
 
         // As rsync -a or tar do: a new file of the same size, given the old mtime, renamed over the old one.
-        string replacement = Path.Combine(_root, "a.dll.new");
+        string replacement = Path.Combine(Root, "a.dll.new");
         File.WriteAllText(replacement, "new bytes");
         File.SetLastWriteTimeUtc(replacement, time);
         File.Move(replacement, path, overwrite: true);
@@ -123,9 +115,9 @@ public sealed class FileDigestsTests
     public void A_stamp_holds_the_inode_and_ctime_of_the_file()
     {
         if (!OperatingSystem.IsLinux()) return;
-        string path = Path.Combine(_root, "a.dll");
+        string path = Path.Combine(Root, "a.dll");
         File.WriteAllText(path, "bytes");
-        string link = Path.Combine(_root, "b.dll");
+        string link = Path.Combine(Root, "b.dll");
         File.CreateSymbolicLink(link, path);
 
         var stamp = FileStamp.Of(path)!.Value;
@@ -137,7 +129,7 @@ public sealed class FileDigestsTests
         Assert.AreEqual(info.UnixFileMode, stamp.Mode);
         Assert.IsTrue(stamp.ChangeTicks > DateTime.UtcNow.AddMinutes(-5).Ticks, "the ctime is now");
         Assert.IsTrue(FileStamp.Of(link)!.Value.SameFileAs(stamp), "a link is followed to its file");
-        Assert.IsNull(FileStamp.Of(Path.Combine(_root, "missing")));
-        Assert.IsNull(FileStamp.Of(_root), "a folder is no file");
+        Assert.IsNull(FileStamp.Of(Path.Combine(Root, "missing")));
+        Assert.IsNull(FileStamp.Of(Root), "a folder is no file");
     }
 }

@@ -6,19 +6,11 @@ using Diamol.Build.Layers;
 namespace Diamol.Build.Tests.Context;
 
 [TestClass]
-public sealed class OutputFolderFilesTests
+public sealed class OutputFolderFilesTests : TempFolderTest
 {
-    private string _root = "";
-
-    [TestInitialize]
-    public void Create() => _root = Directory.CreateTempSubdirectory("diamol-clean-").FullName;
-
-    [TestCleanup]
-    public void Delete() => Directory.Delete(_root, recursive: true);
-
     private string Published(string name, string content)
     {
-        string path = Path.Combine(_root, "publish", name);
+        string path = Path.Combine(Root, "publish", name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, content);
         return path;
@@ -39,9 +31,9 @@ public sealed class OutputFolderFilesTests
     [TestMethod]
     public void Clean_removes_everything_a_publish_wrote_and_then_the_empty_folder()
     {
-        string folder = Path.Combine(_root, "container");
+        string folder = Path.Combine(Root, "container");
         Publish(folder);
-        var cleaning = OutputFolderFiles.Clean(folder, Path.Combine(_root, "project"));
+        var cleaning = OutputFolderFiles.Clean(folder, Path.Combine(Root, "project"));
         Assert.IsTrue(cleaning.FolderRemoved, string.Join(", ", cleaning.Left));
         Assert.IsFalse(Directory.Exists(folder));
     }
@@ -49,7 +41,7 @@ public sealed class OutputFolderFilesTests
     [TestMethod]
     public void Clean_leaves_the_users_files_and_the_folders_that_hold_them()
     {
-        string folder = Path.Combine(_root, "deploy");
+        string folder = Path.Combine(Root, "deploy");
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "docker-compose.yml"), "services: {}\n");
         Publish(folder);
@@ -58,7 +50,7 @@ public sealed class OutputFolderFilesTests
         File.WriteAllText(Path.Combine(folder, "notes", "todo.txt"), "mine");
         File.WriteAllText(Path.Combine(folder, "layers", "app", "added-by-hand.txt"), "mine too");
 
-        var cleaning = OutputFolderFiles.Clean(folder, Path.Combine(_root, "project"));
+        var cleaning = OutputFolderFiles.Clean(folder, Path.Combine(Root, "project"));
 
         Assert.IsFalse(cleaning.FolderRemoved);
         Assert.AreEqual("services: {}\n", File.ReadAllText(Path.Combine(folder, "docker-compose.yml")));
@@ -77,7 +69,7 @@ public sealed class OutputFolderFilesTests
     [TestMethod]
     public void Clean_in_the_project_folder_removes_only_ours_and_never_the_folder()
     {
-        string project = Path.Combine(_root, "project");
+        string project = Path.Combine(Root, "project");
         Directory.CreateDirectory(project);
         Publish(project);
         // Emptied of everything else, the folder still is the project's: it stays.
@@ -95,7 +87,7 @@ public sealed class OutputFolderFilesTests
     [TestMethod]
     public void Clean_of_a_folder_without_our_marks_touches_nothing()
     {
-        string folder = Path.Combine(_root, "theirs");
+        string folder = Path.Combine(Root, "theirs");
         Directory.CreateDirectory(Path.Combine(folder, "layers", "x"));
         File.WriteAllText(Path.Combine(folder, "image.json"), "theirs");
         File.WriteAllText(Path.Combine(folder, "Dockerfile"), "FROM theirs\n");
@@ -109,7 +101,7 @@ public sealed class OutputFolderFilesTests
     [TestMethod]
     public void Clean_without_the_manifest_leaves_layers_it_cannot_name()
     {
-        string folder = Path.Combine(_root, "container");
+        string folder = Path.Combine(Root, "container");
         Publish(folder);
         File.Delete(ContextManifest.PathIn(folder));
         OutputFolderFiles.Clean(folder, null);
@@ -120,9 +112,9 @@ public sealed class OutputFolderFilesTests
     [TestMethod]
     public void A_hand_edited_manifest_cannot_send_the_clean_out_of_layers()
     {
-        string folder = Path.Combine(_root, "container");
+        string folder = Path.Combine(Root, "container");
         Publish(folder);
-        string outside = Path.Combine(_root, "outside.txt");
+        string outside = Path.Combine(Root, "outside.txt");
         File.WriteAllText(outside, "mine");
         new ContextManifest("App", "x", "app", ["latest"], new Dictionary<string, string>(), [],
             [new Layer(LayerKind.App, "app", [new LayerFile("/nowhere", "../../outside.txt", 1)])]).Save(folder);
@@ -136,7 +128,7 @@ public sealed class OutputFolderFilesTests
     [DataRow(".dockerignore")]
     public void A_file_of_one_of_our_names_in_a_folder_not_ours_is_refused(string name)
     {
-        string folder = Path.Combine(_root, "deploy");
+        string folder = Path.Combine(Root, "deploy");
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, name), "theirs");
         var e = Assert.ThrowsExactly<DiamolException>(() => OutputFolderFiles.RefuseForeignFiles(folder));
@@ -148,7 +140,7 @@ public sealed class OutputFolderFilesTests
     [TestMethod]
     public void Files_of_other_names_and_our_own_earlier_publish_are_fine()
     {
-        string folder = Path.Combine(_root, "deploy");
+        string folder = Path.Combine(Root, "deploy");
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "docker-compose.yml"), "services: {}\n");
         OutputFolderFiles.RefuseForeignFiles(folder);
@@ -159,7 +151,7 @@ public sealed class OutputFolderFilesTests
     [TestMethod]
     public void What_of_ours_cannot_be_removed_is_named_and_the_rest_goes()
     {
-        string folder = Path.Combine(_root, "container");
+        string folder = Path.Combine(Root, "container");
         Publish(folder);
         // A file system mounted inside .diamol/ makes its removal fail (EBUSY), also for root (the tests run as root).
         string mount = Path.Combine(folder, ".diamol", "blobs");

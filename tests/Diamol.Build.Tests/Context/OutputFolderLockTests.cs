@@ -4,12 +4,12 @@ using Diamol.Build.Diagnostics;
 namespace Diamol.Build.Tests.Context;
 
 [TestClass]
-public sealed class OutputFolderLockTests
+public sealed class OutputFolderLockTests : TempFolderTest
 {
     [TestMethod]
     public void A_second_publish_of_one_folder_waits_says_so_and_gives_up_with_DIAM2009()
     {
-        string folder = Path.Combine(Path.GetTempPath(), "diamol-lock-test-" + Guid.NewGuid().ToString("N"));
+        string folder = Path.Combine(Root, "test");
         var messages = new List<string>();
         using (OutputFolderLock.Acquire(folder, TimeSpan.FromSeconds(1), messages.Add, CancellationToken.None))
         {
@@ -27,25 +27,18 @@ public sealed class OutputFolderLockTests
     [TestMethod]
     public void Other_folders_do_not_wait()
     {
-        using var a = OutputFolderLock.Acquire(Path.Combine(Path.GetTempPath(), "diamol-lock-a-" + Guid.NewGuid().ToString("N")), TimeSpan.Zero, _ => Assert.Fail(), CancellationToken.None);
-        using var b = OutputFolderLock.Acquire(Path.Combine(Path.GetTempPath(), "diamol-lock-b-" + Guid.NewGuid().ToString("N")), TimeSpan.Zero, _ => Assert.Fail(), CancellationToken.None);
+        using var a = OutputFolderLock.Acquire(Path.Combine(Root, "a"), TimeSpan.Zero, _ => Assert.Fail(), CancellationToken.None);
+        using var b = OutputFolderLock.Acquire(Path.Combine(Root, "b"), TimeSpan.Zero, _ => Assert.Fail(), CancellationToken.None);
     }
 
     [TestMethod]
     public void The_lock_is_in_the_output_folder_so_no_folder_is_shared_between_users()
     {
-        string folder = Path.Combine(Path.GetTempPath(), "diamol-lock-here-" + Guid.NewGuid().ToString("N"));
-        try
+        string folder = Path.Combine(Root, "here");
+        using (OutputFolderLock.Acquire(folder, TimeSpan.Zero, _ => Assert.Fail(), CancellationToken.None))
         {
-            using (OutputFolderLock.Acquire(folder, TimeSpan.Zero, _ => Assert.Fail(), CancellationToken.None))
-            {
-                Assert.AreEqual(Path.Combine(folder, ".diamol", "lock"), OutputFolderLock.PathIn(folder));
-                Assert.IsTrue(File.Exists(OutputFolderLock.PathIn(folder)));
-            }
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
+            Assert.AreEqual(Path.Combine(folder, ".diamol", "lock"), OutputFolderLock.PathIn(folder));
+            Assert.IsTrue(File.Exists(OutputFolderLock.PathIn(folder)));
         }
     }
 
@@ -74,24 +67,17 @@ public sealed class OutputFolderLockTests
     [TestMethod]
     public void An_owner_note_that_cannot_be_written_neither_leaks_the_lock_nor_waits()
     {
-        string folder = Path.Combine(Path.GetTempPath(), "diamol-lock-full-" + Guid.NewGuid().ToString("N"));
+        string folder = Path.Combine(Root, "full");
         Directory.CreateDirectory(Path.Combine(folder, ".diamol"));
         // A folder where the note goes: writing it fails, as on a full disk or when another user's note is there.
         Directory.CreateDirectory(OutputFolderLock.PathIn(folder) + ".owner");
-        try
+        using (OutputFolderLock.Acquire(folder, TimeSpan.Zero, _ => Assert.Fail("it waited"), CancellationToken.None))
         {
-            using (OutputFolderLock.Acquire(folder, TimeSpan.Zero, _ => Assert.Fail("it waited"), CancellationToken.None))
-            {
-                var e = Assert.ThrowsExactly<DiamolException>(() => OutputFolderLock.Acquire(folder, TimeSpan.Zero, _ => { }, CancellationToken.None));
-                Assert.AreEqual(DiagnosticCode.DIAM2009, e.Code, "the lock is held");
-                StringAssert.Contains(e.Message, "process unknown");
-            }
+            var e = Assert.ThrowsExactly<DiamolException>(() => OutputFolderLock.Acquire(folder, TimeSpan.Zero, _ => { }, CancellationToken.None));
+            Assert.AreEqual(DiagnosticCode.DIAM2009, e.Code, "the lock is held");
+            StringAssert.Contains(e.Message, "process unknown");
+        }
 
-            using var again = OutputFolderLock.Acquire(folder, TimeSpan.Zero, _ => Assert.Fail("the first lock leaked"), CancellationToken.None);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        using var again = OutputFolderLock.Acquire(folder, TimeSpan.Zero, _ => Assert.Fail("the first lock leaked"), CancellationToken.None);
     }
 }

@@ -46,28 +46,22 @@ public sealed class ImageFileModesTests
     public void The_planner_records_each_files_image_mode()
     {
         if (OperatingSystem.IsWindows()) return;
-        string root = Directory.CreateTempSubdirectory("diamol-modes-").FullName;
-        try
-        {
-            string secret = Path.Combine(root, "appsettings.json");
-            string host = Path.Combine(root, "App");
-            File.WriteAllText(secret, "{}");
-            File.WriteAllText(host, "elf");
-            File.SetUnixFileMode(secret, Mode(0b110_000_000));
-            File.SetUnixFileMode(host, Mode(0b111_000_000));
-            var files = new[] { new PublishedFile(secret, "appsettings.json", IsStaticAsset: true), new PublishedFile(host, "App", IsHost: true) };
+        using var temp = new TempFolder("modes");
+        string root = temp.Path;
+        string secret = Path.Combine(root, "appsettings.json");
+        string host = Path.Combine(root, "App");
+        File.WriteAllText(secret, "{}");
+        File.WriteAllText(host, "elf");
+        File.SetUnixFileMode(secret, Mode(0b110_000_000));
+        File.SetUnixFileMode(host, Mode(0b111_000_000));
+        var files = new[] { new PublishedFile(secret, "appsettings.json", IsStaticAsset: true), new PublishedFile(host, "App", IsHost: true) };
 
-            var normalized = LayerPlanner.Plan(files).AllFiles.ToDictionary(f => f.RelativePath, f => Octal(f.Mode));
-            var preserved = LayerPlanner.Plan(files, FileModePolicy.Preserve).AllFiles.ToDictionary(f => f.RelativePath, f => Octal(f.Mode));
+        var normalized = LayerPlanner.Plan(files).AllFiles.ToDictionary(f => f.RelativePath, f => Octal(f.Mode));
+        var preserved = LayerPlanner.Plan(files, FileModePolicy.Preserve).AllFiles.ToDictionary(f => f.RelativePath, f => Octal(f.Mode));
 
-            Assert.AreEqual("0644", normalized["appsettings.json"]);
-            Assert.AreEqual("0755", normalized["App"]);
-            Assert.AreEqual("0600", preserved["appsettings.json"]);
-            Assert.AreEqual("0700", preserved["App"]);
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        Assert.AreEqual("0644", normalized["appsettings.json"]);
+        Assert.AreEqual("0755", normalized["App"]);
+        Assert.AreEqual("0600", preserved["appsettings.json"]);
+        Assert.AreEqual("0700", preserved["App"]);
     }
 }

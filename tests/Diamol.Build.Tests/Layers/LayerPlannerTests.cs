@@ -4,19 +4,11 @@ using Diamol.Build.Layers;
 namespace Diamol.Build.Tests.Layers;
 
 [TestClass]
-public sealed class LayerPlannerTests
+public sealed class LayerPlannerTests : TempFolderTest
 {
-    private string _root = "";
-
-    [TestInitialize]
-    public void CreateFiles() => _root = Directory.CreateTempSubdirectory("diamol-plan-").FullName;
-
-    [TestCleanup]
-    public void DeleteFiles() => Directory.Delete(_root, recursive: true);
-
     private PublishedFile File(string relative, int size, string? package = null, string? version = null, bool project = false, bool isStatic = false, string? custom = null, bool host = false)
     {
-        string path = Path.Combine(_root, relative);
+        string path = Path.Combine(Root, relative);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         System.IO.File.WriteAllBytes(path, new byte[size]);
         return new PublishedFile(path, relative, package, version, project, isStatic, custom, host);
@@ -145,7 +137,7 @@ public sealed class LayerPlannerTests
         StringAssert.Contains(Assert.ThrowsExactly<DiamolException>(() => LayerPlanner.Plan([File("c.dll", 1, custom: "webassembly")])).Message, "endpoints");
         Assert.AreEqual(DiagnosticCode.DIAM2001,
             Assert.ThrowsExactly<DiamolException>(() => LayerPlanner.Plan([File("d.dll", 1, custom: "endpoints")])).Code);
-        var missing = new PublishedFile(Path.Combine(_root, "gone.dll"), "gone.dll");
+        var missing = new PublishedFile(Path.Combine(Root, "gone.dll"), "gone.dll");
         StringAssert.Contains(Assert.ThrowsExactly<DiamolException>(() => LayerPlanner.Plan([missing])).Message, "gone.dll");
     }
 
@@ -157,8 +149,8 @@ public sealed class LayerPlannerTests
         {
             System.IO.File.SetUnixFileMode(files[7].SourcePath, (UnixFileMode)0b111_101_101);
             // A link's own mode is 0777; the image takes its target's.
-            System.IO.File.CreateSymbolicLink(Path.Combine(_root, "link.dll"), files[8].SourcePath);
-            files = [.. files, new PublishedFile(Path.Combine(_root, "link.dll"), "link.dll")];
+            System.IO.File.CreateSymbolicLink(Path.Combine(Root, "link.dll"), files[8].SourcePath);
+            files = [.. files, new PublishedFile(Path.Combine(Root, "link.dll"), "link.dll")];
         }
 
         var plan = LayerPlanner.Plan(files);

@@ -9,19 +9,11 @@ namespace Diamol.Build.Tests.Layers;
 
 /// <summary>A writable layer as each builder gets it: the staged empty folders with their modes, the COPY --chown, the blob's entries.</summary>
 [TestClass]
-public sealed class WritableLayerBuildersTests
+public sealed class WritableLayerBuildersTests : TempFolderTest
 {
-    private string _root = "";
-
-    [TestInitialize]
-    public void Create() => _root = Directory.CreateTempSubdirectory("diamol-writable-").FullName;
-
-    [TestCleanup]
-    public void Delete() => Directory.Delete(_root, recursive: true);
-
     private LayerPlan Plan()
     {
-        string app = Path.Combine(_root, "publish", "App.dll");
+        string app = Path.Combine(Root, "publish", "App.dll");
         Directory.CreateDirectory(Path.GetDirectoryName(app)!);
         File.WriteAllText(app, "app");
         return WritableDirectoryPlanner.AddTo(LayerPlanner.Plan([new PublishedFile(app, "App.dll")]),
@@ -32,7 +24,7 @@ public sealed class WritableLayerBuildersTests
     public void The_context_holds_the_empty_folders_with_their_modes_and_keeps_them_across_publishes()
     {
         if (!OperatingSystem.IsLinux()) return;
-        string context = Path.Combine(_root, "context");
+        string context = Path.Combine(Root, "context");
         var plan = Plan();
         var document = new DockerfileDocument(ContextStager.GeneratedHeader + "\n", [], new Dictionary<string, string>());
         ContextStager.Stage(context, document, plan);
@@ -67,7 +59,7 @@ public sealed class WritableLayerBuildersTests
     public void The_blob_has_the_folders_with_the_owner_and_mode_and_its_key_follows_them()
     {
         var layer = Plan().Layers.Single(l => l.Name == "writable-2");
-        var blob = LayerBlobWriter.Write(layer, "/app/", ReproducibleTime.Fixed, Path.Combine(_root, "blobs"), default);
+        var blob = LayerBlobWriter.Write(layer, "/app/", ReproducibleTime.Fixed, Path.Combine(Root, "blobs"), default);
         using var gzip = new GZipStream(File.OpenRead(blob.Path), CompressionMode.Decompress);
         using var tar = new TarReader(gzip);
         var entries = new List<TarEntry>();

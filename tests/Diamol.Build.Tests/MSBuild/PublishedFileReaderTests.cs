@@ -8,17 +8,10 @@ namespace Diamol.Build.Tests.MSBuild;
 
 /// <summary>Classification by origin, with items shaped as the .NET 10 SDK gives them (read off real publishes).</summary>
 [TestClass]
-public sealed class PublishedFileReaderTests
+public sealed class PublishedFileReaderTests : TempFolderTest
 {
-    private string _root = "";
-    private string Publish => Path.Combine(_root, "web", "bin", "publish");
-    private string NuGet => Path.Combine(_root, "nuget");
-
-    [TestInitialize]
-    public void Create() => _root = Directory.CreateTempSubdirectory("diamol-reader-").FullName;
-
-    [TestCleanup]
-    public void Delete() => Directory.Delete(_root, recursive: true);
+    private string Publish => Path.Combine(Root, "web", "bin", "publish");
+    private string NuGet => Path.Combine(Root, "nuget");
 
     private string Write(string path)
     {
@@ -53,7 +46,7 @@ public sealed class PublishedFileReaderTests
         var lib = Item($"{NuGet}/microsoft.aspnetcore.components.webassembly.server/10.0.12/lib/net10.0/Server.dll",
             ("RelativePath", "Server.dll"), ("NuGetPackageId", "Microsoft.AspNetCore.Components.WebAssembly.Server"), ("NuGetPackageVersion", "10.0.12"));
         var preview = Item($"{NuGet}/some.preview/2.0.0-beta.1/content/data.txt", ("RelativePath", "data.txt"));
-        var app = Item($"{_root}/web/obj/web.dll", ("RelativePath", "web.dll"));
+        var app = Item($"{Root}/web/obj/web.dll", ("RelativePath", "web.dll"));
 
         var plain = Layers(new PublishItems { Files = [proxy, lib, preview, app] }, out _);
         Assert.AreEqual("packages", plain["BlazorDebugProxy/BrowserDebugHost.dll"]);
@@ -72,21 +65,21 @@ public sealed class PublishedFileReaderTests
     [TestMethod]
     public void Static_web_assets_are_classified_by_origin_and_compressed_twins_follow_their_original()
     {
-        string css = $"{_root}/web/wwwroot/css/site.css";
-        string vendor = $"{_root}/web/wwwroot/lib/vendor.js";
-        string rcl = $"{_root}/rcl/wwwroot/rcl.css";
+        string css = $"{Root}/web/wwwroot/css/site.css";
+        string vendor = $"{Root}/web/wwwroot/lib/vendor.js";
+        string rcl = $"{Root}/rcl/wwwroot/rcl.css";
         string blazorWeb = $"{NuGet}/microsoft.aspnetcore.app.internal.assets/10.0.12/_framework/blazor.web.js";
-        string native = $"{_root}/client/bin/wwwroot/_framework/dotnet.native.abc.wasm";
+        string native = $"{Root}/client/bin/wwwroot/_framework/dotnet.native.abc.wasm";
         ITaskItem Asset(string source, string target, string sourceType, string sourceId, string role = "Primary", string related = "", string original = "") =>
             Item(source, ("TargetPath", target), ("SourceType", sourceType), ("SourceId", sourceId), ("AssetRole", role), ("RelatedAsset", related), ("OriginalItemSpec", original));
         var assets = new[]
         {
             Asset(css, "wwwroot/css/site.css", "Discovered", "web"),
-            Asset($"{_root}/web/obj/compressed/x-{{0}}-1.gz", "wwwroot/css/site.css.gz", "Discovered", "web", "Alternative", css),
+            Asset($"{Root}/web/obj/compressed/x-{{0}}-1.gz", "wwwroot/css/site.css.gz", "Discovered", "web", "Alternative", css),
             Asset(vendor, "wwwroot/lib/vendor.js", "Discovered", "web"),
-            Asset($"{_root}/web/obj/compressed/publish/y-{{0}}-2.br", "wwwroot/lib/vendor.js.br", "Discovered", "web", "Alternative", vendor),
+            Asset($"{Root}/web/obj/compressed/publish/y-{{0}}-2.br", "wwwroot/lib/vendor.js.br", "Discovered", "web", "Alternative", vendor),
             Asset(rcl, "wwwroot/_content/rcl/rcl.css", "Project", "rcl"),
-            Asset($"{_root}/rcl/obj/compressed/z.gz", "wwwroot/_content/rcl/rcl.css.gz", "Project", "rcl", "Alternative", rcl),
+            Asset($"{Root}/rcl/obj/compressed/z.gz", "wwwroot/_content/rcl/rcl.css.gz", "Project", "rcl", "Alternative", rcl),
             Asset(blazorWeb, "wwwroot/_framework/blazor.web.js", "Discovered", "web"),
             Asset(native, "wwwroot/_framework/dotnet.native.abc.wasm", "Project", "client",
                 original: Write($"{NuGet}/microsoft.netcore.app.runtime.mono.browser-wasm/10.0.12/runtimes/browser-wasm/native/dotnet.native.wasm")),
@@ -95,7 +88,7 @@ public sealed class PublishedFileReaderTests
         // What _DiamolCaptureLayeredContent keeps of <Content Update="wwwroot/lib/**" DiamolLayer="vendor" />.
         var captured = new TaskItem(vendor);
         captured.SetMetadata("DiamolLayer", "vendor");
-        var unused = new TaskItem($"{_root}/web/wwwroot/lib/missing.js");
+        var unused = new TaskItem($"{Root}/web/wwwroot/lib/missing.js");
         unused.SetMetadata("DiamolLayer", "vendor");
         Write(Path.Combine(Publish, "web.staticwebassets.endpoints.json"));
         Write(Path.Combine(Publish, "web.config"));
@@ -131,8 +124,8 @@ public sealed class PublishedFileReaderTests
     [TestMethod]
     public void A_WebAssembly_clients_runtime_and_package_files_go_to_the_webassembly_layer_by_origin_its_own_files_with_the_projects()
     {
-        string webcil = $"{_root}/client/obj/Release/net10.0/webcil/publish";
-        string clientOut = $"{_root}/client/bin/Release/net10.0/wwwroot/_framework";
+        string webcil = $"{Root}/client/obj/Release/net10.0/webcil/publish";
+        string clientOut = $"{Root}/client/bin/Release/net10.0/wwwroot/_framework";
         string pack = $"{NuGet}/microsoft.netcore.app.runtime.mono.browser-wasm/10.0.12/runtimes/browser-wasm";
         ITaskItem Asset(string source, string target, string trait, string traitValue, string sourceType = "Project", string sourceId = "Client",
             string role = "Primary", string related = "", string original = "", string relativePath = "") =>
@@ -149,15 +142,15 @@ public sealed class PublishedFileReaderTests
         string nativeWasm = $"{clientOut}/dotnet.native.rw4kynp763.wasm";
         string icu = $"{clientOut}/icudt_CJK.tjcz0u77k5.dat";
         string workloadIcu = $"{clientOut}/icudt_EFIGS.tptq2av103.dat";
-        string workloadPack = $"{_root}/dotnet/packs/Microsoft.NETCore.App.Runtime.Mono.browser-wasm/10.0.12/runtimes/browser-wasm/native/icudt_EFIGS.dat";
+        string workloadPack = $"{Root}/dotnet/packs/Microsoft.NETCore.App.Runtime.Mono.browser-wasm/10.0.12/runtimes/browser-wasm/native/icudt_EFIGS.dat";
         var assets = new[]
         {
             Asset(coreLib, "wwwroot/_framework/System.Private.CoreLib.m0et09rbnz.wasm", "WasmResource", "runtime", original: coreLib),
-            Asset($"{_root}/client/obj/compressed/publish/n-{{0}}-m0et09rbnz.br", "wwwroot/_framework/System.Private.CoreLib.m0et09rbnz.wasm.br",
+            Asset($"{Root}/client/obj/compressed/publish/n-{{0}}-m0et09rbnz.br", "wwwroot/_framework/System.Private.CoreLib.m0et09rbnz.wasm.br",
                 "Content-Encoding", "br", role: "Alternative", related: coreLib),
             Asset(components, "wwwroot/_framework/Microsoft.AspNetCore.Components.abc.wasm", "WasmResource", "runtime", original: components),
             Asset(own, "wwwroot/_framework/Client.ku0apjlzcp.wasm", "WasmResource", "runtime", original: own),
-            Asset($"{_root}/client/obj/compressed/publish/p-{{0}}-ku0apjlzcp.gz", "wwwroot/_framework/Client.ku0apjlzcp.wasm.gz",
+            Asset($"{Root}/client/obj/compressed/publish/p-{{0}}-ku0apjlzcp.gz", "wwwroot/_framework/Client.ku0apjlzcp.wasm.gz",
                 "Content-Encoding", "gzip", role: "Alternative", related: own),
             Asset(shared, "wwwroot/_framework/Shared.xyz.wasm", "WasmResource", "runtime", original: shared),
             Asset(satellite, "wwwroot/_framework/de/Microsoft.Extensions.Validation.resources.q1.wasm", "Culture", "de", original: satellite),
@@ -165,12 +158,12 @@ public sealed class PublishedFileReaderTests
             Asset(icu, "wwwroot/_framework/icudt_CJK.tjcz0u77k5.dat", "WasmResource", "native", original: Write($"{pack}/native/icudt_CJK.dat")),
             // A runtime pack that a workload installed, outside every NuGet package folder: the origins name it.
             Asset(workloadIcu, "wwwroot/_framework/icudt_EFIGS.tptq2av103.dat", "WasmResource", "native", original: Write(workloadPack)),
-            Asset($"{_root}/client/obj/Release/net10.0/publish.dotnet.js", "wwwroot/_framework/dotnet.js", "WasmResource", "manifest"),
-            Asset($"{_root}/client/wwwroot/lib/chart.js", "wwwroot/lib/chart.js", "", "", relativePath: "lib/chart#[.{fingerprint}]?.js"),
-            Asset($"{_root}/client/wwwroot/client.css", "wwwroot/client.css", "", "", relativePath: "client#[.{fingerprint}]?.css"),
-            Asset($"{_root}/web/wwwroot/lib/bootstrap/bootstrap.min.css", "wwwroot/lib/bootstrap/bootstrap.min.css", "", "", "Discovered", "web",
+            Asset($"{Root}/client/obj/Release/net10.0/publish.dotnet.js", "wwwroot/_framework/dotnet.js", "WasmResource", "manifest"),
+            Asset($"{Root}/client/wwwroot/lib/chart.js", "wwwroot/lib/chart.js", "", "", relativePath: "lib/chart#[.{fingerprint}]?.js"),
+            Asset($"{Root}/client/wwwroot/client.css", "wwwroot/client.css", "", "", relativePath: "client#[.{fingerprint}]?.css"),
+            Asset($"{Root}/web/wwwroot/lib/bootstrap/bootstrap.min.css", "wwwroot/lib/bootstrap/bootstrap.min.css", "", "", "Discovered", "web",
                 relativePath: "lib/bootstrap/bootstrap.min#[.{fingerprint}]?.css"),
-            Asset($"{_root}/web/wwwroot/app.css", "wwwroot/app.css", "", "", "Discovered", "web", relativePath: "app#[.{fingerprint}]?.css"),
+            Asset($"{Root}/web/wwwroot/app.css", "wwwroot/app.css", "", "", "Discovered", "web", relativePath: "app#[.{fingerprint}]?.css"),
         };
         var origins = new[]
         {
@@ -180,7 +173,7 @@ public sealed class PublishedFileReaderTests
                 "de/Microsoft.Extensions.Validation.resources.dll", "Microsoft.Extensions.Validation"),
             Origin(workloadPack, "icudt_EFIGS.dat", "Microsoft.NETCore.App.Runtime.Mono.browser-wasm"),
             // The client's own project reference is copied locally too, with no package: it stays with the projects.
-            Item($"{_root}/shared/bin/Shared.dll", ("DestinationSubPath", "Shared.dll"), ("ReferenceSourceTarget", "ProjectReference")),
+            Item($"{Root}/shared/bin/Shared.dll", ("DestinationSubPath", "Shared.dll"), ("ReferenceSourceTarget", "ProjectReference")),
         };
         Write(Path.Combine(Publish, "web.staticwebassets.endpoints.json"));
 
@@ -212,7 +205,7 @@ public sealed class PublishedFileReaderTests
     [TestMethod]
     public void The_endpoints_manifest_of_a_site_without_referenced_assets_stays_with_the_sites_files()
     {
-        var css = Item($"{_root}/web/wwwroot/app.css", ("TargetPath", "wwwroot/app.css"), ("SourceType", "Discovered"), ("SourceId", "web"), ("AssetRole", "Primary"));
+        var css = Item($"{Root}/web/wwwroot/app.css", ("TargetPath", "wwwroot/app.css"), ("SourceType", "Discovered"), ("SourceId", "web"), ("AssetRole", "Primary"));
         Write(Path.Combine(Publish, "web.staticwebassets.endpoints.json"));
         var layers = Layers(new PublishItems { StaticWebAssets = [css] }, out _);
         Assert.AreEqual("static", layers["web.staticwebassets.endpoints.json"]);
@@ -221,8 +214,8 @@ public sealed class PublishedFileReaderTests
     [TestMethod]
     public void A_single_file_bundle_is_the_app_not_the_host()
     {
-        var bundle = Item($"{_root}/web/obj/web", ("RelativePath", "web"), ("IsKeyOutput", "True"));
-        var deps = Item($"{_root}/web/obj/web.deps.json", ("RelativePath", "web.deps.json"));
+        var bundle = Item($"{Root}/web/obj/web", ("RelativePath", "web"), ("IsKeyOutput", "True"));
+        var deps = Item($"{Root}/web/obj/web.deps.json", ("RelativePath", "web.deps.json"));
         Assert.AreEqual("host", Layers(new PublishItems { Files = [bundle, deps] }, out _)["web"]);
         var single = Layers(new PublishItems { Files = [bundle, deps], Mode = new PublishMode(SingleFile: true) }, out _);
         Assert.AreEqual("app", single["web"]);
@@ -249,7 +242,7 @@ public sealed class PublishedFileReaderTests
     {
         if (OperatingSystem.IsWindows()) return;
         Directory.CreateDirectory(Publish);
-        string secret = Write(Path.Combine(_root, "outside", "id_rsa"));
+        string secret = Write(Path.Combine(Root, "outside", "id_rsa"));
         string link = Path.Combine(Publish, "leak");
         switch (kind)
         {
@@ -283,7 +276,7 @@ public sealed class PublishedFileReaderTests
     [TestMethod]
     public void Without_symbols_in_the_publish_an_earlier_publishs_symbols_stay_out_of_the_image()
     {
-        var app = Item($"{_root}/web/obj/web.dll", ("RelativePath", "web.dll"));
+        var app = Item($"{Root}/web/obj/web.dll", ("RelativePath", "web.dll"));
         Write(Path.Combine(Publish, "web.pdb"));
         Write(Path.Combine(Publish, "web.dbg"));
         Write(Path.Combine(Publish, "notes.txt"));

@@ -31,15 +31,8 @@ public sealed class ArchivePathTests
     [TestMethod]
     public void A_folder_that_exists_gets_the_default_name_even_with_a_dot()
     {
-        string folder = Path.Combine(Path.GetTempPath(), "diamol-archive-" + Guid.NewGuid().ToString("N")[..8] + ".d");
-        Directory.CreateDirectory(folder);
-        try
-        {
-            Assert.AreEqual(Path.Combine(folder, "team", "webping.tar.gz"), ImageArchiveWriter.ResolvePath(folder, Project, "team/webping"));
-        }
-        finally
-        {
-            Directory.Delete(folder);
-        }
+        using var temp = new TempFolder("archive");
+        string folder = Directory.CreateDirectory(Path.Combine(temp.Path, "images.d")).FullName;
+        Assert.AreEqual(Path.Combine(folder, "team", "webping.tar.gz"), ImageArchiveWriter.ResolvePath(folder, Project, "team/webping"));
     }
 }

@@ -6,22 +6,14 @@ using Diamol.Build.Oci;
 namespace Diamol.Build.Tests.Oci;
 
 [TestClass]
-public sealed class LayerBlobWriterTests
+public sealed class LayerBlobWriterTests : TempFolderTest
 {
-    private string _root = "";
-
-    [TestInitialize]
-    public void Create() => _root = Directory.CreateTempSubdirectory("diamol-blob-").FullName;
-
-    [TestCleanup]
-    public void Delete() => Directory.Delete(_root, recursive: true);
-
     private Layer LayerIn(string folder, DateTime mtime, string appText = "app")
     {
         var files = new List<LayerFile>();
         void Add(string relative, string text, UnixFileMode mode)
         {
-            string path = Path.Combine(_root, folder, relative);
+            string path = Path.Combine(Root, folder, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, text);
             File.SetLastWriteTimeUtc(path, mtime);
@@ -38,15 +30,15 @@ public sealed class LayerBlobWriterTests
     [TestMethod]
     public void The_same_files_give_the_same_blob_whatever_their_times_and_folders()
     {
-        var a = LayerBlobWriter.Write(LayerIn("a", new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc)), "/app/", ReproducibleTime.Fixed, Path.Combine(_root, "blobs-a"), default);
-        var b = LayerBlobWriter.Write(LayerIn("b", new DateTime(2025, 6, 1, 0, 0, 0, DateTimeKind.Utc)), "/app/", ReproducibleTime.Fixed, Path.Combine(_root, "blobs-b"), default);
+        var a = LayerBlobWriter.Write(LayerIn("a", new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc)), "/app/", ReproducibleTime.Fixed, Path.Combine(Root, "blobs-a"), default);
+        var b = LayerBlobWriter.Write(LayerIn("b", new DateTime(2025, 6, 1, 0, 0, 0, DateTimeKind.Utc)), "/app/", ReproducibleTime.Fixed, Path.Combine(Root, "blobs-b"), default);
         Assert.AreEqual(a.Digest, b.Digest);
         Assert.AreEqual(a.DiffId, b.DiffId);
         Assert.AreNotEqual(a.Key, b.Key, "the key follows file times, so a touched file is re-read");
 
-        var later = LayerBlobWriter.Write(LayerIn("c", new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc)), "/app/", ReproducibleTime.From("1700000000"), Path.Combine(_root, "blobs-c"), default);
+        var later = LayerBlobWriter.Write(LayerIn("c", new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc)), "/app/", ReproducibleTime.From("1700000000"), Path.Combine(Root, "blobs-c"), default);
         Assert.AreNotEqual(a.Digest, later.Digest, "SOURCE_DATE_EPOCH changes the layer");
-        var edited = LayerBlobWriter.Write(LayerIn("d", new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc), "app2"), "/app/", ReproducibleTime.Fixed, Path.Combine(_root, "blobs-d"), default);
+        var edited = LayerBlobWriter.Write(LayerIn("d", new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc), "app2"), "/app/", ReproducibleTime.Fixed, Path.Combine(Root, "blobs-d"), default);
         Assert.AreNotEqual(a.Digest, edited.Digest);
     }
 
@@ -56,7 +48,7 @@ public sealed class LayerBlobWriterTests
         if (!OperatingSystem.IsLinux()) return;
         var time = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var layer = LayerIn("a", time, "old");
-        var before = LayerBlobWriter.Write(layer, "/app/", ReproducibleTime.Fixed, Path.Combine(_root, "blobs"), default);
+        var before = LayerBlobWriter.Write(layer, "/app/", ReproducibleTime.Fixed, Path.Combine(Root, "blobs"), default);
         Assert.AreEqual(before.Key, LayerBlobWriter.KeyOf(layer, "/app/", ReproducibleTime.Fixed), "unchanged files, unchanged key");
 
         string app = layer.Files.Single(f => f.RelativePath == "App.dll").SourcePath;
@@ -65,15 +57,15 @@ public sealed class LayerBlobWriterTests
         File.Move(app + ".new", app, overwrite: true);
 
         Assert.AreNotEqual(before.Key, LayerBlobWriter.KeyOf(layer, "/app/", ReproducibleTime.Fixed), "another inode and ctime: the old blob is not reused");
-        var after = LayerBlobWriter.Write(layer, "/app/", ReproducibleTime.Fixed, Path.Combine(_root, "blobs"), default);
+        var after = LayerBlobWriter.Write(layer, "/app/", ReproducibleTime.Fixed, Path.Combine(Root, "blobs"), default);
         Assert.AreNotEqual(before.Digest, after.Digest);
-        Assert.AreEqual(LayerBlobWriter.Write(LayerIn("b", time, "new"), "/app/", ReproducibleTime.Fixed, Path.Combine(_root, "blobs-b"), default).Digest, after.Digest);
+        Assert.AreEqual(LayerBlobWriter.Write(LayerIn("b", time, "new"), "/app/", ReproducibleTime.Fixed, Path.Combine(Root, "blobs-b"), default).Digest, after.Digest);
     }
 
     [TestMethod]
     public void The_tar_is_sorted_with_parents_root_owned_and_with_the_plan_modes()
     {
-        var blob = LayerBlobWriter.Write(LayerIn("a", DateTime.UtcNow), "/srv/app", ReproducibleTime.From("1700000000"), Path.Combine(_root, "blobs"), default);
+        var blob = LayerBlobWriter.Write(LayerIn("a", DateTime.UtcNow), "/srv/app", ReproducibleTime.From("1700000000"), Path.Combine(Root, "blobs"), default);
         Assert.AreEqual("sha256:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(blob.Path))).ToLowerInvariant(), blob.Digest);
 
         using var gzip = new GZipStream(File.OpenRead(blob.Path), CompressionMode.Decompress);
@@ -100,7 +92,7 @@ public sealed class LayerBlobWriterTests
     public void Gnu_tar_reads_the_blob()
     {
         if (OperatingSystem.IsWindows()) return;
-        var blob = LayerBlobWriter.Write(LayerIn("a", DateTime.UtcNow), "/app/", ReproducibleTime.Fixed, Path.Combine(_root, "blobs"), default);
+        var blob = LayerBlobWriter.Write(LayerIn("a", DateTime.UtcNow), "/app/", ReproducibleTime.Fixed, Path.Combine(Root, "blobs"), default);
         var start = new System.Diagnostics.ProcessStartInfo("tar", ["-tzvf", blob.Path]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var tar = System.Diagnostics.Process.Start(start)!;
         string listing = tar.StandardOutput.ReadToEnd();

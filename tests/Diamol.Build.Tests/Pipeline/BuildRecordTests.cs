@@ -11,26 +11,20 @@ public sealed class BuildRecordTests
     [TestMethod]
     public void The_saved_record_keeps_no_secret_value()
     {
-        string context = Directory.CreateTempSubdirectory("diamol-record-").FullName;
-        try
-        {
-            var record = new BuildRecord(
-                "engine",
-                new BuildResult("sha256:i", ["web:latest"], [new BuildStep(2, "ENV \"API_TOKEN\"=\"s3cret value\"", false, null)]),
-                new ImageFacts("sha256:i", null, 1, "linux", "amd64", ["API_TOKEN=s3cret value", "TARGET=x"], ["sha256:l"],
-                    new Dictionary<string, string> { ["com.example.password"] = "hunter22", ["team"] = "a" }),
-                new BaseImageSummary("base", null, 1, 1),
-                [new ImageHistoryRow("", "/bin/sh -c #(nop)  ENV API_TOKEN=s3cret value TARGET=x", null, 0, 1)]);
-            record.Save(context);
-            string text = File.ReadAllText(BuildRecord.PathIn(context));
-            Assert.IsFalse(text.Contains("s3cret", StringComparison.Ordinal), text);
-            Assert.IsFalse(text.Contains("hunter22", StringComparison.Ordinal), text);
-            StringAssert.Contains(text, "TARGET=x");
-            Assert.AreEqual("sha256:i", BuildRecord.Load(context).Build.ImageId);
-        }
-        finally
-        {
-            Directory.Delete(context, recursive: true);
-        }
+        using var temp = new TempFolder("record");
+        string context = temp.Path;
+        var record = new BuildRecord(
+            "engine",
+            new BuildResult("sha256:i", ["web:latest"], [new BuildStep(2, "ENV \"API_TOKEN\"=\"s3cret value\"", false, null)]),
+            new ImageFacts("sha256:i", null, 1, "linux", "amd64", ["API_TOKEN=s3cret value", "TARGET=x"], ["sha256:l"],
+                new Dictionary<string, string> { ["com.example.password"] = "hunter22", ["team"] = "a" }),
+            new BaseImageSummary("base", null, 1, 1),
+            [new ImageHistoryRow("", "/bin/sh -c #(nop)  ENV API_TOKEN=s3cret value TARGET=x", null, 0, 1)]);
+        record.Save(context);
+        string text = File.ReadAllText(BuildRecord.PathIn(context));
+        Assert.IsFalse(text.Contains("s3cret", StringComparison.Ordinal), text);
+        Assert.IsFalse(text.Contains("hunter22", StringComparison.Ordinal), text);
+        StringAssert.Contains(text, "TARGET=x");
+        Assert.AreEqual("sha256:i", BuildRecord.Load(context).Build.ImageId);
     }
 }

@@ -65,7 +65,7 @@ public sealed class BuildStageTests : EngineStageTest
         Assert.IsNotNull(staged.Digests);
         CollectionAssert.AreEquivalent(FileDigests.ForContext(_context, staged.Manifest).ToArray(), staged.Digests.ToArray());
         // The history from the staging is the history from the folder.
-        string fromStaging = Path.Combine(_root, "from-staging"), fromFolder = Path.Combine(_root, "from-folder");
+        string fromStaging = Path.Combine(Root, "from-staging"), fromFolder = Path.Combine(Root, "from-folder");
         HistoryStage.Run(_context, fromStaging, "test", staged: staged);
         HistoryStage.Run(_context, fromFolder, "test");
         Assert.AreEqual(File.ReadAllText(Path.Combine(fromFolder, HistoryStage.JsonFileName)), File.ReadAllText(Path.Combine(fromStaging, HistoryStage.JsonFileName)));

@@ -12,10 +12,9 @@ namespace Diamol.Build.Tests.Pipeline;
 /// What the engine build's tests start from: a temp folder for the publish output and the staged context, a fake
 /// engine that has the base image, and a log.
 /// </summary>
-public abstract class EngineStageTest
+public abstract class EngineStageTest : TempFolderTest
 {
     protected const string BaseImage = "localhost:5000/dotnet/runtime:10.0";
-    protected string _root = "";
     protected string _context = "";
     internal FakeContainerEngine _engine = null!;
     internal ListBuildLog _log = null!;
@@ -23,20 +22,16 @@ public abstract class EngineStageTest
     [TestInitialize]
     public void Create()
     {
-        _root = Directory.CreateTempSubdirectory("diamol-engine-stage-").FullName;
-        _context = Path.Combine(_root, "container");
+        _context = Path.Combine(Root, "container");
         _engine = new FakeContainerEngine();
         _engine.Add("sha256:" + new string('b', 64), BaseImage);
         _log = new ListBuildLog();
     }
 
-    [TestCleanup]
-    public void Delete() => Directory.Delete(_root, recursive: true);
-
     /// <summary>Writes the files into the publish folder and stages the context from them, as a publish does.</summary>
     protected StagedContext Stage(ContainerSpecInput? input, params (string RelativePath, string Content, bool IsHost)[] files)
     {
-        string publish = Path.Combine(_root, "publish");
+        string publish = Path.Combine(Root, "publish");
         Directory.CreateDirectory(publish);
         foreach (var file in files) File.WriteAllText(Path.Combine(publish, file.RelativePath), file.Content);
         // As DiamolGenerateDockerfile makes them with no DiamolFileModes and no AppFileName.

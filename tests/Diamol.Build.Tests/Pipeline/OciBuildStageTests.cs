@@ -33,7 +33,7 @@ public sealed class OciBuildStageTests : EngineStageTest
     }
 
     private OciOptions Options(bool tagInRegistry = true) =>
-        new(Amd64, ImageFormat.Oci, ReproducibleTime.Fixed, new BlobCache(Path.Combine(_root, "cache")), null, null, TagInRegistry: tagInRegistry);
+        new(Amd64, ImageFormat.Oci, ReproducibleTime.Fixed, new BlobCache(Path.Combine(Root, "cache")), null, null, TagInRegistry: tagInRegistry);
 
     private void StagePushed(string baseImage = BaseImage, string appContent = "app") =>
         Stage(ContainerSpecFactoryTests.Valid with { BaseImage = baseImage, Registry = Target, Tags = ["1.0", "latest"] }, ("WebPing.dll", appContent, false));

@@ -4,19 +4,11 @@ namespace Diamol.Build.Tests.Pipeline;
 
 /// <summary>What a killed publish leaves is removed by the next one: only our own files, by their exact names, older than this publish, not being written.</summary>
 [TestClass]
-public sealed class PublishLeftoversTests
+public sealed class PublishLeftoversTests : TempFolderTest
 {
-    private string _root = "";
-
-    [TestInitialize]
-    public void Create() => _root = Directory.CreateTempSubdirectory("diamol-leftovers-").FullName;
-
-    [TestCleanup]
-    public void Delete() => Directory.Delete(_root, recursive: true);
-
     private string File(string name, DateTime written)
     {
-        string path = Path.Combine(_root, name);
+        string path = Path.Combine(Root, name);
         System.IO.File.WriteAllText(path, "bytes");
         System.IO.File.SetLastWriteTimeUtc(path, written);
         return path;
@@ -44,13 +36,13 @@ public sealed class PublishLeftoversTests
         int removed;
         using (new FileStream(held, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
         {
-            removed = PublishLeftovers.RemovePartialDownloads(_root, started);
+            removed = PublishLeftovers.RemovePartialDownloads(Root, started);
         }
 
         Assert.AreEqual(1, removed);
         Assert.IsFalse(System.IO.File.Exists(stale));
         foreach (string path in kept) Assert.IsTrue(System.IO.File.Exists(path), path);
-        Assert.AreEqual(0, PublishLeftovers.RemovePartialDownloads(Path.Combine(_root, "missing"), started));
+        Assert.AreEqual(0, PublishLeftovers.RemovePartialDownloads(Path.Combine(Root, "missing"), started));
     }
 
     [TestMethod]

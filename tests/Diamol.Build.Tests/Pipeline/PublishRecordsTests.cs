@@ -89,7 +89,7 @@ public sealed class PublishRecordsTests : EngineStageTest
     [TestMethod]
     public void A_folder_that_is_not_ours_keeps_files_of_the_same_names()
     {
-        string folder = Path.Combine(_root, "users-own");
+        string folder = Path.Combine(Root, "users-own");
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, HistoryStage.JsonFileName), "{}");
         File.WriteAllText(Path.Combine(folder, HistoryStage.MarkdownFileName), "# notes");

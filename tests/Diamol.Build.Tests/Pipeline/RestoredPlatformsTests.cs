@@ -22,7 +22,8 @@ public sealed class RestoredPlatformsTests
     [TestMethod]
     public void The_refusal_names_RuntimeIdentifiers_and_what_to_set()
     {
-        string file = Path.Combine(Directory.CreateTempSubdirectory("diamol-assets-").FullName, "project.assets.json");
+        using var temp = new TempFolder("assets");
+        string file = Path.Combine(temp.Path, "project.assets.json");
         File.WriteAllText(file, Assets);
         var e = Assert.ThrowsExactly<DiamolException>(() => RestoredPlatforms.Require(file, ["net10.0"], "linux-x64;linux-arm64"));
         Assert.AreEqual(DiagnosticCode.DIAM2021, e.Code);

@@ -8,46 +8,34 @@ public sealed class StageTimingsTests
     [TestMethod]
     public void The_first_task_starts_the_file_and_later_tasks_add_to_it()
     {
-        string context = Directory.CreateTempSubdirectory("diamol-timings-").FullName;
-        try
-        {
-            var old = new StageTimings("earlier publish");
-            old.Add("stage", TimeSpan.FromSeconds(9));
-            old.Save(context, startsPublish: true);
+        using var temp = new TempFolder("timings");
+        string context = temp.Path;
+        var old = new StageTimings("earlier publish");
+        old.Add("stage", TimeSpan.FromSeconds(9));
+        old.Save(context, startsPublish: true);
 
-            var first = new StageTimings("DiamolGenerateDockerfile");
-            first.Add("plan", TimeSpan.FromMilliseconds(3.25));
-            first.Measure("stage", () => 1);
-            first.Save(context, startsPublish: true);
-            var second = new StageTimings("DiamolEngineBuild");
-            second.Add("engine-steps", TimeSpan.FromSeconds(2));
-            second.Save(context, startsPublish: false);
+        var first = new StageTimings("DiamolGenerateDockerfile");
+        first.Add("plan", TimeSpan.FromMilliseconds(3.25));
+        first.Measure("stage", () => 1);
+        first.Save(context, startsPublish: true);
+        var second = new StageTimings("DiamolEngineBuild");
+        second.Add("engine-steps", TimeSpan.FromSeconds(2));
+        second.Save(context, startsPublish: false);
 
-            var stages = StageTimings.Read(context);
-            CollectionAssert.AreEqual(new[] { "plan", "stage", "engine-steps" }, stages.Select(s => s.Name).ToArray(), "the earlier publish's stages are gone");
-            Assert.AreEqual("DiamolEngineBuild", stages[2].Task);
-            Assert.AreEqual(2000, stages[2].Milliseconds);
-            StringAssert.StartsWith(StageTimings.Describe(stages), "plan 3 ms, stage ");
-        }
-        finally
-        {
-            Directory.Delete(context, recursive: true);
-        }
+        var stages = StageTimings.Read(context);
+        CollectionAssert.AreEqual(new[] { "plan", "stage", "engine-steps" }, stages.Select(s => s.Name).ToArray(), "the earlier publish's stages are gone");
+        Assert.AreEqual("DiamolEngineBuild", stages[2].Task);
+        Assert.AreEqual(2000, stages[2].Milliseconds);
+        StringAssert.StartsWith(StageTimings.Describe(stages), "plan 3 ms, stage ");
     }
 
     [TestMethod]
     public void A_broken_file_reads_as_no_timings()
     {
-        string context = Directory.CreateTempSubdirectory("diamol-timings-").FullName;
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(StageTimings.PathIn(context))!);
-            File.WriteAllText(StageTimings.PathIn(context), "{ not json");
-            Assert.AreEqual(0, StageTimings.Read(context).Count);
-        }
-        finally
-        {
-            Directory.Delete(context, recursive: true);
-        }
+        using var temp = new TempFolder("timings");
+        string context = temp.Path;
+        Directory.CreateDirectory(Path.GetDirectoryName(StageTimings.PathIn(context))!);
+        File.WriteAllText(StageTimings.PathIn(context), "{ not json");
+        Assert.AreEqual(0, StageTimings.Read(context).Count);
     }
 }

@@ -3,22 +3,14 @@ using Diamol.Build.Pipeline;
 namespace Diamol.Build.Tests.Pipeline;
 
 [TestClass]
-public sealed class TagClaimsTests
+public sealed class TagClaimsTests : TempFolderTest
 {
-    private string _root = "";
-
-    [TestInitialize]
-    public void Create() => _root = Directory.CreateTempSubdirectory("diamol-claims-").FullName;
-
-    [TestCleanup]
-    public void Delete() => Directory.Delete(_root, recursive: true);
-
-    private string Folder(params string[] parts) => Directory.CreateDirectory(Path.Combine([_root, .. parts])).FullName;
+    private string Folder(params string[] parts) => Directory.CreateDirectory(Path.Combine([Root, .. parts])).FullName;
 
     [TestMethod]
     public void A_tag_published_from_another_folder_warns_both_ways_and_edits_neither_image_json()
     {
-        string claims = Path.Combine(_root, "tag-claims.json");
+        string claims = Path.Combine(Root, "tag-claims.json");
         string first = Folder("a", "container"), second = Folder("b", "container");
         string firstJson = """{ "id": "sha256:a", "tags": [ "web:latest", "web:1.0" ], "pushed": false }""";
         string secondJson = """{ "id": "sha256:b", "tags": [ "web:latest" ], "pushed": false }""";
@@ -43,7 +35,7 @@ public sealed class TagClaimsTests
     [TestMethod]
     public void A_folder_whose_image_json_no_longer_names_the_tag_is_not_warned_about()
     {
-        string claims = Path.Combine(_root, "tag-claims.json");
+        string claims = Path.Combine(Root, "tag-claims.json");
         string first = Folder("a", "container"), second = Folder("b", "container"), third = Folder("c", "container");
         TagClaims.Claim(claims, first, ["web:latest"]);
         // Cleaned since (no image.json): nothing there claims the tag.
@@ -84,15 +76,15 @@ public sealed class TagClaimsTests
 
         // Nothing above marks a workspace (the temp folder has neither .git nor a solution file): the project alone.
         string lone = Folder("lone", "Web");
-        if (TagClaims.WorkspaceOf(_root) == Path.TrimEndingDirectorySeparator(_root)) Assert.AreEqual(lone, TagClaims.WorkspaceOf(lone));
+        if (TagClaims.WorkspaceOf(Root) == Path.TrimEndingDirectorySeparator(Root)) Assert.AreEqual(lone, TagClaims.WorkspaceOf(lone));
     }
 
     [TestMethod]
     public void A_damaged_claims_file_is_started_again()
     {
-        string path = Path.Combine(_root, "claims.json");
+        string path = Path.Combine(Root, "claims.json");
         File.WriteAllText(path, "{ not json");
-        Assert.AreEqual(0, TagClaims.Claim(path, _root, ["x:latest"]).Count);
+        Assert.AreEqual(0, TagClaims.Claim(path, Root, ["x:latest"]).Count);
         StringAssert.Contains(File.ReadAllText(path), "x:latest");
     }
 

@@ -14,7 +14,7 @@ public sealed class WritableDirectoryStageTests : EngineStageTest
 
     private DockerfileStageResult StageWith(BaseImageFacts? baseImage, string mode, ContainerSpecInput? input = null)
     {
-        string publish = Path.Combine(_root, "publish");
+        string publish = Path.Combine(Root, "publish");
         Directory.CreateDirectory(publish);
         File.WriteAllText(Path.Combine(publish, "WebPing.dll"), "app");
         var options = new LayerOptions(ImageFileModes.ParsePolicy(null), new PublishMode(), "WebPing", [new WritableDirectory("data", mode)]);

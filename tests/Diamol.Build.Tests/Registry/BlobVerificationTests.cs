@@ -12,21 +12,14 @@ namespace Diamol.Build.Tests.Registry;
 
 /// <summary>Every blob read for an archive, a load or a push is hashed as it is copied, and a wrong one stops the copy.</summary>
 [TestClass]
-public sealed class BlobVerificationTests
+public sealed class BlobVerificationTests : TempFolderTest
 {
     private const string Registry = "registry.test";
-    private string _root = "";
-
-    [TestInitialize]
-    public void Create() => _root = Directory.CreateTempSubdirectory("diamol-verify-").FullName;
-
-    [TestCleanup]
-    public void Delete() => Directory.Delete(_root, recursive: true);
 
     private (string Path, BlobDescriptor Blob) OnDisk(string text, string? damaged = null)
     {
         var (_, blob) = TestImages.Blob(text);
-        string path = Path.Combine(_root, blob.Digest["sha256:".Length..]);
+        string path = Path.Combine(Root, blob.Digest["sha256:".Length..]);
         File.WriteAllText(path, damaged ?? text);
         return (path, blob);
     }
@@ -159,12 +152,12 @@ public sealed class BlobVerificationTests
     [TestMethod]
     public void A_multi_platform_archive_with_a_damaged_blob_in_a_layout_is_DIAM3013_and_leaves_no_archive()
     {
-        string layout = Path.Combine(_root, "layout");
+        string layout = Path.Combine(Root, "layout");
         string blobs = Path.Combine(layout, "blobs", "sha256");
         Directory.CreateDirectory(blobs);
         var (_, blob) = TestImages.Blob("layer bytes");
         System.IO.File.WriteAllText(Path.Combine(blobs, blob.Digest["sha256:".Length..]), "layer bytez");
-        string archive = Path.Combine(_root, "app.tar.gz");
+        string archive = Path.Combine(Root, "app.tar.gz");
 
         var e = Assert.ThrowsExactly<DiamolException>(() => ImageIndexStage.WriteArchive(archive, ["app:1"], ImageFormat.Oci,
             [new PlatformManifest(new ImagePlatform("linux", "amd64"), blob.Digest, MediaTypes.OciManifest, 10, layout)]));

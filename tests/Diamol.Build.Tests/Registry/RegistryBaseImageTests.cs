@@ -101,9 +101,8 @@ public sealed class RegistrySessionReadTests
 
         var image = await RegistryBaseImage.ReadAsync(session, reference, new ImagePlatform("linux", "amd64", null), null, default);
         var (client, repository) = RegistryBaseImage.ClientFor(session, reference, null);
-        string downloaded = Path.Combine(Path.GetTempPath(), "diamol-session-" + Guid.NewGuid().ToString("N"));
-        await client.DownloadBlobAsync(repository, image.Image.Layers[0], downloaded, default);
-        File.Delete(downloaded);
+        using var temp = new TempFolder("session");
+        await client.DownloadBlobAsync(repository, image.Image.Layers[0], Path.Combine(temp.Path, "layer"), default);
 
         Assert.AreEqual(1, log.Count, string.Join("\n", log));
         StringAssert.Contains(log[0], "GET manifest 1");

@@ -6,15 +6,13 @@ using Diamol.Build.Registry;
 namespace Diamol.Build.Tests.Registry;
 
 [TestClass]
-public sealed class RegistryBlobTransferTests
+public sealed class RegistryBlobTransferTests : TempFolderTest
 {
     private const string Registry = "registry.test";
 
     private string NewFolder()
     {
-        string folder = Path.Combine(Path.GetTempPath(), "diamol-registry-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(folder);
-        return folder;
+        return Directory.CreateDirectory(Path.Combine(Root, Guid.NewGuid().ToString("N")[..8])).FullName;
     }
 
     [TestMethod]
@@ -23,18 +21,11 @@ public sealed class RegistryBlobTransferTests
         var (bytes, blob) = TestImages.Blob("the layer content");
         using var client = new RegistryClient(Registry, () => null, new FakeRegistryHandler(_ => FakeRegistryHandler.Bytes(bytes)));
         string folder = NewFolder();
-        try
-        {
-            string destination = Path.Combine(folder, "blobs", "layer.tar.gz");
-            await client.DownloadBlobAsync("team/app", blob, destination, default);
+        string destination = Path.Combine(folder, "blobs", "layer.tar.gz");
+        await client.DownloadBlobAsync("team/app", blob, destination, default);
 
-            CollectionAssert.AreEqual(bytes, File.ReadAllBytes(destination));
-            CollectionAssert.AreEqual(new[] { destination }, Directory.GetFiles(Path.GetDirectoryName(destination)!));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        CollectionAssert.AreEqual(bytes, File.ReadAllBytes(destination));
+        CollectionAssert.AreEqual(new[] { destination }, Directory.GetFiles(Path.GetDirectoryName(destination)!));
     }
 
     [TestMethod]
@@ -45,19 +36,12 @@ public sealed class RegistryBlobTransferTests
         Assert.AreEqual(blob.Size, served.Length, "same size, different content");
         using var client = new RegistryClient(Registry, () => null, new FakeRegistryHandler(_ => FakeRegistryHandler.Bytes(served)));
         string folder = NewFolder();
-        try
-        {
-            var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => client.DownloadBlobAsync("team/app", blob, Path.Combine(folder, "layer"), default));
+        var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => client.DownloadBlobAsync("team/app", blob, Path.Combine(folder, "layer"), default));
 
-            Assert.AreEqual(DiagnosticCode.DIAM3013, e.Code);
-            StringAssert.Contains(e.Message, blob.Digest);
-            StringAssert.Contains(e.Message, Registry);
-            Assert.AreEqual(0, Directory.GetFileSystemEntries(folder).Length, "neither the file nor its temporary copy is left");
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        Assert.AreEqual(DiagnosticCode.DIAM3013, e.Code);
+        StringAssert.Contains(e.Message, blob.Digest);
+        StringAssert.Contains(e.Message, Registry);
+        Assert.AreEqual(0, Directory.GetFileSystemEntries(folder).Length, "neither the file nor its temporary copy is left");
     }
 
     [TestMethod]

@@ -83,9 +83,13 @@ public sealed class RegistryUploadStyleTests
             : null);
         using var client = new RegistryClient(Registry, () => null, handler) { ChunkSize = 4, Retries = RegistryRetryTests.Fast };
 
-        await client.PushBlobAsync("team/app", blob, () => new MemoryStream(bytes), null, default);
+        Assert.AreEqual(BlobPushOutcome.Uploaded, await client.PushBlobAsync("team/app", blob, () => new MemoryStream(bytes), null, default));
 
         Assert.AreEqual(3, handler.Requests.Count(r => r.Method == HttpMethod.Patch));
+        CollectionAssert.AreEqual(bytes, handler.Requests.Where(r => r.Method == HttpMethod.Patch).SelectMany(r => r.Body!).ToArray(), "the chunks carry the blob");
+        var close = handler.Requests.Last();
+        Assert.AreEqual(HttpMethod.Put, close.Method);
+        StringAssert.Contains(close.Uri.Query, blob.Digest["sha256:".Length..], "the closing PUT names the blob");
     }
 
     [TestMethod]
@@ -131,8 +135,9 @@ public sealed class RegistryUploadStyleTests
         var handler = Sessions(_ => null, minimumChunk: "6");
         using var client = new RegistryClient(Registry, () => null, handler) { ChunkThreshold = 0, ChunkSize = 4 };
 
-        await client.PushBlobAsync("team/app", blob, () => new MemoryStream(bytes), null, default);
+        Assert.AreEqual(BlobPushOutcome.Uploaded, await client.PushBlobAsync("team/app", blob, () => new MemoryStream(bytes), null, default));
 
+        CollectionAssert.AreEqual(bytes, handler.Requests.Where(r => r.Method == HttpMethod.Patch).SelectMany(r => r.Body!).ToArray(), "the chunks carry the blob");
         CollectionAssert.AreEqual(new[] { "0-5", "6-9" }, handler.Requests.Where(r => r.Method == HttpMethod.Patch).Select(r => r.Header("Content-Range")).ToArray(),
             "6-byte chunks but the last, in the spec's Content-Range form");
     }

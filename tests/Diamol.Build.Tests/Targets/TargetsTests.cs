@@ -231,4 +231,25 @@ public sealed class TargetsTests
             Assert.AreEqual(published, File.ReadAllText(staged), "the image holds another publish's .dbg");
         }
     }
+
+    /// <summary>DIAM1016 for a multi-platform image with nowhere to go is raised by the targets alone, before any platform is published.</summary>
+    [TestMethod]
+    public void A_multi_platform_image_without_a_registry_or_an_archive_stops_with_DIAM1016_before_any_platform_is_published()
+    {
+        using var project = new TestProject();
+        var properties = new Dictionary<string, string>
+        {
+            ["ContainerRuntimeIdentifiers"] = "linux-x64;linux-arm64", ["_DiamolMultiPlatform"] = "true",
+        };
+
+        var (result, log) = project.Build(["_DiamolPublishIndex"], properties);
+
+        Assert.AreEqual(BuildResultCode.Failure, result.OverallResult, log.Text);
+        string error = log.Errors.Single();
+        StringAssert.Contains(error, "error DIAM1016:");
+        StringAssert.Contains(error, "'linux-x64;linux-arm64'");
+        StringAssert.Contains(error, "ContainerRegistry");
+        StringAssert.Contains(error, "ContainerArchiveOutputPath");
+        Assert.IsFalse(Directory.Exists(Path.Combine(project.Directory, "bin")), "nothing was published: " + log.Text);
+    }
 }

@@ -40,7 +40,7 @@ public sealed class TaskHostTests
     }
 
     [TestMethod]
-    public void Every_task_is_declared_once_for_each_host_and_the_task_host_one_asks_for_the_net_runtime()
+    public void Every_task_is_declared_once_and_asks_for_the_net_runtime_in_the_task_host_only()
     {
         using var project = new TestProject();
         var evaluated = project.Evaluate();
@@ -55,17 +55,19 @@ public sealed class TaskHostTests
 
         foreach (var (name, usingTasks) in declared)
         {
-            Assert.AreEqual(2, usingTasks.Length, name);
-            var inProcess = usingTasks.Single(u => u.Runtime == "");
-            var taskHost = usingTasks.Single(u => u.Runtime == "NET");
-            Assert.AreEqual("'$(_DiamolTaskHost)' != 'NET'", inProcess.Condition, name);
-            Assert.AreEqual("'$(_DiamolTaskHost)' == 'NET'", taskHost.Condition, name);
+            var usingTask = usingTasks.Single();
+            Assert.AreEqual("$(_DiamolTaskRuntime)", usingTask.Runtime, name);
+            Assert.AreEqual("", usingTask.Condition, name);
             // No TaskHostFactory: one task host for the build keeps the output-folder lock from task to task.
-            Assert.AreEqual("", taskHost.TaskFactory, name);
-            Assert.AreEqual("", taskHost.Architecture, name);
-            Assert.AreEqual("$(DiamolTasksAssembly)", inProcess.AssemblyFile, name);
-            Assert.AreEqual("$(DiamolTasksAssembly)", taskHost.AssemblyFile, name);
+            Assert.AreEqual("", usingTask.TaskFactory, name);
+            Assert.AreEqual("", usingTask.Architecture, name);
+            Assert.AreEqual("$(DiamolTasksAssembly)", usingTask.AssemblyFile, name);
         }
+
+        // NET only where the task host runs them: MSBuild 17 does not know the value.
+        Assert.AreEqual("", evaluated.GetPropertyValue("_DiamolTaskRuntime"));
+        Assert.AreEqual("NET", project.Evaluate(VisualStudio("18.0.2")).GetPropertyValue("_DiamolTaskRuntime"));
+        Assert.AreEqual("", project.Evaluate(VisualStudio("17.14.8")).GetPropertyValue("_DiamolTaskRuntime"));
     }
 
     [TestMethod]

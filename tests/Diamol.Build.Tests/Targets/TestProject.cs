@@ -15,7 +15,7 @@ internal sealed class TestProject : IDisposable
     /// <param name="after">Project XML imported after our targets, as Directory.Build.targets is.</param>
     public TestProject(string body = "", string sdk = "Microsoft.NET.Sdk", string after = "")
     {
-        Directory = System.IO.Directory.CreateTempSubdirectory("diamol-targets-").FullName;
+        Directory = _folder.Path;
         ProjectPath = Path.Combine(Directory, "Sample.csproj");
         File.WriteAllText(ProjectPath, $"""
             <Project>
@@ -35,6 +35,8 @@ internal sealed class TestProject : IDisposable
             """);
         File.WriteAllText(Path.Combine(Directory, "Program.cs"), "System.Console.WriteLine(\"hi\");\n");
     }
+
+    private readonly TempFolder _folder = new("targets");
 
     public string Directory { get; }
     public string ProjectPath { get; }
@@ -63,7 +65,7 @@ internal sealed class TestProject : IDisposable
     {
         try
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
+            _folder.Dispose();
         }
         catch (IOException)
         {
