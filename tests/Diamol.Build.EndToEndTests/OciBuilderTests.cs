@@ -88,7 +88,10 @@ public sealed class OciBuilderTests
         asUser.UserId = 4242;
         var environment = new Dictionary<string, string?>(NoEngine)
         {
-            ["HOME"] = home, ["DOTNET_CLI_HOME"] = home, ["NUGET_PACKAGES"] = Path.Combine(home, "packages"), ["TMPDIR"] = home,
+            ["HOME"] = home,
+            ["DOTNET_CLI_HOME"] = home,
+            ["NUGET_PACKAGES"] = Path.Combine(home, "packages"),
+            ["TMPDIR"] = home,
         };
         asUser.PublishWith(environment, [.. properties, SourcePaths(asUser)]).EnsureSuccess("publish as uid 4242");
         Assert.AreEqual(ImageJson(asRoot, "digest"), ImageJson(asUser, "digest"), "two folders, other times, another user: the same image");

@@ -156,7 +156,10 @@ public sealed class OutputFolderTests
         // The user's own HOME (its NuGet folder, its blob cache); the temp folder is the machine's, as on a build server.
         var environment = new Dictionary<string, string?>(NoEngine)
         {
-            ["HOME"] = home, ["DOTNET_CLI_HOME"] = home, ["NUGET_PACKAGES"] = Path.Combine(home, ".nuget", "packages"), ["USER"] = user,
+            ["HOME"] = home,
+            ["DOTNET_CLI_HOME"] = home,
+            ["NUGET_PACKAGES"] = Path.Combine(home, ".nuget", "packages"),
+            ["USER"] = user,
         };
         var publish = asUser.PublishWith(environment, [.. properties, $"ContainerRepository={repository}-user"]);
         publish.EnsureSuccess($"publish as {user} after root");

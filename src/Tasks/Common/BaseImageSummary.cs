@@ -4,4 +4,4 @@ namespace Diamol.Build.Common;
 /// What a build knows of the base image it started from, for the history: its name as the project wrote it, its id
 /// (none when the engine lacks it), its layer count and size. Both builders fill it.
 /// </summary>
-public sealed record BaseImageSummary(string Name, string? Id, int LayerCount, long Size);
+internal sealed record BaseImageSummary(string Name, string? Id, int LayerCount, long Size);

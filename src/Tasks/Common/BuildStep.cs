@@ -5,4 +5,4 @@ namespace Diamol.Build.Common;
 /// nothing new), and the image the engine made at that step (none for the OCI writer). Both builders fill it; the
 /// history joins it with the image's history rows.
 /// </summary>
-public sealed record BuildStep(int Number, string Instruction, bool Cached, string? ImageId);
+internal sealed record BuildStep(int Number, string Instruction, bool Cached, string? ImageId);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Diamol.Build.Common;
 
 /// <summary>A number of bytes as the logs and the history artifacts show it: decimal units (kB, MB, GB), invariant culture.</summary>
-public static class ByteSize
+internal static class ByteSize
 {
     public static string Format(long bytes) => bytes switch
     {

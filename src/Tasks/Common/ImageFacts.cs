@@ -11,7 +11,7 @@ namespace Diamol.Build.Common;
 /// <param name="Entrypoint">The config's entrypoint (inspection only; not kept in the record).</param>
 /// <param name="RepoDigests">"name@sha256:..." for each registry the image was pulled from or pushed to (inspection only; not kept in the record).</param>
 /// <param name="Variant">The CPU variant the config names ("v8"; inspection only; not kept in the record).</param>
-public sealed record ImageFacts(
+internal sealed record ImageFacts(
     string Id,
     DateTimeOffset? Created,
     long Size,

@@ -9,4 +9,4 @@ namespace Diamol.Build.Common;
 /// The number of filesystem layers of the image that entry produced, when the builder still knows that image (null for
 /// pulled or imported history).
 /// </param>
-public sealed record ImageHistoryRow(string Id, string CreatedBy, DateTimeOffset? Created, long Size, int? LayerCount = null);
+internal sealed record ImageHistoryRow(string Id, string CreatedBy, DateTimeOffset? Created, long Size, int? LayerCount = null);

@@ -3,7 +3,7 @@ using Diamol.Build.Diagnostics;
 namespace Diamol.Build.Common;
 
 /// <summary>An image's platform as OCI writes it (os, architecture, variant), decided by the .NET runtime identifier.</summary>
-public sealed record ImagePlatform(string Os, string Architecture, string? Variant = null)
+internal sealed record ImagePlatform(string Os, string Architecture, string? Variant = null)
 {
     public override string ToString() => Variant is null ? $"{Os}/{Architecture}" : $"{Os}/{Architecture}/{Variant}";
 

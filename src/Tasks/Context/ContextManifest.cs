@@ -9,7 +9,7 @@ namespace Diamol.Build.Context;
 /// What the Dockerfile stage hands to the build and history stages: kept in <c>.diamol/manifest.json</c> beside
 /// the context (never sent to the engine), so each MSBuild task can run on its own.
 /// </summary>
-public sealed record ContextManifest(
+internal sealed record ContextManifest(
     string Project,
     string BaseImage,
     string Repository,

@@ -7,7 +7,7 @@ namespace Diamol.Build.Context;
 
 /// <summary>What staging changed: lets the task log it and the build step skip work.</summary>
 /// <param name="Files">Each staged file's stamp as staging left it, by <see cref="FileDigests.KeyOf"/>.</param>
-public sealed record StagingResult(string ContextDirectory, string DockerfilePath, bool DockerfileChanged, int FilesAdded, int FilesRemoved,
+internal sealed record StagingResult(string ContextDirectory, string DockerfilePath, bool DockerfileChanged, int FilesAdded, int FilesRemoved,
     IReadOnlyDictionary<string, FileStamp> Files);
 
 /// <summary>
@@ -15,7 +15,7 @@ public sealed record StagingResult(string ContextDirectory, string DockerfilePat
 /// Only the files being published go in, never the project folder. Unchanged files and an unchanged Dockerfile
 /// are left untouched (their timestamps survive), so an unchanged project rewrites nothing.
 /// </summary>
-public static class ContextStager
+internal static class ContextStager
 {
     public const string DockerfileName = "Dockerfile";
     public const string LayersFolder = "layers";

@@ -7,7 +7,7 @@ namespace Diamol.Build.Context;
 /// Streams a staged context folder as a tar archive, file by file from disk, so a large publish output is
 /// never held in memory. Entries are written in ordinal order for a repeatable archive.
 /// </summary>
-public static partial class ContextTar
+internal static partial class ContextTar
 {
     /// <summary>
     /// Starts writing the archive into a pipe and returns the pipe's reading end; the writer runs until the

@@ -13,7 +13,7 @@ namespace Diamol.Build.Context;
 /// gets a copy whose later times are clamped to it; everything else in the file, and the publish folder, stay as the
 /// SDK wrote them. Without SOURCE_DATE_EPOCH the file goes in as published.
 /// </summary>
-public static partial class EndpointManifestTimes
+internal static partial class EndpointManifestTimes
 {
     public const string Suffix = ".staticwebassets.endpoints.json";
 

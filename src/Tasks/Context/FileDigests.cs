@@ -14,7 +14,7 @@ namespace Diamol.Build.Context;
 /// hashed again: it is another inode, or has a new ctime. Staged files are hard links to (or copies of) the publish
 /// output.
 /// </summary>
-public static class FileDigests
+internal static class FileDigests
 {
     /// <summary>A line per file, "size ticks ctime inode device digest key": read in milliseconds where a JSON document of 20,000 entries took 100.</summary>
     public const string FileName = "file-digests.txt";

@@ -8,7 +8,7 @@ namespace Diamol.Build.Context;
 /// is size and mtime as before.
 /// </summary>
 /// <param name="Mode">The permission bits (0 where there are none, on Windows).</param>
-public readonly record struct FileStamp(long Size, long Ticks, long ChangeTicks, ulong Inode, ulong Device, UnixFileMode Mode = 0)
+internal readonly record struct FileStamp(long Size, long Ticks, long ChangeTicks, ulong Inode, ulong Device, UnixFileMode Mode = 0)
 {
     /// <summary>Whether this stamp carries a file's identity (inode, device, ctime).</summary>
     public bool HasIdentity => Inode != 0;

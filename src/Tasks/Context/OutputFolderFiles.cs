@@ -7,7 +7,7 @@ namespace Diamol.Build.Context;
 /// <param name="FolderRemoved">The output folder itself was removed (it ended up empty).</param>
 /// <param name="Left">Entries left in the folder that no record of ours names (the user's files), at most a few.</param>
 /// <param name="NotRemoved">Files and folders of ours that could not be removed (held open, no permission), with the reason.</param>
-public sealed record OutputFolderCleaning(int Removed, bool FolderRemoved, IReadOnlyList<string> Left, IReadOnlyList<string> NotRemoved);
+internal sealed record OutputFolderCleaning(int Removed, bool FolderRemoved, IReadOnlyList<string> Left, IReadOnlyList<string> NotRemoved);
 
 /// <summary>
 /// The files Diamol.Build writes into the output folder (DiamolOutputPath), and nothing else: which names they are, a
@@ -15,7 +15,7 @@ public sealed record OutputFolderCleaning(int Removed, bool FolderRemoved, IRead
 /// The output folder may be shared with the user's own files (a <c>deploy/</c> folder with a docker-compose.yml), so
 /// nothing here ever deletes a folder as a whole except <c>.diamol/</c>, which only Diamol.Build writes.
 /// </summary>
-public static class OutputFolderFiles
+internal static class OutputFolderFiles
 {
     /// <summary>What CI deploys: the image that was made, its tags and digest (the history stage writes it).</summary>
     public const string ImageName = "image.json";

@@ -11,7 +11,7 @@ namespace Diamol.Build.Context;
 /// machine never share a lock folder (a shared one in the temp folder, made by the first user with their umask, locked
 /// every other user out), and two users publishing one folder still wait for each other.
 /// </summary>
-public sealed class OutputFolderLock : IDisposable
+internal sealed class OutputFolderLock : IDisposable
 {
     private readonly FileStream _stream;
 

@@ -3,7 +3,7 @@ using Diamol.Build.Diagnostics;
 namespace Diamol.Build.Context;
 
 /// <summary>Where the output folder may not be.</summary>
-public static class OutputFolderRules
+internal static class OutputFolderRules
 {
     /// <summary>
     /// An output folder in the publish folder would be published with the app, so each image would carry the build

@@ -9,7 +9,7 @@ namespace Diamol.Build.Context;
 /// fingerprint has them, the files' digests, which the history then reuses. The MSBuild tasks pass it along as a
 /// build-lifetime object; a stage given none (run on its own, or in another process) reads the folder as before.
 /// </summary>
-public sealed class StagedContext
+internal sealed class StagedContext
 {
     /// <summary>In <c>.diamol/</c>: the id of the folder's latest staging, which a <see cref="StagedContext"/> must match.</summary>
     public const string IdFileName = "staging-id";

@@ -8,7 +8,7 @@ namespace Diamol.Build.Context;
 /// user running the publish may not write one, the error names our folder and the fix (DIAM2015) instead of an
 /// unexpected UnauthorizedAccessException pointing at our targets.
 /// </summary>
-public static class WritableFolder
+internal static class WritableFolder
 {
     /// <summary>Creates <paramref name="directory"/> (and the folders above it) or fails with DIAM2015.</summary>
     /// <param name="what">What the folder is to us, e.g. "the blob cache (DiamolCacheDirectory)".</param>

@@ -12,7 +12,7 @@ namespace Diamol.Build.Credentials;
 /// whole build (a build-lifetime task object), so that is once per publish however many clients, tasks and base
 /// layers ask. A failure (a helper that is missing or hangs) is kept too: it is the answer for this publish.
 /// </summary>
-public sealed class CredentialLookup
+internal sealed class CredentialLookup
 {
     private readonly Func<string, string?> _variable;
     private readonly Func<string, RegistryLogin?> _docker;

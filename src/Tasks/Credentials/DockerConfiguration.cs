@@ -9,7 +9,7 @@ namespace Diamol.Build.Credentials;
 /// the engine locator and the registry credentials both ask here, so a broken file is one error (DIAM3020) wherever
 /// it is first needed.
 /// </summary>
-public sealed class DockerConfiguration
+internal sealed class DockerConfiguration
 {
     private readonly JsonElement _root;
 

@@ -11,7 +11,7 @@ namespace Diamol.Build.Credentials;
 /// is pushed to (a base image kept there) takes the push pair first, then the pull pair, as the SDK's
 /// RegistryMode.PullFromOutput does.
 /// </summary>
-public static class EnvironmentCredentials
+internal static class EnvironmentCredentials
 {
     public const string UserVariable = "DOTNET_CONTAINER_REGISTRY_UNAME";
     public const string PasswordVariable = "DOTNET_CONTAINER_REGISTRY_PWORD";

@@ -1,7 +1,7 @@
 namespace Diamol.Build.Credentials;
 
 /// <summary>What the engine locator and the credential lookup may look at: environment variables and files (replaceable in tests).</summary>
-public sealed record LocatorEnvironment(Func<string, string?> Variable, Func<string, bool> FileExists, Func<string, string?> ReadFile, string HomeDirectory)
+internal sealed record LocatorEnvironment(Func<string, string?> Variable, Func<string, bool> FileExists, Func<string, string?> ReadFile, string HomeDirectory)
 {
     public static LocatorEnvironment Real { get; } = new(
         Environment.GetEnvironmentVariable,

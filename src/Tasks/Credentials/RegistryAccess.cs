@@ -1,7 +1,7 @@
 namespace Diamol.Build.Credentials;
 
 /// <summary>What a client is for: pulling a base image, or pushing the built one. It decides which environment credentials apply.</summary>
-public enum RegistryAccess
+internal enum RegistryAccess
 {
     Pull,
     Push,

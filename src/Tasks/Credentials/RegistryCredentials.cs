@@ -10,7 +10,7 @@ namespace Diamol.Build.Credentials;
 /// a credential helper named for the registry in credHelpers, else the credsStore helper, else the auths entry.
 /// Helpers are the `docker-credential-NAME` programs on PATH, spoken to with their `get` protocol.
 /// </summary>
-public static class RegistryCredentials
+internal static class RegistryCredentials
 {
     private const string DockerHubServer = "https://index.docker.io/v1/";
 

@@ -1,4 +1,4 @@
 namespace Diamol.Build.Diagnostics;
 
 /// <summary>A warning raised by the core, reported by the task with its code.</summary>
-public sealed record Diagnostic(DiagnosticCode Code, string Message);
+internal sealed record Diagnostic(DiagnosticCode Code, string Message);

@@ -4,7 +4,7 @@ namespace Diamol.Build.Diagnostics;
 /// A failure the user can act on. Core classes throw it; tasks turn it into a coded MSBuild error
 /// so the message, the code and the fix reach the build log together.
 /// </summary>
-public sealed class DiamolException : Exception
+internal sealed class DiamolException : Exception
 {
     public DiamolException(DiagnosticCode code, string message, Exception? inner = null)
         : base(message, inner)

@@ -10,14 +10,14 @@ namespace Diamol.Build.Dockerfile;
 /// Set only in a saved manifest: its <paramref name="Text"/> had secret values, which the file keeps as
 /// <c>&lt;redacted&gt;</c>; loading reads the real text back from the Dockerfile's line <paramref name="Line"/>.
 /// </param>
-public sealed record DockerfileInstruction(int Line, string Keyword, string Text, LayerKind? LayerKind = null, string? LayerName = null,
+internal sealed record DockerfileInstruction(int Line, string Keyword, string Text, LayerKind? LayerKind = null, string? LayerName = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] bool Redacted = false);
 
 /// <summary>
 /// The generated Dockerfile: its text, its instructions in order, and the build arguments that carry
 /// values which must not be part of the text (volatile labels), so that the text stays byte-identical between builds.
 /// </summary>
-public sealed record DockerfileDocument(
+internal sealed record DockerfileDocument(
     string Text,
     IReadOnlyList<DockerfileInstruction> Instructions,
     IReadOnlyDictionary<string, string> BuildArguments);

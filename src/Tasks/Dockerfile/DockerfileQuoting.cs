@@ -9,7 +9,7 @@ namespace Diamol.Build.Dockerfile;
 /// treats only <c>\"</c>, <c>\\</c> and <c>\$</c> as escapes and expands <c>$NAME</c>; escaping those three keeps
 /// every other character literal. Line breaks cannot be escaped at all: the spec factory refuses them earlier.
 /// </summary>
-public static class DockerfileQuoting
+internal static class DockerfileQuoting
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {

@@ -9,7 +9,7 @@ namespace Diamol.Build.Dockerfile;
 /// Writes the Dockerfile in cache order: base image, stable configuration, file layers from least to most
 /// often changed, volatile metadata last. Only legacy-builder syntax is used, so the Engine API's /build accepts it.
 /// </summary>
-public sealed class DockerfileWriter
+internal sealed class DockerfileWriter
 {
     private readonly StringBuilder _text = new();
     private readonly List<DockerfileInstruction> _instructions = [];

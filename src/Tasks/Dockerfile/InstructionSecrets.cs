@@ -11,7 +11,7 @@ namespace Diamol.Build.Dockerfile;
 /// already redacted (the history read its known values from the record, found only masks, and let the generated
 /// <c>"DB_PASSWORD"="..."</c> through).
 /// </summary>
-public static class InstructionSecrets
+internal static class InstructionSecrets
 {
     /// <param name="more">Further ENV entries (NAME=value) and labels known to the caller, such as an image's.</param>
     public static SecretRedactor RedactorFor(IEnumerable<DockerfileInstruction> instructions,

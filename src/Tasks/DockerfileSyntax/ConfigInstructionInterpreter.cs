@@ -13,7 +13,7 @@ namespace Diamol.Build.DockerfileSyntax;
 /// construction rather than by keeping two lists of settings in step. Anything the engine would reject is a
 /// <see cref="FormatException"/> with the engine's reason.
 /// </summary>
-public sealed class ConfigInstructionInterpreter(JsonObject config)
+internal sealed class ConfigInstructionInterpreter(JsonObject config)
 {
     private readonly Dictionary<string, string?> _arguments = new(StringComparer.Ordinal);
     private bool _commandSet;

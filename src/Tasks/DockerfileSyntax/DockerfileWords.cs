@@ -9,7 +9,7 @@ namespace Diamol.Build.DockerfileSyntax;
 /// escapes applied, <c>$NAME</c>, <c>${NAME}</c>, <c>${NAME:-word}</c>, <c>${NAME:+word}</c> substituted).
 /// Errors are <see cref="FormatException"/>s with the engine's reason; callers name the instruction.
 /// </summary>
-public static class DockerfileWords
+internal static class DockerfileWords
 {
     private const char Escape = '\\';
 

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Diamol.Build.DockerfileSyntax;
 
 /// <summary>Go's duration syntax (<c>1m30s</c>, <c>1.5h</c>, <c>300ms</c>), which HEALTHCHECK options use, to nanoseconds.</summary>
-public static class GoDuration
+internal static class GoDuration
 {
     private static readonly (string Unit, double Nanoseconds)[] Units =
     [

@@ -8,7 +8,7 @@ namespace Diamol.Build.DockerfileSyntax;
 /// <c>NONE</c>, or <c>--interval/--timeout/--start-period/--retries</c> options and <c>CMD</c> in exec or shell form;
 /// durations in nanoseconds, options left unset omitted.
 /// </summary>
-public static class HealthcheckReader
+internal static class HealthcheckReader
 {
     private static readonly Dictionary<string, string> DurationFields = new(StringComparer.Ordinal)
     {

@@ -1,7 +1,7 @@
 namespace Diamol.Build.DockerfileSyntax;
 
 /// <summary>The signals STOPSIGNAL accepts, as the engine checks them: a positive number, or a Linux signal name with or without SIG, any case.</summary>
-public static class StopSignal
+internal static class StopSignal
 {
     private static readonly HashSet<string> Names = new(StringComparer.Ordinal)
     {

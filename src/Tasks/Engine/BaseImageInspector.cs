@@ -4,7 +4,7 @@ using Diamol.Build.Diagnostics;
 namespace Diamol.Build.Engine;
 
 /// <summary>Reads what the SDK's rules need of the base image from an engine, pulling it first when the engine lacks it, as the build would.</summary>
-public static class BaseImageInspector
+internal static class BaseImageInspector
 {
     /// <param name="login">Finds the registry login; asked only when a pull is needed (a credential helper may be slow or absent).</param>
     public static async Task<Spec.BaseImageFacts> ReadAsync(IContainerEngine engine, Spec.ImageReference reference, Func<RegistryLogin?> login, PullPolicy pull,

@@ -10,7 +10,7 @@ namespace Diamol.Build.Engine;
 /// a platform always name one manifest, so the answer is kept in the build context and asked for again only when the
 /// base's digest changes.
 /// </summary>
-public static class BaseManifestDigest
+internal static class BaseManifestDigest
 {
     public const string FileName = "base-manifest.json";
 

@@ -9,7 +9,7 @@ namespace Diamol.Build.Engine;
 /// steps with their cache status. Podman's compatible API writes "STEP 3/9: ..." and "--> Using cache"; both are read.
 /// Text may arrive split anywhere, so it is buffered up to each line break.
 /// </summary>
-public sealed partial class BuildOutputParser
+internal sealed partial class BuildOutputParser
 {
     private readonly StringBuilder _pending = new();
     private readonly List<BuildStep> _steps = [];

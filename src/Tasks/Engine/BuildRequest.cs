@@ -6,7 +6,7 @@ namespace Diamol.Build.Engine;
 /// What the engine asked to build needs: the context folder, the references to tag ("repository:tag") and build
 /// arguments; with <paramref name="Part"/>, only that part of the folder is sent (a delta build).
 /// </summary>
-public sealed record BuildRequest(
+internal sealed record BuildRequest(
     string ContextDirectory,
     IReadOnlyList<string> References,
     IReadOnlyDictionary<string, string> BuildArguments,

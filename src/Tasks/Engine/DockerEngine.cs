@@ -13,7 +13,7 @@ namespace Diamol.Build.Engine;
 /// exchange runs under an idle time-out; failures become <see cref="DiamolException"/>s that say what happened and what
 /// to do (<see cref="EngineFailures"/>). <see cref="EngineConnection"/> opens one; a build is an <see cref="EngineBuildSession"/>.
 /// </summary>
-public sealed class DockerEngine : IContainerEngine, IDisposable
+internal sealed class DockerEngine : IContainerEngine, IDisposable
 {
     private readonly DockerClient _client;
     private readonly VersionResponse _version;

@@ -81,7 +81,7 @@ internal sealed class EngineBuildSession
         if (_error is not null) throw EngineFailures.StepFailed(_parser.Steps.Count > 0 ? _parser.Steps[^1] : null, _parser.LastStepOutput, _error);
 
         // Older engines report the image only in the final "Successfully built" line.
-        string imageId = _imageId ?? _parser.Steps.LastOrDefault()?.ImageId ?? throw EngineFailures.NoImageNamed();
+        string imageId = _imageId ?? (_parser.Steps.Count > 0 ? _parser.Steps[^1] : null)?.ImageId ?? throw EngineFailures.NoImageNamed();
         return new BuildResult(imageId, _request.References, _parser.Steps, _contextSent);
     }
 
@@ -98,7 +98,7 @@ internal sealed class EngineBuildSession
         {
             _log.Detail(message.Status);
             // The classic builder pulls a missing FROM image inside the build, with the pull endpoint's messages.
-            _pulling ??= new PullProgress(_parser.Steps.LastOrDefault()?.Instruction.Replace("FROM ", "", StringComparison.OrdinalIgnoreCase) ?? "the base image", _log);
+            _pulling ??= new PullProgress((_parser.Steps.Count > 0 ? _parser.Steps[^1] : null)?.Instruction.Replace("FROM ", "", StringComparison.OrdinalIgnoreCase) ?? "the base image", _log);
             _pulling.Report(message.ID, message.Status, message.Progress?.Current ?? 0, message.Progress?.Total ?? 0);
         }
         else if (_pulling is not null)

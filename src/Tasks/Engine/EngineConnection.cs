@@ -10,7 +10,7 @@ namespace Diamol.Build.Engine;
 /// Engine API version as the docker CLI does, and says in a user's words why none answered (DIAM3001) or why the one
 /// that did is too old (DIAM3017).
 /// </summary>
-public static class EngineConnection
+internal static class EngineConnection
 {
     /// <summary>The newest Engine API version this client's models follow (Docker.DotNet.Enhanced 4.3 tracks Engine 29).</summary>
     public static readonly Version ClientApiVersion = new(1, 51);

@@ -13,7 +13,7 @@ namespace Diamol.Build.Engine;
 /// An explicit choice (property, DOCKER_HOST, a named context) is the only candidate: falling back elsewhere
 /// would build on an engine the user did not name.
 /// </summary>
-public static class EngineLocator
+internal static class EngineLocator
 {
     public const string DefaultUnixSocket = "unix:///var/run/docker.sock";
     public const string DefaultWindowsPipe = "npipe://./pipe/docker_engine";

@@ -1,7 +1,7 @@
 namespace Diamol.Build.Engine;
 
 /// <summary>What kind of failure a push through the engine met, which decides the advice.</summary>
-public enum EnginePushFailureKind
+internal enum EnginePushFailureKind
 {
     /// <summary>The registry wants a (different) login, or the login may not push there.</summary>
     Authentication,
@@ -18,7 +18,7 @@ public enum EnginePushFailureKind
 /// "unauthorized: authentication required", "received unexpected HTTP status: 500 Internal Server Error",
 /// "dial tcp 127.0.0.1:5001: connect: connection refused") so the message gives the right advice.
 /// </summary>
-public static class EnginePushFailure
+internal static class EnginePushFailure
 {
     private static readonly string[] AuthenticationMarks =
         ["unauthorized", "authentication required", "denied", "forbidden", "no basic auth credentials", "incorrect username or password", "401", "403"];

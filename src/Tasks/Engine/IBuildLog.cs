@@ -1,7 +1,7 @@
 namespace Diamol.Build.Engine;
 
 /// <summary>Where build progress goes: the MSBuild log in a task, a list in a test.</summary>
-public interface IBuildLog
+internal interface IBuildLog
 {
     /// <summary>A Dockerfile step starts or finishes (shown at normal verbosity).</summary>
     void Step(string message);

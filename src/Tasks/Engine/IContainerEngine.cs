@@ -10,7 +10,7 @@ namespace Diamol.Build.Engine;
 /// engine's DIAM codes (DIAM3002 a failed step, DIAM3003 a refused request, DIAM3014 a stall, DIAM3015 a cut
 /// connection, DIAM3005/3010/3011 a refused, unreachable or failing registry, DIAM3007 a refused load).
 /// </summary>
-public interface IContainerEngine
+internal interface IContainerEngine
 {
     EngineEndpoint Endpoint { get; }
 

@@ -5,7 +5,7 @@ namespace Diamol.Build.Engine;
 /// <see cref="SharedEngineConnection"/>): the builder choice, the base image's inspection and the build ask the same
 /// engine once, instead of each connecting and negotiating again. Tests give a fake.
 /// </summary>
-public interface IEngineSource
+internal interface IEngineSource
 {
     /// <summary>The connected engine; DIAM3001 when none answers (every later ask fails the same way, without waiting again).</summary>
     Task<IContainerEngine> ConnectAsync(CancellationToken cancellationToken);

@@ -1,7 +1,7 @@
 namespace Diamol.Build.Engine;
 
 /// <summary>When the base image (and cache-from images) are pulled: DiamolPullPolicy.</summary>
-public enum PullPolicy
+internal enum PullPolicy
 {
     /// <summary>Only when the engine does not have the image (the default, as `docker build`).</summary>
     Missing,

@@ -8,7 +8,7 @@ namespace Diamol.Build.Engine;
 /// few lines a person can follow at the default verbosity: one every couple of seconds while bytes move, and one at
 /// the end. A pull of a large base image takes minutes; silence for that long reads as a hang.
 /// </summary>
-public sealed class PullProgress
+internal sealed class PullProgress
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
     private readonly string _image;

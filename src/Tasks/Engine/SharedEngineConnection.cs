@@ -5,7 +5,7 @@ namespace Diamol.Build.Engine;
 /// that asks, so a publish with no engine waits for the connect time-out once, not once per stage. Disposing it
 /// closes the connection.
 /// </summary>
-public sealed class SharedEngineConnection(Func<Task<IContainerEngine>> connect) : IEngineSource, IDisposable
+internal sealed class SharedEngineConnection(Func<Task<IContainerEngine>> connect) : IEngineSource, IDisposable
 {
     private readonly object _gate = new();
     private Task<IContainerEngine>? _connecting;

@@ -10,7 +10,7 @@ namespace Diamol.Build.History;
 /// build's cache hits) into a <see cref="LayerHistory"/>. The newest history entries are ours, one per
 /// instruction after FROM; everything before them came with the base image.
 /// </summary>
-public static partial class HistoryBuilder
+internal static partial class HistoryBuilder
 {
     private const int LargestFilesShown = 5;
 

@@ -6,7 +6,7 @@ namespace Diamol.Build.History;
 /// Compares two history artifacts by layer DiffID, which is what registries and engines compare too: a layer with
 /// the same DiffID is not pushed or pulled again. Used for the artifact's "changes" and for the diff target.
 /// </summary>
-public static class HistoryDiff
+internal static class HistoryDiff
 {
     public static HistoryChanges Compare(LayerHistory before, LayerHistory after)
     {

@@ -11,7 +11,7 @@ namespace Diamol.Build.History;
 /// The pictures are SVG made here, so the page is whole without script; a few lines of script link bars and rows and
 /// filter the files.
 /// </summary>
-public static class HistoryHtmlWriter
+internal static class HistoryHtmlWriter
 {
     public static string Write(LayerHistory history)
     {

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Diamol.Build.History;
 
 /// <summary>Writes and reads image-history.json (camelCase, indented, stable property order).</summary>
-public static class HistoryJsonWriter
+internal static class HistoryJsonWriter
 {
     public static readonly JsonSerializerOptions Options = new()
     {

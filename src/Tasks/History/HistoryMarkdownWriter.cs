@@ -5,7 +5,7 @@ using Diamol.Build.Common;
 namespace Diamol.Build.History;
 
 /// <summary>Writes image-history.md: a summary a person reads in a CI log or a pull request.</summary>
-public static class HistoryMarkdownWriter
+internal static class HistoryMarkdownWriter
 {
     /// <summary>Why an image has no tag: one platform of a multi-platform publish, named by its digest; the index gets the tags.</summary>
     public static string UntaggedReason(HistoryImage image) => image.Digest is { } digest

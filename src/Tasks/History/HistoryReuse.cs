@@ -12,7 +12,7 @@ namespace Diamol.Build.History;
 /// ones written for that key, untouched (their stamps), and they compared the image with itself: after that, writing
 /// again would give the same bytes. The key goes in <c>.diamol/history-key</c>.
 /// </summary>
-public static class HistoryReuse
+internal static class HistoryReuse
 {
     public const string FileName = "history-key";
 

@@ -6,7 +6,7 @@ namespace Diamol.Build.History;
 /// The layer-history artifact (image-history.json): which instruction made which layer, how big, cached or new.
 /// Its shape is versioned by <see cref="SchemaVersion"/> and documented in docs/history-artifact.md.
 /// </summary>
-public sealed record LayerHistory
+internal sealed record LayerHistory
 {
     /// <summary>2 added every file of our layers (path, size, digest) and the file-level changes; version 1 artifacts still read.</summary>
     public const int CurrentSchemaVersion = 2;
@@ -25,7 +25,7 @@ public sealed record LayerHistory
 }
 
 /// <summary>The difference between two builds' artifacts: which layers are new, which are gone, how many bytes.</summary>
-public sealed record HistoryChanges
+internal sealed record HistoryChanges
 {
     public required string PreviousImageId { get; init; }
     public DateTimeOffset? PreviousCreated { get; init; }
@@ -45,15 +45,15 @@ public sealed record HistoryChanges
 /// <param name="Change">"added", "removed" or "changed".</param>
 /// <param name="SizeBefore">Null when added.</param>
 /// <param name="SizeAfter">Null when removed.</param>
-public sealed record FileChange(string Layer, string Path, string Change, long? SizeBefore, long? SizeAfter)
+internal sealed record FileChange(string Layer, string Path, string Change, long? SizeBefore, long? SizeAfter)
 {
     public long Delta => (SizeAfter ?? 0) - (SizeBefore ?? 0);
 }
 
 /// <summary>A layer that one of two compared images has and the other has not.</summary>
-public sealed record ChangedLayer(int Index, string? DiffId, string Origin, string? LayerKind, string? LayerName, long Size, string CreatedBy);
+internal sealed record ChangedLayer(int Index, string? DiffId, string Origin, string? LayerKind, string? LayerName, long Size, string CreatedBy);
 
-public sealed record HistoryImage
+internal sealed record HistoryImage
 {
     public required string Id { get; init; }
     public required string Repository { get; init; }
@@ -69,7 +69,7 @@ public sealed record HistoryImage
     public IReadOnlyList<string> Env { get; init; } = [];
 }
 
-public sealed record HistoryBaseImage
+internal sealed record HistoryBaseImage
 {
     /// <summary>As written in FROM.</summary>
     public required string Name { get; init; }
@@ -81,7 +81,7 @@ public sealed record HistoryBaseImage
     public long Size { get; init; }
 }
 
-public sealed record HistoryEntry
+internal sealed record HistoryEntry
 {
     public required int Index { get; init; }
     public required string CreatedBy { get; init; }
@@ -117,10 +117,10 @@ public sealed record HistoryEntry
     public string? SourceFolder { get; init; }
 }
 
-public sealed record HistoryFile(string Path, long Size,
+internal sealed record HistoryFile(string Path, long Size,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Digest = null);
 
-public sealed record HistoryTotals
+internal sealed record HistoryTotals
 {
     public long BaseBytes { get; init; }
     public long OurBytes { get; init; }

@@ -1,7 +1,7 @@
 namespace Diamol.Build.Layers;
 
 /// <summary>How the modes of published files become the modes of files in the image (DiamolFileModes).</summary>
-public enum FileModePolicy
+internal enum FileModePolicy
 {
     /// <summary>
     /// The default: every file readable by every user (0644), files with any execute bit executable by every user

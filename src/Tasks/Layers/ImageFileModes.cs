@@ -6,7 +6,7 @@ namespace Diamol.Build.Layers;
 /// The image runs as a non-root user (APP_UID) while COPY gives every file to root, so a file the publish left
 /// readable only by its owner (a restrictive umask, a `chmod 600`) would make the app fail at start.
 /// </summary>
-public static class ImageFileModes
+internal static class ImageFileModes
 {
     private const UnixFileMode ReadAll = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
     private const UnixFileMode ExecuteAll = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;

@@ -5,7 +5,7 @@ namespace Diamol.Build.Layers;
 /// '/': on Linux a '\' is an ordinary character of a file name (the SDK publishes "back\slash.txt" as one file, and
 /// PublishContainer keeps it), so turning it into '/' would make a folder the publish folder does not have.
 /// </summary>
-public static class ImagePath
+internal static class ImagePath
 {
     public static string FromFileSystem(string relative) =>
         Path.DirectorySeparatorChar == '\\' ? relative.Replace('\\', '/') : relative;

@@ -9,7 +9,7 @@ namespace Diamol.Build.Layers;
 /// read a name from the base's /etc/passwd, a lookup the writer cannot repeat. So the user must be a number (or
 /// root, which is 0 on every Linux), possibly through a variable such as $APP_UID, or it is refused (DIAM1024).
 /// </summary>
-public static class ImageUserId
+internal static class ImageUserId
 {
     /// <param name="user">The image's user as the Dockerfile's USER gets it (ContainerUser, else the base's APP_UID); null when unknown.</param>
     /// <param name="environment">The image's environment (the base's, then the project's), for a $VARIABLE user.</param>

@@ -5,7 +5,7 @@ namespace Diamol.Build.Layers;
 /// the order of the members here: new kinds are added at the end). The engine's classic builder re-creates every
 /// layer after the first changed one, so the order decides what an edit costs.
 /// </summary>
-public enum LayerKind
+internal enum LayerKind
 {
     /// <summary>Every file a stable (non-prerelease) NuGet package brings, and runtime packs.</summary>
     Packages,

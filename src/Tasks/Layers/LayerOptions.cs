@@ -5,4 +5,4 @@ namespace Diamol.Build.Layers;
 /// <param name="PublishMode">The publish settings that decide how finely the output can be split.</param>
 /// <param name="AppFileName">The published executable's name (the single-file bundle when there is one).</param>
 /// <param name="WritableDirectories">DiamolWritableDirectory items: folders the image's user may write.</param>
-public sealed record LayerOptions(FileModePolicy FileModes, PublishMode PublishMode, string AppFileName, IReadOnlyList<WritableDirectory>? WritableDirectories = null);
+internal sealed record LayerOptions(FileModePolicy FileModes, PublishMode PublishMode, string AppFileName, IReadOnlyList<WritableDirectory>? WritableDirectories = null);

@@ -7,7 +7,7 @@ namespace Diamol.Build.Layers;
 /// the site's own, and the endpoints manifest, which changes with any static asset, after the referenced projects
 /// and before the app, so a server code edit still re-ships the app layer alone.
 /// </summary>
-public static class LayerOrder
+internal static class LayerOrder
 {
     private static readonly LayerKind[] Written =
     [

@@ -7,7 +7,7 @@ namespace Diamol.Build.Layers;
 /// Splits the publish output into layers by how often files change, so that a code change re-creates only
 /// the small app layer while package layers stay cached. The plan is independent of enumeration order.
 /// </summary>
-public static partial class LayerPlanner
+internal static partial class LayerPlanner
 {
     [GeneratedRegex(@"^[a-z0-9][a-z0-9._-]{0,62}$")]
     private static partial Regex CustomLayerNamePattern();

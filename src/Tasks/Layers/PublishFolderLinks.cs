@@ -9,7 +9,7 @@ namespace Diamol.Build.Layers;
 /// whose bytes the image then holds under the link's name; a link that leaves the folder, dangles, loops, or names a
 /// folder is refused with DIAM2007, naming the file and its target. Folders are never entered through a link.
 /// </summary>
-public static class PublishFolderLinks
+internal static class PublishFolderLinks
 {
     /// <summary>The file whose bytes a published path stands for: itself, or the file its link ends at inside the folder.</summary>
     public static string Resolve(string path, string publishRoot)

@@ -5,7 +5,7 @@ namespace Diamol.Build.Layers;
 /// where the item has none, as MSBuild gives it), and the settings that shape them. The MSBuild task fills it from
 /// its items; <see cref="PublishedFileClassifier"/> decides from it alone.
 /// </summary>
-public sealed record PublishInputs
+internal sealed record PublishInputs
 {
     /// <summary>ResolvedFileToPublish.</summary>
     public IReadOnlyList<PublishedItem> Files { get; init; } = [];
@@ -42,29 +42,29 @@ public sealed record PublishInputs
 /// <param name="IsKeyOutput">IsKeyOutput is True: the app's own executable (the apphost, a single-file bundle).</param>
 /// <param name="AssetKind">AssetKind: set on the SDK's static web assets.</param>
 /// <param name="Layer">DiamolLayer.</param>
-public sealed record PublishedItem(string RelativePath, string FullPath, string PackageId = "", string PackageVersion = "", string SourceProject = "",
+internal sealed record PublishedItem(string RelativePath, string FullPath, string PackageId = "", string PackageVersion = "", string SourceProject = "",
     string ReferenceSourceTarget = "", bool IsKeyOutput = false, string AssetKind = "", string Layer = "");
 
 /// <summary>A static web asset as the SDK publishes it (_PublishStaticWebAssetsTargetPath), with the metadata that says where it came from.</summary>
 /// <param name="TargetPath">Its publish path.</param>
 /// <param name="RelativePath">Its path below its project's web root.</param>
-public sealed record StaticWebAssetItem(string TargetPath, string FullPath, string AssetRole = "", string RelatedAsset = "", string PackageId = "",
+internal sealed record StaticWebAssetItem(string TargetPath, string FullPath, string AssetRole = "", string RelatedAsset = "", string PackageId = "",
     string PackageVersion = "", string OriginalItemSpec = "", string SourceType = "", string SourceId = "", string AssetTraitName = "",
     string AssetTraitValue = "", string RelativePath = "", string Layer = "");
 
 /// <summary>A Content or None item.</summary>
 /// <param name="ItemType">DiamolItemType: which of the two it is (empty reads as Content).</param>
-public sealed record ContentItem(string ItemSpec, string FullPath, string CopyToPublishDirectory = "", string Layer = "", string ItemType = "");
+internal sealed record ContentItem(string ItemSpec, string FullPath, string CopyToPublishDirectory = "", string Layer = "", string ItemType = "");
 
 /// <summary>A resolved Reference item (ReferencePath).</summary>
-public sealed record ReferenceItem(string FullPath, string FileName, string Layer = "");
+internal sealed record ReferenceItem(string FullPath, string FileName, string Layer = "");
 
 /// <summary>A PackageReference item: its Include is the package id.</summary>
-public sealed record PackageReferenceItem(string Id, string Layer = "");
+internal sealed record PackageReferenceItem(string Id, string Layer = "");
 
 /// <summary>A ProjectReference item.</summary>
-public sealed record ProjectReferenceItem(string ItemSpec, string FullPath, string Layer = "");
+internal sealed record ProjectReferenceItem(string ItemSpec, string FullPath, string Layer = "");
 
 /// <summary>One of a WebAssembly client's ReferenceCopyLocalPaths.</summary>
 /// <param name="FileName">Its file name with extension, for an item without DestinationSubPath.</param>
-public sealed record WebAssemblyOriginItem(string FullPath, string PackageId, string DestinationSubPath, string FileName);
+internal sealed record WebAssemblyOriginItem(string FullPath, string PackageId, string DestinationSubPath, string FileName);

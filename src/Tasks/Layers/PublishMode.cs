@@ -5,7 +5,7 @@ namespace Diamol.Build.Layers;
 /// <param name="SelfContained">SelfContained: the .NET runtime published with the app.</param>
 /// <param name="Trimmed">PublishTrimmed: unused code (of the runtime too) removed.</param>
 /// <param name="Aot">PublishAot: one native executable.</param>
-public sealed record PublishMode(bool SingleFile = false, bool SelfContained = false, bool Trimmed = false, bool Aot = false)
+internal sealed record PublishMode(bool SingleFile = false, bool SelfContained = false, bool Trimmed = false, bool Aot = false)
 {
     /// <summary>The app's own output is one file that changes with every edit (a single-file bundle or a native AOT binary).</summary>
     public bool OneFileApp => SingleFile || Aot;

@@ -7,7 +7,7 @@ namespace Diamol.Build.Layers;
 /// Warns when a publish mode defeats layering, naming what it costs in this plan and what to do instead: nobody
 /// should find out from a registry bill that every edit re-ships the runtime.
 /// </summary>
-public static class PublishModeAdvice
+internal static class PublishModeAdvice
 {
     // The runtime packs a self-contained publish copies from (Microsoft.NETCore.App.Runtime.<rid> and friends).
     private static readonly string[] RuntimePackPrefixes =

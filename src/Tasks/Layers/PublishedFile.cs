@@ -14,7 +14,7 @@ namespace Diamol.Build.Layers;
 /// <param name="FromWebAssemblyPackage">True for a WebAssembly client's file that came from its runtime pack or a NuGet package.</param>
 /// <param name="IsVendor">True for a vendored static file (below a project's wwwroot/lib/).</param>
 /// <param name="IsEndpointsManifest">True for the static web assets endpoints manifest when referenced projects have static assets.</param>
-public sealed record PublishedFile(
+internal sealed record PublishedFile(
     string SourcePath,
     string RelativePath,
     string? PackageId = null,

@@ -14,7 +14,7 @@ namespace Diamol.Build.Layers;
 /// published file is reported. Files in the publish folder that no item names (web.config, the endpoints manifest,
 /// files a custom target writes) are included too, except leftovers of earlier publishes under wwwroot/.
 /// </summary>
-public sealed class PublishedFileClassifier
+internal sealed class PublishedFileClassifier
 {
     private readonly PublishInputs _items;
     private readonly HashSet<string> _contentPaths = new(StringComparer.Ordinal);

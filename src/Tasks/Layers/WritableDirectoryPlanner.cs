@@ -15,7 +15,7 @@ namespace Diamol.Build.Layers;
 /// the same directory entries with the same owner and mode, so both builders give the same image.
 /// </para>
 /// </summary>
-public static partial class WritableDirectoryPlanner
+internal static partial class WritableDirectoryPlanner
 {
     /// <summary>0755: the folder's owner writes, everyone reads.</summary>
     public const UnixFileMode DefaultMode = ImageFileModes.Directory;

@@ -35,11 +35,9 @@ public sealed class DiamolEngineBuild : DiamolTask, ICancelableTask
     {
         var candidates = EngineLocator.Candidates(DockerHost, Environment.GetEnvironmentVariable);
         var warnings = new List<Diagnostics.Diagnostic>();
-        var options = BuildOptions.Create(
-            BuildArgs.Select(a => new Spec.NameValue(a.ItemSpec, a.GetMetadata("Value"))),
-            CacheFrom.Select(c => c.ItemSpec),
-            PullPolicy,
-            warnings) with { IdleLimit = BuildOptions.ParseIdleTimeout(IdleTimeout), Credentials = CredentialLookup() };
+        var created = BuildOptions.Create(
+            BuildArgs.Select(a => new Spec.NameValue(a.ItemSpec, a.GetMetadata("Value"))), CacheFrom.Select(c => c.ItemSpec), PullPolicy, warnings);
+        var options = created with { IdleLimit = BuildOptions.ParseIdleTimeout(IdleTimeout), Credentials = CredentialLookup() };
         Report(warnings);
         var timings = new StageTimings(nameof(DiamolEngineBuild));
         BuildRecord record;

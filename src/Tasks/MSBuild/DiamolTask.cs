@@ -120,7 +120,7 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
     /// inspection and the build (or the load) of a publish, and every project of a solution on this node, share one
     /// connection and one version negotiation. MSBuild disposes it when the build ends.
     /// </summary>
-    protected Engine.IEngineSource EngineFor(IReadOnlyList<Engine.EngineEndpoint> candidates)
+    private protected Engine.IEngineSource EngineFor(IReadOnlyList<Engine.EngineEndpoint> candidates)
     {
         string key = "Diamol.Build.Engine:" + Engine.SharedEngineConnection.KeyOf(candidates);
         if (BuildEngine4.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is Engine.IEngineSource shared) return shared;
@@ -134,7 +134,7 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
     /// every task and registry client of a publish (and of every project of a solution on this node) shares it, so a
     /// credential helper runs at most once per registry per build. MSBuild drops it when the build ends.
     /// </summary>
-    protected Credentials.CredentialLookup CredentialLookup()
+    private protected Credentials.CredentialLookup CredentialLookup()
     {
         var env = Credentials.LocatorEnvironment.Real;
         string key = "Diamol.Build.CredentialLookup:" + Path.TrimEndingDirectorySeparator(Path.GetFullPath(Credentials.DockerConfiguration.DirectoryOf(env)));
@@ -150,7 +150,7 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
     /// </summary>
     /// <param name="idleLimit">DiamolIdleTimeout.</param>
     /// <param name="retries">DiamolRegistryRetries.</param>
-    protected Registry.RegistrySession RegistriesFor(TimeSpan? idleLimit, Registry.RetryPolicy? retries)
+    private protected Registry.RegistrySession RegistriesFor(TimeSpan? idleLimit, Registry.RetryPolicy? retries)
     {
         var log = new TaskBuildLog(Log, ProjectFile);
         return new Registry.RegistrySession(CredentialLookup(), idleLimit, retries, log.Step);
@@ -159,11 +159,11 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
     private static string StagedKey(string folder) => "Diamol.Build.StagedContext:" + Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
 
     /// <summary>Hands what staging learnt to the tasks after it in this build (MSBuild drops it when the build ends).</summary>
-    protected void ShareStaging(Context.StagedContext staged) =>
+    private protected void ShareStaging(Context.StagedContext staged) =>
         BuildEngine4.RegisterTaskObject(StagedKey(staged.Directory), staged, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: true);
 
     /// <summary>This build's staging of the folder, when this process did it; null sends the stages to the folder itself.</summary>
-    protected Context.StagedContext? StagingOf(string folder) =>
+    private protected Context.StagedContext? StagingOf(string folder) =>
         BuildEngine4.GetRegisteredTaskObject(StagedKey(folder), RegisteredTaskObjectLifetime.Build) is Context.StagedContext staged && staged.Describes(folder) ? staged : null;
 
     /// <summary>
@@ -183,7 +183,7 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
         }
     }
 
-    protected void Report(IEnumerable<Diagnostic> warnings)
+    private protected void Report(IEnumerable<Diagnostic> warnings)
     {
         foreach (var warning in warnings)
         {

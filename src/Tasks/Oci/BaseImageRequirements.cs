@@ -8,7 +8,7 @@ namespace Diamol.Build.Oci;
 /// identifier (the app's binaries are built for it, the base's runtime must be too), and, for the OCI writer,
 /// without ONBUILD triggers (the engine runs them on FROM; a writer that only copies files cannot).
 /// </summary>
-public static class BaseImageRequirements
+internal static class BaseImageRequirements
 {
     /// <summary>
     /// Refuses (DIAM1022) a base whose config names another platform than <paramref name="target"/>; a base whose

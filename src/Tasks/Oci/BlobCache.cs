@@ -4,7 +4,7 @@ namespace Diamol.Build.Oci;
 /// A content-addressed folder of blobs (DiamolCacheDirectory, by default under the user's profile): base image layers
 /// fetched once are shared by every project and build. A blob is only ever stored under its verified digest.
 /// </summary>
-public sealed class BlobCache(string directory)
+internal sealed class BlobCache(string directory)
 {
     public string Directory { get; } = directory;
 

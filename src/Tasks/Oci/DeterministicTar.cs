@@ -8,7 +8,7 @@ namespace Diamol.Build.Oci;
 /// uid/gid 0 (a writable folder's owner aside), no owner names, no access or change times. The BCL's TarWriter adds atime/ctime to PAX entries, which
 /// would make every layer digest depend on the clock.
 /// </summary>
-public sealed class DeterministicTar(Stream output)
+internal sealed class DeterministicTar(Stream output)
 {
     private const int Block = 512;
     private readonly byte[] _zeros = new byte[Block];

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Diamol.Build.Oci;
 
 /// <summary>A write-through stream that counts and SHA-256-hashes what passes, for digests computed in one pass.</summary>
-public sealed class HashingStream(Stream inner) : Stream
+internal sealed class HashingStream(Stream inner) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 

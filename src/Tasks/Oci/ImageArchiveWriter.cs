@@ -5,13 +5,13 @@ using Diamol.Build.Registry;
 namespace Diamol.Build.Oci;
 
 /// <summary>A blob to put in an archive: its descriptor and where its bytes are on disk.</summary>
-public sealed record ArchiveBlob(BlobDescriptor Descriptor, string Path);
+internal sealed record ArchiveBlob(BlobDescriptor Descriptor, string Path);
 
 /// <summary>
 /// Writes an image as one tarball that both `docker load` and `podman load` accept: the docker-archive manifest.json
 /// (config, RepoTags, layers) beside an OCI image layout (<see cref="OciLayoutWriter"/>) over the same blobs.
 /// </summary>
-public static class ImageArchiveWriter
+internal static class ImageArchiveWriter
 {
     /// <summary>
     /// ContainerArchiveOutputPath as the SDK reads it: relative to the project; a folder (a trailing separator, a path

@@ -7,11 +7,11 @@ using Diamol.Build.DockerfileSyntax;
 namespace Diamol.Build.Oci;
 
 /// <summary>What the OCI writer made of the base image's config: bytes, digest, and the history it wrote.</summary>
-public sealed record ImageConfig(byte[] Bytes, string Digest, IReadOnlyList<string> DiffIds, IReadOnlyList<ConfigHistoryEntry> History,
+internal sealed record ImageConfig(byte[] Bytes, string Digest, IReadOnlyList<string> DiffIds, IReadOnlyList<ConfigHistoryEntry> History,
     IReadOnlyList<string> Env, string? Os, string? Architecture, IReadOnlyDictionary<string, string> Labels);
 
 /// <summary>One history entry of the config, with the number of layers the image has after it (exact, not guessed).</summary>
-public sealed record ConfigHistoryEntry(string CreatedBy, DateTimeOffset? Created, bool EmptyLayer, int LayerCount);
+internal sealed record ConfigHistoryEntry(string CreatedBy, DateTimeOffset? Created, bool EmptyLayer, int LayerCount);
 
 /// <summary>
 /// Writes the image config as the engine would after running the generated Dockerfile on the base image: the base's
@@ -20,7 +20,7 @@ public sealed record ConfigHistoryEntry(string CreatedBy, DateTimeOffset? Create
 /// after FROM (named by the instruction, so the history artifact and `docker history` line up), the platform of the
 /// runtime identifier, and the reproducible time everywhere a time goes.
 /// </summary>
-public static class ImageConfigWriter
+internal static class ImageConfigWriter
 {
     public static ImageConfig Write(
         byte[] baseConfig, ImagePlatform platform, ImageSettings settings, IReadOnlyList<DockerfileInstruction> instructions, IReadOnlyDictionary<string, LayerBlob> layers, DateTimeOffset time)

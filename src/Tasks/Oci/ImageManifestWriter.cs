@@ -7,7 +7,7 @@ using Diamol.Build.Registry;
 namespace Diamol.Build.Oci;
 
 /// <summary>A manifest or index as bytes, with its digest and media type.</summary>
-public sealed record WrittenManifest(byte[] Bytes, string Digest, string MediaType)
+internal sealed record WrittenManifest(byte[] Bytes, string Digest, string MediaType)
 {
     public static WrittenManifest Of(JsonObject json, string mediaType)
     {
@@ -17,7 +17,7 @@ public sealed record WrittenManifest(byte[] Bytes, string Digest, string MediaTy
 }
 
 /// <summary>Writes image manifests and image indexes in Docker v2 schema 2 or OCI form.</summary>
-public static class ImageManifestWriter
+internal static class ImageManifestWriter
 {
     /// <summary>A manifest over the config and every layer, the base's first; layer media types follow the format (same bytes).</summary>
     public static WrittenManifest Manifest(ImageFormat format, BlobDescriptor config, IEnumerable<BlobDescriptor> layers)

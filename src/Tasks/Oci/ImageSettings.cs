@@ -8,7 +8,7 @@ namespace Diamol.Build.Oci;
 /// working directory, where the layers without a destination of their own land (as the Dockerfile's COPY puts them).
 /// </summary>
 /// <param name="WorkingDirectory">Null in a context an older Diamol.Build staged.</param>
-public sealed record ImageSettings(IReadOnlyList<NameValue> VolatileLabels, string? WorkingDirectory = null)
+internal sealed record ImageSettings(IReadOnlyList<NameValue> VolatileLabels, string? WorkingDirectory = null)
 {
     public static ImageSettings From(ContainerSpec spec) => new(spec.VolatileLabels, spec.WorkingDirectory);
 

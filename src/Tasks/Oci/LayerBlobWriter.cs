@@ -11,7 +11,7 @@ namespace Diamol.Build.Oci;
 /// folder present (0755), files with the plan's modes, uid/gid 0, every time the one reproducible time. Each layer
 /// depends on its own files only, so a change in one layer changes that layer's blob and no other.
 /// </summary>
-public static class LayerBlobWriter
+internal static class LayerBlobWriter
 {
     /// <summary>
     /// What decides a layer's bytes, from file metadata alone (path, size, mtime, and as git's index has them ctime,
@@ -49,7 +49,7 @@ public static class LayerBlobWriter
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 var compressed = new HashingStream(file);
-                var gzip = new DeterministicGzip(compressed, CompressionLevel.Optimal);
+                var gzip = new DeterministicGzipStream(compressed, CompressionLevel.Optimal);
                 var tarBytes = new HashingStream(gzip);
                 WriteTar(new DeterministicTar(tarBytes), layer, workingDirectory, time, cancellationToken);
                 gzip.Finish();

@@ -11,7 +11,7 @@ namespace Diamol.Build.Oci;
 /// layout that both the image archive and the multi-platform archive carry, so `docker load` and `podman load` read
 /// the same layout from both.
 /// </summary>
-public sealed class OciLayoutWriter
+internal sealed class OciLayoutWriter
 {
     private const UnixFileMode Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
     private readonly DeterministicTar _tar;

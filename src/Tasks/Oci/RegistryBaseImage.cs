@@ -7,7 +7,7 @@ using Diamol.Build.Spec;
 namespace Diamol.Build.Oci;
 
 /// <summary>A base image as a registry serves it for one platform: its manifest and its config.</summary>
-public sealed record BaseImageManifest(ResolvedImage Image, byte[] Config)
+internal sealed record BaseImageManifest(ResolvedImage Image, byte[] Config)
 {
     /// <summary>The digest FROM is pinned to: the index's when the tag names one, else the manifest's (as `docker pull` records it).</summary>
     public string PinDigest => Image.IndexDigest ?? Image.ManifestDigest;
@@ -25,6 +25,8 @@ public sealed record BaseImageManifest(ResolvedImage Image, byte[] Config)
         }
     }
 
+    private const string OnBuildField = "OnBuild"; // the image config's field, named as Docker names it
+
     /// <summary>The base's ONBUILD triggers (config.OnBuild), which only the engine runs.</summary>
     public IReadOnlyList<string> OnBuild
     {
@@ -32,7 +34,7 @@ public sealed record BaseImageManifest(ResolvedImage Image, byte[] Config)
         {
             using var json = JsonDocument.Parse(Config);
             return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("config", out var config) && config.ValueKind == JsonValueKind.Object
-                && config.TryGetProperty("OnBuild", out var triggers) && triggers.ValueKind == JsonValueKind.Array
+                && config.TryGetProperty(OnBuildField, out var triggers) && triggers.ValueKind == JsonValueKind.Array
                     ? triggers.EnumerateArray().Select(t => t.GetString() ?? "").ToArray()
                     : [];
         }
@@ -63,7 +65,7 @@ public sealed record BaseImageManifest(ResolvedImage Image, byte[] Config)
 }
 
 /// <summary>Reads base images from their registry, without an engine: tag to digest, index to platform, config.</summary>
-public static class RegistryBaseImage
+internal static class RegistryBaseImage
 {
     /// <summary>The registry host and the repository path its API uses (Docker Hub's official images live under library/).</summary>
     public static (string Registry, string Repository) Locate(ImageReference reference)

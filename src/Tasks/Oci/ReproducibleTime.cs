@@ -7,7 +7,7 @@ namespace Diamol.Build.Oci;
 /// builds of the same inputs give the same digest: SOURCE_DATE_EPOCH when set (the reproducible-builds convention,
 /// seconds since 1970), else a fixed epoch.
 /// </summary>
-public static class ReproducibleTime
+internal static class ReproducibleTime
 {
     /// <summary>The fixed epoch: 1970-01-01T00:00:01Z (one second past zero, which some tools read as "no time").</summary>
     public static readonly DateTimeOffset Fixed = DateTimeOffset.FromUnixTimeSeconds(1);

@@ -10,7 +10,7 @@ namespace Diamol.Build.Pipeline;
 /// first), each covering that step and every step before it: equal keys up to a step mean the image the last build
 /// made at that step is the one this build would make there, which is where a <see cref="DeltaBuild"/> starts.
 /// </summary>
-public sealed record BuildInputs(string Fingerprint, IReadOnlyList<string> StepKeys);
+internal sealed record BuildInputs(string Fingerprint, IReadOnlyList<string> StepKeys);
 
 /// <summary>
 /// Computes <see cref="BuildInputs"/> from the Dockerfile, the content and mode of every context file, the tags, the
@@ -18,7 +18,7 @@ public sealed record BuildInputs(string Fingerprint, IReadOnlyList<string> StepK
 /// when a file's stat changed since the last publish, so an unchanged republish reads no file's bytes. File times
 /// themselves are left out: the legacy builder ignores them too.
 /// </summary>
-public static class BuildFingerprint
+internal static class BuildFingerprint
 {
     /// <param name="staged">This publish's staging, whose file stamps spare a stat of every file.</param>
     public static BuildInputs Compute(string contextDirectory, ContextManifest manifest, BuildOptions options, string baseImageId, StagedContext? staged = null)

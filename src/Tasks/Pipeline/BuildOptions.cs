@@ -6,7 +6,7 @@ namespace Diamol.Build.Pipeline;
 /// How to run the build, beyond what the Dockerfile says: build arguments (DiamolBuildArg items), images whose
 /// layers may serve as cache (DiamolCacheFrom), and when to pull (DiamolPullPolicy).
 /// </summary>
-public sealed record BuildOptions(IReadOnlyDictionary<string, string> BuildArguments, IReadOnlyList<string> CacheFrom, PullPolicy Pull)
+internal sealed record BuildOptions(IReadOnlyDictionary<string, string> BuildArguments, IReadOnlyList<string> CacheFrom, PullPolicy Pull)
 {
     /// <summary>DiamolIdleTimeout: how long an engine exchange may go without a byte; null for the engine's defaults.</summary>
     public TimeSpan? IdleLimit { get; init; }

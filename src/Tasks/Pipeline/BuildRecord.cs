@@ -13,7 +13,7 @@ namespace Diamol.Build.Pipeline;
 /// One platform's image of a multi-platform publish: pushed (or laid out) by digest and named by
 /// <c>repository@digest</c> in <see cref="BuildResult.References"/>; no tag points to it, the index gets the tags.
 /// </param>
-public sealed record BuildRecord(
+internal sealed record BuildRecord(
     string Engine,
     BuildResult Build,
     ImageFacts Image,

@@ -10,7 +10,7 @@ namespace Diamol.Build.Pipeline;
 /// Stage two: find the engine, build and tag the image from the staged context, and record what the engine
 /// says about the result (image, base image, history) for the history stage.
 /// </summary>
-public static class BuildStage
+internal static class BuildStage
 {
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
@@ -38,7 +38,7 @@ public static class BuildStage
         CancellationToken cancellationToken,
         StageTimings? timings = null,
         StagedContext? staged = null) =>
-        (await BuildAsync(contextDirectory, engines, options, log, cancellationToken, timings, staged).ConfigureAwait(false)).Record;
+        (await BuildAsync(contextDirectory, engines, options, log, timings, staged, cancellationToken).ConfigureAwait(false)).Record;
 
     /// <summary>
     /// The engine build of a publish, as DiamolEngineBuild runs it: <see cref="RunAsync"/> and its outcome in the log.
@@ -49,7 +49,7 @@ public static class BuildStage
     public static async Task<BuildRecord> PublishAsync(string contextDirectory, IEngineSource engines, BuildOptions options, IBuildLog log, string generator,
         CancellationToken cancellationToken, StageTimings? timings = null, StagedContext? staged = null)
     {
-        var (record, pushFailure) = await BuildAsync(contextDirectory, engines, options, log, cancellationToken, timings, staged).ConfigureAwait(false);
+        var (record, pushFailure) = await BuildAsync(contextDirectory, engines, options, log, timings, staged, cancellationToken).ConfigureAwait(false);
         var build = record.Build;
         log.Step(record.Skipped
             ? $"Image {build.ImageId} ({string.Join(", ", build.References)}) is up to date: no build was needed"
@@ -65,7 +65,7 @@ public static class BuildStage
     }
 
     private static async Task<(BuildRecord Record, PushFailure? PushFailure)> BuildAsync(string contextDirectory, IEngineSource engines, BuildOptions options,
-        IBuildLog log, CancellationToken cancellationToken, StageTimings? timings, StagedContext? staged)
+        IBuildLog log, StageTimings? timings, StagedContext? staged, CancellationToken cancellationToken)
     {
         timings ??= new StageTimings("build");
         if (staged is not null && !staged.Describes(contextDirectory)) staged = null;

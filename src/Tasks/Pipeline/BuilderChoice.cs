@@ -5,7 +5,7 @@ using Diamol.Build.Oci;
 namespace Diamol.Build.Pipeline;
 
 /// <summary>Which builder makes the image: the engine's classic build of the Dockerfile, or the daemonless OCI writer.</summary>
-public enum Builder
+internal enum Builder
 {
     Docker,
     Oci,
@@ -19,7 +19,7 @@ public enum Builder
 /// <param name="MultiPlatform">ContainerRuntimeIdentifiers names several RIDs.</param>
 /// <param name="Platform">The image's platform, from the RID.</param>
 /// <param name="EngineSettings">Settings only the engine's build honours that the project set (DiamolCacheFrom, DiamolBuildArg, DiamolPullPolicy=Never).</param>
-public sealed record BuilderInputs(string? Requested, IReadOnlyList<string> CustomInstructions, bool PushesToRegistry, IReadOnlyList<string> OciSettings, bool MultiPlatform,
+internal sealed record BuilderInputs(string? Requested, IReadOnlyList<string> CustomInstructions, bool PushesToRegistry, IReadOnlyList<string> OciSettings, bool MultiPlatform,
     ImagePlatform Platform, IReadOnlyList<string>? EngineSettings = null)
 {
     /// <summary>What only the engine honours: its own settings and the project's Dockerfile instructions.</summary>
@@ -53,7 +53,7 @@ public sealed record BuilderInputs(string? Requested, IReadOnlyList<string> Cust
 }
 
 /// <summary>The builder and, for the log, why.</summary>
-public sealed record BuilderDecision(Builder Builder, string Reason);
+internal sealed record BuilderDecision(Builder Builder, string Reason);
 
 /// <summary>
 /// The automatic rule, chosen so that no working setup breaks: the SDK's daemonless destinations (a registry, an
@@ -64,7 +64,7 @@ public sealed record BuilderDecision(Builder Builder, string Reason);
 /// writer: an archive, ContainerImageFormat, LocalRegistry=Podman, several platforms) decides; asking for both, or
 /// forcing the other builder, is refused with DIAM1015 rather than ignoring a setting.
 /// </summary>
-public static class BuilderChoice
+internal static class BuilderChoice
 {
     /// <param name="enginePlatform">Asks the engine for its platform; null when no engine answers. Called only when needed.</param>
     public static BuilderDecision Decide(BuilderInputs inputs, Func<ImagePlatform?> enginePlatform)

@@ -17,7 +17,7 @@ namespace Diamol.Build.Pipeline;
 /// <param name="ReusedSteps">How many of the Dockerfile's steps come from the last build (FROM included).</param>
 /// <param name="ParentImageId">The full id of the image the last build made at the last reused step.</param>
 /// <param name="Part">What the engine is sent: the shortened Dockerfile and the layer folders it copies.</param>
-public sealed record DeltaBuild(int ReusedSteps, string ParentImageId, ContextSelection Part)
+internal sealed record DeltaBuild(int ReusedSteps, string ParentImageId, ContextSelection Part)
 {
     /// <summary>
     /// The delta build for this build, or null (and why) when it must be a full one. The parent image is asked of the

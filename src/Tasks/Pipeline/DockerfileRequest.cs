@@ -7,7 +7,7 @@ namespace Diamol.Build.Pipeline;
 /// What a publish asks of the Dockerfile stage: the project's properties and items as plain values, unvalidated (the
 /// stage validates them, each in its turn, so an error names the first setting at fault as before).
 /// </summary>
-public sealed record DockerfileRequest
+internal sealed record DockerfileRequest
 {
     /// <summary>The container settings (ContainerBaseImage, ContainerRepository, ...).</summary>
     public required ContainerSpecInput Spec { get; init; }
@@ -99,7 +99,7 @@ public sealed record DockerfileRequest
 /// <param name="Registries">A run's registry clients with an idle limit and retries; the caller disposes them.</param>
 /// <param name="Credentials">The build's credential lookup, for the engine's pull of the base image.</param>
 /// <param name="Log">Messages at normal verbosity, pull progress, and coded warnings, as they happen.</param>
-public sealed record DockerfileServices(
+internal sealed record DockerfileServices(
     Func<Engine.IEngineSource> Engines,
     Func<TimeSpan?, Registry.RetryPolicy?, Registry.RegistrySession> Registries,
     Func<Credentials.CredentialLookup> Credentials,

@@ -9,13 +9,13 @@ namespace Diamol.Build.Pipeline;
 /// <summary>What the Dockerfile stage produced.</summary>
 /// <param name="Staged">What staging learnt, for the later stages of the same publish.</param>
 /// <param name="Builder">The builder chosen to make the image; null when none is built (or the stage was run without the choice).</param>
-public sealed record DockerfileStageResult(StagingResult Staging, ContextManifest Manifest, StagedContext Staged, BuilderDecision? Builder = null);
+internal sealed record DockerfileStageResult(StagingResult Staging, ContextManifest Manifest, StagedContext Staged, BuilderDecision? Builder = null);
 
 /// <summary>
 /// Stage one: validate the settings, plan the layers, write the Dockerfile and stage the context.
 /// Validation and planning finish before anything is written, so a bad value leaves no files behind.
 /// </summary>
-public static class DockerfileStage
+internal static class DockerfileStage
 {
     /// <summary>
     /// The stage as a publish runs it, from the project's settings: the builder is chosen (when an image is built), the

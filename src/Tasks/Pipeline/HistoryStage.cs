@@ -5,7 +5,7 @@ using Diamol.Build.History;
 namespace Diamol.Build.Pipeline;
 
 /// <summary>The artifacts the history stage wrote, and the build record they describe.</summary>
-public sealed record HistoryArtifacts(string JsonPath, string MarkdownPath, string HtmlPath, string ImageJsonPath, LayerHistory History, BuildRecord Record);
+internal sealed record HistoryArtifacts(string JsonPath, string MarkdownPath, string HtmlPath, string ImageJsonPath, LayerHistory History, BuildRecord Record);
 
 /// <summary>image.json: what CI steps need to deploy the image (as Jib's jib-image.json).</summary>
 /// <param name="PushError">Why the push failed, when the image was built but the registry was not updated.</param>
@@ -13,7 +13,7 @@ public sealed record HistoryArtifacts(string JsonPath, string MarkdownPath, stri
 /// Only for one platform's image of a multi-platform publish: its platform. Such an image is pushed by digest and has
 /// no tag (Tags is empty); the image.json of the index, in the publish's own output folder, names the tags.
 /// </param>
-public sealed record ImageSummary(string Id, string Repository, IReadOnlyList<string> Tags, string? Digest, bool Pushed,
+internal sealed record ImageSummary(string Id, string Repository, IReadOnlyList<string> Tags, string? Digest, bool Pushed,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? PushError = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Platform = null)
 {
@@ -22,7 +22,7 @@ public sealed record ImageSummary(string Id, string Repository, IReadOnlyList<st
 }
 
 /// <summary>Stage three: turn the build record into image-history.json and image-history.md.</summary>
-public static class HistoryStage
+internal static class HistoryStage
 {
     public const string JsonFileName = OutputFolderFiles.HistoryJsonName;
     public const string MarkdownFileName = OutputFolderFiles.HistoryMarkdownName;

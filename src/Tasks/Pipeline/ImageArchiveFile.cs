@@ -6,7 +6,7 @@ namespace Diamol.Build.Pipeline;
 /// ContainerArchiveOutputPath's file, written whole or not at all: into a temporary file beside it (which a stopped
 /// publish leaves for <see cref="PublishLeftovers"/>), renamed over the path when complete.
 /// </summary>
-public static class ImageArchiveFile
+internal static class ImageArchiveFile
 {
     /// <exception cref="Registry.BlobMismatchException">A blob was not its digest: nothing was written, the caller repairs or reports it.</exception>
     public static void Write(string path, Action<Stream> write)

@@ -9,7 +9,7 @@ namespace Diamol.Build.Pipeline;
 /// <param name="OutputDirectory">Where image.json goes.</param>
 /// <param name="IdleTimeout">DiamolIdleTimeout: seconds the index's push may go without any data.</param>
 /// <param name="RegistryRetries">DiamolRegistryRetries: how many times a failing registry exchange is tried in all.</param>
-public sealed record ImageIndexRequest(
+internal sealed record ImageIndexRequest(
     IReadOnlyList<PlatformManifest> Images,
     string? ContainerRegistry,
     string Repository,
@@ -32,4 +32,4 @@ public sealed record ImageIndexRequest(
 
 /// <summary>The index <see cref="ImageIndexStage.PublishAsync"/> pushed or archived.</summary>
 /// <param name="ArchivePath">The archive written (ContainerArchiveOutputPath resolved), or null when pushed.</param>
-public sealed record ImageIndexResult(string Digest, IReadOnlyList<string> FullTags, bool Pushed, string? ArchivePath);
+internal sealed record ImageIndexResult(string Digest, IReadOnlyList<string> FullTags, bool Pushed, string? ArchivePath);

@@ -8,13 +8,13 @@ using Diamol.Build.Registry;
 namespace Diamol.Build.Pipeline;
 
 /// <summary>One platform's image of a multi-platform publish: its manifest (pushed by digest, or in an OCI layout folder).</summary>
-public sealed record PlatformManifest(ImagePlatform Platform, string Digest, string MediaType, long Size, string? Layout = null);
+internal sealed record PlatformManifest(ImagePlatform Platform, string Digest, string MediaType, long Size, string? Layout = null);
 
 /// <summary>
 /// The last step of a multi-platform publish (ContainerRuntimeIdentifiers): the per-platform images are already in
 /// the registry by digest; an image index (manifest list) over them is pushed under every tag.
 /// </summary>
-public static class ImageIndexStage
+internal static class ImageIndexStage
 {
     /// <summary>
     /// DiamolWriteImageIndex's one entry point: the index pushed under every tag (ContainerRegistry), else written with

@@ -7,7 +7,7 @@ namespace Diamol.Build.Pipeline;
 /// LocalRegistry: which engine the OCI writer loads the image into. Podman loads into Podman's service (CONTAINER_HOST,
 /// else its sockets); Docker (the default) into the engine found as the docker CLI finds it.
 /// </summary>
-public static class LocalEngineChoice
+internal static class LocalEngineChoice
 {
     /// <param name="dockerHost">DockerHost, as for the engine build.</param>
     /// <param name="environment">The process's environment (DOCKER_HOST, CONTAINER_HOST, XDG_RUNTIME_DIR ...).</param>

@@ -14,7 +14,7 @@ namespace Diamol.Build.Pipeline;
 /// destinations (<see cref="IImageDestination"/>): pushed (only the blobs the registry lacks), archived, or loaded into
 /// the local engine. Its record feeds the same history stage.
 /// </summary>
-public static class OciBuildStage
+internal static class OciBuildStage
 {
     /// <summary>
     /// The OCI writer from its settings (DiamolWriteImage's one entry point): the options read from
@@ -67,8 +67,16 @@ public static class OciBuildStage
 
         var image = new WrittenImage
         {
-            Manifest = manifest, Options = options, BaseReference = baseReference, BaseImage = baseImage, Config = config, ConfigDescriptor = configDescriptor,
-            OurLayers = ourLayers, ImageManifest = imageManifest, BaseLayers = baseLayers, Repair = repair,
+            Manifest = manifest,
+            Options = options,
+            BaseReference = baseReference,
+            BaseImage = baseImage,
+            Config = config,
+            ConfigDescriptor = configDescriptor,
+            OurLayers = ourLayers,
+            ImageManifest = imageManifest,
+            BaseLayers = baseLayers,
+            Repair = repair,
         };
         foreach (var destination in DestinationsOf(manifest, options, registries))
         {

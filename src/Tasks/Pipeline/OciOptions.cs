@@ -11,13 +11,13 @@ namespace Diamol.Build.Pipeline;
 /// <param name="TagInRegistry">False for one platform of a multi-platform image: pushed by digest, the index gets the tags.</param>
 /// <param name="LayoutDirectory">For one platform of a multi-platform archive: every blob of the image goes into this OCI layout folder.</param>
 /// <param name="IdleLimit">DiamolIdleTimeout for the engine's load (the registry clients carry their own, with the retries).</param>
-public sealed record OciOptions(ImagePlatform Platform, ImageFormat Format, DateTimeOffset Time, BlobCache Cache, string? ArchivePath, IEngineSource? LoadInto,
+internal sealed record OciOptions(ImagePlatform Platform, ImageFormat Format, DateTimeOffset Time, BlobCache Cache, string? ArchivePath, IEngineSource? LoadInto,
     bool TagInRegistry = true, string? LayoutDirectory = null, TimeSpan? IdleLimit = null);
 
 /// <summary>What the OCI writer made: the record for the history stage, and the manifest (for an index over several platforms).</summary>
-public sealed record OciBuildResult(BuildRecord Record, WrittenManifest Manifest);
+internal sealed record OciBuildResult(BuildRecord Record, WrittenManifest Manifest);
 
 /// <summary>What <see cref="OciBuildStage.WriteAsync"/> made, and where it went.</summary>
 /// <param name="ArchivePath">The archive written (ContainerArchiveOutputPath resolved), or null.</param>
 /// <param name="LayoutDirectory">One platform of a multi-platform archive: the layout folder its blobs went to, or null.</param>
-public sealed record OciWriteResult(BuildRecord Record, WrittenManifest Manifest, ImagePlatform Platform, string? ArchivePath, string? LayoutDirectory);
+internal sealed record OciWriteResult(BuildRecord Record, WrittenManifest Manifest, ImagePlatform Platform, string? ArchivePath, string? LayoutDirectory);

@@ -15,7 +15,7 @@ namespace Diamol.Build.Pipeline;
 /// <param name="IndexPart">One platform of a multi-platform image: pushed by digest only, the index gets the tags.</param>
 /// <param name="IdleTimeout">DiamolIdleTimeout: seconds a registry or engine exchange may go without any data.</param>
 /// <param name="RegistryRetries">DiamolRegistryRetries: how many times a failing registry exchange is tried in all.</param>
-public sealed record OciWriteRequest(
+internal sealed record OciWriteRequest(
     string ContextDirectory,
     string? RuntimeIdentifier = null,
     string? ImageFormat = null,

@@ -9,7 +9,7 @@ namespace Diamol.Build.Pipeline;
 /// process holds open for writing (our writers open them exclusively) are removed: never a user's file, never the
 /// download of a publish running beside this one.
 /// </summary>
-public static partial class PublishLeftovers
+internal static partial class PublishLeftovers
 {
     [GeneratedRegex("^[a-f0-9]{64}\\.[a-f0-9]{32}\\.partial$")]
     private static partial Regex PartialDownload();

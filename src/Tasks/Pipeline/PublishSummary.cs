@@ -9,7 +9,7 @@ namespace Diamol.Build.Pipeline;
 /// what made the image, how much of it is new, what changed since the last publish, and where the report is.
 /// Everything else the publish says is at normal verbosity (-v:n) and below.
 /// </summary>
-public static class PublishSummary
+internal static class PublishSummary
 {
     public static string Line(string project, BuildRecord record, LayerHistory history, string reportPath, string currentDirectory)
     {

@@ -8,7 +8,7 @@ namespace Diamol.Build.Pipeline;
 /// already has when the push failed after the first), and whether any tag reached the registry. The build record keeps
 /// its text (<see cref="BuildRecord.PushError"/>, image.json's "pushError"); the publish ends with <see cref="ToError"/>.
 /// </summary>
-public sealed record PushFailure(DiagnosticCode Code, string Message, bool SomeTagsPushed)
+internal sealed record PushFailure(DiagnosticCode Code, string Message, bool SomeTagsPushed)
 {
     /// <summary>As build.json and image.json keep it: "DIAMnnnn: message".</summary>
     public override string ToString() => $"{Code}: {Message}";

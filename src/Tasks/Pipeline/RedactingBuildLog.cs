@@ -7,7 +7,7 @@ namespace Diamol.Build.Pipeline;
 /// The engine echoes every step's instruction ("Step 4/12 : ENV "DB_PASSWORD"="..."") and the build log is kept in
 /// CI logs and binary logs: what reaches the log is redacted as our records are.
 /// </summary>
-public sealed class RedactingBuildLog(IBuildLog inner, SecretRedactor redactor) : IBuildLog
+internal sealed class RedactingBuildLog(IBuildLog inner, SecretRedactor redactor) : IBuildLog
 {
     public void Step(string message) => inner.Step(redactor.Redact(message));
 

@@ -9,7 +9,7 @@ namespace Diamol.Build.Pipeline;
 /// the RIDs in RuntimeIdentifiers (and RuntimeIdentifier). A platform without one fails with NETSDK1047 after the
 /// platforms before it were pushed, so the publish is refused before any of them starts (DIAM2021).
 /// </summary>
-public static class RestoredPlatforms
+internal static class RestoredPlatforms
 {
     /// <summary>The RIDs of <paramref name="runtimeIdentifiers"/> that the assets file has no target for, in their order.</summary>
     /// <param name="frameworks">The names the assets file may key the framework by: the TargetFramework alias (net10.0) and its moniker.</param>

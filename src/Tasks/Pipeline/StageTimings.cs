@@ -9,7 +9,7 @@ namespace Diamol.Build.Pipeline;
 /// benchmark reads it; a person asking "why was that slow?" can too) and logged at normal verbosity. The publish's
 /// first task starts the file; each later task adds its stages.
 /// </summary>
-public sealed class StageTimings
+internal sealed class StageTimings
 {
     public const string FileName = "timings.json";
 

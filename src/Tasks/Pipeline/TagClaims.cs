@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace Diamol.Build.Pipeline;
 
 /// <summary>A tag this publish moved, which another output folder of the same workspace published last and whose image.json still names it.</summary>
-public sealed record MovedTag(string Tag, string FromOutputFolder);
+internal sealed record MovedTag(string Tag, string FromOutputFolder);
 
 /// <summary>
 /// Which output folder last published each tag, kept per workspace. Two projects of one workspace that publish one
@@ -17,8 +17,10 @@ public sealed record MovedTag(string Tag, string FromOutputFolder);
 /// the solution, else the project folder) because a CI agent holds many clones of one repository that publish the same
 /// tags on purpose, and none of them may edit, or be warned about, another.
 /// </summary>
-public static class TagClaims
+internal static class TagClaims
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     /// <summary>The claims file of the workspace that holds <paramref name="projectDirectory"/>, in the user's profile beside the blob cache.</summary>
     public static string PathFor(string projectDirectory) => PathFor(projectDirectory, Path.GetDirectoryName(Oci.BlobCache.DefaultDirectory())!);
 
@@ -93,7 +95,7 @@ public static class TagClaims
 
         stream.SetLength(0);
         stream.Position = 0;
-        JsonSerializer.Serialize(stream, claims, new JsonSerializerOptions { WriteIndented = true });
+        JsonSerializer.Serialize(stream, claims, Indented);
         return moved;
     }
 

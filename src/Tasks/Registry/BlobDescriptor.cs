@@ -1,4 +1,4 @@
 namespace Diamol.Build.Registry;
 
 /// <summary>A blob as a manifest names it: media type, content digest (sha256:...) and size in bytes.</summary>
-public sealed record BlobDescriptor(string MediaType, string Digest, long Size);
+internal sealed record BlobDescriptor(string MediaType, string Digest, long Size);

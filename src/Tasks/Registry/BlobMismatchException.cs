@@ -5,7 +5,7 @@ namespace Diamol.Build.Registry;
 /// pushed, are not its digest. Thrown while the bytes are copied, so the caller can remove the file, fetch or write
 /// it again, and try once more; a second mismatch of the same blob is DIAM3013.
 /// </summary>
-public sealed class BlobMismatchException(string digest, string path, string actual)
+internal sealed class BlobMismatchException(string digest, string path, string actual)
     : IOException($"The file '{path}' should hold the blob {digest} but holds {actual}.")
 {
     public string Digest { get; } = digest;

@@ -1,7 +1,7 @@
 namespace Diamol.Build.Registry;
 
 /// <summary>How a blob came to be in the destination repository.</summary>
-public enum BlobPushOutcome
+internal enum BlobPushOutcome
 {
     AlreadyPresent,
     Mounted,

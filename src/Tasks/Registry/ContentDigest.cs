@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Diamol.Build.Registry;
 
 /// <summary>sha256 content digests as OCI writes them: <c>sha256:</c> and 64 lowercase hex digits.</summary>
-public static partial class ContentDigest
+internal static partial class ContentDigest
 {
     public const string Prefix = "sha256:";
 

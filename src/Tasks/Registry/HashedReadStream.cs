@@ -6,7 +6,7 @@ namespace Diamol.Build.Registry;
 /// A read-only stream over another that SHA-256-hashes and counts what is read, and shows each read to
 /// <see cref="Observe"/>: what the upload body and the verified blob reader share.
 /// </summary>
-public abstract class HashedReadStream(Stream inner) : Stream
+internal abstract class HashedReadStream(Stream inner) : Stream
 {
     protected IncrementalHash Hash { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 

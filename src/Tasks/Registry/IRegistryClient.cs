@@ -7,7 +7,7 @@ namespace Diamol.Build.Registry;
 /// <see cref="RegistryClient"/> speaks the distribution API; the unit tests' fake registry keeps blobs and manifests
 /// in memory. Every method fails with a DIAM code (<see cref="RegistryFailures"/>) when the registry does.
 /// </summary>
-public interface IRegistryClient
+internal interface IRegistryClient
 {
     /// <summary>As written in image references ("localhost:5000", "docker.io").</summary>
     string Registry { get; }

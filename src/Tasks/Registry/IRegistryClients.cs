@@ -7,7 +7,7 @@ namespace Diamol.Build.Registry;
 /// lives (<see cref="RegistrySession"/>: a task's run), so every read and push of a registry shares one connection
 /// pool, one authentication handshake per scope and one credential lookup. The unit tests pass a fake.
 /// </summary>
-public interface IRegistryClients
+internal interface IRegistryClients
 {
     /// <summary>The client of <paramref name="registry"/> for <paramref name="access"/> (the same one each time it is asked for).</summary>
     IRegistryClient For(string registry, RegistryAccess access);

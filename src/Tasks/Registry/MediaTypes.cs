@@ -4,7 +4,7 @@ namespace Diamol.Build.Registry;
 /// The media types of images and indexes, in both formats: the ones the registry client reads and writes, and the ones
 /// the OCI writer gives its manifests, configs and layers.
 /// </summary>
-public static class MediaTypes
+internal static class MediaTypes
 {
     public const string DockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
     public const string DockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json";

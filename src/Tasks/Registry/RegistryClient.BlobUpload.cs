@@ -12,7 +12,7 @@ namespace Diamol.Build.Registry;
 /// 5xx) cancels the session and the whole upload is tried again under <see cref="Retries"/>, since a half-sent
 /// session's state is unknown. Every follow-up, and the cancelling DELETE, goes to the session's latest Location.
 /// </summary>
-public sealed partial class RegistryClient
+internal sealed partial class RegistryClient
 {
     private enum UploadStyle { Whole, Chunked }
 

@@ -6,7 +6,7 @@ using Diamol.Build.Common;
 namespace Diamol.Build.Registry;
 
 /// <summary>The blobs half of the client: reads verified against their digests, existence checks, mounts and pushes.</summary>
-public sealed partial class RegistryClient
+internal sealed partial class RegistryClient
 {
     /// <summary>A small blob (a config) in memory, verified against its digest and size.</summary>
     public async Task<byte[]> GetBlobAsync(string repository, BlobDescriptor blob, CancellationToken ct)

@@ -5,7 +5,7 @@ using Diamol.Build.Common;
 namespace Diamol.Build.Registry;
 
 /// <summary>The manifests half of the client: a tag or digest resolved to a platform's image, and manifests pushed.</summary>
-public sealed partial class RegistryClient
+internal sealed partial class RegistryClient
 {
     /// <summary>
     /// The manifest of <paramref name="platform"/> for a tag or digest. A Docker manifest list or OCI index is

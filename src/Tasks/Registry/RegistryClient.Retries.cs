@@ -4,7 +4,7 @@ using Diamol.Build.Diagnostics;
 namespace Diamol.Build.Registry;
 
 /// <summary>The retrying half of the client: which failures of one request are passing ones, and the retried send.</summary>
-public sealed partial class RegistryClient
+internal sealed partial class RegistryClient
 {
     /// <summary>How often and how long a failing exchange is tried again (DiamolRegistryRetries).</summary>
     public RetryPolicy Retries { get; init; } = RetryPolicy.Default;

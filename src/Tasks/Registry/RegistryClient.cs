@@ -10,7 +10,7 @@ namespace Diamol.Build.Registry;
 /// images to a platform's manifest, downloads and uploads blobs (verified against their sha256 digests), mounts
 /// blobs across repositories and pushes manifests. Authentication happens on demand, when a request gets a 401.
 /// </summary>
-public sealed partial class RegistryClient : IRegistryClient, IDisposable
+internal sealed partial class RegistryClient : IRegistryClient, IDisposable
 {
     private const string OctetStream = "application/octet-stream";
     private const string DigestHeader = "Docker-Content-Digest";

@@ -6,7 +6,7 @@ namespace Diamol.Build.Registry;
 /// <summary>
 /// Where a registry named in an image reference is reached: its host, and http or https.
 /// </summary>
-public static class RegistryEndpoint
+internal static class RegistryEndpoint
 {
     /// <summary>The SDK's list of registries to reach over plain http, separated by ';'.</summary>
     public const string InsecureRegistriesVariable = "DOTNET_CONTAINER_INSECURE_REGISTRIES";

@@ -10,7 +10,7 @@ namespace Diamol.Build.Registry;
 /// then read over one connection pool with one token, instead of a client (a TCP and TLS connection, a 401
 /// handshake, a credential lookup) each.
 /// </summary>
-public sealed class RegistrySession : IRegistryClients, IDisposable
+internal sealed class RegistrySession : IRegistryClients, IDisposable
 {
     private readonly ConcurrentDictionary<(string Registry, RegistryAccess Access), Lazy<RegistryClient>> _clients = new();
     private readonly TimeSpan? _idleLimit;

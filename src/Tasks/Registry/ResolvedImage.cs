@@ -4,7 +4,7 @@ namespace Diamol.Build.Registry;
 /// One platform's image manifest as a registry serves it: its exact bytes and digest, its config and layers,
 /// and the digest of the index (or Docker manifest list) it was chosen from, if any.
 /// </summary>
-public sealed record ResolvedImage(
+internal sealed record ResolvedImage(
     string Registry,
     string Repository,
     string ManifestDigest,

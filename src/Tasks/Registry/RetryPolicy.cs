@@ -8,7 +8,7 @@ namespace Diamol.Build.Registry;
 /// honouring <c>Retry-After</c> (capped), up to <see cref="MaxTries"/> tries and <see cref="MaxTotal"/> of waiting.
 /// Every other answer is final (a 401 is the authenticator's, other 4xx are the request's fault).
 /// </summary>
-public sealed record RetryPolicy
+internal sealed record RetryPolicy
 {
     /// <summary>DiamolRegistryRetries' default: the first try and four more.</summary>
     public const int DefaultTries = 5;

@@ -8,7 +8,7 @@ namespace Diamol.Build.Registry;
 /// spellings). Unlike the SDK's 64 KiB, 5 MiB is the least Amazon ECR takes but the last (and
 /// fewer round trips everywhere), and never smaller than what the registry asks for in OCI-Chunk-Min-Length.
 /// </summary>
-public static class UploadDefaults
+internal static class UploadDefaults
 {
     public const string ChunkSizeVariable = "DOTNET_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES";
     public const string LegacyChunkSizeVariable = "SDK_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES";

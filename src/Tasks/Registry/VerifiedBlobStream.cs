@@ -6,7 +6,7 @@ namespace Diamol.Build.Registry;
 /// throws <see cref="BlobMismatchException"/>. Only the file's length was checked before, so a damaged cached blob of
 /// the right size went into archives and pushes as it was.
 /// </summary>
-public sealed class VerifiedBlobStream(string path, BlobDescriptor blob)
+internal sealed class VerifiedBlobStream(string path, BlobDescriptor blob)
     : HashedReadStream(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
 {
     private long _read;

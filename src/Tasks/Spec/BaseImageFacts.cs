@@ -8,7 +8,7 @@ namespace Diamol.Build.Spec;
 /// <param name="Digest">The digest FROM is pinned to (sha256:...): the index's when the tag names one, as `docker pull` records it; null if unknown.</param>
 /// <param name="ManifestDigest">The digest of the manifest of the image's platform (the index's entry), when known; else the label takes <paramref name="Digest"/>.</param>
 /// <param name="Platform">The platform the base image's config names; null when it names none.</param>
-public sealed record BaseImageFacts(
+internal sealed record BaseImageFacts(
     string? Digest,
     IReadOnlyList<string> Env,
     IReadOnlyList<string>? Entrypoint,

@@ -7,7 +7,7 @@ namespace Diamol.Build.Spec;
 /// ContainerAppCommandInstruction and the deprecated ContainerEntrypoint/ContainerEntrypointArgs, so an image
 /// starts the same way as one made by PublishContainer. The base image's CMD never survives (the SDK replaces it).
 /// </summary>
-public static class CommandResolver
+internal static class CommandResolver
 {
     private static readonly string[][] DotnetOnlyEntrypoints = [["dotnet"], ["/usr/bin/dotnet"]];
 

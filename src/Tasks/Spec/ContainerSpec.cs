@@ -1,10 +1,10 @@
 namespace Diamol.Build.Spec;
 
 /// <summary>A name with a value, in the order the project declared it.</summary>
-public sealed record NameValue(string Name, string Value);
+internal sealed record NameValue(string Name, string Value);
 
 /// <summary>A port the image exposes.</summary>
-public sealed record ContainerPort(int Number, string Protocol)
+internal sealed record ContainerPort(int Number, string Protocol)
 {
     public override string ToString() => $"{Number}/{Protocol}";
 }
@@ -13,7 +13,7 @@ public sealed record ContainerPort(int Number, string Protocol)
 /// Everything the image's configuration says, validated: what the Dockerfile writer turns into instructions.
 /// Produced once by <see cref="ContainerSpecFactory"/>.
 /// </summary>
-public sealed record ContainerSpec
+internal sealed record ContainerSpec
 {
     public required ImageReference BaseImage { get; init; }
     /// <summary>The base image exactly as the user (or the SDK's inference) wrote it.</summary>

@@ -7,7 +7,7 @@ namespace Diamol.Build.Spec;
 /// Validates <see cref="ContainerSpecInput"/> and turns it into a <see cref="ContainerSpec"/>.
 /// Every rule is checked before anything is written, so a bad value never produces a Dockerfile.
 /// </summary>
-public static partial class ContainerSpecFactory
+internal static partial class ContainerSpecFactory
 {
     /// <summary>Labels whose values change with every build; written last so they never invalidate a file layer.</summary>
     public static readonly IReadOnlySet<string> VolatileLabelKeys = new HashSet<string>(StringComparer.Ordinal)

@@ -4,7 +4,7 @@ namespace Diamol.Build.Spec;
 /// The container settings as the project gives them (strings, unvalidated): the SDK's container vocabulary
 /// after its own ComputeContainerConfig target has filled in defaults.
 /// </summary>
-public sealed record ContainerSpecInput
+internal sealed record ContainerSpecInput
 {
     public string BaseImage { get; init; } = "";
     public string? Registry { get; init; }

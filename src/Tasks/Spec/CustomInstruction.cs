@@ -1,7 +1,7 @@
 namespace Diamol.Build.Spec;
 
 /// <summary>Where a user's own instruction goes in the generated Dockerfile.</summary>
-public enum InstructionPlacement
+internal enum InstructionPlacement
 {
     /// <summary>Right after FROM: the most stable place, for steps such as installing an OS package.</summary>
     AfterFrom,
@@ -14,4 +14,4 @@ public enum InstructionPlacement
 }
 
 /// <summary>An instruction the project adds with a DiamolInstruction item, written as given (validated, not quoted).</summary>
-public sealed record CustomInstruction(string Name, string Keyword, string Text, InstructionPlacement Placement);
+internal sealed record CustomInstruction(string Name, string Keyword, string Text, InstructionPlacement Placement);

@@ -6,7 +6,7 @@ namespace Diamol.Build.Spec;
 /// Checks DiamolInstruction items before they are written: one line, an instruction the legacy builder knows
 /// and that does not fight what Diamol.Build writes itself (FROM, COPY, USER, ENTRYPOINT, CMD), no BuildKit-only syntax.
 /// </summary>
-public static class CustomInstructionParser
+internal static class CustomInstructionParser
 {
     private static readonly HashSet<string> Allowed = new(StringComparer.Ordinal)
     {

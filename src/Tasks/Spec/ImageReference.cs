@@ -6,7 +6,7 @@ namespace Diamol.Build.Spec;
 /// An image reference as the distribution project's reference grammar defines it:
 /// <c>[registry[:port]/]path[:tag][@digest]</c>.
 /// </summary>
-public sealed partial record ImageReference(string? Registry, string Repository, string? Tag, string? Digest)
+internal sealed partial record ImageReference(string? Registry, string Repository, string? Tag, string? Digest)
 {
     public const int MaxNameLength = 255;
     public const int MaxTagLength = 128;

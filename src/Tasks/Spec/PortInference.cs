@@ -7,7 +7,7 @@ namespace Diamol.Build.Spec;
 /// The ports ASP.NET Core will listen on, read from the environment the way the SDK's container tooling reads
 /// them: ASPNETCORE_URLS when set (and then nothing else), otherwise ASPNETCORE_HTTP_PORTS and ASPNETCORE_HTTPS_PORTS.
 /// </summary>
-public static partial class PortInference
+internal static partial class PortInference
 {
     [GeneratedRegex(@"(?<scheme>\w+)://(?<domain>([*+]|).+):(?<port>\d+)")]
     private static partial Regex UrlPattern();

@@ -5,7 +5,7 @@ namespace Diamol.Build.Spec;
 /// config or its history, readable by anyone who can pull the image, so we warn at build time and redact them in the
 /// history artifacts and the build record.
 /// </summary>
-public static class SecretNames
+internal static class SecretNames
 {
     // Anywhere in the name, separators and case ignored: DB_PASSWORD, ApiKey, ConnectionStrings__Default, GITHUB_TOKEN.
     private static readonly string[] Markers =

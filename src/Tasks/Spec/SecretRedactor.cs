@@ -9,7 +9,7 @@ namespace Diamol.Build.Spec;
 /// arguments are inputs, not part of the image; then any remaining <c>NAME=value</c> of a secret-looking name loses
 /// everything up to the next assignment.
 /// </summary>
-public sealed partial class SecretRedactor
+internal sealed partial class SecretRedactor
 {
     public const string Mask = "<redacted>";
 

@@ -189,8 +189,14 @@ internal sealed class TokenRegistry : IDisposable
         string header = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new { typ = "JWT", alg = "RS256", x5c = new[] { Convert.ToBase64String(_certificate.RawData) } }));
         string claims = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new
         {
-            iss = Issuer, sub = "", aud = Service, exp = now + (long)TokenLifetime.TotalSeconds, nbf = now - 1, iat = now,
-            jti = Guid.NewGuid().ToString("N"), access,
+            iss = Issuer,
+            sub = "",
+            aud = Service,
+            exp = now + (long)TokenLifetime.TotalSeconds,
+            nbf = now - 1,
+            iat = now,
+            jti = Guid.NewGuid().ToString("N"),
+            access,
         }));
         string signed = header + "." + claims;
         return signed + "." + Base64Url(_key.SignData(Encoding.ASCII.GetBytes(signed), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));

@@ -103,7 +103,9 @@ public sealed class EngineLocatorTests
         var env = Machine(new() { ["DOCKER_CONTEXT"] = "secure" }, new()
         {
             [ContextMeta("secure")] = "{\"Endpoints\":{\"docker\":{\"Host\":\"tcp://build-host:2376\",\"SkipTLSVerify\":false}}}",
-            [tls + "ca.pem"] = "", [tls + "cert.pem"] = "", [tls + "key.pem"] = "",
+            [tls + "ca.pem"] = "",
+            [tls + "cert.pem"] = "",
+            [tls + "key.pem"] = "",
         });
         Assert.AreEqual(new EngineTls(tls + "ca.pem", tls + "cert.pem", tls + "key.pem", Verify: true), EngineLocator.Candidates(null, env).Single().Tls);
     }

@@ -7,8 +7,15 @@ public sealed class HistoryReportsTests
 {
     private static HistoryEntry Layer(int index, string diffId, long size, string origin = "ours", string? kind = "app", bool cached = false) => new()
     {
-        Index = index, CreatedBy = $"COPY {index}", Size = size, EmptyLayer = false, DiffId = diffId, Origin = origin,
-        LayerKind = origin == "ours" ? kind : null, LayerName = origin == "ours" ? kind : null, Cached = origin == "ours" ? cached : null,
+        Index = index,
+        CreatedBy = $"COPY {index}",
+        Size = size,
+        EmptyLayer = false,
+        DiffId = diffId,
+        Origin = origin,
+        LayerKind = origin == "ours" ? kind : null,
+        LayerName = origin == "ours" ? kind : null,
+        Cached = origin == "ours" ? cached : null,
     };
 
     private static LayerHistory History(string id, params HistoryEntry[] entries) => new()

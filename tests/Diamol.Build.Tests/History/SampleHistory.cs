@@ -13,15 +13,29 @@ internal static class SampleHistory
 
     public static HistoryEntry Base(int index, long size) => new()
     {
-        Index = index, CreatedBy = $"/bin/sh -c #(nop) ADD file:{index} in /", Size = size, EmptyLayer = size == 0,
-        DiffId = size == 0 ? null : $"sha256:base{index}", Origin = "base",
+        Index = index,
+        CreatedBy = $"/bin/sh -c #(nop) ADD file:{index} in /",
+        Size = size,
+        EmptyLayer = size == 0,
+        DiffId = size == 0 ? null : $"sha256:base{index}",
+        Origin = "base",
     };
 
     public static HistoryEntry Ours(int index, string kind, string name, long size, bool cached, params HistoryFile[] files) => new()
     {
-        Index = index, CreatedBy = $"COPY layers/{name} /app/", DockerfileLine = 10 + index, Size = size, DiffId = $"sha256:{name}-{size}",
-        Origin = "ours", LayerKind = kind, LayerName = name, Cached = cached, SourceFolder = "layers/" + name,
-        FileCount = files.Length, LargestFiles = files.OrderByDescending(f => f.Size).Take(5).ToArray(), Files = files,
+        Index = index,
+        CreatedBy = $"COPY layers/{name} /app/",
+        DockerfileLine = 10 + index,
+        Size = size,
+        DiffId = $"sha256:{name}-{size}",
+        Origin = "ours",
+        LayerKind = kind,
+        LayerName = name,
+        Cached = cached,
+        SourceFolder = "layers/" + name,
+        FileCount = files.Length,
+        LargestFiles = files.OrderByDescending(f => f.Size).Take(5).ToArray(),
+        Files = files,
     };
 
     public static LayerHistory Build(string id, HistoryFile[] appFiles, int packageFiles = 40)

@@ -29,7 +29,7 @@ public abstract class EngineStageTest : TempFolderTest
     }
 
     /// <summary>Writes the files into the publish folder and stages the context from them, as a publish does.</summary>
-    protected StagedContext Stage(ContainerSpecInput? input, params (string RelativePath, string Content, bool IsHost)[] files)
+    private protected StagedContext Stage(ContainerSpecInput? input, params (string RelativePath, string Content, bool IsHost)[] files)
     {
         string publish = Path.Combine(Root, "publish");
         Directory.CreateDirectory(publish);
@@ -41,6 +41,6 @@ public abstract class EngineStageTest : TempFolderTest
             layerOptions, _context, "WebPing", "1.0.0", new List<Diagnostic>()).Staged;
     }
 
-    protected Task<BuildRecord> Run(BuildOptions? options = null, CancellationToken cancellationToken = default) =>
+    private protected Task<BuildRecord> Run(BuildOptions? options = null, CancellationToken cancellationToken = default) =>
         BuildStage.RunAsync(_context, _engine, options ?? new BuildOptions(new Dictionary<string, string>(), [], PullPolicy.Missing), _log, cancellationToken);
 }

@@ -189,7 +189,8 @@ public sealed class RegistryCredentialScopeTests
     {
         var variables = new Dictionary<string, string>
         {
-            [EnvironmentCredentials.UserVariable] = "pusher", [EnvironmentCredentials.PasswordVariable] = "push-secret",
+            [EnvironmentCredentials.UserVariable] = "pusher",
+            [EnvironmentCredentials.PasswordVariable] = "push-secret",
         };
         Func<string, string?> variable = name => variables.GetValueOrDefault(name);
 

@@ -13,7 +13,9 @@ public sealed class RegistryRetryTests
 
     internal static readonly RetryPolicy Fast = RetryPolicy.Default with
     {
-        BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5), MaxRetryAfter = TimeSpan.FromMilliseconds(20),
+        BaseDelay = TimeSpan.FromMilliseconds(1),
+        MaxDelay = TimeSpan.FromMilliseconds(5),
+        MaxRetryAfter = TimeSpan.FromMilliseconds(20),
     };
 
     /// <summary>Answers requests in turn from a script, then with the last answer; throws where the script says so.</summary>

@@ -239,7 +239,8 @@ public sealed class TargetsTests
         using var project = new TestProject();
         var properties = new Dictionary<string, string>
         {
-            ["ContainerRuntimeIdentifiers"] = "linux-x64;linux-arm64", ["_DiamolMultiPlatform"] = "true",
+            ["ContainerRuntimeIdentifiers"] = "linux-x64;linux-arm64",
+            ["_DiamolMultiPlatform"] = "true",
         };
 
         var (result, log) = project.Build(["_DiamolPublishIndex"], properties);

@@ -78,7 +78,8 @@ public sealed class TaskHostTests
         using var project = new TestProject();
         var properties = new Dictionary<string, string>(VisualStudio("18.0.2"))
         {
-            ["DiamolBuildImage"] = "false", ["DiamolInspectBaseImage"] = "false",
+            ["DiamolBuildImage"] = "false",
+            ["DiamolInspectBaseImage"] = "false",
         };
         Assert.AreEqual("NET", project.Evaluate(properties).GetPropertyValue("_DiamolTaskHost"));
         var (restore, restoreLog) = project.Build(["Restore"], properties);

@@ -6,7 +6,7 @@ namespace Diamol.Build.Oci;
 /// gzip with a fixed header (no name, no time, OS "unknown"), so compressed layers depend on their content alone,
 /// whatever platform wrote them; the BCL's GZipStream takes the OS byte from the platform.
 /// </summary>
-public sealed class DeterministicGzip : Stream
+internal sealed class DeterministicGzipStream : Stream
 {
     private static readonly byte[] Header = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
     private readonly Stream _output;
@@ -15,7 +15,7 @@ public sealed class DeterministicGzip : Stream
     private long _length;
     private bool _finished;
 
-    public DeterministicGzip(Stream output, CompressionLevel level)
+    public DeterministicGzipStream(Stream output, CompressionLevel level)
     {
         _output = output;
         _output.Write(Header);
