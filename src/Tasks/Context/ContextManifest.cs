@@ -18,7 +18,7 @@ internal sealed record ContextManifest(
     IReadOnlyList<DockerfileInstruction> Instructions,
     IReadOnlyList<Layer> Layers,
     string? Registry = null,
-    Oci.ImageSettings? Settings = null)
+    ImageSettings? Settings = null)
 {
     public const string FolderName = ".diamol";
     public const string FileName = "manifest.json";

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Diamol.Build.Common;
+using Diamol.Build.Context;
 using Diamol.Build.Dockerfile;
 using Diamol.Build.DockerfileSyntax;
 

@@ -135,7 +135,7 @@ internal static class DockerfileStage
         var staging = timings.Measure("stage", () => ContextStager.Stage(contextDirectory, dockerfile, plan));
         var manifest = new ContextManifest(
             projectName, spec.FromReference, spec.Repository, spec.Tags, dockerfile.BuildArguments, dockerfile.Instructions, plan.Layers, spec.Registry,
-            Oci.ImageSettings.From(spec));
+            Context.ImageSettings.From(spec));
         var staged = timings.Measure("save-manifest", () =>
         {
             manifest.Save(staging.ContextDirectory);

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Diamol.Build.Common;
+using Diamol.Build.Context;
 using Diamol.Build.Dockerfile;
 using Diamol.Build.Layers;
 using Diamol.Build.Oci;

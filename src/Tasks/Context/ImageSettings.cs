@@ -1,6 +1,6 @@
 using Diamol.Build.Spec;
 
-namespace Diamol.Build.Oci;
+namespace Diamol.Build.Context;
 
 /// <summary>
 /// What the OCI writer needs beside the Dockerfile's text to give the config the engine gives: the values of the
