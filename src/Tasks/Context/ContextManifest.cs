@@ -51,7 +51,9 @@ internal sealed record ContextManifest(
         var redactor = InstructionSecrets.RedactorFor(Instructions);
         return this with
         {
-            Instructions = Instructions.Select(i => redactor.Redact(i.Text) is var text && text != i.Text ? i with { Text = text, Redacted = true } : i).ToArray(),
+            Instructions = Instructions
+                .Select(i => redactor.Redact(i.Text) is var text && text != i.Text ? i with { Text = text, Redacted = true } : i)
+                .ToArray(),
         };
     }
 
@@ -61,11 +63,14 @@ internal sealed record ContextManifest(
         if (!File.Exists(path))
         {
             throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM2014,
-                $"The build context at '{contextDirectory}' has no {FolderName}/{FileName}: the Dockerfile stage did not run or failed. Publish again.");
+                $"The build context at '{contextDirectory}' has no {FolderName}/{FileName}: " +
+                "the Dockerfile stage did not run or failed. Publish again.");
         }
 
         var manifest = JsonSerializer.Deserialize<ContextManifest>(File.ReadAllText(path), Json)!;
-        return manifest.Instructions.Any(i => i.Redacted) ? manifest with { Instructions = WithDockerfileText(contextDirectory, manifest.Instructions) } : manifest;
+        return manifest.Instructions.Any(i => i.Redacted)
+            ? manifest with { Instructions = WithDockerfileText(contextDirectory, manifest.Instructions) }
+            : manifest;
     }
 
     // The real text of each redacted instruction is its line of the Dockerfile written with the manifest. A line
@@ -75,15 +80,20 @@ internal sealed record ContextManifest(
     {
         string dockerfile = System.IO.Path.Combine(contextDirectory, ContextStager.DockerfileName);
         string[] lines = File.Exists(dockerfile) ? File.ReadAllLines(dockerfile) : [];
-        var restored = instructions.Select(i => i.Redacted && i.Line >= 1 && i.Line <= lines.Length ? i with { Text = lines[i.Line - 1], Redacted = false } : i).ToArray();
+        var restored = instructions
+            .Select(i => i.Redacted && i.Line >= 1 && i.Line <= lines.Length ? i with { Text = lines[i.Line - 1], Redacted = false } : i)
+            .ToArray();
         var redactor = InstructionSecrets.RedactorFor(restored);
         for (int n = 0; n < instructions.Count; n++)
         {
             var saved = instructions[n];
-            if (saved.Redacted && (restored[n].Redacted || !restored[n].Text.StartsWith(saved.Keyword + " ", StringComparison.Ordinal) || redactor.Redact(restored[n].Text) != saved.Text))
+            if (saved.Redacted && (restored[n].Redacted
+                || !restored[n].Text.StartsWith(saved.Keyword + " ", StringComparison.Ordinal)
+                || redactor.Redact(restored[n].Text) != saved.Text))
             {
                 throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM2014,
-                    $"The Dockerfile in '{contextDirectory}' does not hold the {saved.Keyword} instruction that {FolderName}/{FileName} names at line {saved.Line}: the folder was edited by hand. Publish again.");
+                    $"The Dockerfile in '{contextDirectory}' does not hold the {saved.Keyword} instruction " +
+                    $"that {FolderName}/{FileName} names at line {saved.Line}: the folder was edited by hand. Publish again.");
             }
         }
 

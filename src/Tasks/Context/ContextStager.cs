@@ -22,7 +22,8 @@ internal static class ContextStager
 
     /// <summary>Files that live beside the context but must never be sent to the engine.</summary>
     public static readonly IReadOnlyList<string> DockerIgnore =
-        [OutputFolderFiles.HistoryJsonName, OutputFolderFiles.HistoryMarkdownName, OutputFolderFiles.HistoryHtmlName, OutputFolderFiles.ImageName, ContextManifest.FolderName + "/"];
+        [OutputFolderFiles.HistoryJsonName, OutputFolderFiles.HistoryMarkdownName, OutputFolderFiles.HistoryHtmlName, OutputFolderFiles.ImageName,
+            ContextManifest.FolderName + "/"];
 
     public static StagingResult Stage(string contextDirectory, DockerfileDocument dockerfile, LayerPlan plan)
     {
@@ -43,7 +44,8 @@ internal static class ContextStager
         {
             AtomicFile.TryDelete(dockerfilePath);
             throw new DiamolException(DiagnosticCode.DIAM2002,
-                $"The build context could not be written to '{root}': {(FileErrors.IsDiskFull(e) ? "the disk is full." : e.Message)} The Dockerfile was removed, so no build uses a half-staged context. " +
+                $"The build context could not be written to '{root}': {(FileErrors.IsDiskFull(e) ? "the disk is full." : e.Message)} " +
+                "The Dockerfile was removed, so no build uses a half-staged context. " +
                 "Check that the folder is writable and the disk has room, or set DiamolOutputPath to another folder.", e);
         }
     }
@@ -59,7 +61,8 @@ internal static class ContextStager
     public static bool IsOurs(string root) =>
         Directory.Exists(Path.Combine(root, ContextManifest.FolderName))
         || IsOurDockerfile(Path.Combine(root, DockerfileName))
-        || (File.Exists(Path.Combine(root, ".dockerignore")) && File.ReadAllText(Path.Combine(root, ".dockerignore")) == string.Join("\n", DockerIgnore) + "\n");
+        || (File.Exists(Path.Combine(root, ".dockerignore"))
+            && File.ReadAllText(Path.Combine(root, ".dockerignore")) == string.Join("\n", DockerIgnore) + "\n");
 
     internal static bool IsOurDockerfile(string path) =>
         File.Exists(path) && File.ReadLines(path).FirstOrDefault("").StartsWith(GeneratedHeader, StringComparison.Ordinal);
@@ -71,12 +74,15 @@ internal static class ContextStager
         {
             foreach (var file in layer.Files)
             {
-                wanted[Path.GetFullPath(Path.Combine(layersRoot, layer.Name, file.RelativePath))] = (FileDigests.KeyOf(layer.Name, file.RelativePath), file);
+                wanted[Path.GetFullPath(Path.Combine(layersRoot, layer.Name, file.RelativePath))] =
+                    (FileDigests.KeyOf(layer.Name, file.RelativePath), file);
             }
         }
 
         // The empty folders of writable layers, with their modes: COPY carries a folder's mode from the context.
-        var emptyFolders = plan.Layers.SelectMany(layer => layer.Directories.Select(d => (Path: Path.GetFullPath(Path.Combine(layersRoot, layer.Name, d.RelativePath)), d.Mode)))
+        var emptyFolders = plan.Layers
+            .SelectMany(layer => layer.Directories.Select(d =>
+                (Path: Path.GetFullPath(Path.Combine(layersRoot, layer.Name, d.RelativePath)), d.Mode)))
             .ToDictionary(d => d.Path, d => d.Mode, StringComparer.Ordinal);
         int removed = 0;
         if (Directory.Exists(layersRoot))
@@ -98,7 +104,8 @@ internal static class ContextStager
         // The stamp each file has when staging is done with it: the later stages take it instead of a stat of their own.
         FileStamp Place(string destination, string key, LayerFile file)
         {
-            var origin = FileStamp.Of(file.SourcePath) ?? throw new FileNotFoundException($"The published file '{file.SourcePath}' is not there.", file.SourcePath);
+            var origin = FileStamp.Of(file.SourcePath)
+                ?? throw new FileNotFoundException($"The published file '{file.SourcePath}' is not there.", file.SourcePath);
             if (FileStamp.Of(destination) is { } staged && InPlace(key, file, origin, staged, copies)) return staged;
 
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);

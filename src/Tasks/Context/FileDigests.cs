@@ -16,7 +16,9 @@ namespace Diamol.Build.Context;
 /// </summary>
 internal static class FileDigests
 {
-    /// <summary>A line per file, "size ticks ctime inode device digest key": read in milliseconds where a JSON document of 20,000 entries took 100.</summary>
+    /// <summary>
+    /// A line per file, "size ticks ctime inode device digest key": read in milliseconds where a JSON document of 20,000 entries took 100.
+    /// </summary>
     public const string FileName = "file-digests.txt";
 
     private const string Header = "# Diamol.Build file digests 2: size ticks ctime inode device digest layer/path";
@@ -28,7 +30,9 @@ internal static class FileDigests
 
     /// <summary>Every file the manifest's plan staged, by key, with its path on disk.</summary>
     public static IReadOnlyDictionary<string, string> StagedFiles(string contextDirectory, ContextManifest manifest) =>
-        manifest.Plan.Layers.SelectMany(l => l.Files.Select(f => (Key: KeyOf(l.Name, f.RelativePath), Path: Path.Combine(contextDirectory, l.ContextFolder, f.RelativePath))))
+        manifest.Plan.Layers
+            .SelectMany(l => l.Files.Select(f =>
+                (Key: KeyOf(l.Name, f.RelativePath), Path: Path.Combine(contextDirectory, l.ContextFolder, f.RelativePath))))
             .ToDictionary(f => f.Key, f => f.Path, StringComparer.Ordinal);
 
     /// <summary>
@@ -48,7 +52,8 @@ internal static class FileDigests
 
     /// <param name="files">Key (layer/path) → file on disk.</param>
     /// <param name="stamps">Stamps already taken (staging's), by key; the other files are stat'ed here.</param>
-    public static IReadOnlyDictionary<string, string> Compute(IReadOnlyDictionary<string, string> files, string cachePath, IReadOnlyDictionary<string, FileStamp>? stamps = null)
+    public static IReadOnlyDictionary<string, string> Compute(IReadOnlyDictionary<string, string> files, string cachePath,
+        IReadOnlyDictionary<string, FileStamp>? stamps = null)
     {
         var cache = Read(cachePath);
         var entries = files.ToArray();
@@ -92,8 +97,10 @@ internal static class FileDigests
         {
             var stamp = known!.Stamp;
             text.Append(stamp.Size.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(stamp.Ticks.ToString(CultureInfo.InvariantCulture))
-                .Append(' ').Append(stamp.ChangeTicks.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(stamp.Inode.ToString(CultureInfo.InvariantCulture))
-                .Append(' ').Append(stamp.Device.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(known.Digest).Append(' ').Append(Escape(key)).Append('\n');
+                .Append(' ').Append(stamp.ChangeTicks.ToString(CultureInfo.InvariantCulture))
+                .Append(' ').Append(stamp.Inode.ToString(CultureInfo.InvariantCulture))
+                .Append(' ').Append(stamp.Device.ToString(CultureInfo.InvariantCulture))
+                .Append(' ').Append(known.Digest).Append(' ').Append(Escape(key)).Append('\n');
         }
 
         AtomicFile.WriteIfChanged(path, text.ToString());
@@ -104,7 +111,10 @@ internal static class FileDigests
         key.AsSpan().IndexOfAny('\\', '\n', '\r') < 0 ? key : key.Replace("\\", "\\\\").Replace("\n", "\\n").Replace("\r", "\\r");
 
     internal static string Unescape(string key) =>
-        !key.Contains('\\') ? key : System.Text.RegularExpressions.Regex.Replace(key, @"\\(.)", m => m.Groups[1].Value switch { "n" => "\n", "r" => "\r", var other => other });
+        !key.Contains('\\')
+            ? key
+            : System.Text.RegularExpressions.Regex.Replace(key, @"\\(.)",
+                m => m.Groups[1].Value switch { "n" => "\n", "r" => "\r", var other => other });
 
     private static string Hash(string path)
     {

@@ -17,8 +17,10 @@ internal static class OutputFolderRules
         if (output.StartsWith(publish, PathComparison))
         {
             throw new DiamolException(DiagnosticCode.DIAM1019,
-                $"DiamolOutputPath has the value '{outputDirectory}', which is inside the publish folder '{publishDirectory}': the image would carry the build " +
-                "context and artifacts of the previous publish, and grow with every one. Point DiamolOutputPath outside it (the default is $(OutputPath)container/).");
+                $"DiamolOutputPath has the value '{outputDirectory}', which is inside the publish folder '{publishDirectory}': " +
+                "the image would carry the build " +
+                "context and artifacts of the previous publish, and grow with every one. " +
+                "Point DiamolOutputPath outside it (the default is $(OutputPath)container/).");
         }
     }
 
@@ -36,8 +38,10 @@ internal static class OutputFolderRules
         if (archive.Equals(publish, comparison) || archive.StartsWith(publish + Path.DirectorySeparatorChar, comparison))
         {
             throw new DiamolException(DiagnosticCode.DIAM1019,
-                $"ContainerArchiveOutputPath has the value '{archivePath}', which is in the publish folder '{publishDirectory}': the next publish would pack this " +
-                "archive into its image, which would grow with every publish. Write the archive outside the publish folder (for example $(OutputPath)image.tar.gz).");
+                $"ContainerArchiveOutputPath has the value '{archivePath}', which is in the publish folder '{publishDirectory}': " +
+                "the next publish would pack this " +
+                "archive into its image, which would grow with every publish. " +
+                "Write the archive outside the publish folder (for example $(OutputPath)image.tar.gz).");
         }
     }
 
@@ -51,9 +55,10 @@ internal static class OutputFolderRules
     }
 
     // "/" stays "/" (Path.TrimEndingDirectorySeparator keeps a root), every other folder gets one trailing separator.
-    private static string WithSeparator(string folder) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) is var full && Path.EndsInDirectorySeparator(full)
-        ? full
-        : full + Path.DirectorySeparatorChar;
+    private static string WithSeparator(string folder) =>
+        Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) is var full && Path.EndsInDirectorySeparator(full)
+            ? full
+            : full + Path.DirectorySeparatorChar;
 
     /// <summary>
     /// The project folder, or a folder above it, as the output folder would put our layers/ and records among the
@@ -64,9 +69,11 @@ internal static class OutputFolderRules
     {
         if (string.IsNullOrWhiteSpace(outputDirectory) || string.IsNullOrWhiteSpace(projectDirectory)) return;
         if (!IsSameOrAncestor(outputDirectory, projectDirectory)) return;
-        bool same = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDirectory)) == Path.TrimEndingDirectorySeparator(Path.GetFullPath(projectDirectory));
+        bool same = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDirectory))
+            == Path.TrimEndingDirectorySeparator(Path.GetFullPath(projectDirectory));
         throw new DiamolException(DiagnosticCode.DIAM1020,
-            $"DiamolOutputPath has the value '{outputDirectory}', which is {(same ? "the project folder" : "a folder above the project folder")} '{projectDirectory}': " +
+            $"DiamolOutputPath has the value '{outputDirectory}', " +
+            $"which is {(same ? "the project folder" : "a folder above the project folder")} '{projectDirectory}': " +
             "the build context, its records and the artifacts would be written among the project's own files. Nothing was written. " +
             "Point DiamolOutputPath at a folder of its own outside the project (the default is $(OutputPath)container/).");
     }

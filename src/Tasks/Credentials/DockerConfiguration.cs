@@ -38,13 +38,16 @@ internal sealed class DockerConfiguration
         try
         {
             using var document = JsonDocument.Parse(json);
-            var root = document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : throw new JsonException("the top level is not an object");
+            var root = document.RootElement.ValueKind == JsonValueKind.Object
+                ? document.RootElement.Clone()
+                : throw new JsonException("the top level is not an object");
             return new DockerConfiguration(directory, root);
         }
         catch (JsonException e)
         {
             throw new DiamolException(DiagnosticCode.DIAM3020,
-                $"The docker configuration {file} is not valid JSON ({e.Message}). Fix it (or remove it and run `docker login` again), or point DOCKER_CONFIG at another folder.");
+                $"The docker configuration {file} is not valid JSON ({e.Message}). " +
+                "Fix it (or remove it and run `docker login` again), or point DOCKER_CONFIG at another folder.");
         }
     }
 
@@ -56,7 +59,8 @@ internal sealed class DockerConfiguration
 
     /// <summary>credHelpers: the helper named for one registry (keyed as docker keys logins).</summary>
     public string? CredentialHelperFor(string server) =>
-        Object("credHelpers") is { } helpers && helpers.TryGetProperty(server, out var helper) && helper.ValueKind == JsonValueKind.String && helper.GetString() is { Length: > 0 } name
+        Object("credHelpers") is { } helpers && helpers.TryGetProperty(server, out var helper) && helper.ValueKind == JsonValueKind.String
+            && helper.GetString() is { Length: > 0 } name
             ? name
             : null;
 
@@ -65,10 +69,13 @@ internal sealed class DockerConfiguration
         Object("auths") is { } auths ? auths.EnumerateObject().Select(p => (p.Name, p.Value)) : [];
 
     private string? String(string name) =>
-        _root.ValueKind == JsonValueKind.Object && _root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
+        _root.ValueKind == JsonValueKind.Object && _root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            && value.GetString() is { Length: > 0 } text
             ? text
             : null;
 
     private JsonElement? Object(string name) =>
-        _root.ValueKind == JsonValueKind.Object && _root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : null;
+        _root.ValueKind == JsonValueKind.Object && _root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object
+            ? value
+            : null;
 }

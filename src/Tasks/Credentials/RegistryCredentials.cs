@@ -26,7 +26,9 @@ internal static class RegistryCredentials
         foreach (var (key, entry) in config.StoredLogins)
         {
             if (!SameRegistry(key, server) || entry.ValueKind != JsonValueKind.Object) continue;
-            string? identityToken = entry.TryGetProperty("identitytoken", out var token) && token.ValueKind == JsonValueKind.String ? token.GetString() : null;
+            string? identityToken = entry.TryGetProperty("identitytoken", out var token) && token.ValueKind == JsonValueKind.String
+                ? token.GetString()
+                : null;
             if (entry.TryGetProperty("auth", out var auth) && auth.ValueKind == JsonValueKind.String && auth.GetString() is { Length: > 0 } encoded)
             {
                 string decoded;
@@ -37,7 +39,8 @@ internal static class RegistryCredentials
                 catch (FormatException)
                 {
                     throw new DiamolException(DiagnosticCode.DIAM3020,
-                        $"The docker configuration {config.FilePath} stores a login for {key} whose auth value is not base64. Log in again with `docker login {key}`.");
+                        $"The docker configuration {config.FilePath} stores a login for {key} whose auth value is not base64. " +
+                        $"Log in again with `docker login {key}`.");
                 }
 
                 int colon = decoded.IndexOf(':');
@@ -84,11 +87,13 @@ internal static class RegistryCredentials
         catch (System.ComponentModel.Win32Exception)
         {
             throw new DiamolException(DiagnosticCode.DIAM3005,
-                $"The docker configuration names the credential helper '{helper}' for {server}, but {program} is not on PATH. Install it, or remove it from config.json.");
+                $"The docker configuration names the credential helper '{helper}' for {server}, but {program} is not on PATH. " +
+                "Install it, or remove it from config.json.");
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            throw new DiamolException(DiagnosticCode.DIAM3005, $"The credential helper {program} gave an answer that is not the helper protocol's JSON for {server}.");
+            throw new DiamolException(DiagnosticCode.DIAM3005,
+                $"The credential helper {program} gave an answer that is not the helper protocol's JSON for {server}.");
         }
     }
 
@@ -96,7 +101,8 @@ internal static class RegistryCredentials
     private static bool SameRegistry(string key, string server)
     {
         if (key == server) return true;
-        string Host(string value) => value.Replace("https://", "", StringComparison.Ordinal).Replace("http://", "", StringComparison.Ordinal).Split('/')[0];
+        string Host(string value) => value.Replace("https://", "", StringComparison.Ordinal).Replace("http://", "", StringComparison.Ordinal)
+            .Split('/')[0];
         return server != DockerHubServer && Host(key) == Host(server);
     }
 }

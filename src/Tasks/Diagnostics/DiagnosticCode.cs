@@ -56,13 +56,17 @@ public enum DiagnosticCode
     /// <summary>A DiamolWritableDirectory item (its path or Mode) is not valid, or its folder cannot be made the same way by both builders.</summary>
     DIAM1021 = 1021,
 
-    /// <summary>The base image is for another platform than the image's runtime identifier (a single-platform base, or the engine's copy of it).</summary>
+    /// <summary>
+    /// The base image is for another platform than the image's runtime identifier (a single-platform base, or the engine's copy of it).
+    /// </summary>
     DIAM1022 = 1022,
 
     /// <summary>The base image has ONBUILD triggers, which the OCI writer cannot run: the engine builder must make the image.</summary>
     DIAM1023 = 1023,
 
-    /// <summary>A DiamolWritableDirectory's owner, the image's user, is a name (or unknown) that Diamol.Build cannot resolve to a numeric id.</summary>
+    /// <summary>
+    /// A DiamolWritableDirectory's owner, the image's user, is a name (or unknown) that Diamol.Build cannot resolve to a numeric id.
+    /// </summary>
     DIAM1024 = 1024,
 
     /// <summary>The publish output is missing or a published file cannot be read.</summary>
@@ -92,7 +96,10 @@ public enum DiagnosticCode
     /// <summary>A Dockerfile-only publish could not read the base image (no engine, no registry): the Dockerfile lacks its facts.</summary>
     DIAM2011 = 2011,
 
-    /// <summary>DiamolOutputPath holds a file of a name Diamol.Build writes (a Dockerfile, layers/, image.json, ...) that it did not write: nothing is overwritten.</summary>
+    /// <summary>
+    /// DiamolOutputPath holds a file of a name Diamol.Build writes (a Dockerfile, layers/, image.json, ...) that it did not write:
+    /// nothing is overwritten.
+    /// </summary>
     DIAM2012 = 2012,
 
     /// <summary>A file of the build context changed or vanished while it was sent to the engine.</summary>
@@ -101,7 +108,9 @@ public enum DiagnosticCode
     /// <summary>A later stage found the staged build context missing or not as the Dockerfile stage wrote it.</summary>
     DIAM2014 = 2014,
 
-    /// <summary>A folder Diamol.Build keeps its own files in (the output folder's records and lock, the blob cache) is not writable by this user.</summary>
+    /// <summary>
+    /// A folder Diamol.Build keeps its own files in (the output folder's records and lock, the blob cache) is not writable by this user.
+    /// </summary>
     DIAM2015 = 2015,
 
     /// <summary>Warning: dotnet clean could not remove a file Diamol.Build wrote into the output folder.</summary>
@@ -113,10 +122,15 @@ public enum DiagnosticCode
     /// <summary>Warning: large symbols files (.pdb, .dbg) are re-shipped with every edit.</summary>
     DIAM2019 = 2019,
 
-    /// <summary>Warning: the base image's config names no platform (no architecture), so it cannot be checked against the runtime identifier.</summary>
+    /// <summary>
+    /// Warning: the base image's config names no platform (no architecture), so it cannot be checked against the runtime identifier.
+    /// </summary>
     DIAM2020 = 2020,
 
-    /// <summary>A multi-platform publish whose restore (obj/project.assets.json) lacks one of its platforms: refused before anything is published or pushed.</summary>
+    /// <summary>
+    /// A multi-platform publish whose restore (obj/project.assets.json) lacks one of its platforms:
+    /// refused before anything is published or pushed.
+    /// </summary>
     DIAM2021 = 2021,
 
     /// <summary>A published file's name is not valid UTF-8: .NET cannot open it, so it cannot reach the image as named.</summary>

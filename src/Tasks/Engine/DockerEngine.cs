@@ -34,7 +34,9 @@ internal sealed class DockerEngine : IContainerEngine, IDisposable
     /// </summary>
     public static readonly TimeSpan DefaultBuildIdleLimit = TimeSpan.FromMinutes(10);
 
-    /// <summary>How long any other exchange may go without a byte: pulls, pushes and loads report progress every second, inspections answer at once.</summary>
+    /// <summary>
+    /// How long any other exchange may go without a byte: pulls, pushes and loads report progress every second, inspections answer at once.
+    /// </summary>
     public static readonly TimeSpan DefaultIdleLimit = TimeSpan.FromMinutes(2);
 
     /// <summary>DiamolIdleTimeout: replaces both defaults when set.</summary>
@@ -53,7 +55,9 @@ internal sealed class DockerEngine : IContainerEngine, IDisposable
         _version.Components?.Any(c => c.Name?.Contains("Podman", StringComparison.OrdinalIgnoreCase) == true) == true
         || Description.Contains("Podman", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The API version requests use: the lower of the engine's and ours, as the docker CLI negotiates (see <see cref="EngineConnection.Negotiate"/>).</summary>
+    /// <summary>
+    /// The API version requests use: the lower of the engine's and ours, as the docker CLI negotiates (see <see cref="EngineConnection.Negotiate"/>).
+    /// </summary>
     public Version ApiVersion { get; }
 
     /// <summary>The platform the engine runs images of (its OS and architecture, as OCI names them).</summary>
@@ -69,7 +73,8 @@ internal sealed class DockerEngine : IContainerEngine, IDisposable
     {
         // The engine pulls the base image itself when asked to (DiamolPullPolicy=Always): give it the login.
         var logins = request.BaseImageLogin is { } login ? new[] { ToAuthConfig(login)! } : null;
-        return ExchangeAsync("building the image", build: true, idle => EngineBuildSession.RunAsync(_client, Endpoint, request, logins, log, idle), cancellationToken);
+        return ExchangeAsync("building the image", build: true, idle => EngineBuildSession.RunAsync(_client, Endpoint, request, logins, log, idle),
+            cancellationToken);
     }
 
     /// <summary>Pulls an image; returns null on success, else the registry's or engine's reason.</summary>
@@ -125,7 +130,8 @@ internal sealed class DockerEngine : IContainerEngine, IDisposable
 
         try
         {
-            await _client.Images.PushImageAsync(repository, new ImagePushParameters { Tag = tag }, ToAuthConfig(login) ?? new AuthConfig(), progress, idle.Token)
+            await _client.Images.PushImageAsync(repository, new ImagePushParameters { Tag = tag }, ToAuthConfig(login) ?? new AuthConfig(), progress,
+                idle.Token)
                 .ConfigureAwait(false);
         }
         catch (DockerApiException e)
@@ -255,7 +261,8 @@ internal sealed class DockerEngine : IContainerEngine, IDisposable
         {
             throw EngineFailures.Stalled(Endpoint, limit, step, build, e);
         }
-        catch (Exception e) when (e is not DiamolException && !cancellationToken.IsCancellationRequested && EngineFailures.Broken(Endpoint, step, build, e) is { } broken)
+        catch (Exception e) when (e is not DiamolException && !cancellationToken.IsCancellationRequested
+            && EngineFailures.Broken(Endpoint, step, build, e) is { } broken)
         {
             throw broken;
         }

@@ -24,8 +24,10 @@ internal static class EngineFailures
         new(DiagnosticCode.DIAM3014,
             $"The engine at {engine.Uri} sent nothing for {limit.TotalSeconds:0.#} seconds while {step}, so Diamol.Build stopped waiting. " +
             (build
-                ? "A RUN step that prints nothing for longer than that needs a larger DiamolIdleTimeout (seconds); otherwise check the engine (`docker info`, its log). " +
-                  "Diamol.Build did not see the build finish and recorded no image; the connection is closed, which makes the engine cancel the build, " +
+                ? "A RUN step that prints nothing for longer than that needs a larger DiamolIdleTimeout (seconds); " +
+                  "otherwise check the engine (`docker info`, its log). " +
+                  "Diamol.Build did not see the build finish and recorded no image; " +
+                  "the connection is closed, which makes the engine cancel the build, " +
                   "but one that was about to finish may still have tagged the image."
                 : "Check the engine (`docker info`, its log) and its free disk space, or set a larger DiamolIdleTimeout (seconds)."), e);
 
@@ -35,7 +37,8 @@ internal static class EngineFailures
             $"The connection to the engine at {engine.Uri} broke while {step}: {reason}. The engine stopped, restarted or was killed, " +
             "or something between cut the connection. Check that the engine runs (`docker info`) and publish again; " +
             (build
-                ? "Diamol.Build did not see the build finish and recorded no image; an engine that is still running cancels the build when its connection closes."
+                ? "Diamol.Build did not see the build finish and recorded no image; " +
+                  "an engine that is still running cancels the build when its connection closes."
                 : "this step did not finish."), e);
 
     // A cut chunked stream surfaces as an IOException (HttpIOException) or an HttpRequestException wrapping one; the
@@ -77,13 +80,15 @@ internal static class EngineFailures
                 $"The registry {registry} refused the push of {repository}:{tag}: {reason}. " +
                 (hadLogin
                     ? $"Check the credentials stored for {registry} (`docker login {registry}`) and your permission to push to {repository}."
-                    : $"No credentials for {registry} were found in the docker configuration: run `docker login {registry}` (or set DOCKER_CONFIG).")),
+                    : $"No credentials for {registry} were found in the docker configuration: " +
+                        $"run `docker login {registry}` (or set DOCKER_CONFIG).")),
             EnginePushFailureKind.Network => new DiamolException(DiagnosticCode.DIAM3010,
                 $"The engine at {engine.Uri} could not reach the registry {registry} to push {repository}:{tag}: {reason}. " +
                 "Check that the registry is running and reachable from the engine's machine (address, network, proxy, TLS certificate), then retry."),
             _ => new DiamolException(DiagnosticCode.DIAM3011,
                 $"The registry {registry} failed the push of {repository}:{tag}: {reason}. " +
-                "That is a fault on the registry's side (or a proxy before it): retry later, and check the registry's status or logs if it persists."),
+                "That is a fault on the registry's side (or a proxy before it): retry later, " +
+                "and check the registry's status or logs if it persists."),
         };
     }
 

@@ -27,7 +27,8 @@ internal static class PublishModeAdvice
 
         if (mode.SelfContained && !mode.Trimmed && !mode.Aot)
         {
-            var runtimeFiles = files.Where(f => f.PackageId is { } id && RuntimePackPrefixes.Any(p => id.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
+            var runtimeFiles = files
+                .Where(f => f.PackageId is { } id && RuntimePackPrefixes.Any(p => id.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
                 .Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal);
             long runtime = plan.AllFiles.Where(f => runtimeFiles.Contains(f.RelativePath)).Sum(f => f.Size);
             yield return new Diagnostic(DiagnosticCode.DIAM2004,
@@ -52,15 +53,21 @@ internal static class PublishModeAdvice
     public static Diagnostic? ForSymbols(LayerPlan plan, PublishMode mode)
     {
         var edited = plan.Layers.Where(l => l.Kind is LayerKind.App or LayerKind.Projects).SelectMany(l => l.Files).ToArray();
-        var symbols = edited.Where(f => f.RelativePath.EndsWith(".pdb", StringComparison.OrdinalIgnoreCase) || f.RelativePath.EndsWith(".dbg", StringComparison.OrdinalIgnoreCase))
+        var symbols = edited
+            .Where(f => f.RelativePath.EndsWith(".pdb", StringComparison.OrdinalIgnoreCase)
+                || f.RelativePath.EndsWith(".dbg", StringComparison.OrdinalIgnoreCase))
             .OrderByDescending(f => f.Size).ThenBy(f => f.RelativePath, StringComparer.Ordinal).ToArray();
         long size = symbols.Sum(f => f.Size), total = edited.Sum(f => f.Size);
         if (size <= SymbolsWarnBytes || size <= total * SymbolsShare) return null;
-        string names = string.Join(", ", symbols.Take(3).Select(f => $"{f.RelativePath} ({Megabytes(f.Size)})")) + (symbols.Length > 3 ? ", ..." : "");
+        string names = string.Join(", ", symbols.Take(3).Select(f => $"{f.RelativePath} ({Megabytes(f.Size)})"))
+            + (symbols.Length > 3 ? ", ..." : "");
         return new Diagnostic(DiagnosticCode.DIAM2019,
             $"Symbols files are {Megabytes(size)} of the {Megabytes(total)} that every code edit re-ships ({names})" +
-            (mode.Aot ? ": a Native AOT .dbg is rebuilt with the executable on every edit, so no layer can keep it cached" : ": they are rebuilt with their assemblies on every edit") +
-            ". Publish the image without them, -p:CopyOutputSymbolsToPublishDirectory=false (the build output keeps them for debugging), or add DIAM2019 to NoWarn to keep them in the image.");
+            (mode.Aot
+                ? ": a Native AOT .dbg is rebuilt with the executable on every edit, so no layer can keep it cached"
+                : ": they are rebuilt with their assemblies on every edit") +
+            ". Publish the image without them, -p:CopyOutputSymbolsToPublishDirectory=false (the build output keeps them for debugging), " +
+            "or add DIAM2019 to NoWarn to keep them in the image.");
     }
 
     internal static string Megabytes(long bytes) =>

@@ -31,7 +31,8 @@ internal static partial class WritableDirectoryPlanner
 
     /// <param name="plan">The file layers; the writable layers go before them.</param>
     /// <param name="owner">The folders' owner, resolved lazily: only a project with writable folders needs its user to be numeric.</param>
-    public static LayerPlan AddTo(LayerPlan plan, IReadOnlyList<WritableDirectory>? items, string workingDirectory, Func<string, (int Uid, int Gid)> owner)
+    public static LayerPlan AddTo(LayerPlan plan, IReadOnlyList<WritableDirectory>? items, string workingDirectory,
+        Func<string, (int Uid, int Gid)> owner)
     {
         if (items is null || items.Count == 0) return plan;
 
@@ -43,7 +44,8 @@ internal static partial class WritableDirectoryPlanner
             var mode = ModeOf(item);
             if (folders.TryGetValue(path, out var other) && other.Mode != mode)
             {
-                throw Invalid(item, item.Path, $"it names the folder '{path}' as '{other.Item.Path}' does, with another mode ({Octal(other.Mode)} and {Octal(mode)})",
+                throw Invalid(item, item.Path,
+                    $"it names the folder '{path}' as '{other.Item.Path}' does, with another mode ({Octal(other.Mode)} and {Octal(mode)})",
                     "Declare each folder once, with the mode it should have.");
             }
 
@@ -58,7 +60,8 @@ internal static partial class WritableDirectoryPlanner
             string? published = publishedPaths.FirstOrDefault(p => p == path || p.StartsWith(path + "/", StringComparison.Ordinal));
             if (published is not null)
             {
-                throw Invalid(item, item.Path, $"the publish writes '{published}' into the folder '{path}', and the layers of published files give their folders to root",
+                throw Invalid(item, item.Path,
+                    $"the publish writes '{published}' into the folder '{path}', and the layers of published files give their folders to root",
                     "Choose a folder the publish does not write (for example 'data'), and let the app create its files there.");
             }
 
@@ -69,9 +72,11 @@ internal static partial class WritableDirectoryPlanner
             if (!(destination == "/" || destination == workdir || workdir.StartsWith(destination + "/", StringComparison.Ordinal)))
             {
                 throw Invalid(item, item.Path,
-                    $"its parent '{destination}' may not exist in the image before the folder is copied there, and the engine's COPY would then create it owned by the app's user too, " +
+                    $"its parent '{destination}' may not exist in the image before the folder is copied there, " +
+                    "and the engine's COPY would then create it owned by the app's user too, " +
                     "which the OCI writer cannot know to repeat",
-                    $"Put the folder directly in the working directory ('{workdir}'), in a folder above it, or in '/'; or declare '{destination}' as a DiamolWritableDirectory too.");
+                    $"Put the folder directly in the working directory ('{workdir}'), in a folder above it, or in '/'; " +
+                    $"or declare '{destination}' as a DiamolWritableDirectory too.");
             }
 
             ids ??= owner($"DiamolWritableDirectory '{item.Path}'");
@@ -86,7 +91,11 @@ internal static partial class WritableDirectoryPlanner
             string name = "writable";
             for (int n = 2; taken.Contains(name); n++) name = $"writable-{n}";
             taken.Add(name);
-            layers.Add(new Layer(LayerKind.Writable, name, []) { Directories = directories, Destination = destination == "/" ? "/" : destination + "/" });
+            layers.Add(new Layer(LayerKind.Writable, name, [])
+            {
+                Directories = directories,
+                Destination = destination == "/" ? "/" : destination + "/"
+            });
         }
 
         return new LayerPlan([.. layers, .. plan.Layers]);
@@ -100,20 +109,23 @@ internal static partial class WritableDirectoryPlanner
         string[] parts = text.Trim('/').Split('/');
         if (parts.Any(p => p is "" or "." or ".." || !NamePattern().IsMatch(p)))
         {
-            throw Invalid(item, item.Path, "a folder path is names of ASCII letters, digits and '.', '_', '@', '+', '-' joined by '/', without '.' or '..' parts",
+            throw Invalid(item, item.Path,
+                "a folder path is names of ASCII letters, digits and '.', '_', '@', '+', '-' joined by '/', without '.' or '..' parts",
                 "Write the folder plainly, such as 'data', 'data/cache' or '/var/lib/app'.");
         }
 
         string path = text.StartsWith('/') ? "/" + string.Join('/', parts) : Join(workdir, string.Join('/', parts));
         if (path == workdir || workdir.StartsWith(path + "/", StringComparison.Ordinal))
         {
-            throw Invalid(item, item.Path, $"'{path}' is the working directory or a folder above it, which every layer of the app's files writes, as root's",
+            throw Invalid(item, item.Path,
+                $"'{path}' is the working directory or a folder above it, which every layer of the app's files writes, as root's",
                 $"Declare a folder of its own in it, such as 'data' ({workdir}/data).");
         }
 
         if (path.Split('/')[1] is "proc" or "sys" or "dev")
         {
-            throw Invalid(item, item.Path, $"/{path.Split('/')[1]} is a kernel file system the container runtime mounts at start, over anything in the image",
+            throw Invalid(item, item.Path,
+                $"/{path.Split('/')[1]} is a kernel file system the container runtime mounts at start, over anything in the image",
                 "Use a folder of the app's own, such as 'data'.");
         }
 
@@ -126,14 +138,16 @@ internal static partial class WritableDirectoryPlanner
         string text = item.Mode.Trim();
         if (!ModePattern().IsMatch(text))
         {
-            throw Invalid(item, text, "Mode is three octal digits of permissions, optionally after a 0 (setuid, setgid and sticky bits are not taken)",
+            throw Invalid(item, text,
+                "Mode is three octal digits of permissions, optionally after a 0 (setuid, setgid and sticky bits are not taken)",
                 "Use a mode such as 0755 (the default) or 0770.", "Mode");
         }
 
         var mode = (UnixFileMode)Convert.ToInt32(text, 8);
         if ((mode & OwnerWriteAndEnter) != OwnerWriteAndEnter)
         {
-            throw Invalid(item, text, "with it the folder's owner, the app's user, could not write in it or enter it", "Give the owner rwx (7 as the first digit), such as 0755 or 0700.", "Mode");
+            throw Invalid(item, text, "with it the folder's owner, the app's user, could not write in it or enter it",
+                "Give the owner rwx (7 as the first digit), such as 0755 or 0700.", "Mode");
         }
 
         return mode;
@@ -149,5 +163,6 @@ internal static partial class WritableDirectoryPlanner
         new(DiagnosticCode.DIAM1021,
             metadata is null
                 ? $"The DiamolWritableDirectory item '{item.Path}' is not valid: {why}. {fix}"
-                : $"The {metadata} metadata of the DiamolWritableDirectory item '{item.Path}' has the value '{value}', which is not valid: {why}. {fix}");
+                : $"The {metadata} metadata of the DiamolWritableDirectory item '{item.Path}' has the value '{value}', " +
+                    $"which is not valid: {why}. {fix}");
 }

@@ -43,8 +43,10 @@ public sealed class DiamolHistoryReport : DiamolTask
         {
             // Two repositories share only their base: every layer of ours reads as "changed", which is not news.
             Log.LogWarning(null, Diagnostics.DiagnosticCode.DIAM4003.ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}",
-                $"DiamolHistoryBaseline ('{Baseline}') describes the repository '{baseline.Image.Repository}', but DiamolHistory describes '{current.Image.Repository}': " +
-                "the comparison below is between two different images, not two builds of one. Compare artifacts of the same ContainerRepository.");
+                $"DiamolHistoryBaseline ('{Baseline}') describes the repository '{baseline.Image.Repository}', " +
+                $"but DiamolHistory describes '{current.Image.Repository}': " +
+                "the comparison below is between two different images, not two builds of one. " +
+                "Compare artifacts of the same ContainerRepository.");
         }
 
         var changes = HistoryDiff.Compare(baseline, current);
@@ -52,17 +54,20 @@ public sealed class DiamolHistoryReport : DiamolTask
         Log.LogMessage(MessageImportance.High, "{0} -> {1}: {2}", ShortId.Of(baseline.Image.Id), ShortId.Of(current.Image.Id), changes.Summary);
         foreach (var layer in changes.Added)
         {
-            Log.LogMessage(MessageImportance.High, "  + {0,-10} {1,10}  {2}", layer.LayerName ?? layer.LayerKind ?? layer.Origin, ByteSize.Format(layer.Size), layer.DiffId);
+            Log.LogMessage(MessageImportance.High, "  + {0,-10} {1,10}  {2}", layer.LayerName ?? layer.LayerKind ?? layer.Origin,
+                ByteSize.Format(layer.Size), layer.DiffId);
         }
 
         foreach (var layer in changes.Removed)
         {
-            Log.LogMessage(MessageImportance.High, "  - {0,-10} {1,10}  {2}", layer.LayerName ?? layer.LayerKind ?? layer.Origin, ByteSize.Format(layer.Size), layer.DiffId);
+            Log.LogMessage(MessageImportance.High, "  - {0,-10} {1,10}  {2}", layer.LayerName ?? layer.LayerKind ?? layer.Origin,
+                ByteSize.Format(layer.Size), layer.DiffId);
         }
 
         foreach (var file in changes.Files)
         {
-            Log.LogMessage(MessageImportance.High, "    {0} {1}/{2} {3}", file.Change switch { "added" => "+", "removed" => "-", _ => "~" }, file.Layer, file.Path, HistoryDiff.Signed(file.Delta));
+            Log.LogMessage(MessageImportance.High, "    {0} {1}/{2} {3}", file.Change switch { "added" => "+", "removed" => "-", _ => "~" },
+                file.Layer, file.Path, HistoryDiff.Signed(file.Delta));
         }
     }
 
@@ -75,7 +80,8 @@ public sealed class DiamolHistoryReport : DiamolTask
         if (latest is null)
         {
             throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM4002,
-                $"This project has no image-history.json yet (looked for '{DefaultHistory}' and under '{SearchFolder}'). Publish first (dotnet publish), " +
+                $"This project has no image-history.json yet (looked for '{DefaultHistory}' and under '{SearchFolder}'). " +
+                "Publish first (dotnet publish), " +
                 "or set DiamolHistory to an artifact's path.");
         }
 
@@ -85,6 +91,7 @@ public sealed class DiamolHistoryReport : DiamolTask
 
     private static LayerHistory Read(string path, string property) =>
         HistoryStage.TryRead(path) ?? throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM4002,
-            $"{property} has the value '{path}', which is not a readable image-history.json (missing, or of a schema version this Diamol.Build does not read: it reads 1 to {LayerHistory.CurrentSchemaVersion}). " +
+            $"{property} has the value '{path}', which is not a readable image-history.json " +
+            $"(missing, or of a schema version this Diamol.Build does not read: it reads 1 to {LayerHistory.CurrentSchemaVersion}). " +
             "Point it at an artifact a Diamol.Build publish wrote.");
 }

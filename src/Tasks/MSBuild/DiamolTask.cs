@@ -66,7 +66,8 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
             var removed = Pipeline.HistoryStage.SetAsideUnbacked(folder, folder);
             if (removed.Count > 0)
             {
-                Log.LogMessage(MessageImportance.Normal, "The publish failed, so the history of the last good image is no longer in {0}: removed {1} (image.json was removed when the build started).",
+                Log.LogMessage(MessageImportance.Normal, "The publish failed, so the history of the last good image is no longer in {0}: " +
+                    "removed {1} (image.json was removed when the build started).",
                     folder, string.Join(", ", removed.Select(Path.GetFileName)));
             }
         }
@@ -105,7 +106,8 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
     {
         string key = LockKey(folder);
         if (BuildEngine4.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is not null) return;
-        var held = Context.OutputFolderLock.Acquire(folder, OutputFolderWait, message => Log.LogMessage(MessageImportance.High, "{0}", message), Cancellation.Token);
+        var held = Context.OutputFolderLock.Acquire(folder, OutputFolderWait, message => Log.LogMessage(MessageImportance.High, "{0}", message),
+            Cancellation.Token);
         BuildEngine4.RegisterTaskObject(key, held, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
     }
 
@@ -137,7 +139,8 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
     private protected Credentials.CredentialLookup CredentialLookup()
     {
         var env = Credentials.LocatorEnvironment.Real;
-        string key = "Diamol.Build.CredentialLookup:" + Path.TrimEndingDirectorySeparator(Path.GetFullPath(Credentials.DockerConfiguration.DirectoryOf(env)));
+        string key = "Diamol.Build.CredentialLookup:"
+            + Path.TrimEndingDirectorySeparator(Path.GetFullPath(Credentials.DockerConfiguration.DirectoryOf(env)));
         if (BuildEngine4.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is Credentials.CredentialLookup shared) return shared;
         var lookup = Credentials.CredentialLookup.For(env);
         BuildEngine4.RegisterTaskObject(key, lookup, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
@@ -164,7 +167,8 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
 
     /// <summary>This build's staging of the folder, when this process did it; null sends the stages to the folder itself.</summary>
     private protected Context.StagedContext? StagingOf(string folder) =>
-        BuildEngine4.GetRegisteredTaskObject(StagedKey(folder), RegisteredTaskObjectLifetime.Build) is Context.StagedContext staged && staged.Describes(folder) ? staged : null;
+        BuildEngine4.GetRegisteredTaskObject(StagedKey(folder), RegisteredTaskObjectLifetime.Build) is Context.StagedContext staged
+            && staged.Describes(folder) ? staged : null;
 
     /// <summary>
     /// Records this output folder as the last publisher of <paramref name="fullTags"/> in its workspace, and warns
@@ -177,7 +181,8 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
         foreach (var moved in Pipeline.TagClaims.Claim(Pipeline.TagClaims.PathFor(projectDirectory), outputFolder, fullTags))
         {
             Log.LogWarning(null, DiagnosticCode.DIAM2010.ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}",
-                $"The tag {moved.Tag} was last published from {moved.FromOutputFolder}, whose {Pipeline.HistoryStage.ImageFileName} still names it; " +
+                $"The tag {moved.Tag} was last published from {moved.FromOutputFolder}, " +
+                $"whose {Pipeline.HistoryStage.ImageFileName} still names it; " +
                 "the tag now points to this image, and that file (left as it is) records its own, earlier publish. " +
                 "If two projects are not meant to share it, give one of them its own ContainerRepository or ContainerImageTag.");
         }

@@ -19,7 +19,8 @@ internal sealed record BaseImageManifest(ResolvedImage Image, byte[] Config)
         {
             using var json = JsonDocument.Parse(Config);
             string? Field(string name) =>
-                json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+                json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(name, out var value)
+                    && value.ValueKind == JsonValueKind.String
                     && value.GetString() is { Length: > 0 } text ? text : null;
             return Field("architecture") is { } architecture ? new ImagePlatform(Field("os") ?? "linux", architecture, Field("variant")) : null;
         }
@@ -33,7 +34,8 @@ internal sealed record BaseImageManifest(ResolvedImage Image, byte[] Config)
         get
         {
             using var json = JsonDocument.Parse(Config);
-            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("config", out var config) && config.ValueKind == JsonValueKind.Object
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("config", out var config)
+                && config.ValueKind == JsonValueKind.Object
                 && config.TryGetProperty(OnBuildField, out var triggers) && triggers.ValueKind == JsonValueKind.Array
                     ? triggers.EnumerateArray().Select(t => t.GetString() ?? "").ToArray()
                     : [];
@@ -46,7 +48,8 @@ internal sealed record BaseImageManifest(ResolvedImage Image, byte[] Config)
     /// </summary>
     public Diagnostics.Diagnostic? RequireUsableFor(string baseImage, ImagePlatform target)
     {
-        var warning = BaseImageRequirements.RequirePlatform(baseImage, Platform, target, $"manifest {Image.ManifestDigest} in {Image.Registry}", Image.IndexDigest is not null);
+        var warning = BaseImageRequirements.RequirePlatform(baseImage, Platform, target, $"manifest {Image.ManifestDigest} in {Image.Registry}",
+            Image.IndexDigest is not null);
         BaseImageRequirements.RequireNoTriggers(baseImage, OnBuild);
         return warning;
     }
@@ -84,12 +87,15 @@ internal static class RegistryBaseImage
     }
 
     /// <param name="registries">This run's clients: the base's manifest, config and layers are read with one.</param>
-    /// <param name="pushRegistry">The registry the image goes to (ContainerRegistry), whose push login a base kept there is read with; null for none.</param>
-    public static async Task<BaseImageManifest> ReadAsync(IRegistryClients registries, ImageReference reference, ImagePlatform platform, string? pushRegistry,
-        CancellationToken cancellationToken)
+    /// <param name="pushRegistry">
+    /// The registry the image goes to (ContainerRegistry), whose push login a base kept there is read with; null for none.
+    /// </param>
+    public static async Task<BaseImageManifest> ReadAsync(IRegistryClients registries, ImageReference reference, ImagePlatform platform,
+        string? pushRegistry, CancellationToken cancellationToken)
     {
         var (client, repository) = ClientFor(registries, reference, pushRegistry);
-        var image = await client.ResolveAsync(repository, reference.Digest ?? reference.Tag ?? "latest", platform, cancellationToken).ConfigureAwait(false);
+        var image = await client.ResolveAsync(repository, reference.Digest ?? reference.Tag ?? "latest", platform, cancellationToken)
+            .ConfigureAwait(false);
         byte[] config = await client.GetBlobAsync(repository, image.Config, cancellationToken).ConfigureAwait(false);
         return new BaseImageManifest(image, config);
     }

@@ -14,7 +14,9 @@ internal sealed class BlobRepair(Func<string, CancellationToken, Task<string?>> 
 {
     private readonly HashSet<string> _restored = new(StringComparer.Ordinal);
 
-    /// <param name="restore">Removes and restores the blob of a digest; says how ("fetched again from ..."), or null when it is none of this image's.</param>
+    /// <param name="restore">
+    /// Removes and restores the blob of a digest; says how ("fetched again from ..."), or null when it is none of this image's.
+    /// </param>
     public async Task RunAsync(string what, Func<Task> step, CancellationToken cancellationToken)
     {
         while (true)
@@ -27,8 +29,10 @@ internal sealed class BlobRepair(Func<string, CancellationToken, Task<string?>> 
             catch (Exception e) when (Mismatch(e) is { } mismatch)
             {
                 if (!_restored.Add(mismatch.Digest)) throw Failure(mismatch, what, "after it was removed and restored once");
-                string how = await restore(mismatch.Digest, cancellationToken).ConfigureAwait(false) ?? throw Failure(mismatch, what, "and it is not one this publish can restore");
-                log.Step($"The blob {mismatch.Digest} at '{mismatch.Path}' did not match its digest (it held {mismatch.Actual}): removed, {how}; {what} again");
+                string how = await restore(mismatch.Digest, cancellationToken).ConfigureAwait(false)
+                    ?? throw Failure(mismatch, what, "and it is not one this publish can restore");
+                log.Step($"The blob {mismatch.Digest} at '{mismatch.Path}' did not match its digest (it held {mismatch.Actual}): " +
+                    $"removed, {how}; {what} again");
             }
         }
     }
@@ -39,7 +43,8 @@ internal sealed class BlobRepair(Func<string, CancellationToken, Task<string?>> 
         for (; e is not null; e = e.InnerException)
         {
             if (e is BlobMismatchException mismatch) return mismatch;
-            if (e is AggregateException { InnerExceptions.Count: > 0 } all && all.InnerExceptions.Select(Mismatch).FirstOrDefault(m => m is not null) is { } inner) return inner;
+            if (e is AggregateException { InnerExceptions.Count: > 0 } all
+                && all.InnerExceptions.Select(Mismatch).FirstOrDefault(m => m is not null) is { } inner) return inner;
         }
 
         return null;
@@ -47,7 +52,9 @@ internal sealed class BlobRepair(Func<string, CancellationToken, Task<string?>> 
 
     public static DiamolException Failure(BlobMismatchException mismatch, string what, string when) =>
         new(DiagnosticCode.DIAM3013,
-            $"The blob {mismatch.Digest} at '{mismatch.Path}' does not match its digest (its bytes are {mismatch.Actual}) {when}, so {what} was stopped: " +
-            "nothing was written, loaded or pushed with it. Remove the file (or the whole DiamolCacheDirectory, or the output folder's .diamol/blobs/) and publish again; " +
+            $"The blob {mismatch.Digest} at '{mismatch.Path}' does not match its digest (its bytes are {mismatch.Actual}) {when}, " +
+            $"so {what} was stopped: " +
+            "nothing was written, loaded or pushed with it. " +
+            "Remove the file (or the whole DiamolCacheDirectory, or the output folder's .diamol/blobs/) and publish again; " +
             "if it happens again, the disk or the registry it came from is corrupting data.", mismatch);
 }

@@ -21,7 +21,8 @@ internal sealed record BuildInputs(string Fingerprint, IReadOnlyList<string> Ste
 internal static class BuildFingerprint
 {
     /// <param name="staged">This publish's staging, whose file stamps spare a stat of every file.</param>
-    public static BuildInputs Compute(string contextDirectory, ContextManifest manifest, BuildOptions options, string baseImageId, StagedContext? staged = null)
+    public static BuildInputs Compute(string contextDirectory, ContextManifest manifest, BuildOptions options, string baseImageId,
+        StagedContext? staged = null)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string text) => hash.AppendData(Encoding.UTF8.GetBytes(text + "\n"));
@@ -41,7 +42,8 @@ internal static class BuildFingerprint
             using var layerHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             foreach (var file in layer.Files.OrderBy(f => f.RelativePath, StringComparer.Ordinal))
             {
-                string line = $"file {layer.ContextFolder}/{file.RelativePath} {digests.GetValueOrDefault(FileDigests.KeyOf(layer.Name, file.RelativePath), "missing")} {(int)file.Mode}";
+                string line = $"file {layer.ContextFolder}/{file.RelativePath} " +
+                    $"{digests.GetValueOrDefault(FileDigests.KeyOf(layer.Name, file.RelativePath), "missing")} {(int)file.Mode}";
                 Add(line);
                 layerHash.AppendData(Encoding.UTF8.GetBytes(line + "\n"));
             }
@@ -57,13 +59,15 @@ internal static class BuildFingerprint
             layerDigests[layer.Name] = Convert.ToHexString(layerHash.GetHashAndReset()).ToLowerInvariant();
         }
 
-        return new BuildInputs(Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant(), StepKeys(manifest, options, baseImageId, projectArguments, layerDigests));
+        return new BuildInputs(Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant(),
+            StepKeys(manifest, options, baseImageId, projectArguments, layerDigests));
     }
 
     // Each key chains the one before it with the step's own text and what it reads: the files of the layer it copies,
     // and for an ARG the values it declares (the per-build label values change every build, so that step and those
     // after it never match). The project's build arguments are in the first key, as any RUN step may read them.
-    private static string[] StepKeys(ContextManifest manifest, BuildOptions options, string baseImageId, string[] projectArguments, Dictionary<string, string> layerDigests)
+    private static string[] StepKeys(ContextManifest manifest, BuildOptions options, string baseImageId, string[] projectArguments,
+        Dictionary<string, string> layerDigests)
     {
         var arguments = manifest.BuildArguments.Concat(options.BuildArguments).GroupBy(a => a.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
@@ -76,7 +80,8 @@ internal static class BuildFingerprint
             if (instruction.LayerName is { } layer) reads.Append("\nlayer ").Append(layerDigests.GetValueOrDefault(layer, "missing"));
             if (instruction.Keyword.Equals("ARG", StringComparison.OrdinalIgnoreCase))
             {
-                foreach (string name in ArgumentNames(instruction.Text)) reads.Append("\narg ").Append(name).Append('=').Append(arguments.GetValueOrDefault(name, "<unset>"));
+                foreach (string name in ArgumentNames(instruction.Text))
+                    reads.Append("\narg ").Append(name).Append('=').Append(arguments.GetValueOrDefault(name, "<unset>"));
             }
 
             key = Hash(key + "\n" + reads);

@@ -23,13 +23,20 @@ internal static class BuildStage
     {
         if (!engine.IsPodman || manifest.Layers.FirstOrDefault(l => l.Kind == Layers.LayerKind.Writable) is not { } writable) return;
         throw new DiamolException(DiagnosticCode.DIAM1021,
-            $"The DiamolWritableDirectory items ({string.Join(", ", manifest.Layers.Where(l => l.Kind == Layers.LayerKind.Writable).SelectMany(l => l.Directories.Select(d => d.RelativePath)))}) " +
-            $"cannot be built by {engine.Description}: its build gives the folder a COPY --chown writes into ('{writable.Destination}') to the app's user too, so the app could " +
-            "remove its own files, where Docker and the OCI writer keep that folder root's. Nothing was built. Let the OCI writer make the image and load it into Podman " +
+            $"The DiamolWritableDirectory items ({string.Join(", ", manifest.Layers
+                .Where(l => l.Kind == Layers.LayerKind.Writable)
+                .SelectMany(l => l.Directories.Select(d => d.RelativePath)))}) " +
+            $"cannot be built by {engine.Description}: its build gives the folder a COPY --chown writes into " +
+            $"('{writable.Destination}') to the app's user too, so the app could " +
+            "remove its own files, where Docker and the OCI writer keep that folder root's. Nothing was built. " +
+            "Let the OCI writer make the image and load it into Podman " +
             "(DiamolBuilder=oci with LocalRegistry=Podman), or build with Docker.");
     }
 
-    /// <summary>Builds (or skips the build of) the staged context, pushes when ContainerRegistry is set, and saves the record; a failed push is in the record.</summary>
+    /// <summary>
+    /// Builds (or skips the build of) the staged context, pushes when ContainerRegistry is set, and saves the record;
+    /// a failed push is in the record.
+    /// </summary>
     public static async Task<BuildRecord> RunAsync(
         string contextDirectory,
         IEngineSource engines,
@@ -46,14 +53,17 @@ internal static class BuildStage
     /// (image.json says "pushed": false, and why), then the push's failure ends the publish with its own code.
     /// </summary>
     /// <param name="generator">The artifacts' generator field ("Diamol.Build 1.2.3").</param>
-    public static async Task<BuildRecord> PublishAsync(string contextDirectory, IEngineSource engines, BuildOptions options, IBuildLog log, string generator,
+    public static async Task<BuildRecord> PublishAsync(string contextDirectory, IEngineSource engines, BuildOptions options,
+        IBuildLog log, string generator,
         CancellationToken cancellationToken, StageTimings? timings = null, StagedContext? staged = null)
     {
-        var (record, pushFailure) = await BuildAsync(contextDirectory, engines, options, log, timings, staged, cancellationToken).ConfigureAwait(false);
+        var (record, pushFailure) = await BuildAsync(contextDirectory, engines, options, log, timings, staged, cancellationToken)
+            .ConfigureAwait(false);
         var build = record.Build;
         log.Step(record.Skipped
             ? $"Image {build.ImageId} ({string.Join(", ", build.References)}) is up to date: no build was needed"
-            : $"Built image {build.ImageId} ({string.Join(", ", build.References)}); {build.Steps.Count(s => s.Cached)} of {build.Steps.Count} steps from the cache; engine {record.Engine}");
+            : $"Built image {build.ImageId} ({string.Join(", ", build.References)}); " +
+                $"{build.Steps.Count(s => s.Cached)} of {build.Steps.Count} steps from the cache; engine {record.Engine}");
         if (pushFailure is not null)
         {
             HistoryStage.Run(contextDirectory, contextDirectory, generator, staged: staged);
@@ -64,7 +74,8 @@ internal static class BuildStage
         return record;
     }
 
-    private static async Task<(BuildRecord Record, PushFailure? PushFailure)> BuildAsync(string contextDirectory, IEngineSource engines, BuildOptions options,
+    private static async Task<(BuildRecord Record, PushFailure? PushFailure)> BuildAsync(string contextDirectory,
+        IEngineSource engines, BuildOptions options,
         IBuildLog log, StageTimings? timings, StagedContext? staged, CancellationToken cancellationToken)
     {
         timings ??= new StageTimings("build");
@@ -76,7 +87,8 @@ internal static class BuildStage
         engine.IdleLimit = options.IdleLimit;
         RefuseWritableOnPodman(engine, manifest);
         // Read once: the fingerprint needs its id, the build record its layers and size.
-        var baseImage = await timings.MeasureAsync("base-image-inspect", () => engine.InspectImageAsync(manifest.BaseImage, cancellationToken)).ConfigureAwait(false);
+        var baseImage = await timings.MeasureAsync("base-image-inspect",
+            () => engine.InspectImageAsync(manifest.BaseImage, cancellationToken)).ConfigureAwait(false);
         var inputs = timings.Measure("fingerprint", () => BuildFingerprint.Compute(contextDirectory, manifest, options, baseImage?.Id ?? "", staged));
         string fingerprint = inputs.Fingerprint;
         string engineName = $"{engine.Endpoint.Uri} ({engine.Description})";
@@ -85,7 +97,8 @@ internal static class BuildStage
         if (previous is not null && previous.Fingerprint == fingerprint
             && await timings.MeasureAsync("skip-check", () => StillTaggedAsync(engine, previous, cancellationToken)).ConfigureAwait(false))
         {
-            log.Step($"{string.Join(", ", manifest.FullTags)} is up to date ({previous.Build.ImageId}): the Dockerfile, the context, the tags and the base image are unchanged, so no build was needed");
+            log.Step($"{string.Join(", ", manifest.FullTags)} is up to date ({previous.Build.ImageId}): " +
+                "the Dockerfile, the context, the tags and the base image are unchanged, so no build was needed");
             // Nothing was built in this build: every step counts as taken from the cache.
             var current = previous with
             {
@@ -119,12 +132,14 @@ internal static class BuildStage
             log.Detail($"A full build, with the whole context: {fullBuildReason}.");
         }
 
-        var cacheFrom = await timings.MeasureAsync("cache-from", () => PullCacheSourcesAsync(engine, options, credentials, manifest.Registry, log, cancellationToken)).ConfigureAwait(false);
+        var cacheFrom = await timings.MeasureAsync("cache-from",
+            () => PullCacheSourcesAsync(engine, options, credentials, manifest.Registry, log, cancellationToken)).ConfigureAwait(false);
         var arguments = manifest.BuildArguments.Concat(options.BuildArguments).ToDictionary(a => a.Key, a => a.Value);
         var baseLogin = options.Pull == PullPolicy.Always && Spec.ImageReference.TryParse(manifest.BaseImage, out _) is { } baseReference
             ? EngineLogin(credentials, baseReference.RegistryOrDockerHub, manifest.Registry)
             : null;
-        var request = new BuildRequest(contextDirectory, manifest.FullTags.ToArray(), arguments, cacheFrom, options.Pull == PullPolicy.Always, baseLogin, delta?.Part);
+        var request = new BuildRequest(contextDirectory, manifest.FullTags.ToArray(), arguments, cacheFrom,
+            options.Pull == PullPolicy.Always, baseLogin, delta?.Part);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var build = await engine.BuildAsync(request, log, cancellationToken).ConfigureAwait(false);
         if (delta is not null) build = build with { Steps = delta.Merge(previous!.Build.Steps, build.Steps) };
@@ -165,7 +180,8 @@ internal static class BuildStage
     /// record keeps the built image with the push's error, so image.json says "pushed": false and why, and the
     /// <see cref="PushFailure"/> says which tags moved and which did not. Ctrl+C still cancels, recorded as the push's failure.
     /// </summary>
-    private static async Task<(BuildRecord, PushFailure?)> PushOrRecordFailureAsync(IContainerEngine engine, ContextManifest manifest, string registry, BuildRecord record,
+    private static async Task<(BuildRecord, PushFailure?)> PushOrRecordFailureAsync(IContainerEngine engine,
+        ContextManifest manifest, string registry, BuildRecord record,
         Credentials.CredentialLookup credentials, IBuildLog log, CancellationToken cancellationToken)
     {
         var pushed = new List<string>();
@@ -182,7 +198,8 @@ internal static class BuildStage
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Ctrl+C during the push: the build is done and tagged, so "nothing changed" would be false too.
-            failure = new PushFailure(DiagnosticCode.DIAM3004, $"The push to {registry} was cancelled.{AlreadyPushed(manifest, pushed)}", SomeTagsPushed: pushed.Count > 0);
+            failure = new PushFailure(DiagnosticCode.DIAM3004, $"The push to {registry} was cancelled.{AlreadyPushed(manifest, pushed)}",
+                SomeTagsPushed: pushed.Count > 0);
         }
 
         return (record with { PushedDigest = null, PushError = failure.ToString() }, failure);
@@ -190,13 +207,15 @@ internal static class BuildStage
 
     // Tags go one by one: say which ones the registry already has, so nobody trusts the wrong one.
     private static string AlreadyPushed(ContextManifest manifest, IReadOnlyList<string> pushed) => pushed.Count == 0 ? "" :
-        $" The registry already has {string.Join(", ", pushed)}; it does not have {string.Join(", ", manifest.Tags.Skip(pushed.Count).Select(t => $"{manifest.Repository}:{t}"))}.";
+        $" The registry already has {string.Join(", ", pushed)}; " +
+        $"it does not have {string.Join(", ", manifest.Tags.Skip(pushed.Count).Select(t => $"{manifest.Repository}:{t}"))}.";
 
     /// <summary>
     /// The legacy builder only uses cache-from images the engine has, so they are pulled first. One that cannot be
     /// had (the first build of a branch) only costs the cache it would have given: it is noted and left out.
     /// </summary>
-    private static async Task<IReadOnlyList<string>> PullCacheSourcesAsync(IContainerEngine engine, BuildOptions options, Credentials.CredentialLookup credentials, string? pushRegistry,
+    private static async Task<IReadOnlyList<string>> PullCacheSourcesAsync(IContainerEngine engine, BuildOptions options,
+        Credentials.CredentialLookup credentials, string? pushRegistry,
         IBuildLog log, CancellationToken cancellationToken)
     {
         var usable = new List<string>();
@@ -204,23 +223,28 @@ internal static class BuildStage
         {
             var reference = Spec.ImageReference.TryParse(source, out string? error)
                 ?? throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM1001,
-                    $"DiamolCacheFrom has the value '{source}', which is not an image reference: {error}. Use a name such as registry.example.com/team/app:latest.");
+                    $"DiamolCacheFrom has the value '{source}', which is not an image reference: {error}. " +
+                    "Use a name such as registry.example.com/team/app:latest.");
             bool present = await engine.InspectImageAsync(source, cancellationToken).ConfigureAwait(false) is not null;
             if (!present && options.Pull != PullPolicy.Never)
             {
-                string? failure = await engine.PullAsync(reference, EngineLogin(credentials, reference.RegistryOrDockerHub, pushRegistry), log, cancellationToken).ConfigureAwait(false);
+                string? failure = await engine.PullAsync(reference, EngineLogin(credentials, reference.RegistryOrDockerHub, pushRegistry),
+                    log, cancellationToken).ConfigureAwait(false);
                 present = failure is null;
                 if (!present)
                 {
                     log.Warning(Diagnostics.DiagnosticCode.DIAM3016,
-                        $"DiamolCacheFrom names '{source}', which could not be pulled ({failure}); the build runs without it, so nothing comes from that cache. " +
-                        "Check the name and tag (a typo reads the same as a missing image), and that the registry is reachable with your credentials.");
+                        $"DiamolCacheFrom names '{source}', which could not be pulled ({failure}); the build runs without it, " +
+                        "so nothing comes from that cache. " +
+                        "Check the name and tag (a typo reads the same as a missing image), " +
+                        "and that the registry is reachable with your credentials.");
                 }
             }
             else if (!present)
             {
                 log.Warning(Diagnostics.DiagnosticCode.DIAM3016,
-                    $"DiamolCacheFrom names '{source}', which the engine does not have, and DiamolPullPolicy is Never; the build runs without it. Pull it first or allow pulls.");
+                    $"DiamolCacheFrom names '{source}', which the engine does not have, and DiamolPullPolicy is Never; " +
+                    "the build runs without it. Pull it first or allow pulls.");
             }
 
             if (present) usable.Add(source);
@@ -250,8 +274,8 @@ internal static class BuildStage
 
     /// <summary>Pushes every tag; all tags name the same image, so the registry stores one manifest digest.</summary>
     /// <param name="pushed">Filled with each tag ("repository:tag") as the registry takes it.</param>
-    private static async Task<string> PushAsync(IContainerEngine engine, ContextManifest manifest, string registry, Credentials.CredentialLookup credentials,
-        List<string> pushed, IBuildLog log, CancellationToken cancellationToken)
+    private static async Task<string> PushAsync(IContainerEngine engine, ContextManifest manifest, string registry,
+        Credentials.CredentialLookup credentials, List<string> pushed, IBuildLog log, CancellationToken cancellationToken)
     {
         // The SDK's push variables first, as the OCI writer's push and the README promise, then docker's own login.
         var login = credentials.Find(registry, Credentials.RegistryAccess.Push);
@@ -279,7 +303,8 @@ internal static class BuildStage
             ?? throw new DiamolException(DiagnosticCode.DIAM3019,
                 $"The image {id} was built but the engine no longer has it. Was it removed while the build ran? Publish again.");
 
-    private static async Task<IReadOnlyList<ImageHistoryRow>> ReadHistoryAsync(IContainerEngine engine, string id, Spec.SecretRedactor redactor, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<ImageHistoryRow>> ReadHistoryAsync(IContainerEngine engine, string id,
+        Spec.SecretRedactor redactor, CancellationToken cancellationToken)
     {
         var history = await engine.GetHistoryAsync(id, cancellationToken).ConfigureAwait(false);
         // Entries of locally built images name the image each step produced; its layer count tells exactly whether

@@ -13,14 +13,20 @@ internal enum Builder
 
 /// <summary>What the builder choice depends on.</summary>
 /// <param name="Requested">DiamolBuilder: docker, oci, or empty for automatic.</param>
-/// <param name="CustomInstructions">The keywords of the project's DiamolInstruction items; only RUN needs the engine (the OCI writer applies the others).</param>
+/// <param name="CustomInstructions">
+/// The keywords of the project's DiamolInstruction items; only RUN needs the engine (the OCI writer applies the others).
+/// </param>
 /// <param name="PushesToRegistry">ContainerRegistry is set.</param>
-/// <param name="OciSettings">Settings only the OCI writer honours that the project set (ContainerArchiveOutputPath, ContainerImageFormat, LocalRegistry=Podman).</param>
+/// <param name="OciSettings">
+/// Settings only the OCI writer honours that the project set (ContainerArchiveOutputPath, ContainerImageFormat, LocalRegistry=Podman).
+/// </param>
 /// <param name="MultiPlatform">ContainerRuntimeIdentifiers names several RIDs.</param>
 /// <param name="Platform">The image's platform, from the RID.</param>
-/// <param name="EngineSettings">Settings only the engine's build honours that the project set (DiamolCacheFrom, DiamolBuildArg, DiamolPullPolicy=Never).</param>
-internal sealed record BuilderInputs(string? Requested, IReadOnlyList<string> CustomInstructions, bool PushesToRegistry, IReadOnlyList<string> OciSettings, bool MultiPlatform,
-    ImagePlatform Platform, IReadOnlyList<string>? EngineSettings = null)
+/// <param name="EngineSettings">
+/// Settings only the engine's build honours that the project set (DiamolCacheFrom, DiamolBuildArg, DiamolPullPolicy=Never).
+/// </param>
+internal sealed record BuilderInputs(string? Requested, IReadOnlyList<string> CustomInstructions, bool PushesToRegistry,
+    IReadOnlyList<string> OciSettings, bool MultiPlatform, ImagePlatform Platform, IReadOnlyList<string>? EngineSettings = null)
 {
     /// <summary>What only the engine honours: its own settings and the project's Dockerfile instructions.</summary>
     public IReadOnlyList<string> EngineOnly =>
@@ -97,13 +103,15 @@ internal static class BuilderChoice
                 break;
             default:
                 throw new DiamolException(DiagnosticCode.DIAM1015,
-                    $"DiamolBuilder has the value '{inputs.Requested}', which is not valid: use docker (the engine builds the Dockerfile), oci (the daemonless writer) or leave it empty for the automatic choice.");
+                    $"DiamolBuilder has the value '{inputs.Requested}', which is not valid: use docker (the engine builds the Dockerfile), " +
+                    "oci (the daemonless writer) or leave it empty for the automatic choice.");
         }
 
         if (engineOnly.Count > 0 && ociOnly.Count > 0)
         {
             throw new DiamolException(DiagnosticCode.DIAM1015,
-                $"The project sets {string.Join(", ", engineOnly)}, which only the engine's build honours, and {string.Join(", ", ociOnly)}, which only the OCI writer " +
+                $"The project sets {string.Join(", ", engineOnly)}, which only the engine's build honours, " +
+                $"and {string.Join(", ", ociOnly)}, which only the OCI writer " +
                 "honours: no builder can honour both. Remove one of them.");
         }
 
@@ -114,13 +122,16 @@ internal static class BuilderChoice
             return new BuilderDecision(Builder.Docker, what + ", which the engine's build honours");
         }
 
-        if (ociOnly.Count > 0) return new BuilderDecision(Builder.Oci, $"the project sets {string.Join(", ", ociOnly)}: made by the OCI writer, no engine needed");
-        if (inputs.PushesToRegistry) return new BuilderDecision(Builder.Oci, "ContainerRegistry is set: the image goes straight to the registry, no engine needed");
+        if (ociOnly.Count > 0)
+            return new BuilderDecision(Builder.Oci, $"the project sets {string.Join(", ", ociOnly)}: made by the OCI writer, no engine needed");
+        if (inputs.PushesToRegistry)
+            return new BuilderDecision(Builder.Oci, "ContainerRegistry is set: the image goes straight to the registry, no engine needed");
 
         var engine = enginePlatform();
         if (engine is not null && !engine.Matches(inputs.Platform))
         {
-            return new BuilderDecision(Builder.Oci, $"the image is for {inputs.Platform}, the engine runs {engine}: written by the OCI writer and loaded into the engine");
+            return new BuilderDecision(Builder.Oci,
+                $"the image is for {inputs.Platform}, the engine runs {engine}: written by the OCI writer and loaded into the engine");
         }
 
         return new BuilderDecision(Builder.Docker, "the image is for the local engine");
@@ -131,8 +142,10 @@ internal static class BuilderChoice
         if (enginePlatform() is { } engine && !engine.Matches(inputs.Platform))
         {
             throw new DiamolException(DiagnosticCode.DIAM3006,
-                $"The image is for {inputs.Platform} (its runtime identifier), but the engine runs {engine}, and {why}: the engine's classic builder " +
-                "cannot make an image of another platform. Remove what needs the engine and let the OCI writer make it (DiamolBuilder empty or oci), " +
+                $"The image is for {inputs.Platform} (its runtime identifier), but the engine runs {engine}, and {why}: " +
+                "the engine's classic builder " +
+                "cannot make an image of another platform. " +
+                "Remove what needs the engine and let the OCI writer make it (DiamolBuilder empty or oci), " +
                 "or publish for the engine's platform.");
         }
     }

@@ -5,7 +5,8 @@ using Diamol.Build.History;
 namespace Diamol.Build.Pipeline;
 
 /// <summary>The artifacts the history stage wrote, and the build record they describe.</summary>
-internal sealed record HistoryArtifacts(string JsonPath, string MarkdownPath, string HtmlPath, string ImageJsonPath, LayerHistory History, BuildRecord Record);
+internal sealed record HistoryArtifacts(string JsonPath, string MarkdownPath, string HtmlPath, string ImageJsonPath, LayerHistory History,
+    BuildRecord Record);
 
 /// <summary>image.json: what CI steps need to deploy the image (as Jib's jib-image.json).</summary>
 /// <param name="PushError">Why the push failed, when the image was built but the registry was not updated.</param>
@@ -14,11 +15,14 @@ internal sealed record HistoryArtifacts(string JsonPath, string MarkdownPath, st
 /// no tag (Tags is empty); the image.json of the index, in the publish's own output folder, names the tags.
 /// </param>
 internal sealed record ImageSummary(string Id, string Repository, IReadOnlyList<string> Tags, string? Digest, bool Pushed,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? PushError = null,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Platform = null)
+    [property: System.Text.Json.Serialization.JsonIgnore(
+        Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? PushError = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(
+        Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Platform = null)
 {
     /// <summary>Writes image.json (left alone when unchanged): the one place it is serialised.</summary>
-    public void Save(string path) => Common.AtomicFile.WriteIfChanged(path, System.Text.Json.JsonSerializer.Serialize(this, HistoryJsonWriter.Options) + "\n");
+    public void Save(string path) =>
+        Common.AtomicFile.WriteIfChanged(path, System.Text.Json.JsonSerializer.Serialize(this, HistoryJsonWriter.Options) + "\n");
 }
 
 /// <summary>Stage three: turn the build record into image-history.json and image-history.md.</summary>
@@ -31,7 +35,8 @@ internal static class HistoryStage
 
     /// <param name="stepSummary">GITHUB_STEP_SUMMARY: a file the Markdown summary is appended to, when set.</param>
     /// <param name="staged">This publish's staging: its manifest, and the digests the skip check already computed.</param>
-    public static HistoryArtifacts Run(string contextDirectory, string outputDirectory, string generator, string? stepSummary = null, StagedContext? staged = null)
+    public static HistoryArtifacts Run(string contextDirectory, string outputDirectory, string generator, string? stepSummary = null,
+        StagedContext? staged = null)
     {
         if (staged is not null && !staged.Describes(contextDirectory)) staged = null;
         var manifest = staged?.Manifest ?? ContextManifest.Load(contextDirectory);
@@ -94,8 +99,11 @@ internal static class HistoryStage
         }
     }
 
-    /// <summary>Where a failed publish puts the last good image-history.json, out of the artifacts' sight but still the next comparison's baseline.</summary>
-    public static string AsidePath(string contextDirectory) => Path.Combine(contextDirectory, ContextManifest.FolderName, "last-good-" + JsonFileName);
+    /// <summary>
+    /// Where a failed publish puts the last good image-history.json, out of the artifacts' sight but still the next comparison's baseline.
+    /// </summary>
+    public static string AsidePath(string contextDirectory) =>
+        Path.Combine(contextDirectory, ContextManifest.FolderName, "last-good-" + JsonFileName);
 
     /// <summary>
     /// After a failed publish: image.json was removed when the build started (or never written), so the history
@@ -107,7 +115,8 @@ internal static class HistoryStage
     public static IReadOnlyList<string> SetAsideUnbacked(string outputDirectory, string contextDirectory)
     {
         // Only in a folder of ours (a folder that is not may hold the user's own files of these names).
-        if (!Directory.Exists(Path.Combine(contextDirectory, ContextManifest.FolderName)) || File.Exists(Path.Combine(outputDirectory, ImageFileName))) return [];
+        if (!Directory.Exists(Path.Combine(contextDirectory, ContextManifest.FolderName))
+            || File.Exists(Path.Combine(outputDirectory, ImageFileName))) return [];
         var removed = new List<string>();
         try
         {
@@ -119,7 +128,8 @@ internal static class HistoryStage
                 removed.Add(json);
             }
 
-            foreach (string path in new[] { Path.Combine(outputDirectory, MarkdownFileName), Path.Combine(outputDirectory, HtmlFileName) }.Where(File.Exists))
+            foreach (string path in new[] { Path.Combine(outputDirectory, MarkdownFileName), Path.Combine(outputDirectory, HtmlFileName) }
+                .Where(File.Exists))
             {
                 File.Delete(path);
                 removed.Add(path);
@@ -135,7 +145,8 @@ internal static class HistoryStage
 
     private static void WriteImageSummary(string path, BuildRecord record, ContextManifest manifest)
     {
-        var summary = new ImageSummary(record.Build.ImageId, manifest.Repository, record.IndexPart ? [] : manifest.FullTags.ToArray(), record.PushedDigest, record.PushedDigest is not null,
+        var summary = new ImageSummary(record.Build.ImageId, manifest.Repository, record.IndexPart ? [] : manifest.FullTags.ToArray(),
+            record.PushedDigest, record.PushedDigest is not null,
             record.PushError, record.IndexPart ? $"{record.Image.Os}/{record.Image.Architecture}" : null);
         summary.Save(path);
     }

@@ -22,8 +22,8 @@ internal static class ImageIndexStage
     /// Then image.json names the index and its tags.
     /// </summary>
     /// <param name="registriesFor">Opens the run's registry clients with DiamolIdleTimeout and DiamolRegistryRetries.</param>
-    public static async Task<ImageIndexResult> PublishAsync(ImageIndexRequest request, Func<TimeSpan?, RetryPolicy, RegistrySession> registriesFor, IBuildLog log,
-        CancellationToken cancellationToken)
+    public static async Task<ImageIndexResult> PublishAsync(ImageIndexRequest request, Func<TimeSpan?, RetryPolicy, RegistrySession> registriesFor,
+        IBuildLog log, CancellationToken cancellationToken)
     {
         var format = MediaTypes.ParseFormat(request.ImageFormat);
         var fullTags = request.FullTags;
@@ -32,7 +32,8 @@ internal static class ImageIndexStage
         if (request.Pushed)
         {
             using var registries = registriesFor(BuildOptions.ParseIdleTimeout(request.IdleTimeout), RetryPolicy.Parse(request.RegistryRetries));
-            digest = await PushAsync(request.ContainerRegistry!, request.Repository, request.Tags, format, request.Images, registries, log, cancellationToken).ConfigureAwait(false);
+            digest = await PushAsync(request.ContainerRegistry!, request.Repository, request.Tags, format, request.Images, registries, log,
+                cancellationToken).ConfigureAwait(false);
         }
         else if (request.ArchivePath is { Length: > 0 } setting && request.Images.All(i => i.Layout is not null))
         {
@@ -44,7 +45,8 @@ internal static class ImageIndexStage
         {
             // Neither a registry nor an archive is refused with DIAM1016 by _DiamolPublishIndex, before any platform
             // is published; an archive's platforms each write their layout.
-            throw new InvalidOperationException("A multi-platform image without a registry, or with a platform that wrote no OCI layout, reached the index.");
+            throw new InvalidOperationException(
+                "A multi-platform image without a registry, or with a platform that wrote no OCI layout, reached the index.");
         }
 
         Directory.CreateDirectory(request.OutputDirectory);
@@ -72,7 +74,8 @@ internal static class ImageIndexStage
             digest = await client.PutManifestAsync(repository, tag, index.Bytes, index.MediaType, cancellationToken).ConfigureAwait(false);
         }
 
-        log.Step($"Pushed the index {registry}/{repository}:{string.Join(", ", tags)} ({digest}) over {string.Join(", ", images.Select(i => i.Platform))}");
+        log.Step($"Pushed the index {registry}/{repository}:{string.Join(", ", tags)} ({digest}) " +
+            $"over {string.Join(", ", images.Select(i => i.Platform))}");
         return digest;
     }
 
@@ -88,7 +91,9 @@ internal static class ImageIndexStage
             ImageArchiveFile.Write(path, output =>
             {
                 var layout = new OciLayoutWriter(output, folderEntries: false);
-                foreach (string blob in images.SelectMany(i => Directory.EnumerateFiles(Path.Combine(i.Layout!, "blobs", "sha256"))).Order(StringComparer.Ordinal))
+                foreach (string blob in images
+                    .SelectMany(i => Directory.EnumerateFiles(Path.Combine(i.Layout!, "blobs", "sha256")))
+                    .Order(StringComparer.Ordinal))
                 {
                     // Every blob is named by its digest: verified as it is copied, so no damaged blob is archived.
                     layout.AddBlob(new BlobDescriptor("", "sha256:" + Path.GetFileName(blob), new FileInfo(blob).Length), blob);

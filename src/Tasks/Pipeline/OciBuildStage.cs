@@ -32,9 +32,12 @@ internal static class OciBuildStage
         return new OciWriteResult(record, manifest, options.Platform, options.ArchivePath, options.LayoutDirectory);
     }
 
-    /// <param name="registries">The run's registry clients: the base image's reads, its layers' fetches and the push each use one per registry.</param>
+    /// <param name="registries">
+    /// The run's registry clients: the base image's reads, its layers' fetches and the push each use one per registry.
+    /// </param>
     /// <param name="staged">This publish's staging, whose manifest spares reading it again.</param>
-    public static async Task<OciBuildResult> RunAsync(string contextDirectory, OciOptions options, IRegistryClients registries, IBuildLog log, CancellationToken cancellationToken,
+    public static async Task<OciBuildResult> RunAsync(string contextDirectory, OciOptions options, IRegistryClients registries, IBuildLog log,
+        CancellationToken cancellationToken,
         StagedContext? staged = null)
     {
         var started = DateTime.UtcNow;
@@ -47,21 +50,27 @@ internal static class OciBuildStage
         File.Delete(Path.Combine(contextDirectory, HistoryStage.ImageFileName));
 
         var baseReference = ImageReference.TryParse(manifest.BaseImage, out string? error)
-            ?? throw new DiamolException(DiagnosticCode.DIAM1001, $"ContainerBaseImage has the value '{manifest.BaseImage}', which is not valid: {error}.");
+            ?? throw new DiamolException(DiagnosticCode.DIAM1001,
+                $"ContainerBaseImage has the value '{manifest.BaseImage}', which is not valid: {error}.");
         log.Step(options.TagInRegistry
             ? $"Writing {string.Join(", ", manifest.FullTags)} for {options.Platform} with the OCI writer, on {baseReference}"
-            : $"Writing the {options.Platform} image of {manifest.Repository} (by digest: the index gets the tags) with the OCI writer, on {baseReference}");
+            : $"Writing the {options.Platform} image of {manifest.Repository} (by digest: the index gets the tags) " +
+                $"with the OCI writer, on {baseReference}");
         RemoveLeftovers(options, started, log);
-        var baseImage = await RegistryBaseImage.ReadAsync(registries, baseReference, options.Platform, manifest.Registry, cancellationToken).ConfigureAwait(false);
+        var baseImage = await RegistryBaseImage.ReadAsync(registries, baseReference, options.Platform, manifest.Registry, cancellationToken)
+            .ConfigureAwait(false);
         if (baseImage.RequireUsableFor(manifest.BaseImage, options.Platform) is { } warning) log.Warning(warning.Code, warning.Message);
 
         var blobs = OciLayerBlobs.Write(contextDirectory, manifest, options.Time, log, cancellationToken);
         var baseLayers = new BaseLayerCache(options.Cache, registries, baseReference, manifest.Registry);
         var repair = new BlobRepair((digest, ct) => RestoreAsync(digest, baseReference, baseImage, baseLayers, blobs, ct), log);
-        var config = ImageConfigWriter.Write(baseImage.Config, options.Platform, settings, manifest.Instructions.Skip(1).ToArray(), blobs.Blobs, options.Time);
+        var config = ImageConfigWriter.Write(baseImage.Config, options.Platform, settings, manifest.Instructions.Skip(1).ToArray(),
+            blobs.Blobs, options.Time);
         var configDescriptor = new BlobDescriptor(MediaTypes.Config(options.Format), config.Digest, config.Bytes.Length);
         var ourLayers = manifest.Layers.Where(l => blobs.Blobs.ContainsKey(l.Name)).Select(l => blobs.Blobs[l.Name]).ToArray();
-        var allLayers = baseImage.Image.Layers.Concat(ourLayers.Select(b => new BlobDescriptor(MediaTypes.Layer(options.Format), b.Digest, b.Size))).ToArray();
+        var allLayers = baseImage.Image.Layers
+            .Concat(ourLayers.Select(b => new BlobDescriptor(MediaTypes.Layer(options.Format), b.Digest, b.Size)))
+            .ToArray();
         var imageManifest = ImageManifestWriter.Manifest(options.Format, configDescriptor, allLayers);
         log.Step($"Image {config.Digest}: {ourLayers.Length} layers of ours over {baseImage.Image.Layers.Count} of {baseReference}");
 
@@ -101,8 +110,8 @@ internal static class OciBuildStage
     /// Removes a blob whose bytes did not match its digest and puts it back: a base layer fetched again into the cache,
     /// a layer of ours written again from the published files (which must give the same digest). Says how, or null.
     /// </summary>
-    private static async Task<string?> RestoreAsync(string digest, ImageReference baseReference, BaseImageManifest baseImage, BaseLayerCache baseLayers,
-        OciLayerBlobs blobs, CancellationToken cancellationToken)
+    private static async Task<string?> RestoreAsync(string digest, ImageReference baseReference, BaseImageManifest baseImage,
+        BaseLayerCache baseLayers, OciLayerBlobs blobs, CancellationToken cancellationToken)
     {
         if (baseImage.Image.Layers.FirstOrDefault(l => l.Digest == digest) is { } baseLayer)
         {
@@ -117,7 +126,8 @@ internal static class OciBuildStage
     private static void RemoveLeftovers(OciOptions options, DateTime started, IBuildLog log)
     {
         int partial = PublishLeftovers.RemovePartialDownloads(options.Cache.BlobFolder, started);
-        if (partial > 0) log.Detail($"removed {partial} half-fetched download{(partial == 1 ? "" : "s")} a stopped publish left in {options.Cache.Directory}");
+        if (partial > 0)
+            log.Detail($"removed {partial} half-fetched download{(partial == 1 ? "" : "s")} a stopped publish left in {options.Cache.Directory}");
         if (options.ArchivePath is { } archive && PublishLeftovers.RemoveArchiveTemporary(archive, started))
         {
             log.Detail($"removed {PublishLeftovers.TemporaryOf(archive)}, which a stopped publish left");
@@ -125,8 +135,8 @@ internal static class OciBuildStage
     }
 
     /// <summary>The record the history stage reads, from what was written: exact sizes, digests, and what the destination already had.</summary>
-    private static BuildRecord Record(ContextManifest manifest, OciOptions options, ImageReference baseReference, BaseImageManifest baseImage, ImageConfig config,
-        WrittenManifest imageManifest, IReadOnlyList<LayerBlob> ourLayers, HashSet<string> present, string? pushedDigest)
+    private static BuildRecord Record(ContextManifest manifest, OciOptions options, ImageReference baseReference, BaseImageManifest baseImage,
+        ImageConfig config, WrittenManifest imageManifest, IReadOnlyList<LayerBlob> ourLayers, HashSet<string> present, string? pushedDigest)
     {
         // One platform of a multi-platform image carries no tag: it is named by its manifest's digest.
         string[] references = options.TagInRegistry ? manifest.FullTags.ToArray() : [$"{manifest.Repository}@{pushedDigest ?? imageManifest.Digest}"];
@@ -134,7 +144,8 @@ internal static class OciBuildStage
         int baseEntries = config.History.Count - instructions.Length;
         var layerSizes = baseImage.Image.Layers.Select(l => l.Size).Concat(ourLayers.Select(l => l.UncompressedSize)).ToArray();
         var history = config.History.Select((entry, i) => new ImageHistoryRow(
-            "", entry.CreatedBy, entry.Created, entry.EmptyLayer ? 0 : layerSizes.ElementAtOrDefault(entry.LayerCount - 1), entry.LayerCount)).ToArray();
+            "", entry.CreatedBy, entry.Created, entry.EmptyLayer ? 0 : layerSizes.ElementAtOrDefault(entry.LayerCount - 1), entry.LayerCount))
+            .ToArray();
         var blobsByName = ourLayers.ToDictionary(b => b.Name, StringComparer.Ordinal);
         var steps = instructions.Select((instruction, i) => new BuildStep(
             i + 2, instruction.Text,
@@ -145,7 +156,8 @@ internal static class OciBuildStage
             $"OCI writer ({options.Platform}, {MediaTypes.Describe(options.Format)})",
             new BuildResult(config.Digest, references, steps),
             new ImageFacts(config.Digest, options.Time, size, config.Os, config.Architecture, config.Env, config.DiffIds, config.Labels),
-            new BaseImageSummary(baseReference.ToString(), baseImage.Image.Config.Digest, baseImage.Image.Layers.Count, baseImage.Image.Layers.Sum(l => l.Size)),
+            new BaseImageSummary(baseReference.ToString(), baseImage.Image.Config.Digest, baseImage.Image.Layers.Count,
+                baseImage.Image.Layers.Sum(l => l.Size)),
             history,
             pushedDigest,
             IndexPart: !options.TagInRegistry);

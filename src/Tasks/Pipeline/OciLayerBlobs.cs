@@ -26,10 +26,12 @@ internal sealed class OciLayerBlobs
     public IReadOnlyDictionary<string, LayerBlob> Blobs { get; }
 
     /// <summary>Writes each planned layer as a blob, reusing last build's blob when the layer's files are unchanged.</summary>
-    public static OciLayerBlobs Write(string contextDirectory, ContextManifest manifest, DateTimeOffset time, IBuildLog log, CancellationToken cancellationToken)
+    public static OciLayerBlobs Write(string contextDirectory, ContextManifest manifest, DateTimeOffset time, IBuildLog log,
+        CancellationToken cancellationToken)
     {
         string workingDirectory = manifest.Settings?.WorkingDirectory ?? throw new DiamolException(DiagnosticCode.DIAM2014,
-            $"The build context at '{contextDirectory}' was written without the image's working directory (by an older Diamol.Build). Publish again.");
+            $"The build context at '{contextDirectory}' was written without the image's working directory " +
+            "(by an older Diamol.Build). Publish again.");
         string folder = Path.Combine(contextDirectory, ContextManifest.FolderName);
         string blobDirectory = Path.Combine(folder, "blobs");
         string recordPath = Path.Combine(folder, RecordFileName);
@@ -41,7 +43,8 @@ internal sealed class OciLayerBlobs
             {
                 string destination = layer.DestinationUnder(workingDirectory);
                 string key = LayerBlobWriter.KeyOf(layer, destination, time);
-                if (previous.TryGetValue(layer.Name, out var known) && known.Key == key && new FileInfo(known.Path) is { Exists: true } file && file.Length == known.Size)
+                if (previous.TryGetValue(layer.Name, out var known) && known.Key == key
+                    && new FileInfo(known.Path) is { Exists: true } file && file.Length == known.Size)
                 {
                     blobs[layer.Name] = known;
                     continue;
@@ -64,7 +67,8 @@ internal sealed class OciLayerBlobs
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new DiamolException(DiagnosticCode.DIAM2006,
-                $"The image's layers could not be written to '{blobDirectory}': {e.Message} Check that the folder is writable and the disk has room.", e);
+                $"The image's layers could not be written to '{blobDirectory}': {e.Message} " +
+                "Check that the folder is writable and the disk has room.", e);
         }
 
         return new OciLayerBlobs(manifest, workingDirectory, time, blobs);
@@ -79,7 +83,8 @@ internal sealed class OciLayerBlobs
         if (Blobs.Values.FirstOrDefault(b => b.Digest == digest) is not { } ours) return false;
         var layer = _manifest.Layers.Single(l => l.Name == ours.Name);
         File.Delete(ours.Path);
-        var again = LayerBlobWriter.Write(layer, layer.DestinationUnder(_workingDirectory), _time, Path.GetDirectoryName(ours.Path)!, cancellationToken);
+        var again = LayerBlobWriter.Write(layer, layer.DestinationUnder(_workingDirectory), _time, Path.GetDirectoryName(ours.Path)!,
+            cancellationToken);
         if (again.Digest == digest) return true;
         // The published files changed during the publish: the image's config no longer describes them.
         File.Delete(again.Path);

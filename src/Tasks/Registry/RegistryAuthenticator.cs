@@ -31,8 +31,8 @@ internal sealed class RegistryAuthenticator
     private readonly Func<DateTimeOffset> _clock;
     private readonly Func<string, string?> _variable;
 
-    public RegistryAuthenticator(string registry, bool insecure, RegistryTransport transport, Func<RegistryLogin?> credentials, Func<DateTimeOffset>? clock = null,
-        Func<string, string?>? variable = null)
+    public RegistryAuthenticator(string registry, bool insecure, RegistryTransport transport, Func<RegistryLogin?> credentials,
+        Func<DateTimeOffset>? clock = null, Func<string, string?>? variable = null)
     {
         _variable = variable ?? Environment.GetEnvironmentVariable;
         _clock = clock ?? (() => DateTimeOffset.UtcNow);
@@ -91,7 +91,8 @@ internal sealed class RegistryAuthenticator
         HttpResponseMessage response;
         if (login?.IdentityToken is { Length: > 0 } refreshToken)
         {
-            response = await PostAsync(realm, service, scopes, [("grant_type", "refresh_token"), ("refresh_token", refreshToken)], request, description, ct).ConfigureAwait(false);
+            response = await PostAsync(realm, service, scopes, [("grant_type", "refresh_token"), ("refresh_token", refreshToken)],
+                request, description, ct).ConfigureAwait(false);
         }
         else
         {
@@ -110,7 +111,9 @@ internal sealed class RegistryAuthenticator
             if (!response.IsSuccessStatusCode && login is { Username: { } oauthUser, Password: { } oauthPassword })
             {
                 response.Dispose();
-                response = await PostAsync(realm, service, scopes, [("grant_type", "password"), ("username", oauthUser), ("password", oauthPassword)], request, description, ct).ConfigureAwait(false);
+                response = await PostAsync(realm, service, scopes,
+                    [("grant_type", "password"), ("username", oauthUser), ("password", oauthPassword)], request, description, ct)
+                    .ConfigureAwait(false);
             }
         }
 
@@ -119,8 +122,10 @@ internal sealed class RegistryAuthenticator
             if (!response.IsSuccessStatusCode)
             {
                 var body = await RegistryErrorBody.ReadAsync(response, ct).ConfigureAwait(false);
-                if ((int)response.StatusCode >= 500) throw RegistryFailures.ServerFault(_registry, request.Repository, description, response.StatusCode, body.Summary);
-                throw RegistryFailures.AuthenticationRefused(_registry, request.Repository, request.Description, response.StatusCode, body.Summary, login is not null);
+                if ((int)response.StatusCode >= 500)
+                    throw RegistryFailures.ServerFault(_registry, request.Repository, description, response.StatusCode, body.Summary);
+                throw RegistryFailures.AuthenticationRefused(_registry, request.Repository, request.Description, response.StatusCode, body.Summary,
+                    login is not null);
             }
 
             return ReadToken(await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false), asked, request, description);
@@ -149,8 +154,11 @@ internal sealed class RegistryAuthenticator
             var root = json.RootElement;
             string? token = root.TryGetProperty("token", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()
                 : root.TryGetProperty("access_token", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
-            if (string.IsNullOrEmpty(token)) throw RegistryFailures.ProtocolBreak(_registry, request.Repository, description, "the token response has no token");
-            var lifetime = root.TryGetProperty("expires_in", out var e) && e.TryGetInt32(out int seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : DefaultTokenLifetime;
+            if (string.IsNullOrEmpty(token))
+                throw RegistryFailures.ProtocolBreak(_registry, request.Repository, description, "the token response has no token");
+            var lifetime = root.TryGetProperty("expires_in", out var e) && e.TryGetInt32(out int seconds) && seconds > 0
+                ? TimeSpan.FromSeconds(seconds)
+                : DefaultTokenLifetime;
             // The lifetime counts from when the answer arrived here, (from when it was asked for), not from issued_at: issued_at is the token
             // server's clock, and a server clock ahead of or behind ours would make tokens expire early or live on.
             return (new AuthenticationHeaderValue("Bearer", token), asked + lifetime);

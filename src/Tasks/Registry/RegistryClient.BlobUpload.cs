@@ -49,7 +49,8 @@ internal sealed partial class RegistryClient
         if (refused is null) return;
 
         var other = style == UploadStyle.Whole ? UploadStyle.Chunked : UploadStyle.Whole;
-        Log?.Invoke($"The registry {Registry} refused a {Describe(style)} upload of {blob.Digest} ({(int)refused.Status} {refused.Status}); uploading it {Describe(other)} instead");
+        Log?.Invoke($"The registry {Registry} refused a {Describe(style)} upload of {blob.Digest} ({(int)refused.Status} {refused.Status}); " +
+            $"uploading it {Describe(other)} instead");
         StyleRefusal? again;
         try
         {
@@ -68,7 +69,8 @@ internal sealed partial class RegistryClient
     private static string Describe(UploadStyle style) => style == UploadStyle.Whole ? "whole (monolithic)" : "chunked";
 
     /// <summary>One session in one style: null when the blob is stored, a refusal when the registry will not take that style.</summary>
-    private async Task<StyleRefusal?> UploadInStyleAsync(string repository, BlobDescriptor blob, Func<Stream> open, UploadStyle style, CancellationToken ct)
+    private async Task<StyleRefusal?> UploadInStyleAsync(string repository, BlobDescriptor blob, Func<Stream> open, UploadStyle style,
+        CancellationToken ct)
     {
         var session = await StartUploadAsync(repository, blob, ct).ConfigureAwait(false);
         bool done = false;
@@ -88,7 +90,8 @@ internal sealed partial class RegistryClient
 
     private async Task<UploadSession> StartUploadAsync(string repository, BlobDescriptor blob, CancellationToken ct)
     {
-        var start = new RegistryRequest(HttpMethod.Post, Api($"{repository}/blobs/uploads/"), repository, $"POST blob upload for {blob.Digest}", RegistryRequest.Push(repository));
+        var start = new RegistryRequest(HttpMethod.Post, Api($"{repository}/blobs/uploads/"), repository, $"POST blob upload for {blob.Digest}",
+            RegistryRequest.Push(repository));
         using var response = await AttemptAsync(start, ct).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Accepted) throw await UnexpectedAsync(response, start, ct).ConfigureAwait(false);
         var location = UploadLocation.From(response)
@@ -96,12 +99,14 @@ internal sealed partial class RegistryClient
         return new UploadSession(location, UploadDefaults.MinimumChunkHint(response));
     }
 
-    private async Task<StyleRefusal?> PutWholeBlobAsync(string repository, BlobDescriptor blob, Func<Stream> open, UploadSession session, CancellationToken ct)
+    private async Task<StyleRefusal?> PutWholeBlobAsync(string repository, BlobDescriptor blob, Func<Stream> open, UploadSession session,
+        CancellationToken ct)
     {
         BlobBodyStream? body = null;
         try
         {
-            var request = new RegistryRequest(HttpMethod.Put, UploadLocation.WithQuery(session.Location, "digest", blob.Digest), repository, $"PUT blob {blob.Digest}", RegistryRequest.Push(repository))
+            var request = new RegistryRequest(HttpMethod.Put, UploadLocation.WithQuery(session.Location, "digest", blob.Digest), repository,
+                $"PUT blob {blob.Digest}", RegistryRequest.Push(repository))
             {
                 Content = progress =>
                 {
@@ -115,7 +120,8 @@ internal sealed partial class RegistryClient
             };
             using var response = await AttemptAsync(request, ct).ConfigureAwait(false);
             session.Follow(response);
-            return await CompleteUploadAsync(response, request, blob, () => body!.BytesRead == blob.Size ? body.Digest() : $"{body.BytesRead} bytes", refusable: true, ct).ConfigureAwait(false);
+            return await CompleteUploadAsync(response, request, blob,
+                () => body!.BytesRead == blob.Size ? body.Digest() : $"{body.BytesRead} bytes", refusable: true, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -123,7 +129,8 @@ internal sealed partial class RegistryClient
         }
     }
 
-    private async Task<StyleRefusal?> PutBlobInChunksAsync(string repository, BlobDescriptor blob, Func<Stream> open, UploadSession session, CancellationToken ct)
+    private async Task<StyleRefusal?> PutBlobInChunksAsync(string repository, BlobDescriptor blob, Func<Stream> open, UploadSession session,
+        CancellationToken ct)
     {
         using var source = OpenSized(repository, blob, open);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -139,7 +146,8 @@ internal sealed partial class RegistryClient
             for (bool otherFormTried = false; ; otherFormTried = true)
             {
                 bool withUnit = _contentRangeWithUnit;
-                var patch = new RegistryRequest(HttpMethod.Patch, session.Location, repository, $"PATCH blob {blob.Digest} bytes {first}-{first + read - 1}", RegistryRequest.Push(repository))
+                var patch = new RegistryRequest(HttpMethod.Patch, session.Location, repository,
+                    $"PATCH blob {blob.Digest} bytes {first}-{first + read - 1}", RegistryRequest.Push(repository))
                 {
                     Content = _ =>
                     {
@@ -161,8 +169,10 @@ internal sealed partial class RegistryClient
                     {
                         // Nothing of the session was taken: the same first chunk again, with the range in the other form.
                         _contentRangeWithUnit = !withUnit;
-                        Log?.Invoke($"The registry {Registry} refused the first chunk of {blob.Digest} ({(int)response.StatusCode} {response.StatusCode}) with Content-Range " +
-                            $"'{UploadDefaults.ContentRange(first, read, withUnit)}'; sending it again as '{UploadDefaults.ContentRange(first, read, !withUnit)}'");
+                        Log?.Invoke($"The registry {Registry} refused the first chunk of {blob.Digest} " +
+                            $"({(int)response.StatusCode} {response.StatusCode}) with Content-Range " +
+                            $"'{UploadDefaults.ContentRange(first, read, withUnit)}'; " +
+                            $"sending it again as '{UploadDefaults.ContentRange(first, read, !withUnit)}'");
                         continue;
                     }
 
@@ -184,10 +194,14 @@ internal sealed partial class RegistryClient
         }
 
         string actual = ContentDigest.Of(hash);
-        if (offset != blob.Size) throw RegistryFailures.DigestMismatch(Registry, repository, $"the local content of blob {blob.Digest}", $"{blob.Size} bytes", $"{offset} bytes");
-        if (actual != blob.Digest) throw RegistryFailures.DigestMismatch(Registry, repository, $"the local content of blob {blob.Digest}", blob.Digest, actual);
+        if (offset != blob.Size)
+            throw RegistryFailures.DigestMismatch(Registry, repository, $"the local content of blob {blob.Digest}", $"{blob.Size} bytes",
+                $"{offset} bytes");
+        if (actual != blob.Digest)
+            throw RegistryFailures.DigestMismatch(Registry, repository, $"the local content of blob {blob.Digest}", blob.Digest, actual);
 
-        var close = new RegistryRequest(HttpMethod.Put, UploadLocation.WithQuery(session.Location, "digest", blob.Digest), repository, $"PUT blob {blob.Digest}", RegistryRequest.Push(repository))
+        var close = new RegistryRequest(HttpMethod.Put, UploadLocation.WithQuery(session.Location, "digest", blob.Digest), repository,
+            $"PUT blob {blob.Digest}", RegistryRequest.Push(repository))
         {
             Content = _ => new ByteArrayContent([]),
         };
@@ -197,12 +211,14 @@ internal sealed partial class RegistryClient
     }
 
     /// <param name="refusable">A whole PUT: an answer that turns the style down is a refusal (the chunks may do), not a failure.</param>
-    private async Task<StyleRefusal?> CompleteUploadAsync(HttpResponseMessage response, RegistryRequest request, BlobDescriptor blob, Func<string> sent, bool refusable, CancellationToken ct)
+    private async Task<StyleRefusal?> CompleteUploadAsync(HttpResponseMessage response, RegistryRequest request, BlobDescriptor blob,
+        Func<string> sent, bool refusable, CancellationToken ct)
     {
         if (response.StatusCode == HttpStatusCode.Created)
         {
             string? stored = HeaderValue(response, DigestHeader);
-            if (stored is not null && stored != blob.Digest) throw RegistryFailures.DigestMismatch(Registry, request.Repository, $"blob {blob.Digest} as stored", blob.Digest, stored);
+            if (stored is not null && stored != blob.Digest)
+                throw RegistryFailures.DigestMismatch(Registry, request.Repository, $"blob {blob.Digest} as stored", blob.Digest, stored);
             return null;
         }
 
@@ -212,7 +228,9 @@ internal sealed partial class RegistryClient
             string what = sent();
             // Our bytes were the blob's (they were hashed as they were sent): the registry received others.
             var mismatch = RegistryFailures.DigestMismatch(Registry, request.Repository, $"blob {blob.Digest} as uploaded", blob.Digest,
-                what == blob.Digest ? $"the registry's {errors.Summary ?? "DIGEST_INVALID"} for the bytes sent, which were {what} as they left this machine" : what);
+                what == blob.Digest
+                    ? $"the registry's {errors.Summary ?? "DIGEST_INVALID"} for the bytes sent, which were {what} as they left this machine"
+                    : what);
             // A registry that ignores a whole PUT's body finds an empty upload: the chunks may still get through.
             if (refusable && what == blob.Digest) return new StyleRefusal(response.StatusCode, mismatch);
             throw mismatch;
@@ -230,7 +248,8 @@ internal sealed partial class RegistryClient
         {
             long length = stream.Length - stream.Position;
             stream.Dispose();
-            throw RegistryFailures.DigestMismatch(Registry, repository, $"the local content of blob {blob.Digest}", $"{blob.Size} bytes", $"{length} bytes");
+            throw RegistryFailures.DigestMismatch(Registry, repository, $"the local content of blob {blob.Digest}", $"{blob.Size} bytes",
+                $"{length} bytes");
         }
 
         return stream;

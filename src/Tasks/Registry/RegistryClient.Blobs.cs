@@ -58,7 +58,8 @@ internal sealed partial class RegistryClient
     public async Task<bool> BlobExistsAsync(string repository, string digest, CancellationToken ct)
     {
         RequireSha256(repository, digest);
-        var request = new RegistryRequest(HttpMethod.Head, Api($"{repository}/blobs/{digest}"), repository, $"HEAD blob {digest}", RegistryRequest.Pull(repository));
+        var request = new RegistryRequest(HttpMethod.Head, Api($"{repository}/blobs/{digest}"), repository, $"HEAD blob {digest}",
+            RegistryRequest.Pull(repository));
         using var response = await SendRetriedAsync(request, ct).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound) return false;
         if (response.StatusCode != HttpStatusCode.OK) throw await UnexpectedAsync(response, request, ct).ConfigureAwait(false);
@@ -97,7 +98,8 @@ internal sealed partial class RegistryClient
     /// <see cref="ChunkSize"/> and a closing PUT ?digest=.
     /// </summary>
     /// <param name="open">Opens the content; called again if the request must be repeated after authenticating.</param>
-    public async Task<BlobPushOutcome> PushBlobAsync(string repository, BlobDescriptor blob, Func<Stream> open, string? mountFrom, CancellationToken ct)
+    public async Task<BlobPushOutcome> PushBlobAsync(string repository, BlobDescriptor blob, Func<Stream> open, string? mountFrom,
+        CancellationToken ct)
     {
         if (await BlobExistsAsync(repository, blob.Digest, ct).ConfigureAwait(false)) return BlobPushOutcome.AlreadyPresent;
         if (mountFrom is not null && mountFrom != repository
@@ -122,7 +124,8 @@ internal sealed partial class RegistryClient
     {
         RequireSha256(repository, blob.Digest);
         string description = $"GET blob {blob.Digest}";
-        var request = new RegistryRequest(HttpMethod.Get, Api($"{repository}/blobs/{blob.Digest}"), repository, description, RegistryRequest.Pull(repository))
+        var request = new RegistryRequest(HttpMethod.Get, Api($"{repository}/blobs/{blob.Digest}"), repository, description,
+            RegistryRequest.Pull(repository))
         {
             StreamResponse = true,
         };
@@ -155,13 +158,15 @@ internal sealed partial class RegistryClient
             if (read == 0) break;
             total += read;
             // More than the descriptor's size is never right: stop before writing it.
-            if (total > blob.Size) throw RegistryFailures.DigestMismatch(Registry, repository, $"blob {blob.Digest}", $"{blob.Size} bytes", $"more than that");
+            if (total > blob.Size)
+                throw RegistryFailures.DigestMismatch(Registry, repository, $"blob {blob.Digest}", $"{blob.Size} bytes", $"more than that");
             hash.AppendData(buffer, 0, read);
             await destination.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
         }
 
         string actual = ContentDigest.Of(hash);
-        if (total != blob.Size) throw RegistryFailures.DigestMismatch(Registry, repository, $"blob {blob.Digest}", $"{blob.Size} bytes", $"{total} bytes");
+        if (total != blob.Size)
+            throw RegistryFailures.DigestMismatch(Registry, repository, $"blob {blob.Digest}", $"{blob.Size} bytes", $"{total} bytes");
         if (actual != blob.Digest) throw RegistryFailures.DigestMismatch(Registry, repository, $"blob {blob.Digest}", blob.Digest, actual);
     }
 

@@ -25,9 +25,11 @@ internal sealed partial class RegistryClient
                 ?? throw RegistryFailures.ProtocolBreak(Registry, repository, $"GET manifest {reference}", "the index is not a valid manifest list");
             var entry = ManifestDocument.Select(entries, platform)
                 ?? throw RegistryFailures.NotFound(Registry, repository, $"image for {platform} in '{reference}'",
-                    $"Its index has {Platforms(entries)}. Publish for a runtime identifier of one of those platforms, or use a base image that has {platform}.");
+                    $"Its index has {Platforms(entries)}. Publish for a runtime identifier of one of those platforms, " +
+                    $"or use a base image that has {platform}.");
             indexDigest = top.Digest;
-            image = await FetchManifestAsync(repository, entry.Digest, entry.MediaType.Length > 0 ? [entry.MediaType] : MediaTypes.AllManifests, ct).ConfigureAwait(false)
+            image = await FetchManifestAsync(repository, entry.Digest, entry.MediaType.Length > 0 ? [entry.MediaType] : MediaTypes.AllManifests, ct)
+                .ConfigureAwait(false)
                 ?? throw RegistryFailures.NotFound(Registry, repository, $"manifest {entry.Digest} (the {platform} entry of '{reference}')",
                     "The index names a manifest the registry does not have: push the image again, or report it to the registry's operators.");
         }
@@ -46,7 +48,8 @@ internal sealed partial class RegistryClient
     /// <summary>Pushes a manifest under a tag or digest; returns its digest (Docker-Content-Digest, else computed).</summary>
     public async Task<string> PutManifestAsync(string repository, string reference, byte[] manifest, string mediaType, CancellationToken ct)
     {
-        var request = new RegistryRequest(HttpMethod.Put, Api($"{repository}/manifests/{reference}"), repository, $"PUT manifest {reference}", RegistryRequest.Push(repository))
+        var request = new RegistryRequest(HttpMethod.Put, Api($"{repository}/manifests/{reference}"), repository, $"PUT manifest {reference}",
+            RegistryRequest.Push(repository))
         {
             Content = _ =>
             {
@@ -65,7 +68,8 @@ internal sealed partial class RegistryClient
     private async Task<FetchedManifest?> FetchManifestAsync(string repository, string reference, IReadOnlyList<string> accept, CancellationToken ct)
     {
         string description = $"GET manifest {reference}";
-        var request = new RegistryRequest(HttpMethod.Get, Api($"{repository}/manifests/{reference}"), repository, description, RegistryRequest.Pull(repository))
+        var request = new RegistryRequest(HttpMethod.Get, Api($"{repository}/manifests/{reference}"), repository, description,
+            RegistryRequest.Pull(repository))
         {
             Accept = accept,
         };
@@ -74,7 +78,8 @@ internal sealed partial class RegistryClient
         if (response.StatusCode != HttpStatusCode.OK) throw await UnexpectedAsync(response, request, ct).ConfigureAwait(false);
         if (response.Content.Headers.ContentLength > MaxManifestBytes)
         {
-            throw RegistryFailures.ProtocolBreak(Registry, repository, description, $"the manifest is {response.Content.Headers.ContentLength} bytes, over the {MaxManifestBytes}-byte limit");
+            throw RegistryFailures.ProtocolBreak(Registry, repository, description,
+                $"the manifest is {response.Content.Headers.ContentLength} bytes, over the {MaxManifestBytes}-byte limit");
         }
 
         byte[] bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);

@@ -36,11 +36,13 @@ internal sealed partial class RegistryClient : IRegistryClient, IDisposable
         BaseUri = RegistryEndpoint.BaseUri(registry, Environment.GetEnvironmentVariable);
         RequestTimeout = requestTimeout ?? DefaultRequestTimeout;
         _http = handler is null
-            ? new HttpClient(new SocketsHttpHandler { ConnectTimeout = RequestTimeout, PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: true)
+            ? new HttpClient(new SocketsHttpHandler { ConnectTimeout = RequestTimeout, PooledConnectionLifetime = TimeSpan.FromMinutes(5) },
+                disposeHandler: true)
             : new HttpClient(handler, disposeHandler: false);
         // Time-outs are per request and restart with progress (IdleTimeout): a whole-request limit would cut big layers.
         _http.Timeout = Timeout.InfiniteTimeSpan;
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Diamol.Build", typeof(RegistryClient).Assembly.GetName().Version?.ToString(3) ?? "0"));
+        _http.DefaultRequestHeaders.UserAgent.Add(
+            new ProductInfoHeaderValue("Diamol.Build", typeof(RegistryClient).Assembly.GetName().Version?.ToString(3) ?? "0"));
         _transport = new RegistryTransport(_http, registry, RequestTimeout);
         _authenticator = new RegistryAuthenticator(registry, BaseUri.Scheme == Uri.UriSchemeHttp, _transport, credentials);
         ChunkThreshold = UploadDefaults.ChunkThreshold(Environment.GetEnvironmentVariable);
@@ -52,8 +54,8 @@ internal sealed partial class RegistryClient : IRegistryClient, IDisposable
     /// <see cref="CredentialLookup"/>), or in a lookup of its own when none is given.
     /// </summary>
     /// <param name="handler">The HTTP handler (tests pass a fake); null for the client's own connection pool.</param>
-    public static RegistryClient Create(string registry, RegistryAccess access, TimeSpan? requestTimeout = null, RetryPolicy? retries = null, Action<string>? log = null,
-        CredentialLookup? credentials = null, HttpMessageHandler? handler = null)
+    public static RegistryClient Create(string registry, RegistryAccess access, TimeSpan? requestTimeout = null, RetryPolicy? retries = null,
+        Action<string>? log = null, CredentialLookup? credentials = null, HttpMessageHandler? handler = null)
     {
         var lookup = credentials ?? CredentialLookup.Real();
         return new(registry, () => lookup.Find(registry, access), handler, requestTimeout) { Retries = retries ?? RetryPolicy.Default, Log = log };
@@ -66,14 +68,18 @@ internal sealed partial class RegistryClient : IRegistryClient, IDisposable
 
     public TimeSpan RequestTimeout { get; }
 
-    /// <summary>Blobs larger than this go up in chunks. Default as the SDK's: never, unless chunking is forced (see <see cref="UploadDefaults"/>).</summary>
+    /// <summary>
+    /// Blobs larger than this go up in chunks. Default as the SDK's: never, unless chunking is forced (see <see cref="UploadDefaults"/>).
+    /// </summary>
     public long ChunkThreshold { get; init; }
 
     /// <summary>The size of each PATCH in a chunked upload (default 5 MiB), raised to the registry's OCI-Chunk-Min-Length.</summary>
     public long ChunkSize
     {
         get => _chunkSize;
-        init => _chunkSize = value is > 0 and <= int.MaxValue ? value : throw new ArgumentOutOfRangeException(nameof(ChunkSize), value, "A chunk is 1 byte to 2 GiB.");
+        init => _chunkSize = value is > 0 and <= int.MaxValue
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(ChunkSize), value, "A chunk is 1 byte to 2 GiB.");
     }
 
     public void Dispose() => _http.Dispose();
@@ -90,7 +96,8 @@ internal sealed partial class RegistryClient : IRegistryClient, IDisposable
             response.Dispose();
             if (challenge is null)
             {
-                throw RegistryFailures.AuthenticationRefused(Registry, request.Repository, request.Description, HttpStatusCode.Unauthorized, errors.Summary, header is not null);
+                throw RegistryFailures.AuthenticationRefused(Registry, request.Repository, request.Description, HttpStatusCode.Unauthorized,
+                    errors.Summary, header is not null);
             }
 
             header = await _authenticator.AuthenticateAsync(challenge, request, ct).ConfigureAwait(false);
@@ -102,7 +109,8 @@ internal sealed partial class RegistryClient : IRegistryClient, IDisposable
             var errors = await RegistryErrorBody.ReadAsync(response, ct).ConfigureAwait(false);
             var status = response.StatusCode;
             response.Dispose();
-            throw RegistryFailures.AuthenticationRefused(Registry, request.Repository, request.Description, status, errors.Summary, _authenticator.HasLogin);
+            throw RegistryFailures.AuthenticationRefused(Registry, request.Repository, request.Description, status, errors.Summary,
+                _authenticator.HasLogin);
         }
 
         return response;
@@ -131,7 +139,8 @@ internal sealed partial class RegistryClient : IRegistryClient, IDisposable
 
     private DiamolException Unexpected(HttpResponseMessage response, RegistryRequest request, RegistryErrorBody errors) =>
         (int)response.StatusCode < 400
-            ? RegistryFailures.ProtocolBreak(Registry, request.Repository, request.Description, $"the status {(int)response.StatusCode} {response.StatusCode} is not one the protocol gives for this request")
+            ? RegistryFailures.ProtocolBreak(Registry, request.Repository, request.Description,
+                $"the status {(int)response.StatusCode} {response.StatusCode} is not one the protocol gives for this request")
             : RegistryFailures.ServerFault(Registry, request.Repository, request.Description, response.StatusCode, errors.Summary);
 
     private Uri Api(string path) => new(BaseUri, "v2/" + path);

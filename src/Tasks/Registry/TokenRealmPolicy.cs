@@ -31,13 +31,16 @@ internal static class TokenRealmPolicy
         if (uri.Scheme == Uri.UriSchemeHttp && !(insecure && RealmInsecure(uri, registry, variable)))
         {
             throw Refuse(registry, repository, insecure
-                ? $"its token realm {uri.GetLeftPart(UriPartial.Path)} uses http on a host that is neither loopback nor listed as insecure, and a login sent there would cross the network in clear"
-                : $"its token realm {uri.GetLeftPart(UriPartial.Path)} uses {uri.Scheme}, and only https is trusted for a registry not listed as insecure");
+                ? $"its token realm {uri.GetLeftPart(UriPartial.Path)} uses http on a host that is neither loopback nor listed as insecure, " +
+                    "and a login sent there would cross the network in clear"
+                : $"its token realm {uri.GetLeftPart(UriPartial.Path)} uses {uri.Scheme}, " +
+                    "and only https is trusted for a registry not listed as insecure");
         }
 
         if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
         {
-            throw Refuse(registry, repository, $"its token realm {uri.GetLeftPart(UriPartial.Path)} uses {uri.Scheme}, and only https (or http for an insecure registry) is used");
+            throw Refuse(registry, repository,
+                $"its token realm {uri.GetLeftPart(UriPartial.Path)} uses {uri.Scheme}, and only https (or http for an insecure registry) is used");
         }
 
         string realmHost = uri.IdnHost.TrimEnd('.');
@@ -45,7 +48,8 @@ internal static class TokenRealmPolicy
             || (IPAddress.TryParse(realmHost.Trim('[', ']'), out var address) && IsPrivate(address));
         if (local && !(insecure && SameMachine(realmHost, registry)))
         {
-            throw Refuse(registry, repository, $"its token realm {uri.GetLeftPart(UriPartial.Path)} points at a local or private address that is not the registry itself");
+            throw Refuse(registry, repository,
+                $"its token realm {uri.GetLeftPart(UriPartial.Path)} points at a local or private address that is not the registry itself");
         }
 
         return uri;
@@ -60,7 +64,8 @@ internal static class TokenRealmPolicy
     {
         string realmHost = realm.IdnHost.TrimEnd('.');
         if (RegistryEndpoint.IsLoopbackHost(realmHost)) return RegistryEndpoint.IsLoopback(registry);
-        if (RegistryEndpoint.IsLoopback(registry)) return RegistryEndpoint.IsInsecure(realm.Authority, variable) || RegistryEndpoint.IsInsecure(realmHost, variable);
+        if (RegistryEndpoint.IsLoopback(registry))
+            return RegistryEndpoint.IsInsecure(realm.Authority, variable) || RegistryEndpoint.IsInsecure(realmHost, variable);
         return string.Equals(realmHost, RegistryEndpoint.HostWithoutPort(registry), StringComparison.OrdinalIgnoreCase)
             || RegistryEndpoint.IsInsecure(realm.Authority, variable) || RegistryEndpoint.IsInsecure(realmHost, variable);
     }

@@ -41,18 +41,21 @@ internal static class CommandResolver
             {
                 warnings.Add(new Diagnostic(DiagnosticCode.DIAM1012,
                     $"The base image's ENTRYPOINT {string.Join(" ", baseEntrypoint)} is replaced by the app command. " +
-                    "Set ContainerAppCommandInstruction to DefaultArgs to keep it and pass the app command as its arguments, or to Entrypoint to silence this."));
+                    "Set ContainerAppCommandInstruction to DefaultArgs to keep it and pass the app command as its arguments, " +
+                    "or to Entrypoint to silence this."));
             }
         }
 
         if (entrypointArgs.Count > 0 && entrypoint.Count == 0)
         {
-            throw Invalid("ContainerEntrypointArgs", string.Join(";", entrypointArgs), "it needs ContainerEntrypoint", "Set ContainerEntrypoint, or use ContainerAppCommandArgs.");
+            throw Invalid("ContainerEntrypointArgs", string.Join(";", entrypointArgs), "it needs ContainerEntrypoint",
+                "Set ContainerEntrypoint, or use ContainerAppCommandArgs.");
         }
 
         if (appCommandArgs.Count > 0 && appCommand.Count == 0)
         {
-            throw Invalid("ContainerAppCommandArgs", string.Join(";", appCommandArgs), "it needs ContainerAppCommand", "Set ContainerAppCommand, or remove the arguments.");
+            throw Invalid("ContainerAppCommandArgs", string.Join(";", appCommandArgs), "it needs ContainerAppCommand",
+                "Set ContainerAppCommand, or remove the arguments.");
         }
 
         var entrypointOrBase = entrypoint.Count > 0 ? entrypoint.Concat(entrypointArgs).ToArray() : baseEntrypoint;
@@ -61,7 +64,8 @@ internal static class CommandResolver
             case "none":
                 if (appCommand.Count > 0 || appCommandArgs.Count > 0)
                 {
-                    throw Invalid("ContainerAppCommandInstruction", instruction, "with None there is no app command, yet ContainerAppCommand or ContainerAppCommandArgs is set",
+                    throw Invalid("ContainerAppCommandInstruction", instruction,
+                        "with None there is no app command, yet ContainerAppCommand or ContainerAppCommandArgs is set",
                         "Remove those items, or use Entrypoint or DefaultArgs.");
                 }
 
@@ -71,7 +75,8 @@ internal static class CommandResolver
             case "entrypoint":
                 if (legacy)
                 {
-                    throw Invalid("ContainerAppCommandInstruction", instruction, "Entrypoint cannot be combined with the deprecated ContainerEntrypoint/ContainerEntrypointArgs",
+                    throw Invalid("ContainerAppCommandInstruction", instruction,
+                        "Entrypoint cannot be combined with the deprecated ContainerEntrypoint/ContainerEntrypointArgs",
                         "Move ContainerEntrypoint to ContainerAppCommand, or use DefaultArgs.");
                 }
 

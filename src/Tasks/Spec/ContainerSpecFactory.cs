@@ -112,7 +112,8 @@ internal static partial class ContainerSpecFactory
             if (!ImageReference.IsValidTag(tag))
             {
                 throw Invalid(DiagnosticCode.DIAM1002, "ContainerImageTags", tag,
-                    $"a tag starts with a letter, digit or '_' and holds at most {ImageReference.MaxTagLength} ASCII letters, digits, '_', '.' and '-'",
+                    $"a tag starts with a letter, digit or '_' and holds at most {ImageReference.MaxTagLength} " +
+                    "ASCII letters, digits, '_', '.' and '-'",
                     "Change the tag, for example '1.2.3' or 'latest'.");
             }
         }
@@ -217,7 +218,8 @@ internal static partial class ContainerSpecFactory
         if (parts.Length > 0 && parts[0] is "proc" or "sys" or "dev")
         {
             throw Invalid(DiagnosticCode.DIAM1007, "ContainerWorkingDirectory", workingDirectory,
-                $"/{parts[0]} is a kernel file system the container runtime mounts at start, over the files copied there", "Use a folder of its own, such as '/app/'.");
+                $"/{parts[0]} is a kernel file system the container runtime mounts at start, over the files copied there",
+                "Use a folder of its own, such as '/app/'.");
         }
 
         return workingDirectory;
@@ -242,7 +244,8 @@ internal static partial class ContainerSpecFactory
     private static (IReadOnlyList<string>? Entrypoint, IReadOnlyList<string>? Command) CommandOf(
         ContainerSpecInput input, string workingDirectory, BaseImageFacts? baseImage, ICollection<Diagnostic> warnings)
     {
-        var (entrypoint, command) = CommandResolver.Resolve(input with { AppCommand = JoinWorkingDirectory(input, workingDirectory) }, baseImage, warnings);
+        var (entrypoint, command) = CommandResolver.Resolve(input with { AppCommand = JoinWorkingDirectory(input, workingDirectory) },
+            baseImage, warnings);
         foreach (string argument in (entrypoint ?? []).Concat(command ?? []))
         {
             RequireWritable("ContainerAppCommand", new NameValue("argument", argument));
@@ -260,7 +263,8 @@ internal static partial class ContainerSpecFactory
     {
         if (!input.AppCommandInferred || workingDirectory.EndsWith('/')) return input.AppCommand;
         return input.AppCommand
-            .Select(part => part.Length > workingDirectory.Length && part.StartsWith(workingDirectory, StringComparison.Ordinal) && part[workingDirectory.Length] != '/'
+            .Select(part => part.Length > workingDirectory.Length && part.StartsWith(workingDirectory, StringComparison.Ordinal)
+                && part[workingDirectory.Length] != '/'
                 ? workingDirectory + "/" + part[workingDirectory.Length..]
                 : part)
             .ToArray();
@@ -300,7 +304,8 @@ internal static partial class ContainerSpecFactory
             string what = item.Value[at] == '\0' ? "a NUL character" : "a line break";
             throw new DiamolException(DiagnosticCode.DIAM1005,
                 $"{property} '{item.Name}' has a value ({item.Value.Length} characters) with {what} at position {at + 1}. " +
-                "A Dockerfile cannot carry it exactly, so nothing was built. Put the value on one line, or pass it at run time with `docker run -e`.");
+                "A Dockerfile cannot carry it exactly, so nothing was built. " +
+                "Put the value on one line, or pass it at run time with `docker run -e`.");
         }
     }
 
