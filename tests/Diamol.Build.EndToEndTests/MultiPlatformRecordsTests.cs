@@ -65,7 +65,11 @@ public sealed class MultiPlatformRecordsTests
         string repository = Unique("two");
         string fullTag = $"{Registry}/{repository}:latest";
         // DIAM2004 (a self-contained, untrimmed app) is this fixture's own advice, not what is tested here.
-        string[] properties = [$"ContainerBaseImage={TestEnvironment.BaseRuntimeDeps}-multi", $"ContainerRegistry={Registry}", $"ContainerRepository={repository}", "-warnaserror", "-warnAsMessage:DIAM2004"];
+        string[] properties =
+        [
+            $"ContainerBaseImage={TestEnvironment.BaseRuntimeDeps}-multi", $"ContainerRegistry={Registry}", $"ContainerRepository={repository}",
+            "-warnaserror", "-warnAsMessage:DIAM2004",
+        ];
 
         // A republish too: before, each platform's folder claimed the index's tag from the other, once more each time.
         foreach (string pass in new[] { "first publish", "republish" })

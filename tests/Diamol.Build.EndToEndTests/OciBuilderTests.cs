@@ -308,7 +308,8 @@ public sealed class OciBuilderTests
         {
             var publish = project.PublishWith(NoEngine, $"ContainerBaseImage={TestEnvironment.BaseRuntimeDeps}-multi", "ContainerRegistry=localhost:5000", $"ContainerRepository={repository}")
                 .EnsureSuccess("multi-platform publish");
-            StringAssert.Matches(publish.Output, new System.Text.RegularExpressions.Regex($@"WebPing -> localhost:5000/{repository}:latest \(sha256:[0-9a-f]{{64}}\): multi-platform image of linux/\S+, linux/\S+, pushed"));
+            StringAssert.Matches(publish.Output, new System.Text.RegularExpressions.Regex(
+                $@"WebPing -> localhost:5000/{repository}:latest \(sha256:[0-9a-f]{{64}}\): multi-platform image of linux/\S+, linux/\S+, pushed"));
 
             var index = RegistryInspection.Manifest(repository, "latest");
             var platforms = index.GetProperty("manifests").EnumerateArray()

@@ -88,7 +88,8 @@ public sealed partial class RealAppsTests
     private static void AssertServes(RealApp app)
     {
         // A trimmed framework assembly from the webassembly layer, served by its fingerprinted name.
-        string coreLib = app.Current.LayerOfFile.Keys.Single(f => f.StartsWith("wwwroot/_framework/System.Private.CoreLib.", StringComparison.Ordinal) && f.EndsWith(".wasm", StringComparison.Ordinal));
+        string coreLib = app.Current.LayerOfFile.Keys.Single(f =>
+            f.StartsWith("wwwroot/_framework/System.Private.CoreLib.", StringComparison.Ordinal) && f.EndsWith(".wasm", StringComparison.Ordinal));
         var status = ContainerProbe.Get(app.Ours, "/", "/_framework/blazor.web.js", "/counter", "/" + coreLib["wwwroot/".Length..]);
         Assert.IsTrue(status.Values.All(s => s == HttpStatusCode.OK), "the app must serve its pages, the Blazor script and the client's runtime: " + string.Join(", ", status));
     }

@@ -10,7 +10,8 @@ public static class RegistryInspection
 
     /// <summary>The manifest a tag names, as the registry serves it (any image manifest type).</summary>
     public static JsonElement Manifest(string repository, string reference, string accept =
-        "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json")
+        "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, " +
+        "application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json")
     {
         using var client = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, $"{Registry}/v2/{repository}/manifests/{reference}");

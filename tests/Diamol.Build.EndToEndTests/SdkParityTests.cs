@@ -54,7 +54,8 @@ public sealed class SdkParityTests
         string ours = Path.Combine(TestEnvironment.WorkRoot, "archive-ours-" + id) + "/";
         string sdks = Path.Combine(TestEnvironment.WorkRoot, "archive-sdk-" + id) + "/";
         project.Publish($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}", $"ContainerArchiveOutputPath={ours}").EnsureSuccess("Diamol.Build archive");
-        project.PublishContainerWithSdk($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}", $"ContainerArchiveOutputPath={sdks}").EnsureSuccess("PublishContainer archive");
+        project.PublishContainerWithSdk($"ContainerBaseImage={TestEnvironment.BaseRuntime}", $"ContainerRepository={repository}", $"ContainerArchiveOutputPath={sdks}")
+            .EnsureSuccess("PublishContainer archive");
 
         string[] Names(string folder) => Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f)).Order().ToArray();
         CollectionAssert.AreEqual(Names(sdks), Names(ours));

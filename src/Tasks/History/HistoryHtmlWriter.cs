@@ -22,7 +22,8 @@ internal static class HistoryHtmlWriter
         html.Append("<style>").Append(HistoryPageAssets.Css).Append("</style>\n</head>\n<body>\n");
         html.Append("<h1>").Append(E(title)).Append("</h1>\n");
         html.Append("<p class=\"facts\">Image <code>").Append(E(history.Image.Id)).Append("</code>, tags ")
-            .Append(E(history.Image.Tags.Count > 0 ? string.Join(", ", history.Image.Tags) : "none (" + HistoryMarkdownWriter.UntaggedReason(history.Image) + ")")).Append(". Base image <code>").Append(E(history.BaseImage.Name)).Append("</code>.</p>\n");
+            .Append(E(history.Image.Tags.Count > 0 ? string.Join(", ", history.Image.Tags) : "none (" + HistoryMarkdownWriter.UntaggedReason(history.Image) + ")"))
+            .Append(". Base image <code>").Append(E(history.BaseImage.Name)).Append("</code>.</p>\n");
         html.Append("<p class=\"facts\">").Append(HtmlText.Size(history.Image.Size)).Append(" in all: ")
             .Append(HtmlText.Size(history.Totals.BaseBytes)).Append(" base, ")
             .Append(HtmlText.Size(history.Totals.OurBytes)).Append(" ours, of which <strong>")
@@ -60,7 +61,8 @@ internal static class HistoryHtmlWriter
         }
 
         if (changes.Files.Count == 0) return;
-        html.Append("<h2>Files changed since the previous build</h2>\n<table class=\"files\" id=\"changed-files\">\n<thead><tr><th>Layer</th><th>File</th><th>Change</th><th>Before</th><th>After</th><th>Delta</th></tr></thead>\n<tbody>\n");
+        html.Append("<h2>Files changed since the previous build</h2>\n<table class=\"files\" id=\"changed-files\">\n")
+            .Append("<thead><tr><th>Layer</th><th>File</th><th>Change</th><th>Before</th><th>After</th><th>Delta</th></tr></thead>\n<tbody>\n");
         foreach (var file in changes.Files)
         {
             html.Append("<tr class=\"").Append(E(file.Change)).Append("\"><td>").Append(E(file.Layer)).Append("</td><td><code>").Append(E(file.Path)).Append("</code></td><td>").Append(E(file.Change))
@@ -74,7 +76,8 @@ internal static class HistoryHtmlWriter
 
     private static void AppendTable(StringBuilder html, LayerHistory history)
     {
-        html.Append("<h2>History</h2>\n<table id=\"history\">\n<thead><tr><th>#</th><th>Line</th><th>Instruction</th><th>Layer</th><th>Kind</th><th>Size</th><th>Cache</th><th>Files</th></tr></thead>\n<tbody>\n");
+        html.Append("<h2>History</h2>\n<table id=\"history\">\n")
+            .Append("<thead><tr><th>#</th><th>Line</th><th>Instruction</th><th>Layer</th><th>Kind</th><th>Size</th><th>Cache</th><th>Files</th></tr></thead>\n<tbody>\n");
         foreach (var entry in history.Entries)
         {
             string cache = entry.Origin == "base" ? "base" : entry.Cached == true ? "cached" : "new";

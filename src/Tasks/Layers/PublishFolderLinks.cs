@@ -32,7 +32,8 @@ internal static class PublishFolderLinks
         // A link to a folder resolves to a FileInfo that does not "exist" as a file: ask about the folder first, or it reads as dangling.
         if (target is not null && (target is DirectoryInfo || Directory.Exists(target.FullName)))
         {
-            throw Refused(relative, info.LinkTarget, "it names a folder, and folders are never entered through a link (the image holds files, not links); publish the folder's files under this name instead");
+            throw Refused(relative, info.LinkTarget, "it names a folder, and folders are never entered through a link (the image holds files, not links); " +
+                "publish the folder's files under this name instead");
         }
 
         if (target is null || !target.Exists) throw Refused(relative, info.LinkTarget, "it points at nothing");

@@ -30,7 +30,8 @@ public sealed class DiamolWriteLayerHistory : DiamolTask
     {
         var timings = new StageTimings(nameof(DiamolWriteLayerHistory));
         var staged = StagingOf(ContextDirectory);
-        var written = timings.Measure("history", () => HistoryStage.Run(ContextDirectory, OutputDirectory, $"Diamol.Build {ToolVersion}", Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY"), staged));
+        string? stepSummary = Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY");
+        var written = timings.Measure("history", () => HistoryStage.Run(ContextDirectory, OutputDirectory, $"Diamol.Build {ToolVersion}", stepSummary, staged));
         timings.Save(ContextDirectory, startsPublish: false);
         Log.LogMessage(MessageImportance.Normal, "Time by stage: {0}", StageTimings.Describe(StageTimings.Read(ContextDirectory)));
         var manifest = staged?.Manifest ?? Context.ContextManifest.Load(ContextDirectory);

@@ -75,6 +75,7 @@ internal sealed record RetryPolicy
         return int.TryParse(value.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int tries) && tries is >= 1 and <= 20
             ? Default with { MaxTries = tries }
             : throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM3021,
-                $"DiamolRegistryRetries has the value '{value}', which is not valid: give how many times a registry exchange is tried in all (1 to 20; 1 means no retry), or leave it empty for {DefaultTries}.");
+                $"DiamolRegistryRetries has the value '{value}', which is not valid: give how many times a registry exchange is tried in all " +
+                $"(1 to 20; 1 means no retry), or leave it empty for {DefaultTries}.");
     }
 }

@@ -33,7 +33,8 @@ internal sealed partial class SecretRedactor
     }
 
     /// <summary>A redactor for "NAME=value" environment entries.</summary>
-    public static SecretRedactor ForEnvironment(IEnumerable<string> environment, IEnumerable<KeyValuePair<string, string>>? labels = null, IReadOnlyDictionary<string, string>? buildArguments = null) =>
+    public static SecretRedactor ForEnvironment(
+        IEnumerable<string> environment, IEnumerable<KeyValuePair<string, string>>? labels = null, IReadOnlyDictionary<string, string>? buildArguments = null) =>
         new(environment.Select(Split).Concat(labels?.Select(l => new NameValue(l.Key, l.Value)) ?? []), buildArguments);
 
     public string Redact(string text)
@@ -60,6 +61,7 @@ internal sealed partial class SecretRedactor
 
     // A name may be quoted, as the generated ENV and LABEL instructions write it ("DB_PASSWORD"="..."). A value is
     // already masked, quoted, or runs to the next " NAME=" or to the end: an unquoted value may hold spaces.
-    [GeneratedRegex(@"(?<quote>""?)(?<name>[A-Za-z_][A-Za-z0-9_.\-/]*)\k<quote>=(?:(?<masked>""?<redacted>""?)|(?<value>""(?:[^""\\]|\\.)*""|.*?)(?=\s+""?[A-Za-z_][A-Za-z0-9_.\-/]*""?=|\s*$))", RegexOptions.Singleline)]
+    [GeneratedRegex(@"(?<quote>""?)(?<name>[A-Za-z_][A-Za-z0-9_.\-/]*)\k<quote>=" +
+        @"(?:(?<masked>""?<redacted>""?)|(?<value>""(?:[^""\\]|\\.)*""|.*?)(?=\s+""?[A-Za-z_][A-Za-z0-9_.\-/]*""?=|\s*$))", RegexOptions.Singleline)]
     private static partial Regex Assignment();
 }

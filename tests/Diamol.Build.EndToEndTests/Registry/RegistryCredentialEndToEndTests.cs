@@ -240,7 +240,11 @@ public sealed class RegistryCredentialEndToEndTests
         using var front = new QuirkProxy(Quirk.ForeignLocation, registry.Port, (User, Password));
         var image = SmallImage.Create(2 * 1024 * 1024);
         string repository = UniqueRepository("catcher");
-        string[] names = ["DOTNET_CONTAINER_REGISTRY_UNAME", "DOTNET_CONTAINER_REGISTRY_PWORD", "DOTNET_CONTAINER_PUSH_REGISTRY_UNAME", "DOTNET_CONTAINER_PUSH_REGISTRY_PWORD", "SDK_CONTAINER_REGISTRY_UNAME", "SDK_CONTAINER_REGISTRY_PWORD"];
+        string[] names =
+        [
+            "DOTNET_CONTAINER_REGISTRY_UNAME", "DOTNET_CONTAINER_REGISTRY_PWORD", "DOTNET_CONTAINER_PUSH_REGISTRY_UNAME", "DOTNET_CONTAINER_PUSH_REGISTRY_PWORD",
+            "SDK_CONTAINER_REGISTRY_UNAME", "SDK_CONTAINER_REGISTRY_PWORD",
+        ];
         var saved = names.ToDictionary(n => n, Environment.GetEnvironmentVariable);
         foreach (string name in names) Environment.SetEnvironmentVariable(name, null);
         Environment.SetEnvironmentVariable("DOTNET_CONTAINER_REGISTRY_UNAME", User);

@@ -34,9 +34,11 @@ internal sealed record SmallImage(byte[] Layer, byte[] Config, byte[] Manifest)
         byte[] layer = gzip.ToArray();
 
         byte[] config = Encoding.UTF8.GetBytes(
-            $$"""{"architecture":"amd64","os":"linux","config":{"Cmd":["/random.bin"]},"rootfs":{"type":"layers","diff_ids":["{{Digest(uncompressed)}}"]},"history":[{"created_by":"Diamol.Build registry end-to-end test"}]}""");
+            $$"""{"architecture":"amd64","os":"linux","config":{"Cmd":["/random.bin"]},"rootfs":{"type":"layers","diff_ids":["{{Digest(uncompressed)}}"]},"history":""" +
+            """[{"created_by":"Diamol.Build registry end-to-end test"}]}""");
         byte[] manifest = Encoding.UTF8.GetBytes(
-            $$"""{"schemaVersion":2,"mediaType":"{{ManifestMediaType}}","config":{"mediaType":"{{ConfigMediaType}}","digest":"{{Digest(config)}}","size":{{config.Length}}},"layers":[{"mediaType":"{{LayerMediaType}}","digest":"{{Digest(layer)}}","size":{{layer.Length}}}]}""");
+            $$"""{"schemaVersion":2,"mediaType":"{{ManifestMediaType}}","config":{"mediaType":"{{ConfigMediaType}}","digest":"{{Digest(config)}}","size":{{config.Length}}},"layers":""" +
+            $$"""[{"mediaType":"{{LayerMediaType}}","digest":"{{Digest(layer)}}","size":{{layer.Length}}}]}""");
         return new SmallImage(layer, config, manifest);
     }
 

@@ -7,7 +7,8 @@ namespace Diamol.Build.Tests.Context;
 public sealed class EndpointManifestTimesTests : TempFolderTest
 {
     private const string Manifest =
-        "{\"Version\":1,\"Endpoints\":[{\"Route\":\"a.txt\",\"ResponseHeaders\":[{\"Name\":\"ETag\",\"Value\":\"\\\"x\\\"\"},{\"Name\":\"Last-Modified\",\"Value\":\"Wed, 02 Dec 2026 04:48:10 GMT\"}]}," +
+        "{\"Version\":1,\"Endpoints\":[{\"Route\":\"a.txt\",\"ResponseHeaders\":[{\"Name\":\"ETag\",\"Value\":\"\\\"x\\\"\"}," +
+        "{\"Name\":\"Last-Modified\",\"Value\":\"Wed, 02 Dec 2026 04:48:10 GMT\"}]}," +
         "{\"Route\":\"b.txt\",\"ResponseHeaders\":[{\"Name\":\"Last-Modified\",\"Value\":\"Mon, 01 Jan 2001 00:00:00 GMT\"}]}]}";
 
     private static readonly DateTimeOffset Epoch = DateTimeOffset.FromUnixTimeSeconds(1700000000); // Tue, 14 Nov 2023 22:13:20 GMT

@@ -111,7 +111,8 @@ public sealed class HistoryBuilderTests
     {
         string md = HistoryMarkdownWriter.Write(Build());
         StringAssert.Contains(md, "# Image history: webping");
-        StringAssert.Contains(md, "| 6 | 16 | **app**: `COPY app` | app | 50 B | new | 1 file; largest: App.dll (50 B) |", "rows of ours are named by their layer and our instruction, not the engine's COPY dir:<sha>");
+        StringAssert.Contains(md, "| 6 | 16 | **app**: `COPY app` | app | 50 B | new | 1 file; largest: App.dll (50 B) |",
+            "rows of ours are named by their layer and our instruction, not the engine's COPY dir:<sha>");
         StringAssert.Contains(md, "The 3 entries before these came with the base image.");
     }
 

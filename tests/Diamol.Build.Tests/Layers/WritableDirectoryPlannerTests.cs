@@ -36,7 +36,11 @@ public sealed class WritableDirectoryPlannerTests
         Assert.AreEqual("/app/", inWorkdir.Destination);
         Assert.AreEqual(0, inWorkdir.Files.Count);
         CollectionAssert.AreEqual(
-            new[] { new LayerDirectory("data", (UnixFileMode)0b111_101_101, 1654, 1654), new LayerDirectory("data/db", (UnixFileMode)0b111_000_000, 1654, 1654), new LayerDirectory("logs", (UnixFileMode)0b111_111_000, 1654, 1654) },
+            new[]
+            {
+                new LayerDirectory("data", (UnixFileMode)0b111_101_101, 1654, 1654), new LayerDirectory("data/db", (UnixFileMode)0b111_000_000, 1654, 1654),
+                new LayerDirectory("logs", (UnixFileMode)0b111_111_000, 1654, 1654),
+            },
             inWorkdir.Directories.ToArray(), "a nested folder goes with the declared folder above it");
     }
 

@@ -59,7 +59,8 @@ public sealed class RegistryCredentialScopeTests
             "auth.test" => FakeRegistryHandler.Json(HttpStatusCode.OK, $$"""{"token":"tok-{{Interlocked.Increment(ref issued)}}","expires_in":300}"""),
             // The registry no longer takes the first token (it expired on its side, or was revoked).
             _ when request.Authorization == "Bearer tok-2" => FakeRegistryHandler.Bytes(manifest, "application/vnd.oci.image.manifest.v1+json"),
-            _ when request.Authorization == "Bearer tok-1" && request.Path.EndsWith("/1.0", StringComparison.Ordinal) => FakeRegistryHandler.Bytes(manifest, "application/vnd.oci.image.manifest.v1+json"),
+            _ when request.Authorization == "Bearer tok-1" && request.Path.EndsWith("/1.0", StringComparison.Ordinal) =>
+                FakeRegistryHandler.Bytes(manifest, "application/vnd.oci.image.manifest.v1+json"),
             _ => FakeRegistryHandler.Challenge("""Bearer realm="https://auth.test/token",service="registry.test" """),
         });
         using var client = new RegistryClient(Registry, () => Login, handler);

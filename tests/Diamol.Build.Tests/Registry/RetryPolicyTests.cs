@@ -15,7 +15,12 @@ public sealed class RetryPolicyTests
             Assert.IsTrue(RetryPolicy.IsTransient(status), status.ToString());
         }
 
-        foreach (var status in new[] { HttpStatusCode.BadRequest, HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden, HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed, HttpStatusCode.InternalServerError })
+        var statuses = new[]
+        {
+            HttpStatusCode.BadRequest, HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden, HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed,
+            HttpStatusCode.InternalServerError,
+        };
+        foreach (var status in statuses)
         {
             Assert.IsFalse(RetryPolicy.IsTransient(status), status.ToString());
         }
