@@ -69,6 +69,12 @@ public enum DiagnosticCode
     /// </summary>
     DIAM1024 = 1024,
 
+    /// <summary>DiamolSigningKey cannot be read: no such file, not PEM, no private key, or DIAMOL_SIGNING_KEY_PASSWORD missing or wrong.</summary>
+    DIAM1026 = 1026,
+
+    /// <summary>DiamolSigningKey holds a key that is not ECDSA P-256 (RSA, another curve, Ed25519, ...).</summary>
+    DIAM1027 = 1027,
+
     /// <summary>The publish output is missing or a published file cannot be read.</summary>
     DIAM2001 = 2001,
     /// <summary>The build context or Dockerfile could not be written.</summary>
