@@ -31,6 +31,13 @@ internal sealed class SigningKey : IDisposable
     public static SigningKey Load(string path, string? password)
     {
         string pem = Read(path);
+        if (pem.Contains("Proc-Type: 4,ENCRYPTED", StringComparison.Ordinal))
+        {
+            // The legacy OpenSSL encryption (`openssl ec -aes256`): headers inside the block, which RFC 7468 PEM has not.
+            throw Unreadable(path, "it is encrypted the legacy OpenSSL way (a Proc-Type header), which .NET cannot read; " +
+                "convert it to an encrypted PKCS#8 key with `openssl pkcs8 -topk8 -v2 aes-256-cbc -in <file> -out cosign.pem`");
+        }
+
         var blocks = PemBlocks(pem).ToList();
         var keys = blocks.Where(b => b.Label.Contains("PRIVATE KEY", StringComparison.Ordinal)).ToList();
         if (keys.Count == 0) throw NoPrivateKey(path, blocks.Select(b => b.Label).ToList());

@@ -116,6 +116,7 @@ public sealed class SigningKeyTests : TempFolderTest
     [DataRow("public", "it holds no private key, only PUBLIC KEY")]
     [DataRow("two", "it holds 2 private keys")]
     [DataRow("cosign", "cosign's own encrypted format")]
+    [DataRow("legacy", "encrypted the legacy OpenSSL way")]
     public void A_file_that_is_no_readable_private_key_is_DIAM1026_naming_the_setting_and_its_value(string what, string why)
     {
         string path = Path.Combine(Root, what + ".pem");
@@ -126,6 +127,7 @@ public sealed class SigningKeyTests : TempFolderTest
             case "text": File.WriteAllText(path, "MHcCAQEEI not a pem\n"); break;
             case "public": Openssl.Run(Root, "pkey", "-in", p256, "-pubout", "-out", path); break;
             case "two": File.WriteAllText(path, File.ReadAllText(p256) + File.ReadAllText(p256)); break;
+            case "legacy": Openssl.Run(Root, "ec", "-in", p256, "-aes256", "-passout", "pass:" + Password, "-out", path); break;
             case "cosign": File.WriteAllText(path, "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\neyJrZGYiOnt9fQ==\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n"); break;
         }
 
