@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Diamol.Build.Oci;
 using Diamol.Build.Registry;
 using Diamol.Build.Spec;
@@ -9,9 +10,10 @@ namespace Diamol.Build.Provenance;
 /// Writes an in-toto Statement v1 whose predicate is SLSA v1 provenance: what was built (the subjects), how
 /// (Diamol.Build's build type and the resolved settings, secrets redacted), from what (the source repository and
 /// commit, the base image digest), and by which builder. The same input gives the same bytes: names in ordinal order,
-/// times from the reproducible time, nothing read from the clock or the machine.
+/// times from the reproducible time, nothing read from the clock or the machine, compact (an indented writer on .NET 8
+/// breaks lines as the machine does, so Windows would write other bytes).
 /// </summary>
-internal static class ProvenanceStatement
+internal static partial class ProvenanceStatement
 {
     public const string StatementType = "https://in-toto.io/Statement/v1";
     public const string PredicateType = "https://slsa.dev/provenance/v1";
@@ -27,7 +29,7 @@ internal static class ProvenanceStatement
         if (input.Subjects.Count == 0) throw new ArgumentException("A provenance statement needs at least one subject.", nameof(input));
         var redactor = new SecretRedactor(input.Settings.Concat(input.InternalParameters).Select(s => new NameValue(s.Key, s.Value)), input.BuildArguments);
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = OciJson.Options.Encoder, Indented = true }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = OciJson.Options.Encoder }))
         {
             json.WriteStartObject();
             json.WriteString("_type", StatementType);
@@ -54,7 +56,11 @@ internal static class ProvenanceStatement
 
     /// <summary>A setting's value as the statement records it: the whole value when its name looks secret, else what the redactor leaves.</summary>
     public static string Redacted(string name, string value, SecretRedactor redactor) =>
-        SecretNames.LooksSecret(name) && value.Length > 0 ? SecretRedactor.Mask : redactor.Redact(value);
+        SecretNames.LooksSecret(name) && value.Length > 0 ? SecretRedactor.Mask : UrlCredentials().Replace(redactor.Redact(value), SecretRedactor.Mask + "@");
+
+    // A user name and password (or token) inside a URL of any setting, a feed's or a registry's: "https://user:token@host".
+    [GeneratedRegex(@"(?<=\b[A-Za-z][A-Za-z0-9+.\-]*://)[^/@\s;,""]+@")]
+    private static partial Regex UrlCredentials();
 
     private static void WriteBuildDefinition(Utf8JsonWriter json, ProvenanceInput input, SecretRedactor redactor)
     {

@@ -24,6 +24,7 @@ public sealed class ProvenanceStatementTests
             KeyValuePair.Create("DiamolRegistryPassword", Secret),
             KeyValuePair.Create("ContainerEnvironmentVariables", "MODE=prod;DB_PASSWORD=" + Secret),
             KeyValuePair.Create("ContainerLabel", "note=copied " + Secret),
+            KeyValuePair.Create("RestoreSources", "https://feed-user:feed-token-77@feeds.example.test/v3/index.json;/local/feed"),
         };
         var arguments = new[] { KeyValuePair.Create("NUGET_FEED", "internal-feed-value"), KeyValuePair.Create("EMPTY", "") };
         var internals = new[] { KeyValuePair.Create("sdkVersion", "10.0.401"), KeyValuePair.Create("builder", "oci") };
@@ -109,6 +110,9 @@ public sealed class ProvenanceStatementTests
         Assert.AreEqual("<redacted>", settings.GetProperty("DiamolRegistryPassword").GetString(), "a setting of a password-like name");
         StringAssert.StartsWith(settings.GetProperty("ContainerEnvironmentVariables").GetString(), "MODE=prod;DB_PASSWORD=<redacted>");
         Assert.AreEqual("note=copied <redacted>", settings.GetProperty("ContainerLabel").GetString(), "a known secret value elsewhere");
+        Assert.AreEqual("https://<redacted>@feeds.example.test/v3/index.json;/local/feed", settings.GetProperty("RestoreSources").GetString(),
+            "a URL's credentials in any setting");
+        Assert.IsFalse(text.Contains("feed-token-77", StringComparison.Ordinal));
         Assert.AreEqual("<redacted>", external.GetProperty("buildArguments").GetProperty("NUGET_FEED").GetString());
         Assert.AreEqual("", external.GetProperty("buildArguments").GetProperty("EMPTY").GetString());
     }
