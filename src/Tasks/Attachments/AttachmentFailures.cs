@@ -11,7 +11,7 @@ internal static class AttachmentFailures
             $"The registry {registry} refused the {artifactType} attachment of {subject} in {repository}: {cause.Message} " +
             "The image itself is pushed. The attachment is an OCI 1.1 artifact (an image manifest with an artifactType, the empty " +
             "config application/vnd.oci.empty.v1+json and a subject): use a registry, or a version of it, that accepts OCI artifacts " +
-            "(Docker Distribution 2.8+, Harbor, zot, GHCR, ACR, ECR), or publish without attachments.", cause);
+            "(CNCF Distribution 2.8 does), or publish without attachments.", cause);
 
     /// <summary>The referrers tag holds something that is no image index: another tool's use of the name.</summary>
     public static DiamolException TagTaken(string registry, string repository, string tag, string mediaType) =>
