@@ -130,7 +130,8 @@ public sealed class RegistryAttacherTests
     public async Task Each_platform_manifest_of_an_index_gets_its_own_attachments_and_tag()
     {
         var (registry, amd64) = RegistryWithImage();
-        byte[] other = Encoding.UTF8.GetBytes($$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}","config":{"mediaType":"x","digest":"sha256:{{new string('2', 64)}}","size":2},"layers":[]}""");
+        byte[] other = Encoding.UTF8.GetBytes($$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}",""" +
+            "\"config\":{\"mediaType\":\"x\",\"digest\":\"sha256:" + new string('2', 64) + "\",\"size\":2},\"layers\":[]}");
         var arm64 = new BlobDescriptor(MediaTypes.OciManifest, registry.AddManifest(Repository, other, MediaTypes.OciManifest), other.Length);
 
         var attached = await new RegistryAttacher(registry, Repository).AttachAsync([amd64, arm64], [Sbom], Created, default);
@@ -185,7 +186,8 @@ public sealed class RegistryAttacherTests
             if (reference != tag || raced) return;
             raced = true;
             registry.AddManifest(Repository, Encoding.UTF8.GetBytes($$"""
-                {"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{{theirs}}","size":9,"artifactType":"x/y"}]}
+                {"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[
+                {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{{theirs}}","size":9,"artifactType":"x/y"}]}
                 """), MediaTypes.OciIndex, tag);
         };
         var said = new List<string>();
@@ -256,12 +258,15 @@ public sealed class RegistryAttacherTests
         public Task DownloadBlobAsync(string repository, BlobDescriptor blob, string destinationPath, CancellationToken ct) => inner.DownloadBlobAsync(repository, blob, destinationPath, ct);
         public Task<bool> BlobExistsAsync(string repository, string digest, CancellationToken ct) => inner.BlobExistsAsync(repository, digest, ct);
         public Task<bool> TryMountBlobAsync(string repository, string digest, string fromRepository, CancellationToken ct) => inner.TryMountBlobAsync(repository, digest, fromRepository, ct);
-        public Task<BlobPushOutcome> PushBlobAsync(string repository, BlobDescriptor blob, Func<Stream> open, string? mountFrom, CancellationToken ct) => inner.PushBlobAsync(repository, blob, open, mountFrom, ct);
+        public Task<BlobPushOutcome> PushBlobAsync(string repository, BlobDescriptor blob, Func<Stream> open, string? mountFrom, CancellationToken ct) =>
+            inner.PushBlobAsync(repository, blob, open, mountFrom, ct);
         public Task UploadBlobAsync(string repository, BlobDescriptor blob, Func<Stream> open, CancellationToken ct) => inner.UploadBlobAsync(repository, blob, open, ct);
-        public Task<string> PutManifestAsync(string repository, string reference, byte[] manifest, string mediaType, CancellationToken ct) => inner.PutManifestAsync(repository, reference, manifest, mediaType, ct);
+        public Task<string> PutManifestAsync(string repository, string reference, byte[] manifest, string mediaType, CancellationToken ct) =>
+            inner.PutManifestAsync(repository, reference, manifest, mediaType, ct);
         public async Task<ManifestPut> PushManifestAsync(string repository, string reference, byte[] manifest, string mediaType, string? ifMatch, CancellationToken ct) =>
             (await inner.PushManifestAsync(repository, reference, manifest, mediaType, ifMatch, ct)) with { Subject = null };
-        public Task<FetchedManifest?> FindManifestAsync(string repository, string reference, IReadOnlyList<string> accept, CancellationToken ct) => inner.FindManifestAsync(repository, reference, accept, ct);
+        public Task<FetchedManifest?> FindManifestAsync(string repository, string reference, IReadOnlyList<string> accept, CancellationToken ct) =>
+            inner.FindManifestAsync(repository, reference, accept, ct);
         public Task<FetchedManifest?> GetReferrersAsync(string repository, string digest, CancellationToken ct) => inner.GetReferrersAsync(repository, digest, ct);
     }
 }
