@@ -79,7 +79,8 @@ internal sealed class RegistryAttacher(IRegistryClient client, string repository
     {
         for (int attempt = 1; attempt <= TagAttempts; attempt++)
         {
-            var current = await client.FindManifestAsync(repository, tag, [MediaTypes.OciIndex], ct).ConfigureAwait(false);
+            // Every manifest type accepted: a tag that holds an image must show as one (DIAM3023), not as a 404 of content negotiation.
+            var current = await client.FindManifestAsync(repository, tag, MediaTypes.AllManifests, ct).ConfigureAwait(false);
             var list = current is null ? ReferrersList.Empty() : Read(tag, current);
             if (list.Add(referrers) == 0) return;
             var put = await Refusable(referrers[0].ArtifactType, tag,
@@ -90,7 +91,7 @@ internal sealed class RegistryAttacher(IRegistryClient client, string repository
                 continue;
             }
 
-            var check = await client.FindManifestAsync(repository, tag, [MediaTypes.OciIndex], ct).ConfigureAwait(false);
+            var check = await client.FindManifestAsync(repository, tag, MediaTypes.AllManifests, ct).ConfigureAwait(false);
             if (check is not null && Read(tag, check).Add(referrers) == 0) return;
             log?.Invoke($"Another writer replaced the referrers tag {tag} after the attachments were added to it; adding them again");
         }

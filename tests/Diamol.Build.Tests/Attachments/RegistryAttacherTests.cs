@@ -203,21 +203,8 @@ public sealed class RegistryAttacherTests
     public async Task Without_If_Match_a_writer_that_overwrote_our_list_is_caught_by_the_check_and_ours_added_again()
     {
         var (registry, image) = RegistryWithImage();
-        registry.HonoursIfMatch = false;
         string tag = ReferrersTag.For(image.Digest);
-        var theirs = Encoding.UTF8.GetBytes("""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}""");
-        bool replaced = false;
-        registry.Fault = call =>
-        {
-            // Another writer replaces the tag once, right after our first push, with a list that lacks ours.
-            if (!replaced && call == $"GET manifest {Repository} {tag}" && registry.Calls[^2] == $"PUT manifest {Repository} {tag}")
-            {
-                replaced = true;
-                registry.AddManifest(Repository, theirs, MediaTypes.OciIndex, tag);
-            }
-
-            return null;
-        };
+        OtherWriterReplacesTheTagAfterOurPushes(registry, tag, times: 1);
 
         var attached = await new RegistryAttacher(registry, Repository).AttachAsync([image], [Sbom], Created, default);
 
@@ -229,24 +216,34 @@ public sealed class RegistryAttacherTests
     public async Task Writers_that_always_replace_the_tag_end_in_DIAM3023_after_the_rounds()
     {
         var (registry, image) = RegistryWithImage();
-        registry.HonoursIfMatch = false;
         string tag = ReferrersTag.For(image.Digest);
-        var theirs = Encoding.UTF8.GetBytes("""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}""");
-        registry.Fault = call =>
-        {
-            // After each of our pushes, before our check, the other writer's list is back.
-            if (call == $"GET manifest {Repository} {tag}" && registry.Calls[^2] == $"PUT manifest {Repository} {tag}")
-            {
-                registry.AddManifest(Repository, theirs, MediaTypes.OciIndex, tag);
-            }
-
-            return null;
-        };
+        OtherWriterReplacesTheTagAfterOurPushes(registry, tag, times: int.MaxValue);
 
         var failure = await Assert.ThrowsExactlyAsync<DiamolException>(() => new RegistryAttacher(registry, Repository).AttachAsync([image], [Sbom], Created, default));
 
         Assert.AreEqual(DiagnosticCode.DIAM3023, failure.Code);
         Assert.AreEqual(RegistryAttacher.TagAttempts, registry.Count($"PUT manifest {Repository} {tag}"));
+    }
+
+    /// <summary>
+    /// On a registry that ignores If-Match, another writer puts back its own list (lacking ours) right after each of our
+    /// pushes of the tag, before our check reads it, for the first <paramref name="times"/> pushes.
+    /// </summary>
+    private static void OtherWriterReplacesTheTagAfterOurPushes(InMemoryDistribution registry, string tag, int times)
+    {
+        registry.HonoursIfMatch = false;
+        var theirs = Encoding.UTF8.GetBytes("""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}""");
+        int replaced = 0;
+        registry.Fault = call =>
+        {
+            if (replaced < times && call == $"GET manifest {Repository} {tag}" && registry.Calls[^2] == $"PUT manifest {Repository} {tag}")
+            {
+                replaced++;
+                registry.AddManifest(Repository, theirs, MediaTypes.OciIndex, tag);
+            }
+
+            return null;
+        };
     }
 
     /// <summary>A registry with the referrers API that does not send OCI-Subject on a push (some do not).</summary>
