@@ -189,6 +189,12 @@ public enum DiagnosticCode
     /// <summary>DiamolRegistryRetries is not a number of tries from 1 to 20.</summary>
     DIAM3021 = 3021,
 
+    /// <summary>The registry refused a blob or the manifest of an attachment (an OCI 1.1 artifact with the image as subject).</summary>
+    DIAM3022 = 3022,
+
+    /// <summary>The referrers tag (sha256-&lt;hex&gt;) holds no image index, or other writers kept replacing it.</summary>
+    DIAM3023 = 3023,
+
     /// <summary>The layer-history artifact could not be written.</summary>
     DIAM4001 = 4001,
     /// <summary>A history artifact named for printing or comparing cannot be read.</summary>

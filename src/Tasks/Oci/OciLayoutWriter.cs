@@ -51,7 +51,8 @@ internal sealed class OciLayoutWriter
     }
 
     /// <summary>index.json: <paramref name="manifest"/> under each of <paramref name="fullTags"/>, named as containerd and Podman read them.</summary>
-    public void AddIndex(WrittenManifest manifest, IReadOnlyList<string> fullTags)
+    /// <param name="referrers">Manifests whose subject is the image (attachments), listed after it without a tag; their blobs are the caller's to add.</param>
+    public void AddIndex(WrittenManifest manifest, IReadOnlyList<string> fullTags, IReadOnlyList<ReferrerDescriptor>? referrers = null)
     {
         var index = new JsonObject
         {
@@ -67,7 +68,7 @@ internal sealed class OciLayoutWriter
                     ["io.containerd.image.name"] = tag,
                     ["org.opencontainers.image.ref.name"] = tag[(tag.LastIndexOf(':') + 1)..],
                 },
-            }).ToArray()),
+            }).Concat((referrers ?? []).Select(r => (JsonNode)r.ToJson())).ToArray()),
         };
         AddFile("index.json", Encoding.UTF8.GetBytes(index.ToJsonString(OciJson.Options)));
     }

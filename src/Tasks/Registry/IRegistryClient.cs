@@ -34,4 +34,16 @@ internal interface IRegistryClient
 
     /// <summary>Pushes a manifest (or an index) under a tag or digest; returns its digest.</summary>
     Task<string> PutManifestAsync(string repository, string reference, byte[] manifest, string mediaType, CancellationToken ct);
+
+    /// <summary>
+    /// Pushes a manifest and says what the registry answered: the OCI-Subject header (the registry indexed its subject),
+    /// and, with <paramref name="ifMatch"/>, whether a registry that honours conditions refused it because the tag changed.
+    /// </summary>
+    Task<ManifestPut> PushManifestAsync(string repository, string reference, byte[] manifest, string mediaType, string? ifMatch, CancellationToken ct);
+
+    /// <summary>A manifest or index as it is, or null when the registry has none under that tag or digest.</summary>
+    Task<FetchedManifest?> FindManifestAsync(string repository, string reference, IReadOnlyList<string> accept, CancellationToken ct);
+
+    /// <summary>The referrers API's list for a manifest digest, or null when the registry has no referrers API (404).</summary>
+    Task<FetchedManifest?> GetReferrersAsync(string repository, string digest, CancellationToken ct);
 }

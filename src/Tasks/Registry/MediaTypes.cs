@@ -15,6 +15,14 @@ internal static class MediaTypes
     public const string OciConfig = "application/vnd.oci.image.config.v1+json";
     public const string OciLayer = "application/vnd.oci.image.layer.v1.tar+gzip";
 
+    /// <summary>The OCI 1.1 empty descriptor's type: an artifact's config when it has none (the 2-byte blob <c>{}</c>).</summary>
+    public const string OciEmpty = "application/vnd.oci.empty.v1+json";
+
+    // Artifact types of the documents attached to images (OCI 1.1 artifactType), as syft, cosign, oras and BuildKit name them.
+    public const string Spdx = "application/spdx+json";
+    public const string CycloneDx = "application/vnd.cyclonedx+json";
+    public const string InToto = "application/vnd.in-toto+json";
+
     /// <summary>Every manifest type, for the Accept header: without them a registry may fall back to schema 1.</summary>
     public static IReadOnlyList<string> AllManifests { get; } = [OciIndex, DockerManifestList, OciManifest, DockerManifest];
 

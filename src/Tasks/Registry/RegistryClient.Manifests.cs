@@ -46,7 +46,15 @@ internal sealed partial class RegistryClient
     }
 
     /// <summary>Pushes a manifest under a tag or digest; returns its digest (Docker-Content-Digest, else computed).</summary>
-    public async Task<string> PutManifestAsync(string repository, string reference, byte[] manifest, string mediaType, CancellationToken ct)
+    public async Task<string> PutManifestAsync(string repository, string reference, byte[] manifest, string mediaType, CancellationToken ct) =>
+        (await PushManifestAsync(repository, reference, manifest, mediaType, ifMatch: null, ct).ConfigureAwait(false)).Digest;
+
+    /// <summary>
+    /// Pushes a manifest; with <paramref name="ifMatch"/> (an ETag the registry gave), only over that version of the
+    /// tag: a registry that honours the condition answers 412, returned as <see cref="ManifestPut.PreconditionFailed"/>.
+    /// </summary>
+    public async Task<ManifestPut> PushManifestAsync(string repository, string reference, byte[] manifest, string mediaType, string? ifMatch,
+        CancellationToken ct)
     {
         var request = new RegistryRequest(HttpMethod.Put, Api($"{repository}/manifests/{reference}"), repository, $"PUT manifest {reference}",
             RegistryRequest.Push(repository))
@@ -57,13 +65,17 @@ internal sealed partial class RegistryClient
                 content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
                 return content;
             },
+            IfMatch = ifMatch,
         };
         using var response = await SendRetriedAsync(request, ct).ConfigureAwait(false);
+        if (ifMatch is not null && response.StatusCode == HttpStatusCode.PreconditionFailed) return new ManifestPut(ContentDigest.Of(manifest), null, true);
         if (response.StatusCode != HttpStatusCode.Created) throw await UnexpectedAsync(response, request, ct).ConfigureAwait(false);
-        return HeaderValue(response, DigestHeader) ?? ContentDigest.Of(manifest);
+        return new ManifestPut(HeaderValue(response, DigestHeader) ?? ContentDigest.Of(manifest), HeaderValue(response, SubjectHeader), false);
     }
 
-    private sealed record FetchedManifest(byte[] Bytes, string MediaType, string Digest);
+    /// <summary>A manifest by tag or digest as it is, or null when the registry has none (404).</summary>
+    public Task<FetchedManifest?> FindManifestAsync(string repository, string reference, IReadOnlyList<string> accept, CancellationToken ct) =>
+        FetchManifestAsync(repository, reference, accept, ct);
 
     private async Task<FetchedManifest?> FetchManifestAsync(string repository, string reference, IReadOnlyList<string> accept, CancellationToken ct)
     {
@@ -92,7 +104,7 @@ internal sealed partial class RegistryClient
 
         string mediaType = ManifestDocument.MediaTypeOf(bytes, response.Content.Headers.ContentType?.MediaType)
             ?? throw RegistryFailures.ProtocolBreak(Registry, repository, description, "the manifest has no media type and is not valid JSON");
-        return new FetchedManifest(bytes, mediaType, digest);
+        return new FetchedManifest(bytes, mediaType, digest, response.Headers.ETag?.ToString());
     }
 
     private static string Platforms(IReadOnlyList<ImageIndexEntry> entries)

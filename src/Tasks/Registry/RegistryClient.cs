@@ -14,6 +14,7 @@ internal sealed partial class RegistryClient : IRegistryClient, IDisposable
 {
     private const string OctetStream = "application/octet-stream";
     private const string DigestHeader = "Docker-Content-Digest";
+    private const string SubjectHeader = "OCI-Subject";
     // The distribution spec's recommended limit for a manifest a registry must accept.
     private const long MaxManifestBytes = BoundedAnswer.Limit;
     private const long MaxConfigBytes = 16 * 1024 * 1024;
@@ -123,6 +124,7 @@ internal sealed partial class RegistryClient : IRegistryClient, IDisposable
             // The login and tokens are the registry's: never sent to a Location on another origin.
             message.Headers.Authorization = CredentialOrigin.Allows(BaseUri, request.Uri) ? header : null;
             foreach (string type in request.Accept ?? []) message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+            if (request.IfMatch is not null) message.Headers.TryAddWithoutValidation("If-Match", request.IfMatch);
             if (request.Content is not null)
             {
                 message.Content = request.Content(progress);

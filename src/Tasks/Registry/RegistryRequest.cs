@@ -10,6 +10,9 @@ internal sealed record RegistryRequest(HttpMethod Method, Uri Uri, string Reposi
 {
     public IReadOnlyList<string>? Accept { get; init; }
 
+    /// <summary>An If-Match condition (an ETag the registry gave): the request is to apply only to that version.</summary>
+    public string? IfMatch { get; init; }
+
     /// <summary>Builds the body for one attempt; the action restarts the idle time-out as the body is read.</summary>
     public Func<Action, HttpContent>? Content { get; init; }
 

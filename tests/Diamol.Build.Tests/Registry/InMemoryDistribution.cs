@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json.Nodes;
 using Diamol.Build.Common;
 using Diamol.Build.Credentials;
 using Diamol.Build.Oci;
@@ -113,10 +115,72 @@ internal sealed class InMemoryDistribution(string registry) : IRegistryClient
     public Task<string> PutManifestAsync(string repository, string reference, byte[] manifest, string mediaType, CancellationToken ct)
     {
         Record($"PUT manifest {repository} {reference}");
+        return Task.FromResult(Store(repository, reference, manifest, mediaType));
+    }
+
+    private string Store(string repository, string reference, byte[] manifest, string mediaType)
+    {
         _manifests[(repository, reference)] = (manifest, mediaType);
         _manifests[(repository, ContentDigest.Of(manifest))] = (manifest, mediaType);
-        return Task.FromResult(ContentDigest.Of(manifest));
+        return ContentDigest.Of(manifest);
     }
+
+    /// <summary>
+    /// Whether the fake has the referrers API: it then answers a push of a manifest with a subject with OCI-Subject,
+    /// and GET referrers with the manifests naming that subject; without it GET referrers is a 404, as Distribution 2.8's.
+    /// </summary>
+    public bool ReferrersApi { get; set; }
+
+    /// <summary>Whether a conditional push (If-Match: the ETag, which is the digest here) is honoured (412 when the tag moved on).</summary>
+    public bool HonoursIfMatch { get; set; } = true;
+
+    /// <summary>Run before each manifest push (given repository and reference): a test's concurrent writer.</summary>
+    public Action<string, string>? BeforeManifestPush { get; set; }
+
+    public Task<ManifestPut> PushManifestAsync(string repository, string reference, byte[] manifest, string mediaType, string? ifMatch, CancellationToken ct)
+    {
+        BeforeManifestPush?.Invoke(repository, reference);
+        if (ifMatch is not null && HonoursIfMatch && Manifest(repository, reference) is { } current && $"\"{ContentDigest.Of(current.Bytes)}\"" != ifMatch)
+        {
+            Record($"PUT manifest {repository} {reference} 412");
+            return Task.FromResult(new ManifestPut(ContentDigest.Of(manifest), null, true));
+        }
+
+        Record($"PUT manifest {repository} {reference}");
+        string digest = Store(repository, reference, manifest, mediaType);
+        string? subject = ReferrersApi ? SubjectOf(manifest) : null;
+        return Task.FromResult(new ManifestPut(digest, subject, false));
+    }
+
+    public Task<FetchedManifest?> FindManifestAsync(string repository, string reference, IReadOnlyList<string> accept, CancellationToken ct)
+    {
+        Record($"GET manifest {repository} {reference}");
+        return Task.FromResult(Manifest(repository, reference) is { } found
+            ? new FetchedManifest(found.Bytes, found.MediaType, ContentDigest.Of(found.Bytes), $"\"{ContentDigest.Of(found.Bytes)}\"")
+            : null);
+    }
+
+    public Task<FetchedManifest?> GetReferrersAsync(string repository, string digest, CancellationToken ct)
+    {
+        Record($"GET referrers {repository} {digest}");
+        if (!ReferrersApi) return Task.FromResult<FetchedManifest?>(null);
+        var entries = _manifests.Where(m => m.Key.Repository == repository && m.Key.Reference == ContentDigest.Of(m.Value.Bytes) && SubjectOf(m.Value.Bytes) == digest)
+            .Select(m => new JsonObject { ["mediaType"] = m.Value.MediaType, ["digest"] = m.Key.Reference, ["size"] = m.Value.Bytes.Length })
+            .ToArray();
+        var index = new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = MediaTypes.OciIndex,
+            ["manifests"] = new JsonArray(entries),
+        };
+        byte[] bytes = Encoding.UTF8.GetBytes(index.ToJsonString());
+        return Task.FromResult<FetchedManifest?>(new FetchedManifest(bytes, MediaTypes.OciIndex, ContentDigest.Of(bytes)));
+    }
+
+    private static string? SubjectOf(byte[] manifest) =>
+        JsonNode.Parse(manifest) is JsonObject json && json["subject"] is JsonObject subject
+            ? subject["digest"]?.GetValue<string>()
+            : null;
 
     private (byte[] Bytes, string MediaType) Fetch(string repository, string reference)
     {
