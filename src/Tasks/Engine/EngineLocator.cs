@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text;
+using Diamol.Build.Common;
 using Diamol.Build.Credentials;
 using Diamol.Build.Diagnostics;
 
@@ -76,7 +75,7 @@ internal static class EngineLocator
     // The context store keeps each context under meta/<sha256 of its name>/meta.json, as the docker CLI does.
     private static EngineEndpoint ContextEndpoint(LocatorEnvironment env, string configDirectory, string context, string source)
     {
-        string hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(context))).ToLowerInvariant();
+        string hash = ContentDigest.HashOfText(context);
         string metaFile = Path.Combine(configDirectory, "contexts", "meta", hash, "meta.json");
         string? meta = env.ReadFile(metaFile);
         string? host = null;

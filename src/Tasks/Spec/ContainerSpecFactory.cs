@@ -9,14 +9,16 @@ namespace Diamol.Build.Spec;
 /// </summary>
 internal static partial class ContainerSpecFactory
 {
-    /// <summary>Labels whose values change with every build; written last so they never invalidate a file layer.</summary>
-    public static readonly IReadOnlySet<string> VolatileLabelKeys = new HashSet<string>(StringComparer.Ordinal)
+    /// <summary>Labels whose value is the build time: the OCI writer stamps them with the reproducible time.</summary>
+    public static readonly IReadOnlySet<string> TimeLabelKeys = new HashSet<string>(StringComparer.Ordinal)
     {
         "org.opencontainers.image.created",
         "org.opencontainers.artifact.created",
-        "org.opencontainers.image.version",
-        "org.opencontainers.image.revision",
     };
+
+    /// <summary>Labels whose values change with every build (the time labels, the version, the revision); written last so they never invalidate a file layer.</summary>
+    public static readonly IReadOnlySet<string> VolatileLabelKeys =
+        new HashSet<string>([.. TimeLabelKeys, "org.opencontainers.image.version", "org.opencontainers.image.revision"], StringComparer.Ordinal);
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex EnvNamePattern();
