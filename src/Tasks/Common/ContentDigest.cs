@@ -30,6 +30,9 @@ internal static partial class ContentDigest
     /// <summary>A digest's hex digits, without <c>sha256:</c>: the name a blob has in a blob folder.</summary>
     public static string HexOf(string digest) => digest[Prefix.Length..];
 
+    /// <summary>An engine's image id as hex alone: without <c>sha256:</c> when it has it, as it is when not.</summary>
+    public static string WithoutPrefix(string id) => id.StartsWith(Prefix, StringComparison.Ordinal) ? id[Prefix.Length..] : id;
+
     /// <summary>The lowercase hex of the SHA-256 of a text's UTF-8 bytes (keys and folder names made of a hash).</summary>
     public static string HashOfText(string text) => Hex(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 

@@ -29,6 +29,8 @@ public sealed class ContentDigestTests
         Assert.AreEqual(HelloHex, ContentDigest.HexOf("sha256:" + HelloHex));
         Assert.AreEqual(HelloHex, ContentDigest.HashOfText("hello"));
         Assert.AreEqual("00ff", ContentDigest.Hex([0x00, 0xFF]));
+        Assert.AreEqual(HelloHex, ContentDigest.WithoutPrefix("sha256:" + HelloHex));
+        Assert.AreEqual("3f9a1b2c3d4e", ContentDigest.WithoutPrefix("3f9a1b2c3d4e"));
     }
 
     [TestMethod]
