@@ -14,7 +14,8 @@ namespace Diamol.Build.Engine;
 /// </summary>
 internal static class EngineLocator
 {
-    public const string DefaultUnixSocket = "unix:///var/run/docker.sock";
+    private const string DefaultSocketPath = "/var/run/docker.sock";
+    public const string DefaultUnixSocket = "unix://" + DefaultSocketPath;
     public const string DefaultWindowsPipe = "npipe://./pipe/docker_engine";
 
     public static IReadOnlyList<EngineEndpoint> Candidates(string? dockerHostProperty, Func<string, string?> environment) =>
@@ -50,7 +51,7 @@ internal static class EngineLocator
             AddIfPresent(found, env, Path.Combine(runtimeDirectory, "docker.sock"), "the rootless Docker socket");
         }
 
-        AddIfPresent(found, env, "/var/run/docker.sock", "the default socket");
+        AddIfPresent(found, env, DefaultSocketPath, "the default socket");
         if (runtimeDirectory is { Length: > 0 })
         {
             AddIfPresent(found, env, Path.Combine(runtimeDirectory, "podman", "podman.sock"), "Podman's socket");
