@@ -15,7 +15,7 @@ namespace Diamol.Build.Context;
 /// </summary>
 internal static partial class EndpointManifestTimes
 {
-    public const string Suffix = ".staticwebassets.endpoints.json";
+    public const string Suffix = PublishedFileClassifier.EndpointsManifestSuffix;
 
     /// <summary>Where the clamped copies are kept, below <c>.diamol/</c> (never sent to the engine as such; staged from there).</summary>
     public const string FolderName = "clamped";

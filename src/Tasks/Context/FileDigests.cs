@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Diamol.Build.Common;
 
@@ -119,7 +118,7 @@ internal static class FileDigests
     private static string Hash(string path)
     {
         using var stream = File.OpenRead(path);
-        return "sha256:" + Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+        return ContentDigest.Of(stream);
     }
 
     // A line that does not read (a cache from another version, a damaged file) is left out: its file is hashed again.

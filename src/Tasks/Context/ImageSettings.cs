@@ -11,11 +11,4 @@ namespace Diamol.Build.Context;
 internal sealed record ImageSettings(IReadOnlyList<NameValue> VolatileLabels, string? WorkingDirectory = null)
 {
     public static ImageSettings From(ContainerSpec spec) => new(spec.VolatileLabels, spec.WorkingDirectory);
-
-    /// <summary>Labels whose value is the build time: the OCI writer stamps them with the reproducible time.</summary>
-    public static readonly IReadOnlySet<string> TimeLabels = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "org.opencontainers.image.created",
-        "org.opencontainers.artifact.created",
-    };
 }

@@ -1,6 +1,6 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using Diamol.Build.Common;
 
 namespace Diamol.Build.Dockerfile;
 
@@ -11,12 +11,6 @@ namespace Diamol.Build.Dockerfile;
 /// </summary>
 internal static class DockerfileQuoting
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        // Keep non-ASCII readable; the Dockerfile is UTF-8 and JSON escapes stay valid either way.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     /// <summary>A double-quoted word for ENV and LABEL.</summary>
     public static string Quote(string value)
     {
@@ -32,7 +26,7 @@ internal static class DockerfileQuoting
 
     /// <summary>The exec (JSON array) form for ENTRYPOINT, CMD and COPY: not expanded, not split by a shell.</summary>
     public static string JsonArray(IEnumerable<string> values) =>
-        "[" + string.Join(", ", values.Select(v => JsonSerializer.Serialize(v, JsonOptions))) + "]";
+        "[" + string.Join(", ", values.Select(v => JsonSerializer.Serialize(v, CompactJson.Options))) + "]";
 
     /// <summary>Text for a comment line: one line, no control characters.</summary>
     public static string CommentText(string text) =>

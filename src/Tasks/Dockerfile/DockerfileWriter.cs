@@ -181,30 +181,34 @@ internal sealed class DockerfileWriter
     private static string Pairs(IEnumerable<NameValue> pairs) =>
         string.Join(" \\\n    ", pairs.Select(p => $"{Quote(p.Name)}={Quote(p.Value)}"));
 
-    private static string LayerComment(Layer layer) => layer.Kind switch
+    private static string LayerComment(Layer layer)
     {
-        LayerKind.Packages =>
-            $"Stable NuGet packages ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): change only when a package reference changes.",
-        LayerKind.Prerelease =>
-            $"Prerelease NuGet packages ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): they move more often than stable ones.",
-        LayerKind.Projects => $"Outputs of referenced projects ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): " +
-            "they change about as often as the app, so they come just before it.",
-        LayerKind.Host => $"The app's launcher and runtime manifests ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): " +
-            "change with dependencies or the SDK, not with code.",
-        LayerKind.Static => $"Static web assets and content ({Diagnostics.Counted.Of(layer.Files.Count, "file")}).",
-        LayerKind.Custom => $"The layer '{layer.Name}' chosen with DiamolLayer metadata ({Diagnostics.Counted.Of(layer.Files.Count, "file")}).",
-        LayerKind.Writable => "Folders the app may write (DiamolWritableDirectory: " +
-            $"{string.Join(", ", layer.Directories.Select(d => $"{d.RelativePath} {WritableDirectoryPlanner.Octal(d.Mode)}"))}), " +
-            $"owned by {layer.Directories[0].Uid}:{layer.Directories[0].Gid}: empty, so no code edit re-creates them.",
-        LayerKind.Webassembly => $"The WebAssembly client's runtime and package files ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): " +
-            "change when it uses other APIs or packages, not with every client edit.",
-        LayerKind.Vendor => $"Vendored static files, wwwroot/lib ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): " +
-            "change when a library is updated, before the site's own files.",
-        LayerKind.Endpoints => $"The static web assets endpoints manifest ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): " +
-            "it changes with every asset, so it sits alone, late.",
-        _ => $"The app's own files ({Diagnostics.Counted.Of(layer.Files.Count, "file")}): " +
-            "they change with every code change, so they come last.",
-    };
+        string files = Diagnostics.Counted.Of(layer.Files.Count, "file");
+        return layer.Kind switch
+        {
+            LayerKind.Packages =>
+                $"Stable NuGet packages ({files}): change only when a package reference changes.",
+            LayerKind.Prerelease =>
+                $"Prerelease NuGet packages ({files}): they move more often than stable ones.",
+            LayerKind.Projects => $"Outputs of referenced projects ({files}): " +
+                "they change about as often as the app, so they come just before it.",
+            LayerKind.Host => $"The app's launcher and runtime manifests ({files}): " +
+                "change with dependencies or the SDK, not with code.",
+            LayerKind.Static => $"Static web assets and content ({files}).",
+            LayerKind.Custom => $"The layer '{layer.Name}' chosen with DiamolLayer metadata ({files}).",
+            LayerKind.Writable => "Folders the app may write (DiamolWritableDirectory: " +
+                $"{string.Join(", ", layer.Directories.Select(d => $"{d.RelativePath} {WritableDirectoryPlanner.Octal(d.Mode)}"))}), " +
+                $"owned by {layer.Directories[0].Uid}:{layer.Directories[0].Gid}: empty, so no code edit re-creates them.",
+            LayerKind.Webassembly => $"The WebAssembly client's runtime and package files ({files}): " +
+                "change when it uses other APIs or packages, not with every client edit.",
+            LayerKind.Vendor => $"Vendored static files, wwwroot/lib ({files}): " +
+                "change when a library is updated, before the site's own files.",
+            LayerKind.Endpoints => $"The static web assets endpoints manifest ({files}): " +
+                "it changes with every asset, so it sits alone, late.",
+            _ => $"The app's own files ({files}): " +
+                "they change with every code change, so they come last.",
+        };
+    }
 
     private void Comment(string text) => AppendLine("# " + text);
 

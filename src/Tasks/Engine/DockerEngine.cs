@@ -84,27 +84,11 @@ internal sealed class DockerEngine : IContainerEngine, IDisposable
     private async Task<string?> PullAsync(Spec.ImageReference reference, RegistryLogin? login, IBuildLog log, IdleTimeout idle)
     {
         log.Step($"Pulling {reference}");
-        string? failure = null;
         var pull = new PullProgress(reference.ToString(), log);
-        try
-        {
-            await _client.Images.CreateImageAsync(
-                new ImagesCreateParameters { FromImage = reference.Name, Tag = reference.Digest ?? reference.Tag ?? "latest" },
-                ToAuthConfig(login),
-                new SynchronousProgress<JSONMessage>(m =>
-                {
-                    idle.Restart();
-                    if (m.Error is { Message: { } error }) failure = error;
-                    else if (!string.IsNullOrEmpty(m.Status) && m.Progress is null) log.Detail($"{m.ID} {m.Status}".Trim());
-                    pull.Report(m.ID, m.Status, m.Progress?.Current ?? 0, m.Progress?.Total ?? 0);
-                }),
-                idle.Token).ConfigureAwait(false);
-        }
-        catch (DockerApiException e)
-        {
-            failure = EngineFailures.Reason(e);
-        }
-
+        var messages = new EngineMessages(idle, log, also: m => pull.Report(m.ID, m.Status, m.Progress?.Current ?? 0, m.Progress?.Total ?? 0));
+        string? failure = await messages.RunAsync(progress => _client.Images.CreateImageAsync(
+            new ImagesCreateParameters { FromImage = reference.Name, Tag = reference.Digest ?? reference.Tag ?? "latest" },
+            ToAuthConfig(login), progress, idle.Token)).ConfigureAwait(false);
         if (failure is null) pull.Finish();
         return failure;
     }
@@ -118,27 +102,14 @@ internal sealed class DockerEngine : IContainerEngine, IDisposable
 
     private async Task<string> PushAsync(string repository, string tag, RegistryLogin? login, IBuildLog log, IdleTimeout idle)
     {
-        string? failure = null;
         string? digest = null;
-        var progress = new SynchronousProgress<JSONMessage>(m =>
+        var messages = new EngineMessages(idle, log, also: m =>
         {
-            idle.Restart();
-            if (m.Error is { Message: { } error }) failure = error;
-            else if (!string.IsNullOrEmpty(m.Status) && m.Progress is null) log.Detail($"{m.ID} {m.Status}".Trim());
             if (m.Aux?.ExtensionData is { } aux && aux.TryGetValue("Digest", out var value)) digest = value.ToString();
         });
-
-        try
-        {
-            await _client.Images.PushImageAsync(repository, new ImagePushParameters { Tag = tag }, ToAuthConfig(login) ?? new AuthConfig(), progress,
-                idle.Token)
-                .ConfigureAwait(false);
-        }
-        catch (DockerApiException e)
-        {
-            failure = EngineFailures.Reason(e);
-        }
-
+        string? failure = await messages.RunAsync(progress =>
+            _client.Images.PushImageAsync(repository, new ImagePushParameters { Tag = tag }, ToAuthConfig(login) ?? new AuthConfig(), progress, idle.Token))
+            .ConfigureAwait(false);
         if (failure is not null || digest is null)
         {
             throw EngineFailures.PushFailed(Endpoint, repository, tag, failure ?? "it reported no digest", hadLogin: login is not null);
@@ -165,23 +136,9 @@ internal sealed class DockerEngine : IContainerEngine, IDisposable
 
     private async Task LoadAsync(Stream archive, IBuildLog log, IdleTimeout idle)
     {
-        string? failure = null;
-        var progress = new SynchronousProgress<JSONMessage>(m =>
-        {
-            idle.Restart();
-            if (m.Error is { Message: { } error }) failure = error;
-            else if (!string.IsNullOrEmpty(m.Stream)) log.Detail(m.Stream.Trim());
-            else if (!string.IsNullOrEmpty(m.Status) && m.Progress is null) log.Detail($"{m.ID} {m.Status}".Trim());
-        });
-        try
-        {
-            await _client.Images.LoadImageAsync(new ImageLoadParameters { Quiet = false }, archive, progress, idle.Token).ConfigureAwait(false);
-        }
-        catch (DockerApiException e)
-        {
-            failure = EngineFailures.Reason(e);
-        }
-
+        string? failure = await new EngineMessages(idle, log, streamLines: true)
+            .RunAsync(progress => _client.Images.LoadImageAsync(new ImageLoadParameters { Quiet = false }, archive, progress, idle.Token))
+            .ConfigureAwait(false);
         if (failure is not null) throw EngineFailures.LoadRefused(Endpoint, failure);
     }
 

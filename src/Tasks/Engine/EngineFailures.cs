@@ -19,6 +19,9 @@ internal static class EngineFailures
             $"The engine at {engine.Uri} refused to {action}: {(int)e.StatusCode} {e.StatusCode}: {e.ResponseBody?.Trim()} " +
             "Check the engine's log; if the message names a missing image, check ContainerBaseImage.", e);
 
+    // What a build cut short (a stall, a broken connection) leaves: said the same way in both messages.
+    private const string NoImageRecorded = "Diamol.Build did not see the build finish and recorded no image; ";
+
     /// <summary>DIAM3014: the engine went silent for longer than the idle limit while <paramref name="step"/>.</summary>
     public static DiamolException Stalled(EngineEndpoint engine, TimeSpan limit, string step, bool build, Exception e) =>
         new(DiagnosticCode.DIAM3014,
@@ -26,7 +29,7 @@ internal static class EngineFailures
             (build
                 ? "A RUN step that prints nothing for longer than that needs a larger DiamolIdleTimeout (seconds); " +
                   "otherwise check the engine (`docker info`, its log). " +
-                  "Diamol.Build did not see the build finish and recorded no image; " +
+                  NoImageRecorded +
                   "the connection is closed, which makes the engine cancel the build, " +
                   "but one that was about to finish may still have tagged the image."
                 : "Check the engine (`docker info`, its log) and its free disk space, or set a larger DiamolIdleTimeout (seconds)."), e);
@@ -37,7 +40,7 @@ internal static class EngineFailures
             $"The connection to the engine at {engine.Uri} broke while {step}: {reason}. The engine stopped, restarted or was killed, " +
             "or something between cut the connection. Check that the engine runs (`docker info`) and publish again; " +
             (build
-                ? "Diamol.Build did not see the build finish and recorded no image; " +
+                ? NoImageRecorded +
                   "an engine that is still running cancels the build when its connection closes."
                 : "this step did not finish."), e);
 

@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text;
+using Diamol.Build.Common;
 using Diamol.Build.Credentials;
 using Diamol.Build.Diagnostics;
 
@@ -15,7 +14,8 @@ namespace Diamol.Build.Engine;
 /// </summary>
 internal static class EngineLocator
 {
-    public const string DefaultUnixSocket = "unix:///var/run/docker.sock";
+    private const string DefaultSocketPath = "/var/run/docker.sock";
+    public const string DefaultUnixSocket = "unix://" + DefaultSocketPath;
     public const string DefaultWindowsPipe = "npipe://./pipe/docker_engine";
 
     public static IReadOnlyList<EngineEndpoint> Candidates(string? dockerHostProperty, Func<string, string?> environment) =>
@@ -51,7 +51,7 @@ internal static class EngineLocator
             AddIfPresent(found, env, Path.Combine(runtimeDirectory, "docker.sock"), "the rootless Docker socket");
         }
 
-        AddIfPresent(found, env, "/var/run/docker.sock", "the default socket");
+        AddIfPresent(found, env, DefaultSocketPath, "the default socket");
         if (runtimeDirectory is { Length: > 0 })
         {
             AddIfPresent(found, env, Path.Combine(runtimeDirectory, "podman", "podman.sock"), "Podman's socket");
@@ -76,7 +76,7 @@ internal static class EngineLocator
     // The context store keeps each context under meta/<sha256 of its name>/meta.json, as the docker CLI does.
     private static EngineEndpoint ContextEndpoint(LocatorEnvironment env, string configDirectory, string context, string source)
     {
-        string hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(context))).ToLowerInvariant();
+        string hash = ContentDigest.HashOfText(context);
         string metaFile = Path.Combine(configDirectory, "contexts", "meta", hash, "meta.json");
         string? meta = env.ReadFile(metaFile);
         string? host = null;

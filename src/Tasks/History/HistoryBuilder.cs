@@ -160,7 +160,7 @@ internal static partial class HistoryBuilder
             int entry = -1;
             for (int i = 0; i < history.Count; i++)
             {
-                string hex = history[i].Id.StartsWith("sha256:", StringComparison.Ordinal) ? history[i].Id[7..] : history[i].Id;
+                string hex = ContentDigest.WithoutPrefix(history[i].Id);
                 if (hex.StartsWith(id, StringComparison.Ordinal)) entry = i;
             }
 

@@ -48,15 +48,9 @@ internal static class HistoryMarkdownWriter
         {
             md.Append("\n## Since the previous build\n\n");
             md.Append("Compared with `").Append(changes.PreviousImageId).Append("`: **").Append(Text(changes.Summary)).Append("**.\n");
-            foreach (var layer in changes.Added)
+            foreach (var (change, layer) in changes.Added.Select(l => ("new", l)).Concat(changes.Removed.Select(l => ("gone", l))))
             {
-                md.Append("- new: ").Append(Text(layer.LayerName ?? layer.LayerKind ?? layer.Origin)).Append(", ")
-                  .Append(ByteSize.Format(layer.Size)).Append(" (`").Append(Code(Shorten(layer.CreatedBy))).Append("`)\n");
-            }
-
-            foreach (var layer in changes.Removed)
-            {
-                md.Append("- gone: ").Append(Text(layer.LayerName ?? layer.LayerKind ?? layer.Origin)).Append(", ")
+                md.Append("- ").Append(change).Append(": ").Append(Text(layer.LayerName ?? layer.LayerKind ?? layer.Origin)).Append(", ")
                   .Append(ByteSize.Format(layer.Size)).Append(" (`").Append(Code(Shorten(layer.CreatedBy))).Append("`)\n");
             }
 

@@ -51,10 +51,7 @@ internal static class LayerScaleChart
             string origin = layer.Origin == "base" ? "base image" : isNew ? "new in this build" : "from the cache";
             html.Append("<g data-entry=\"").Append(layer.Index).Append("\">");
             html.Append("<text x=\"0\" y=\"").Append(y + 16).Append("\" class=\"label\">").Append(HtmlText.Encode(LayerKindStyle.Label(layer))).Append("</text>");
-            html.Append("<rect class=\"layer").Append(isNew ? " new" : "").Append("\" x=\"").Append(LabelWidth).Append("\" y=\"").Append(y)
-                .Append("\" width=\"").Append(HtmlText.Number(bar)).Append("\" height=\"").Append(BarHeight)
-                .Append("\" fill=\"").Append(LayerKindStyle.Fill(layer)).Append("\"><title>")
-                .Append(HtmlText.Encode($"{LayerKindStyle.Label(layer)}: {ByteSize.Format(layer.Size)}, {origin}")).Append("</title></rect>");
+            SvgCanvas.LayerRect(html, "layer", layer, LabelWidth, y, bar, BarHeight, $"{LayerKindStyle.Label(layer)}: {ByteSize.Format(layer.Size)}, {origin}");
             html.Append("<text x=\"").Append(HtmlText.Number(LabelWidth + bar + 6)).Append("\" y=\"").Append(y + 16).Append("\" class=\"size\">")
                 .Append(HtmlText.Size(layer.Size)).Append(isNew ? " new" : "").Append("</text></g>\n");
         }

@@ -36,10 +36,8 @@ internal static class OurLayersStack
         {
             double width = MinimumWidth + proportional * layer.Size / ourBytes;
             string name = layer.LayerName ?? layer.LayerKind ?? "";
-            html.Append("<g data-entry=\"").Append(layer.Index).Append("\"><rect class=\"segment").Append(LayerKindStyle.IsNew(layer) ? " new" : "")
-                .Append("\" x=\"").Append(HtmlText.Number(x)).Append("\" y=\"0\" width=\"").Append(HtmlText.Number(width)).Append("\" height=\"").Append(Height)
-                .Append("\" fill=\"").Append(LayerKindStyle.Fill(layer)).Append("\"><title>")
-                .Append(HtmlText.Encode($"{LayerKindStyle.Label(layer)}: {ByteSize.Format(layer.Size)}")).Append("</title></rect>");
+            html.Append("<g data-entry=\"").Append(layer.Index).Append("\">");
+            SvgCanvas.LayerRect(html, "segment", layer, x, 0, width, Height, $"{LayerKindStyle.Label(layer)}: {ByteSize.Format(layer.Size)}");
             string label = $"{name} {ByteSize.Format(layer.Size)}";
             if (label.Length * CharWidth + 8 <= width)
             {

@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using Diamol.Build.Common;
 using Diamol.Build.Diagnostics;
 
 namespace Diamol.Build.Layers;
@@ -17,7 +18,7 @@ internal static class PublishFolderLinks
         var info = new FileInfo(path);
         if (info.LinkTarget is null) return path;
 
-        string root = EnsureSeparator(Path.GetFullPath(publishRoot));
+        string root = FolderPath.WithSeparator(publishRoot);
         string relative = ImagePath.FromFileSystem(Path.GetRelativePath(root, path));
         FileSystemInfo? target;
         try
@@ -76,6 +77,4 @@ internal static class PublishFolderLinks
         new(DiagnosticCode.DIAM2007,
             $"The published file '{relative}' is a symbolic link to '{target}', and {why}. Nothing was staged. " +
             "Publish the file itself (a Content item, or a copy in a target), or a link to a file inside the publish folder.");
-
-    private static string EnsureSeparator(string path) => path.EndsWith(Path.DirectorySeparatorChar) ? path : path + Path.DirectorySeparatorChar;
 }

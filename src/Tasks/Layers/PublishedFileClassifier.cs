@@ -16,6 +16,9 @@ namespace Diamol.Build.Layers;
 /// </summary>
 internal sealed class PublishedFileClassifier
 {
+    /// <summary>How the static web assets SDK names its endpoints manifest (&lt;app&gt;.staticwebassets.endpoints.json, at the publish folder's top).</summary>
+    public const string EndpointsManifestSuffix = ".staticwebassets.endpoints.json";
+
     private readonly PublishInputs _items;
     private readonly HashSet<string> _contentPaths = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LayerChoice> _layerByPath = new(StringComparer.Ordinal);
@@ -285,7 +288,7 @@ internal sealed class PublishedFileClassifier
         relative.StartsWith("wwwroot/", StringComparison.Ordinal) || IsEndpointsManifest(relative);
 
     private static bool IsEndpointsManifest(string relative) =>
-        !relative.Contains('/') && relative.EndsWith(".staticwebassets.endpoints.json", StringComparison.Ordinal);
+        !relative.Contains('/') && relative.EndsWith(EndpointsManifestSuffix, StringComparison.Ordinal);
 
     // The apphost is the key output the SDK marks; the manifests (and the Web SDK's web.config) are known by name.
     // None of them changes with a code edit, unless the key output is the whole app (single-file, native AOT).

@@ -1,3 +1,5 @@
+using Diamol.Build.Common;
+
 namespace Diamol.Build.Oci;
 
 /// <summary>
@@ -15,7 +17,7 @@ internal sealed class BlobCache(string directory)
     /// <summary>The folder of the blobs, each named by its digest's hex.</summary>
     public string BlobFolder => Path.Combine(Directory, "blobs", "sha256");
 
-    public string PathOf(string digest) => Path.Combine(BlobFolder, digest["sha256:".Length..]);
+    public string PathOf(string digest) => Path.Combine(BlobFolder, ContentDigest.HexOf(digest));
 
     public bool Contains(string digest, long size) => new FileInfo(PathOf(digest)) is { Exists: true } file && file.Length == size;
 }

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Diamol.Build.Common;
 
 namespace Diamol.Build.Oci;
 
@@ -6,13 +7,12 @@ namespace Diamol.Build.Oci;
 /// gzip with a fixed header (no name, no time, OS "unknown"), so compressed layers depend on their content alone,
 /// whatever platform wrote them; the BCL's GZipStream takes the OS byte from the platform.
 /// </summary>
-internal sealed class DeterministicGzipStream : Stream
+internal sealed class DeterministicGzipStream : WriteOnlyStream
 {
     private static readonly byte[] Header = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
     private readonly Stream _output;
     private readonly DeflateStream _deflate;
     private uint _crc = 0xFFFFFFFF;
-    private long _length;
     private bool _finished;
 
     public DeterministicGzipStream(Stream output, CompressionLevel level)
@@ -22,12 +22,10 @@ internal sealed class DeterministicGzipStream : Stream
         _deflate = new DeflateStream(output, level, leaveOpen: true);
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         _crc = Crc32.Update(_crc, buffer);
-        _length += buffer.Length;
+        Written += buffer.Length;
         _deflate.Write(buffer);
     }
 
@@ -39,7 +37,7 @@ internal sealed class DeterministicGzipStream : Stream
         _deflate.Dispose();
         Span<byte> trailer = stackalloc byte[8];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(trailer, _crc ^ 0xFFFFFFFF);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(trailer[4..], (uint)(_length & 0xFFFFFFFF));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(trailer[4..], (uint)(Written & 0xFFFFFFFF));
         _output.Write(trailer);
     }
 
@@ -49,15 +47,8 @@ internal sealed class DeterministicGzipStream : Stream
         base.Dispose(disposing);
     }
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
     public override long Length => throw new NotSupportedException();
-    public override long Position { get => _length; set => throw new NotSupportedException(); }
     public override void Flush() => _deflate.Flush();
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     private static class Crc32
     {

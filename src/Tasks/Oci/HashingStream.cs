@@ -1,18 +1,15 @@
 using System.Security.Cryptography;
+using Diamol.Build.Common;
 
 namespace Diamol.Build.Oci;
 
 /// <summary>A write-through stream that counts and SHA-256-hashes what passes, for digests computed in one pass.</summary>
-internal sealed class HashingStream(Stream inner) : Stream
+internal sealed class HashingStream(Stream inner) : WriteOnlyStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
-    public long Written { get; private set; }
-
     /// <summary>"sha256:..." of everything written.</summary>
-    public string Digest() => "sha256:" + Convert.ToHexString(_hash.GetHashAndReset()).ToLowerInvariant();
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+    public string Digest() => ContentDigest.Of(_hash);
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -29,12 +26,5 @@ internal sealed class HashingStream(Stream inner) : Stream
         base.Dispose(disposing);
     }
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
     public override long Length => Written;
-    public override long Position { get => Written; set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

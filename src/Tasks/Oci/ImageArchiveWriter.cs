@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Diamol.Build.Common;
 using Diamol.Build.Registry;
 
 namespace Diamol.Build.Oci;
@@ -52,7 +53,7 @@ internal static class ImageArchiveWriter
             ["RepoTags"] = new JsonArray(fullTags.Select(t => (JsonNode)JsonValue.Create(t)!).ToArray()),
             ["Layers"] = new JsonArray(layers.Select(l => (JsonNode)JsonValue.Create(OciLayoutWriter.BlobName(l.Descriptor.Digest))!).ToArray()),
         });
-        layout.AddFile("manifest.json", Encoding.UTF8.GetBytes(dockerManifest.ToJsonString(OciJson.Options)));
+        layout.AddFile("manifest.json", Encoding.UTF8.GetBytes(dockerManifest.ToJsonString(CompactJson.Options)));
         layout.Finish();
     }
 }

@@ -4,6 +4,7 @@ using Diamol.Build.Common;
 using Diamol.Build.Context;
 using Diamol.Build.Dockerfile;
 using Diamol.Build.DockerfileSyntax;
+using Diamol.Build.Spec;
 
 namespace Diamol.Build.Oci;
 
@@ -80,8 +81,8 @@ internal static class ImageConfigWriter
             entries.Add(new ConfigHistoryEntry(createdBy, time, empty, layerCount));
         }
 
-        byte[] bytes = Encoding.UTF8.GetBytes(root.ToJsonString(OciJson.Options));
-        return new ImageConfig(bytes, "sha256:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes)).ToLowerInvariant(),
+        byte[] bytes = Encoding.UTF8.GetBytes(root.ToJsonString(CompactJson.Options));
+        return new ImageConfig(bytes, ContentDigest.Of(bytes),
             diffIds.Select(d => d!.GetValue<string>()).ToArray(), entries,
             (config["Env"] as JsonArray)?.Select(e => e!.GetValue<string>()).ToArray() ?? [],
             root["os"]?.GetValue<string>(), root["architecture"]?.GetValue<string>(),
@@ -112,7 +113,7 @@ internal static class ImageConfigWriter
         {
             foreach (var label in settings.VolatileLabels)
             {
-                labels[label.Name] = ImageSettings.TimeLabels.Contains(label.Name) ? stamp : label.Value;
+                labels[label.Name] = ContainerSpecFactory.TimeLabelKeys.Contains(label.Name) ? stamp : label.Value;
             }
         }
     }

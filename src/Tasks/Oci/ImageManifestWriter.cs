@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Diamol.Build.Common;
@@ -11,8 +10,8 @@ internal sealed record WrittenManifest(byte[] Bytes, string Digest, string Media
 {
     public static WrittenManifest Of(JsonObject json, string mediaType)
     {
-        byte[] bytes = Encoding.UTF8.GetBytes(json.ToJsonString(OciJson.Options));
-        return new WrittenManifest(bytes, "sha256:" + Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant(), mediaType);
+        byte[] bytes = Encoding.UTF8.GetBytes(json.ToJsonString(CompactJson.Options));
+        return new WrittenManifest(bytes, ContentDigest.Of(bytes), mediaType);
     }
 }
 

@@ -1,6 +1,6 @@
 using System.IO.Compression;
-using System.Security.Cryptography;
 using System.Text;
+using Diamol.Build.Common;
 using Diamol.Build.Context;
 using Diamol.Build.Layers;
 
@@ -33,7 +33,7 @@ internal static class LayerBlobWriter
             text.Append("dir\0").Append(directory.RelativePath).Append('\0').Append((int)directory.Mode).Append('\0').Append(directory.Uid).Append(':').Append(directory.Gid).Append('\n');
         }
 
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))).ToLowerInvariant();
+        return ContentDigest.HashOfText(text.ToString());
     }
 
     /// <summary>Writes the blob into <paramref name="blobDirectory"/> (named by its digest) and returns it.</summary>
@@ -57,7 +57,7 @@ internal static class LayerBlobWriter
                 (digest, size) = (compressed.Digest(), compressed.Written);
             }
 
-            string path = Path.Combine(blobDirectory, digest["sha256:".Length..]);
+            string path = Path.Combine(blobDirectory, ContentDigest.HexOf(digest));
             File.Move(temporary, path, overwrite: true);
             return new LayerBlob(layer.Name, digest, size, diffId, uncompressed, path, key);
         }

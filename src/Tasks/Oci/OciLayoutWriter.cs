@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Diamol.Build.Common;
 using Diamol.Build.Layers;
 using Diamol.Build.Registry;
 
@@ -28,7 +29,7 @@ internal sealed class OciLayoutWriter
     }
 
     /// <summary>Where a blob is in the layout.</summary>
-    public static string BlobName(string digest) => "blobs/sha256/" + digest["sha256:".Length..];
+    public static string BlobName(string digest) => "blobs/sha256/" + ContentDigest.HexOf(digest);
 
     /// <summary>A file of the tarball beside the layout (docker-archive's manifest.json), or of the layout itself.</summary>
     public void AddFile(string name, byte[] bytes) => _tar.AddFile(name, Mode, ReproducibleTime.Fixed, new MemoryStream(bytes), bytes.Length);
@@ -70,7 +71,7 @@ internal sealed class OciLayoutWriter
                 },
             }).Concat((referrers ?? []).Select(r => (JsonNode)r.ToJson())).ToArray()),
         };
-        AddFile("index.json", Encoding.UTF8.GetBytes(index.ToJsonString(OciJson.Options)));
+        AddFile("index.json", Encoding.UTF8.GetBytes(index.ToJsonString(CompactJson.Options)));
     }
 
     /// <summary>Ends the tarball.</summary>

@@ -33,11 +33,11 @@ internal sealed record BuildOptions(IReadOnlyDictionary<string, string> BuildArg
         var arguments = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var argument in buildArguments)
         {
-            if (!System.Text.RegularExpressions.Regex.IsMatch(argument.Name, "^[A-Za-z_][A-Za-z0-9_]*$"))
+            if (!Spec.ContainerSpecFactory.IsVariableName(argument.Name))
             {
                 throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM1003,
                     $"DiamolBuildArg has the name '{argument.Name}', which is not valid: " +
-                    "a name starts with a letter or '_' and holds only ASCII letters, digits and '_'. Rename it.");
+                    Spec.ContainerSpecFactory.VariableNameRule + ". Rename it.");
             }
 
             if (argument.Name.StartsWith("LABEL_", StringComparison.Ordinal))

@@ -1,3 +1,5 @@
+using Diamol.Build.Common;
+
 namespace Diamol.Build.Registry;
 
 /// <summary>

@@ -9,17 +9,24 @@ namespace Diamol.Build.Spec;
 /// </summary>
 internal static partial class ContainerSpecFactory
 {
-    /// <summary>Labels whose values change with every build; written last so they never invalidate a file layer.</summary>
-    public static readonly IReadOnlySet<string> VolatileLabelKeys = new HashSet<string>(StringComparer.Ordinal)
+    /// <summary>Labels whose value is the build time: the OCI writer stamps them with the reproducible time.</summary>
+    public static readonly IReadOnlySet<string> TimeLabelKeys = new HashSet<string>(StringComparer.Ordinal)
     {
         "org.opencontainers.image.created",
         "org.opencontainers.artifact.created",
-        "org.opencontainers.image.version",
-        "org.opencontainers.image.revision",
     };
+
+    /// <summary>Labels whose values change with every build (the time labels, the version, the revision); written last so they never invalidate a file layer.</summary>
+    public static readonly IReadOnlySet<string> VolatileLabelKeys =
+        new HashSet<string>([.. TimeLabelKeys, "org.opencontainers.image.version", "org.opencontainers.image.revision"], StringComparer.Ordinal);
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex EnvNamePattern();
+
+    /// <summary>What a variable's name may be (ENV, and the build's ARG): <see cref="VariableNameRule"/>.</summary>
+    public static bool IsVariableName(string name) => EnvNamePattern().IsMatch(name);
+
+    public const string VariableNameRule = "a name starts with a letter or '_' and holds only ASCII letters, digits and '_'";
 
     // Label keys: reverse-DNS style keys and plain words; no spaces, quotes, '=' or control characters.
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._/-]*$")]
@@ -124,10 +131,9 @@ internal static partial class ContainerSpecFactory
         var environment = new List<NameValue>();
         foreach (var variable in input.Environment)
         {
-            if (!EnvNamePattern().IsMatch(variable.Name))
+            if (!IsVariableName(variable.Name))
             {
-                throw Invalid(DiagnosticCode.DIAM1003, "ContainerEnvironmentVariable", variable.Name,
-                    "a name starts with a letter or '_' and holds only ASCII letters, digits and '_'",
+                throw Invalid(DiagnosticCode.DIAM1003, "ContainerEnvironmentVariable", variable.Name, VariableNameRule,
                     "Rename the variable, for example 'MY_SETTING'.");
             }
 

@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.Text;
 using System.Text.Json;
+using Diamol.Build.Common;
 using Diamol.Build.Oci;
 using Diamol.Build.Registry;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Diamol.Build.Common;
 using Diamol.Build.Registry;
 
 namespace Diamol.Build.Tests.Registry;

@@ -194,4 +194,11 @@ public sealed class ContainerSpecFactoryTests
         Assert.AreEqual(DiagnosticCode.DIAM1011, e.Code);
         StringAssert.Contains(e.Message, "AfterFrom, BeforeFiles, BeforeApp, AfterFiles");
     }
+
+    [TestMethod]
+    public void A_variable_name_is_a_letter_or_underscore_then_ascii_letters_digits_and_underscores()
+    {
+        foreach (string name in new[] { "A", "_x", "MY_SETTING_2" }) Assert.IsTrue(ContainerSpecFactory.IsVariableName(name), name);
+        foreach (string name in new[] { "", "2A", "A-B", "A B", "É" }) Assert.IsFalse(ContainerSpecFactory.IsVariableName(name), name);
+    }
 }
