@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using Diamol.Build.Registry;
 
 namespace Diamol.Build.Attachments;

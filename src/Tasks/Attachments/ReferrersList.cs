@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -57,5 +58,5 @@ internal sealed class ReferrersList
         return added;
     }
 
-    public byte[] ToBytes() => Encoding.UTF8.GetBytes(_index.ToJsonString(OciJson.Options));
+    public byte[] ToBytes() => Encoding.UTF8.GetBytes(_index.ToJsonString(CompactJson.Options));
 }

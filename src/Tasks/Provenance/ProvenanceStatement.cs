@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Diamol.Build.Oci;
@@ -29,7 +30,7 @@ internal static partial class ProvenanceStatement
         if (input.Subjects.Count == 0) throw new ArgumentException("A provenance statement needs at least one subject.", nameof(input));
         var redactor = new SecretRedactor(input.Settings.Concat(input.InternalParameters).Select(s => new NameValue(s.Key, s.Value)), input.BuildArguments);
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = OciJson.Options.Encoder }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = CompactJson.Options.Encoder }))
         {
             json.WriteStartObject();
             json.WriteString("_type", StatementType);

@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using System.Net;
 
 namespace Diamol.Build.Registry;

@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using System.Text;
 using System.Text.Json.Nodes;
 using Diamol.Build.Oci;
@@ -71,7 +72,7 @@ internal static class CosignSignatures
                 ["diff_ids"] = new JsonArray(layers.Select(l => (JsonNode)JsonValue.Create(l.Descriptor.Digest)).ToArray()),
             },
         };
-        return Encoding.UTF8.GetBytes(config.ToJsonString(OciJson.Options));
+        return Encoding.UTF8.GetBytes(config.ToJsonString(CompactJson.Options));
     }
 
     private static BlobDescriptor Describe(string mediaType, byte[] bytes) =>

@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using System.Text.Json;
 using Diamol.Build.Oci;
 using Diamol.Build.Registry;
@@ -22,7 +23,7 @@ internal static class SimpleSigningPayload
     {
         if (!ContentDigest.IsSha256(digest)) throw new ArgumentException($"'{digest}' is not a sha256 digest.", nameof(digest));
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = OciJson.Options.Encoder }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = CompactJson.Options.Encoder }))
         {
             json.WriteStartObject();
             json.WriteStartObject("critical");

@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;

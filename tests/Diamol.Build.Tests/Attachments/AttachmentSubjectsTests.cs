@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using System.Text;
 using Diamol.Build.Attachments;
 using Diamol.Build.Registry;

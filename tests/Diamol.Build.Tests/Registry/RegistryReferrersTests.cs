@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Diamol.Build.Diagnostics;
+using Diamol.Build.Common;
 using Diamol.Build.Registry;
 
 namespace Diamol.Build.Tests.Registry;
