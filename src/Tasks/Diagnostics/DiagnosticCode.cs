@@ -136,6 +136,9 @@ public enum DiagnosticCode
     /// <summary>A published file's name is not valid UTF-8: .NET cannot open it, so it cannot reach the image as named.</summary>
     DIAM2024 = 2024,
 
+    /// <summary>Warning: the SBOM names no licence for packages whose .nuspec is not in the restore's package folders.</summary>
+    DIAM2027 = 2027,
+
     /// <summary>No Docker engine could be reached.</summary>
     DIAM3001 = 3001,
     /// <summary>A Dockerfile step failed inside the engine.</summary>
