@@ -69,6 +69,9 @@ public enum DiagnosticCode
     /// </summary>
     DIAM1024 = 1024,
 
+    /// <summary>DiamolSbom names something that is no SBOM format (spdx, cyclonedx, false).</summary>
+    DIAM1025 = 1025,
+
     /// <summary>The publish output is missing or a published file cannot be read.</summary>
     DIAM2001 = 2001,
     /// <summary>The build context or Dockerfile could not be written.</summary>
@@ -136,7 +139,7 @@ public enum DiagnosticCode
     /// <summary>A published file's name is not valid UTF-8: .NET cannot open it, so it cannot reach the image as named.</summary>
     DIAM2024 = 2024,
 
-    /// <summary>Warning: the SBOM names no licence for packages whose .nuspec is not in the restore's package folders.</summary>
+    /// <summary>Warning: the SBOM lacks what the restore should give: a package's .nuspec (no licence), or project.assets.json (no SBOM).</summary>
     DIAM2027 = 2027,
 
     /// <summary>No Docker engine could be reached.</summary>
