@@ -118,11 +118,21 @@ internal sealed class SbomFixture
       "libraries": {
         "Lib/1.0.0": { "type": "project", "path": "../Lib/Lib.csproj", "msbuildProject": "../Lib/Lib.csproj" },
         "Newtonsoft.Json/13.0.3": { "sha512": "HrC5BXdl00IP9zeV+0Z848QWPAoCr9P3bDEZguI+gkLcBKAOxix/tLEAAHC+UvDNPv4a2d18lOReHMOagPa+zQ==", "type": "package", "path": "newtonsoft.json/13.0.3" },
-        "Roslynator.Analyzers/4.12.0": { "sha512": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==", "type": "package", "path": "roslynator.analyzers/4.12.0" },
-        "SQLitePCLRaw.bundle_e_sqlite3/2.1.10": { "sha512": "UxWuisvZ3uVcVOLJQv7urM/JiQH+v3TmaJc1BLKl5Dxfm/nTzTUrqswCqg/INiYLi61AXnHo1M1JPmPqqLnAdg==", "type": "package", "path": "sqlitepclraw.bundle_e_sqlite3/2.1.10" },
-        "SQLitePCLRaw.lib.e_sqlite3/2.1.11": { "sha512": "Ev2ytaXiOlWZ4b3R67GZBsemTINslLD1DCJr2xiacpn4tbapu0Q4dHEzSvZSMnVWeE5nlObU3VZN2p81q3XOYQ==", "type": "package", "path": "sqlitepclraw.lib.e_sqlite3/2.1.11" },
-        "SQLitePCLRaw.provider.meta/2.1.10": { "sha512": "uZVTi02C1SxqzgT0HqTWatIbWGb40iIkfc3FpFCpE/r7g6K0PqzDUeefL6P6HPhDtc6BacN3yQysfzP7ks+wSQ==", "type": "package", "path": "sqlitepclraw.provider.meta/2.1.10" },
-        "System.CommandLine/2.0.0-beta4.22272.1": { "sha512": "1uqED/q2H0kKoLJ4+hI2iPSBSEdTuhfCYADeJrAqERmiGQ2NNacYKRNEQ+gFbU4glgVyK8rxI+ZOe1onEtr/Pg==", "type": "package", "path": "system.commandline/2.0.0-beta4.22272.1" }
+        "Roslynator.Analyzers/4.12.0": {
+          "sha512": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
+          "type": "package", "path": "roslynator.analyzers/4.12.0" },
+        "SQLitePCLRaw.bundle_e_sqlite3/2.1.10": {
+          "sha512": "UxWuisvZ3uVcVOLJQv7urM/JiQH+v3TmaJc1BLKl5Dxfm/nTzTUrqswCqg/INiYLi61AXnHo1M1JPmPqqLnAdg==",
+          "type": "package", "path": "sqlitepclraw.bundle_e_sqlite3/2.1.10" },
+        "SQLitePCLRaw.lib.e_sqlite3/2.1.11": {
+          "sha512": "Ev2ytaXiOlWZ4b3R67GZBsemTINslLD1DCJr2xiacpn4tbapu0Q4dHEzSvZSMnVWeE5nlObU3VZN2p81q3XOYQ==",
+          "type": "package", "path": "sqlitepclraw.lib.e_sqlite3/2.1.11" },
+        "SQLitePCLRaw.provider.meta/2.1.10": {
+          "sha512": "uZVTi02C1SxqzgT0HqTWatIbWGb40iIkfc3FpFCpE/r7g6K0PqzDUeefL6P6HPhDtc6BacN3yQysfzP7ks+wSQ==",
+          "type": "package", "path": "sqlitepclraw.provider.meta/2.1.10" },
+        "System.CommandLine/2.0.0-beta4.22272.1": {
+          "sha512": "1uqED/q2H0kKoLJ4+hI2iPSBSEdTuhfCYADeJrAqERmiGQ2NNacYKRNEQ+gFbU4glgVyK8rxI+ZOe1onEtr/Pg==",
+          "type": "package", "path": "system.commandline/2.0.0-beta4.22272.1" }
       },
       "projectFileDependencyGroups": {
         "net10.0": [ "Lib >= 1.0.0", "Newtonsoft.Json >= 13.0.3", "Roslynator.Analyzers >= 4.12.0", "SQLitePCLRaw.bundle_e_sqlite3 >= 2.1.10", "System.CommandLine >= 2.0.0-beta4.22272.1" ]
