@@ -119,28 +119,19 @@ internal static class CycloneDxWriter
         w.WriteEndObject();
     }
 
-    private static void Hashes(Utf8JsonWriter w, params (string Algorithm, string Content)[] hashes)
+    private static void Hashes(Utf8JsonWriter w, params (string Algorithm, string Content)[] hashes) => Pairs(w, "hashes", "alg", "content", hashes);
+
+    private static void Properties(Utf8JsonWriter w, IEnumerable<(string Name, string Value)> properties) => Pairs(w, "properties", "name", "value", properties);
+
+    // An array of two-field objects: hashes (alg, content) and properties (name, value).
+    private static void Pairs(Utf8JsonWriter w, string array, string first, string second, IEnumerable<(string, string)> pairs)
     {
-        w.WriteStartArray("hashes");
-        foreach (var (algorithm, content) in hashes)
+        w.WriteStartArray(array);
+        foreach (var (a, b) in pairs)
         {
             w.WriteStartObject();
-            w.WriteString("alg", algorithm);
-            w.WriteString("content", content);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    }
-
-    private static void Properties(Utf8JsonWriter w, IEnumerable<(string Name, string Value)> properties)
-    {
-        w.WriteStartArray("properties");
-        foreach (var (name, value) in properties)
-        {
-            w.WriteStartObject();
-            w.WriteString("name", name);
-            w.WriteString("value", value);
+            w.WriteString(first, a);
+            w.WriteString(second, b);
             w.WriteEndObject();
         }
 
