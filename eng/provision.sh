@@ -26,6 +26,9 @@ PODMAN_SOCKET=/run/diamol-podman/podman.sock         # Podman's Docker-compatibl
 PODMAN_LOG=/var/log/diamol-podman.log
 LINT_DIR=/var/cache/diamol-test/lint                 # npm linters the tests run on generated Dockerfiles
 LINT_PACKAGES=(dockerfile-utils@0.16.3 dockerfilelint@1.8.0)
+SBOM_DIR=/var/cache/diamol-test/sbom                 # CycloneDX schemas (npm) and SBOM generators (dotnet tools) the SBOM tests check against
+SBOM_NPM_PACKAGES=(@cyclonedx/cyclonedx-library@10.3.0)
+SBOM_DOTNET_TOOLS=(CycloneDX@6.3.1 Microsoft.Sbom.DotNetTool@4.1.13)
 
 # Internals.
 CACHE_DIR=/var/cache/diamol-test
@@ -61,13 +64,13 @@ have() { command -v "$1" >/dev/null 2>&1; }
 # ---------------------------------------------------------------------------
 # The services, one file each under eng/provision/ (in the order main runs them).
 # ---------------------------------------------------------------------------
-for part in packages docker registries base-images multi-platform podman tls-engine engine2 linters; do
+for part in packages docker registries base-images multi-platform podman tls-engine engine2 linters sbom; do
   # shellcheck source=/dev/null
   source "$SCRIPT_DIR/provision/$part.sh"
 done
 
 # ---------------------------------------------------------------------------
-# 8. Summary.
+# 9. Summary.
 # ---------------------------------------------------------------------------
 summary() {
   local img size
@@ -85,6 +88,7 @@ summary() {
   log "engine 2: $ENGINE2 (diamol-engine2 start|kill|status)"
   log "podman:   unix://$PODMAN_SOCKET ($(podman version --format '{{.Server.Version}}' 2>/dev/null || echo '?'))"
   log "linters:  $LINT_DIR/node_modules/.bin/{dockerfile-utils,dockerfilelint}"
+  log "sbom:     $SBOM_DIR (CycloneDX schemas; tools/dotnet-CycloneDX, tools/sbom-tool)"
 }
 
 main() {
@@ -99,6 +103,7 @@ main() {
   ensure_tls_engine
   ensure_engine2
   ensure_linters
+  ensure_sbom_checks
   summary
 }
 

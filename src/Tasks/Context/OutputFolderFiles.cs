@@ -30,6 +30,7 @@ internal static class OutputFolderFiles
     [
         ContextStager.DockerfileName, ".dockerignore",
         ImageName, HistoryJsonName, HistoryMarkdownName, HistoryHtmlName,
+        "sbom.spdx.json", "sbom.cdx.json",
     ];
 
     /// <summary>

@@ -69,6 +69,8 @@ public enum DiagnosticCode
     /// </summary>
     DIAM1024 = 1024,
 
+    /// <summary>DiamolSbom names something that is no SBOM format (spdx, cyclonedx, false).</summary>
+    DIAM1025 = 1025,
     /// <summary>DiamolSigningKey cannot be read: no such file, not PEM, no private key, or DIAMOL_SIGNING_KEY_PASSWORD missing or wrong.</summary>
     DIAM1026 = 1026,
 
@@ -141,6 +143,9 @@ public enum DiagnosticCode
 
     /// <summary>A published file's name is not valid UTF-8: .NET cannot open it, so it cannot reach the image as named.</summary>
     DIAM2024 = 2024,
+
+    /// <summary>Warning: the SBOM lacks what the restore should give: a package's .nuspec (no licence), or project.assets.json (no SBOM).</summary>
+    DIAM2027 = 2027,
 
     /// <summary>No Docker engine could be reached.</summary>
     DIAM3001 = 3001,
