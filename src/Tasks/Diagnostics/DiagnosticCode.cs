@@ -71,6 +71,7 @@ public enum DiagnosticCode
 
     /// <summary>DiamolSbom names something that is no SBOM format (spdx, cyclonedx, false).</summary>
     DIAM1025 = 1025,
+
     /// <summary>DiamolSigningKey cannot be read: no such file, not PEM, no private key, or DIAMOL_SIGNING_KEY_PASSWORD missing or wrong.</summary>
     DIAM1026 = 1026,
 
