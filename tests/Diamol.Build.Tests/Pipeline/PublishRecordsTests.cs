@@ -42,7 +42,7 @@ public sealed class PublishRecordsTests : EngineStageTest
         Assert.IsTrue(image.RootElement.GetProperty("pushed").GetBoolean(), "it was pushed, by digest");
         Assert.AreEqual("linux/amd64", image.RootElement.GetProperty("platform").GetString());
         Assert.AreEqual(0, written.History.Image.Tags.Count);
-        StringAssert.Contains(File.ReadAllText(Path.Combine(_context, OutputFolder.HistoryMarkdownName)), "- Tags: none (one platform of a multi-platform image, pushed by digest as webping@" + digest);
+        StringAssert.Contains(File.ReadAllText(Folder.HistoryMarkdown), "- Tags: none (one platform of a multi-platform image, pushed by digest as webping@" + digest);
         Assert.IsFalse(File.ReadAllText(HistoryJson).Contains("\"latest\"", StringComparison.Ordinal), "the history names no tag");
     }
 
