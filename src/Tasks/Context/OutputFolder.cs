@@ -84,22 +84,22 @@ internal sealed class OutputFolder
     /// <summary>The clamped copies of the static web assets' endpoints manifests (<see cref="EndpointManifestTimes"/>).</summary>
     public string Clamped => Record(ClampedName);
 
-    /// <summary>What the build stage learned (Pipeline.BuildRecord), which the history stage reads.</summary>
-    public string BuildRecord => Record(BuildRecordName);
+    /// <summary>What the build stage learned, which the history stage reads (the build record's JSON).</summary>
+    public string BuildJson => Record(BuildRecordName);
 
-    /// <summary>Where the publish's time went, stage by stage (Pipeline.StageTimings).</summary>
+    /// <summary>Where the publish's time went, stage by stage (the stage timings).</summary>
     public string Timings => Record(TimingsName);
 
-    /// <summary>The key the history artifacts were last written for (History.HistoryReuse).</summary>
+    /// <summary>The key the history artifacts were last written for (the history reuse key).</summary>
     public string HistoryKey => Record(HistoryKeyName);
 
     /// <summary>The last good image-history.json, set aside by a failed publish as the next comparison's baseline.</summary>
     public string LastGoodHistory => Record(LastGoodHistoryName);
 
-    /// <summary>The base image's manifest digest for the platform (Engine.BaseManifestDigest).</summary>
+    /// <summary>The base image's manifest digest for the platform (kept by the Dockerfile stage).</summary>
     public string BaseManifest => Record(BaseManifestName);
 
-    /// <summary>The OCI writer's record of its layer blobs (Pipeline.OciLayerBlobs), and the blobs themselves.</summary>
+    /// <summary>The OCI writer's record of its layer blobs (the reusable layer blobs), and the blobs themselves.</summary>
     public string OciLayers => Record(OciLayersName);
     public string Blobs => Record(BlobsName);
 

@@ -6,7 +6,7 @@ using Diamol.Build.Common;
 namespace Diamol.Build.Pipeline;
 
 /// <summary>
-/// What the build stage learned from the engine, saved as <c>.diamol/build.json</c> (<see cref="OutputFolder.BuildRecord"/>) so the history stage can
+/// What the build stage learned from the engine, saved as <c>.diamol/build.json</c> (<see cref="OutputFolder.BuildJson"/>) so the history stage can
 /// write its artifacts without talking to the engine again, and the next build can tell which of its steps are
 /// unchanged (<see cref="StepKeys"/>, one per step of <see cref="BuildResult.Steps"/>).
 /// </summary>
@@ -34,7 +34,7 @@ internal sealed record BuildRecord(
     /// instruction texts included): the record is a file on disk, not the image. Build-argument values were taken out
     /// when the record was made, where they are known.
     /// </summary>
-    public void Save(OutputFolder folder) => Common.AtomicFile.WriteIfChanged(folder.BuildRecord, JsonSerializer.Serialize(Redacted(), Json));
+    public void Save(OutputFolder folder) => Common.AtomicFile.WriteIfChanged(folder.BuildJson, JsonSerializer.Serialize(Redacted(), Json));
 
     /// <summary>
     /// When a build starts: a record from an earlier build must not outlive a failed one, nor may image.json, which CI
@@ -42,7 +42,7 @@ internal sealed record BuildRecord(
     /// </summary>
     public static void RemoveWithSummary(OutputFolder folder)
     {
-        File.Delete(folder.BuildRecord);
+        File.Delete(folder.BuildJson);
         ImageSummary.Remove(folder);
     }
 
@@ -66,7 +66,7 @@ internal sealed record BuildRecord(
     {
         try
         {
-            return File.Exists(folder.BuildRecord) ? JsonSerializer.Deserialize<BuildRecord>(File.ReadAllText(folder.BuildRecord), Json) : null;
+            return File.Exists(folder.BuildJson) ? JsonSerializer.Deserialize<BuildRecord>(File.ReadAllText(folder.BuildJson), Json) : null;
         }
         catch (JsonException)
         {
@@ -81,7 +81,7 @@ internal sealed record BuildRecord(
     /// <summary>The record as saved (the history's reuse key covers these bytes); DIAM4001 when there is none.</summary>
     public static byte[] ReadBytes(OutputFolder folder)
     {
-        string path = folder.BuildRecord;
+        string path = folder.BuildJson;
         if (!File.Exists(path))
         {
             throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM4001,

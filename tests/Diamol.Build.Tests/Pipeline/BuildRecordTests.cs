@@ -22,7 +22,7 @@ public sealed class BuildRecordTests
             new BaseImageSummary("base", null, 1, 1),
             [new ImageHistoryRow("", "/bin/sh -c #(nop)  ENV API_TOKEN=s3cret value TARGET=x", null, 0, 1)]);
         record.Save(new OutputFolder(context));
-        string text = File.ReadAllText(new OutputFolder(context).BuildRecord);
+        string text = File.ReadAllText(new OutputFolder(context).BuildJson);
         Assert.IsFalse(text.Contains("s3cret", StringComparison.Ordinal), text);
         Assert.IsFalse(text.Contains("hunter22", StringComparison.Ordinal), text);
         StringAssert.Contains(text, "TARGET=x");

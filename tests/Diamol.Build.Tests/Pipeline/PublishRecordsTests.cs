@@ -62,7 +62,7 @@ public sealed class PublishRecordsTests : EngineStageTest
         string good = File.ReadAllText(HistoryJson);
         // A publish that fails after its build started: image.json and build.json were removed, nothing written since.
         File.Delete(ImageJson);
-        File.Delete(new OutputFolder(_context).BuildRecord);
+        File.Delete(new OutputFolder(_context).BuildJson);
 
         var removed = HistoryStage.SetAsideUnbacked(new OutputFolder(_context));
 
