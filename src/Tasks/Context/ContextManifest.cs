@@ -20,12 +20,7 @@ internal sealed record ContextManifest(
     string? Registry = null,
     ImageSettings? Settings = null)
 {
-    public const string FolderName = ".diamol";
-    public const string FileName = "manifest.json";
-
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-
-    public static string PathIn(string contextDirectory) => System.IO.Path.Combine(contextDirectory, FolderName, FileName);
 
     // Derived, so not written: the plan alone would write every file a second time.
     [System.Text.Json.Serialization.JsonIgnore]
@@ -40,11 +35,7 @@ internal sealed record ContextManifest(
     /// on disk beside the Dockerfile, and only the Dockerfile has to hold them (the image does). Each redacted
     /// instruction is marked, so <see cref="Load"/> takes its text from the Dockerfile again.
     /// </summary>
-    public void Save(string contextDirectory)
-    {
-        Directory.CreateDirectory(System.IO.Path.Combine(contextDirectory, FolderName));
-        AtomicFile.WriteIfChanged(PathIn(contextDirectory), JsonSerializer.Serialize(Redacted(), Json));
-    }
+    public void Save(OutputFolder folder) => AtomicFile.WriteIfChanged(folder.Manifest, JsonSerializer.Serialize(Redacted(), Json));
 
     private ContextManifest Redacted()
     {
@@ -57,28 +48,28 @@ internal sealed record ContextManifest(
         };
     }
 
-    public static ContextManifest Load(string contextDirectory)
+    public static ContextManifest Load(OutputFolder folder)
     {
-        string path = PathIn(contextDirectory);
+        string path = folder.Manifest;
         if (!File.Exists(path))
         {
             throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM2014,
-                $"The build context at '{contextDirectory}' has no {FolderName}/{FileName}: " +
+                $"The build context at '{folder.Root}' has no {OutputFolder.RecordsName}/{OutputFolder.ManifestName}: " +
                 "the Dockerfile stage did not run or failed. Publish again.");
         }
 
         var manifest = JsonSerializer.Deserialize<ContextManifest>(File.ReadAllText(path), Json)!;
         return manifest.Instructions.Any(i => i.Redacted)
-            ? manifest with { Instructions = WithDockerfileText(contextDirectory, manifest.Instructions) }
+            ? manifest with { Instructions = WithDockerfileText(folder, manifest.Instructions) }
             : manifest;
     }
 
     // The real text of each redacted instruction is its line of the Dockerfile written with the manifest. A line
     // that is not that instruction (redacted, it must read as the manifest says) means the folder was edited by
     // hand: refused rather than built with masks.
-    private static DockerfileInstruction[] WithDockerfileText(string contextDirectory, IReadOnlyList<DockerfileInstruction> instructions)
+    private static DockerfileInstruction[] WithDockerfileText(OutputFolder folder, IReadOnlyList<DockerfileInstruction> instructions)
     {
-        string dockerfile = System.IO.Path.Combine(contextDirectory, ContextStager.DockerfileName);
+        string dockerfile = folder.Dockerfile;
         string[] lines = File.Exists(dockerfile) ? File.ReadAllLines(dockerfile) : [];
         var restored = instructions
             .Select(i => i.Redacted && i.Line >= 1 && i.Line <= lines.Length ? i with { Text = lines[i.Line - 1], Redacted = false } : i)
@@ -92,8 +83,8 @@ internal sealed record ContextManifest(
                 || redactor.Redact(restored[n].Text) != saved.Text))
             {
                 throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM2014,
-                    $"The Dockerfile in '{contextDirectory}' does not hold the {saved.Keyword} instruction " +
-                    $"that {FolderName}/{FileName} names at line {saved.Line}: the folder was edited by hand. Publish again.");
+                    $"The Dockerfile in '{folder.Root}' does not hold the {saved.Keyword} instruction " +
+                    $"that {OutputFolder.RecordsName}/{OutputFolder.ManifestName} names at line {saved.Line}: the folder was edited by hand. Publish again.");
             }
         }
 

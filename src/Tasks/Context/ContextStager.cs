@@ -17,25 +17,22 @@ internal sealed record StagingResult(string ContextDirectory, string DockerfileP
 /// </summary>
 internal static class ContextStager
 {
-    public const string DockerfileName = "Dockerfile";
-    public const string LayersFolder = "layers";
-
     /// <summary>Files that live beside the context but must never be sent to the engine.</summary>
     public static readonly IReadOnlyList<string> DockerIgnore =
-        [OutputFolderFiles.HistoryJsonName, OutputFolderFiles.HistoryMarkdownName, OutputFolderFiles.HistoryHtmlName, OutputFolderFiles.ImageName,
-            ContextManifest.FolderName + "/"];
+        [OutputFolder.HistoryJsonName, OutputFolder.HistoryMarkdownName, OutputFolder.HistoryHtmlName, OutputFolder.ImageJsonName,
+            OutputFolder.RecordsName + "/"];
 
-    public static StagingResult Stage(string contextDirectory, DockerfileDocument dockerfile, LayerPlan plan)
+    public static StagingResult Stage(OutputFolder folder, DockerfileDocument dockerfile, LayerPlan plan)
     {
-        string root = Path.GetFullPath(contextDirectory);
-        string dockerfilePath = Path.Combine(root, DockerfileName);
-        OutputFolderFiles.RefuseForeignFiles(root);
+        string root = folder.Root;
+        string dockerfilePath = folder.Dockerfile;
+        OutputFolderFiles.RefuseForeignFiles(folder);
         try
         {
             // The marker first: a run that stops halfway still leaves a folder recognisably ours.
-            Directory.CreateDirectory(Path.Combine(root, ContextManifest.FolderName));
-            var (added, removed, files) = SyncLayers(Path.Combine(root, LayersFolder), plan);
-            AtomicFile.WriteIfChanged(Path.Combine(root, ".dockerignore"), string.Join("\n", DockerIgnore) + "\n");
+            Directory.CreateDirectory(folder.Records);
+            var (added, removed, files) = SyncLayers(folder, plan);
+            AtomicFile.WriteIfChanged(folder.DockerIgnore, string.Join("\n", DockerIgnore) + "\n");
             // The Dockerfile goes last: while it is absent or old, nobody mistakes a half-staged folder for a context.
             bool changed = AtomicFile.WriteIfChanged(dockerfilePath, dockerfile.Text);
             return new StagingResult(root, dockerfilePath, changed, added, removed, files);
@@ -58,17 +55,17 @@ internal static class ContextStager
     /// <c>.dockerignore</c>. One is enough, so a folder someone half-deleted (only <c>.diamol/</c>, say) is repaired by
     /// the next publish instead of refused.
     /// </summary>
-    public static bool IsOurs(string root) =>
-        Directory.Exists(Path.Combine(root, ContextManifest.FolderName))
-        || IsOurDockerfile(Path.Combine(root, DockerfileName))
-        || (File.Exists(Path.Combine(root, ".dockerignore"))
-            && File.ReadAllText(Path.Combine(root, ".dockerignore")) == string.Join("\n", DockerIgnore) + "\n");
+    public static bool IsOurs(OutputFolder folder) =>
+        folder.HasRecords
+        || IsOurDockerfile(folder.Dockerfile)
+        || (File.Exists(folder.DockerIgnore) && File.ReadAllText(folder.DockerIgnore) == string.Join("\n", DockerIgnore) + "\n");
 
     internal static bool IsOurDockerfile(string path) =>
         File.Exists(path) && File.ReadLines(path).FirstOrDefault("").StartsWith(GeneratedHeader, StringComparison.Ordinal);
 
-    private static (int Added, int Removed, IReadOnlyDictionary<string, FileStamp> Files) SyncLayers(string layersRoot, LayerPlan plan)
+    private static (int Added, int Removed, IReadOnlyDictionary<string, FileStamp> Files) SyncLayers(OutputFolder folder, LayerPlan plan)
     {
+        string layersRoot = folder.Layers;
         var wanted = new Dictionary<string, (string Key, LayerFile File)>(StringComparer.Ordinal);
         foreach (var layer in plan.Layers)
         {
@@ -100,7 +97,7 @@ internal static class ContextStager
         }
 
         int added = 0;
-        var copies = StagedCopies.Load(Path.GetDirectoryName(layersRoot)!);
+        var copies = StagedCopies.Load(folder);
         // The stamp each file has when staging is done with it: the later stages take it instead of a stat of their own.
         FileStamp Place(string destination, string key, LayerFile file)
         {
@@ -135,7 +132,7 @@ internal static class ContextStager
         ParallelFileWork.For(places.Length, i => stamps[i] = Place(places[i].Key, places[i].Value.Key, places[i].Value.File));
         copies.Save();
 
-        foreach (string folder in emptyFolders.Keys) Directory.CreateDirectory(folder);
+        foreach (string empty in emptyFolders.Keys) Directory.CreateDirectory(empty);
         SetDirectoryModes(layersRoot, emptyFolders);
         var files = new Dictionary<string, FileStamp>(places.Length, StringComparer.Ordinal);
         for (int i = 0; i < places.Length; i++) files[places[i].Value.Key] = stamps[i];

@@ -43,11 +43,11 @@ internal static partial class ContextTar
     {
         string root = Path.GetFullPath(contextDirectory);
         await using var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
-        foreach (string path in Entries(root, selection))
+        foreach (string path in Entries(new OutputFolder(root), selection))
         {
             cancellationToken.ThrowIfCancellationRequested();
             string name = Layers.ImagePath.FromFileSystem(Path.GetRelativePath(root, path));
-            if (selection is not null && name == ContextStager.DockerfileName)
+            if (selection is not null && name == OutputFolder.DockerfileName)
             {
                 var dockerfile = new PaxTarEntry(TarEntryType.RegularFile, name)
                 {
@@ -88,10 +88,11 @@ internal static partial class ContextTar
     private const UnixFileMode DefaultFileMode = DefaultDirectoryMode;
 
     // The Dockerfile and the layer folders (or the selected ones); the artifacts written beside them stay out.
-    private static IEnumerable<string> Entries(string root, ContextSelection? selection)
+    private static IEnumerable<string> Entries(OutputFolder folder, ContextSelection? selection)
     {
-        yield return Path.Combine(root, ContextStager.DockerfileName);
-        string layers = Path.Combine(root, ContextStager.LayersFolder);
+        string root = folder.Root;
+        yield return folder.Dockerfile;
+        string layers = folder.Layers;
         if (!Directory.Exists(layers)) yield break;
         yield return layers;
         var folders = selection?.Folders.Select(f => Path.Combine(root, f)).Where(Directory.Exists).ToArray() ?? [layers];

@@ -17,16 +17,14 @@ internal static partial class EndpointManifestTimes
 {
     public const string Suffix = PublishedFileClassifier.EndpointsManifestSuffix;
 
-    /// <summary>Where the clamped copies are kept, below <c>.diamol/</c> (never sent to the engine as such; staged from there).</summary>
-    public const string FolderName = "clamped";
-
     /// <summary>
     /// The files with each endpoints manifest replaced by its clamped copy (written only when its bytes change, so its
-    /// stamp stays while nothing changed). Copies no longer needed are removed.
+    /// stamp stays while nothing changed). The copies are kept in <see cref="OutputFolder.Clamped"/> (never sent to the
+    /// engine as such; staged from there); copies no longer needed are removed.
     /// </summary>
-    public static IReadOnlyList<PublishedFile> Clamp(IReadOnlyList<PublishedFile> files, DateTimeOffset? sourceDateEpoch, string contextDirectory)
+    public static IReadOnlyList<PublishedFile> Clamp(IReadOnlyList<PublishedFile> files, DateTimeOffset? sourceDateEpoch, OutputFolder output)
     {
-        string folder = Path.Combine(Path.GetFullPath(contextDirectory), ContextManifest.FolderName, FolderName);
+        string folder = output.Clamped;
         var kept = new HashSet<string>(StringComparer.Ordinal);
         var result = new PublishedFile[files.Count];
         for (int i = 0; i < files.Count; i++)

@@ -15,37 +15,19 @@ namespace Diamol.Build.Context;
 /// </summary>
 internal static class FileDigests
 {
-    /// <summary>
-    /// A line per file, "size ticks ctime inode device digest key": read in milliseconds where a JSON document of 20,000 entries took 100.
-    /// </summary>
-    public const string FileName = "file-digests.txt";
-
+    // The cache (OutputFolder.FileDigests) has a line per file, "size ticks ctime inode device digest key": read in
+    // milliseconds where a JSON document of 20,000 entries took 100.
     private const string Header = "# Diamol.Build file digests 2: size ticks ctime inode device digest layer/path";
-
-    public static string CachePathIn(string contextDirectory) => Path.Combine(contextDirectory, ContextManifest.FolderName, FileName);
 
     /// <summary>The key of a staged file: its layer and its path in the layer.</summary>
     public static string KeyOf(string layer, string relativePath) => layer + "/" + relativePath;
 
     /// <summary>Every file the manifest's plan staged, by key, with its path on disk.</summary>
-    public static IReadOnlyDictionary<string, string> StagedFiles(string contextDirectory, ContextManifest manifest) =>
+    public static IReadOnlyDictionary<string, string> StagedFiles(OutputFolder folder, ContextManifest manifest) =>
         manifest.Plan.Layers
             .SelectMany(l => l.Files.Select(f =>
-                (Key: KeyOf(l.Name, f.RelativePath), Path: Path.Combine(contextDirectory, l.ContextFolder, f.RelativePath))))
+                (Key: KeyOf(l.Name, f.RelativePath), Path: Path.Combine(folder.Root, l.ContextFolder, f.RelativePath))))
             .ToDictionary(f => f.Key, f => f.Path, StringComparer.Ordinal);
-
-    /// <summary>
-    /// The digests of every staged file of the context, from the cache where the stamp says nothing changed. With this
-    /// publish's <paramref name="staged"/> context, the stamps are staging's (no stat here) and the digests are
-    /// computed once: a second caller gets the first one's.
-    /// </summary>
-    public static IReadOnlyDictionary<string, string> ForContext(string contextDirectory, ContextManifest manifest, StagedContext? staged = null)
-    {
-        if (staged?.Digests is { } known) return known;
-        var digests = Compute(StagedFiles(contextDirectory, manifest), CachePathIn(contextDirectory), staged?.Files);
-        if (staged is not null) staged.Digests = digests;
-        return digests;
-    }
 
     private sealed record Known(FileStamp Stamp, string Digest);
 

@@ -10,44 +10,29 @@ namespace Diamol.Build.Context;
 internal sealed record OutputFolderCleaning(int Removed, bool FolderRemoved, IReadOnlyList<string> Left, IReadOnlyList<string> NotRemoved);
 
 /// <summary>
-/// The files Diamol.Build writes into the output folder (DiamolOutputPath), and nothing else: which names they are, a
-/// refusal of a folder where those names already belong to someone else, and the clean that removes exactly them.
+/// The files Diamol.Build writes into the output folder (DiamolOutputPath, named by <see cref="OutputFolder"/>), and
+/// nothing else: a refusal of a folder where those names already belong to someone else, and the clean that removes
+/// exactly them.
 /// The output folder may be shared with the user's own files (a <c>deploy/</c> folder with a docker-compose.yml), so
 /// nothing here ever deletes a folder as a whole except <c>.diamol/</c>, which only Diamol.Build writes.
 /// </summary>
 internal static class OutputFolderFiles
 {
-    /// <summary>What CI deploys: the image that was made, its tags and digest (the history stage writes it).</summary>
-    public const string ImageName = "image.json";
-
-    /// <summary>The layer history artifacts the history stage writes.</summary>
-    public const string HistoryJsonName = "image-history.json";
-    public const string HistoryMarkdownName = "image-history.md";
-    public const string HistoryHtmlName = "image-history.html";
-
-    /// <summary>The files at the folder's top that the stager and the history stage write; each may have a <c>.tmp</c> beside it while written.</summary>
-    public static readonly IReadOnlyList<string> TopFiles =
-    [
-        ContextStager.DockerfileName, ".dockerignore",
-        ImageName, HistoryJsonName, HistoryMarkdownName, HistoryHtmlName,
-        "sbom.spdx.json", "sbom.cdx.json",
-    ];
-
     /// <summary>
     /// A folder that is not yet ours but already holds one of the names we write (a hand-written Dockerfile, someone's
     /// image.json, a layers/ folder) would have it overwritten or emptied by the publish, and removed by a later clean
     /// as if it were ours: refuse it before anything is written (DIAM2012).
     /// </summary>
-    public static void RefuseForeignFiles(string outputDirectory)
+    public static void RefuseForeignFiles(OutputFolder folder)
     {
-        string root = Path.GetFullPath(outputDirectory);
+        string root = folder.Root;
         if (!Directory.Exists(root)) return;
-        string dockerfile = Path.Combine(root, ContextStager.DockerfileName);
+        string dockerfile = folder.Dockerfile;
         // Our own Dockerfile is a mark of ours, so a folder holding a Dockerfile is ours exactly when that Dockerfile is.
         if (File.Exists(dockerfile) && !ContextStager.IsOurDockerfile(dockerfile)) throw Foreign(root, "a Dockerfile");
-        if (ContextStager.IsOurs(root)) return;
-        string? taken = TopFiles.Skip(1).FirstOrDefault(name => Path.Exists(Path.Combine(root, name)))
-            ?? (Path.Exists(Path.Combine(root, ContextStager.LayersFolder)) ? ContextStager.LayersFolder + "/" : null);
+        if (ContextStager.IsOurs(folder)) return;
+        string? taken = OutputFolder.TopFileNames.Skip(1).FirstOrDefault(name => Path.Exists(Path.Combine(root, name)))
+            ?? (Path.Exists(folder.Layers) ? OutputFolder.LayersName + "/" : null);
         if (taken is not null) throw Foreign(root, $"'{taken}'");
     }
 
@@ -65,8 +50,9 @@ internal static class OutputFolderFiles
     /// </summary>
     public static OutputFolderCleaning Clean(string outputDirectory, string? projectDirectory)
     {
-        string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDirectory));
-        if (!Directory.Exists(root) || !ContextStager.IsOurs(root)) return new OutputFolderCleaning(0, false, [], []);
+        var folder = new OutputFolder(outputDirectory);
+        string root = folder.Root;
+        if (!Directory.Exists(root) || !ContextStager.IsOurs(folder)) return new OutputFolderCleaning(0, false, [], []);
         int removed = 0;
         // Each entry of ours that could not be removed, by its path relative to the folder, with the reason.
         var failed = new List<(string Path, string Reason)>();
@@ -88,8 +74,8 @@ internal static class OutputFolderFiles
             }
         }
 
-        string layersRoot = Path.Combine(root, ContextStager.LayersFolder);
-        if (Directory.Exists(layersRoot) && StagedFiles(root) is { } staged)
+        string layersRoot = folder.Layers;
+        if (Directory.Exists(layersRoot) && StagedFiles(folder) is { } staged)
         {
             string inside = layersRoot + Path.DirectorySeparatorChar;
             foreach (string relative in staged)
@@ -102,14 +88,14 @@ internal static class OutputFolderFiles
             removed += RemoveEmptyFolders(layersRoot, removeSelf: true);
         }
 
-        foreach (string name in TopFiles)
+        foreach (string name in OutputFolder.TopFileNames)
         {
             string path = Path.Combine(root, name);
-            if (name != ContextStager.DockerfileName || ContextStager.IsOurDockerfile(path)) Remove(path);
+            if (name != OutputFolder.DockerfileName || ContextStager.IsOurDockerfile(path)) Remove(path);
             Remove(path + ".tmp");
         }
 
-        string records = Path.Combine(root, ContextManifest.FolderName);
+        string records = folder.Records;
         if (Directory.Exists(records))
         {
             try
@@ -120,7 +106,7 @@ internal static class OutputFolderFiles
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                failed.Add((ContextManifest.FolderName, e.Message.TrimEnd('.')));
+                failed.Add((OutputFolder.RecordsName, e.Message.TrimEnd('.')));
             }
         }
 
@@ -150,12 +136,12 @@ internal static class OutputFolderFiles
 
     // Each staged file as layers/NAME/PATH, from the manifest the Dockerfile stage wrote; null when there is none to
     // read (then layers/ is left as it is: without a record, nothing in it is known to be ours).
-    private static IEnumerable<string>? StagedFiles(string root)
+    private static IEnumerable<string>? StagedFiles(OutputFolder folder)
     {
         ContextManifest manifest;
         try
         {
-            manifest = ContextManifest.Load(root);
+            manifest = ContextManifest.Load(folder);
         }
         catch (Exception e) when (e is DiamolException or IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
         {

@@ -17,11 +17,6 @@ internal sealed class OutputFolderLock : IDisposable
 
     private OutputFolderLock(FileStream stream) => _stream = stream;
 
-    public const string FileName = "lock";
-
-    /// <summary>The lock's file in an output folder.</summary>
-    public static string PathIn(string outputDirectory) => Path.Combine(Path.GetFullPath(outputDirectory), ContextManifest.FolderName, FileName);
-
     /// <summary>
     /// Waits for the folder's lock, reporting once who holds it; gives up after <paramref name="wait"/> with DIAM2009.
     /// Creates the output folder and its <c>.diamol/</c>: callers refuse a folder that is not ours before this.
@@ -29,8 +24,9 @@ internal sealed class OutputFolderLock : IDisposable
     public static OutputFolderLock Acquire(string outputDirectory, TimeSpan wait, Action<string> waiting, CancellationToken cancellationToken)
     {
         string folder = Path.GetFullPath(outputDirectory);
-        string path = PathIn(folder);
-        WritableFolder.Create(Path.GetDirectoryName(path)!, "the output folder's records and lock",
+        var output = new OutputFolder(folder);
+        string path = output.Lock;
+        WritableFolder.Create(output.Records, "the output folder's records and lock",
             "make DiamolOutputPath writable by this user, or set DiamolOutputPath to a folder this user can write (the default is $(OutputPath)container/)");
         var deadline = DateTime.UtcNow + wait;
         bool told = false;
@@ -57,7 +53,7 @@ internal sealed class OutputFolderLock : IDisposable
             {
                 if (!told)
                 {
-                    waiting($"Another publish is using {folder} (process {Holder(path)}): waiting for it to finish");
+                    waiting($"Another publish is using {folder} (process {Holder(output.LockOwner)}): waiting for it to finish");
                     told = true;
                 }
 
@@ -68,7 +64,7 @@ internal sealed class OutputFolderLock : IDisposable
             catch (IOException)
             {
                 throw new DiamolException(DiagnosticCode.DIAM2009,
-                    $"Another publish (process {Holder(path)}) has been using the output folder {folder} for more than " +
+                    $"Another publish (process {Holder(output.LockOwner)}) has been using the output folder {folder} for more than " +
                     (wait >= TimeSpan.FromMinutes(1) ? $"{wait.TotalMinutes:0} minutes. " : $"{wait.TotalSeconds:0.#} seconds. ") +
                     "Wait for it to finish or stop it, then publish again; or give this publish its own DiamolOutputPath.");
             }
@@ -76,7 +72,7 @@ internal sealed class OutputFolderLock : IDisposable
             try
             {
                 // The holder's id goes beside the lock: on Linux even a reader of the locked file would need the lock.
-                File.WriteAllText(path + ".owner", $"{Environment.ProcessId} {folder}\n");
+                File.WriteAllText(output.LockOwner, $"{Environment.ProcessId} {folder}\n");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -88,11 +84,11 @@ internal sealed class OutputFolderLock : IDisposable
     }
 
     // The holder wrote its process id beside the lock; a holder that has only just taken it may not have yet.
-    private static string Holder(string path)
+    private static string Holder(string ownerPath)
     {
         try
         {
-            return File.ReadAllText(path + ".owner").Split(' ')[0];
+            return File.ReadAllText(ownerPath).Split(' ')[0];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -11,14 +11,11 @@ namespace Diamol.Build.Context;
 /// </summary>
 internal sealed class StagedContext
 {
-    /// <summary>In <c>.diamol/</c>: the id of the folder's latest staging, which a <see cref="StagedContext"/> must match.</summary>
-    public const string IdFileName = "staging-id";
-
     private readonly string _id;
 
-    private StagedContext(string directory, string id, ContextManifest manifest, IReadOnlyDictionary<string, FileStamp> files)
+    private StagedContext(OutputFolder folder, string id, ContextManifest manifest, IReadOnlyDictionary<string, FileStamp> files)
     {
-        Directory = directory;
+        Folder = folder;
         _id = id;
         Manifest = manifest;
         Files = files;
@@ -26,17 +23,16 @@ internal sealed class StagedContext
 
     /// <summary>
     /// Records a staging that has just finished: a new id goes into the folder, so that a staging of it since (by any
-    /// process) makes this one stale even when the manifest came out the same.
+    /// process) makes this one stale even when the manifest came out the same (its id is in <see cref="OutputFolder.StagingId"/>).
     /// </summary>
-    public static StagedContext Record(string contextDirectory, ContextManifest manifest, IReadOnlyDictionary<string, FileStamp> files)
+    public static StagedContext Record(OutputFolder folder, ContextManifest manifest, IReadOnlyDictionary<string, FileStamp> files)
     {
-        string directory = Normalize(contextDirectory);
         string id = Guid.NewGuid().ToString("N");
-        AtomicFile.WriteIfChanged(IdPathIn(directory), id);
-        return new StagedContext(directory, id, manifest, files);
+        AtomicFile.WriteIfChanged(folder.StagingId, id);
+        return new StagedContext(folder, id, manifest, files);
     }
 
-    public string Directory { get; }
+    public OutputFolder Folder { get; }
 
     public ContextManifest Manifest { get; }
 
@@ -47,21 +43,16 @@ internal sealed class StagedContext
     public IReadOnlyDictionary<string, string>? Digests { get; internal set; }
 
     /// <summary>Whether this is the folder's latest staging; if not, the stages must read the folder afresh.</summary>
-    public bool Describes(string contextDirectory)
+    public bool Describes(OutputFolder folder)
     {
-        string directory = Normalize(contextDirectory);
-        if (!string.Equals(directory, Directory, StringComparison.Ordinal)) return false;
+        if (!string.Equals(folder.Root, Folder.Root, StringComparison.Ordinal)) return false;
         try
         {
-            return File.ReadAllText(IdPathIn(directory)) == _id;
+            return File.ReadAllText(folder.StagingId) == _id;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
         }
     }
-
-    private static string IdPathIn(string directory) => Path.Combine(directory, ContextManifest.FolderName, IdFileName);
-
-    private static string Normalize(string directory) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
 }

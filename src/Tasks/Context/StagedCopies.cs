@@ -14,8 +14,6 @@ namespace Diamol.Build.Context;
 /// </summary>
 internal sealed class StagedCopies
 {
-    public const string FileName = "staged-copies.txt";
-
     private const string Header = "# Diamol.Build staged copies 1: source-stamp copy-stamp layer/path";
 
     private readonly string _path;
@@ -28,9 +26,9 @@ internal sealed class StagedCopies
         _previous = previous;
     }
 
-    public static StagedCopies Load(string contextDirectory)
+    public static StagedCopies Load(OutputFolder folder)
     {
-        string path = Path.Combine(contextDirectory, ContextManifest.FolderName, FileName);
+        string path = folder.StagedCopies;
         var previous = new Dictionary<string, (FileStamp, FileStamp)>(StringComparer.Ordinal);
         try
         {

@@ -12,23 +12,20 @@ namespace Diamol.Build.Engine;
 /// </summary>
 internal static class BaseManifestDigest
 {
-    public const string FileName = "base-manifest.json";
-
     private sealed record Known(string Key, string ManifestDigest);
 
     /// <param name="registries">The clients to ask with (the caller sets their retries: this is best effort).</param>
     /// <param name="pinned">The digest the engine knows the base by (an index's or a manifest's).</param>
-    /// <param name="contextDirectory">Where the answer is kept between publishes (when its .diamol/ exists); null to keep nothing.</param>
+    /// <param name="folder">Where the answer is kept between publishes (when its .diamol/ exists); null to keep nothing.</param>
     /// <param name="pushRegistry">ContainerRegistry: a base kept there is read with the push login.</param>
     /// <returns>The manifest digest, or null when the registry could not answer (<paramref name="why"/> says why).</returns>
     public static async Task<(string? Digest, string? Why)> ResolveAsync(Registry.IRegistryClients registries, Spec.ImageReference reference, string pinned,
-        Common.ImagePlatform platform, string? contextDirectory, string? pushRegistry, CancellationToken cancellationToken)
+        Common.ImagePlatform platform, Context.OutputFolder? folder, string? pushRegistry, CancellationToken cancellationToken)
     {
         string key = $"{reference.CanonicalName}@{pinned} {platform}";
         // Kept only in a folder that is already ours (.diamol/ marks it so): a first publish must not mark a folder
         // before the Dockerfile stage has checked that it holds nothing of the user's.
-        string? folder = contextDirectory is null ? null : Path.Combine(contextDirectory, Context.ContextManifest.FolderName);
-        string? path = folder is not null && Directory.Exists(folder) ? Path.Combine(folder, FileName) : null;
+        string? path = folder is { HasRecords: true } ? folder.BaseManifest : null;
         if (path is not null && Read(path) is { } known && known.Key == key) return (known.ManifestDigest, null);
         try
         {

@@ -42,7 +42,7 @@ internal sealed class EngineBuildSession
         {
             Tags = _request.References.ToList(),
             BuildArgs = _request.BuildArguments.ToDictionary(p => p.Key, p => p.Value),
-            Dockerfile = Context.ContextStager.DockerfileName,
+            Dockerfile = Context.OutputFolder.DockerfileName,
             // Intermediate containers of RUN steps are removed even when a step fails.
             Remove = true,
             ForceRemove = true,

@@ -119,7 +119,7 @@ internal static partial class HistoryBuilder
                 Layers = baseImage.LayerCount,
                 Size = baseImage.Size,
             },
-            Dockerfile = Context.ContextStager.DockerfileName,
+            Dockerfile = Context.OutputFolder.DockerfileName,
             Entries = entries,
             Totals = new HistoryTotals
             {

@@ -10,23 +10,19 @@ namespace Diamol.Build.History;
 /// 300 ms). That holds when everything the artifacts are made from is unchanged (the key: the build record, the
 /// manifest's image, instructions and files, the file digests, the writer itself) and the artifacts on disk are the
 /// ones written for that key, untouched (their stamps), and they compared the image with itself: after that, writing
-/// again would give the same bytes. The key goes in <c>.diamol/history-key</c>.
+/// again would give the same bytes. The key goes in <c>.diamol/history-key</c> (<see cref="OutputFolder.HistoryKey"/>).
 /// </summary>
 internal static class HistoryReuse
 {
-    public const string FileName = "history-key";
-
-    public static string PathIn(string contextDirectory) => Path.Combine(contextDirectory, ContextManifest.FolderName, FileName);
-
     /// <summary>The key of what the artifacts are made from.</summary>
-    public static string KeyOf(string generator, string outputDirectory, byte[] record, ContextManifest manifest, IReadOnlyDictionary<string, string> digests)
+    public static string KeyOf(string generator, OutputFolder output, byte[] record, ContextManifest manifest, IReadOnlyDictionary<string, string> digests)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string text) => hash.AppendData(Encoding.UTF8.GetBytes(text + "\n"));
         // The writer's own build, not only its version: a rebuilt package of the same version may write otherwise.
         Add(typeof(HistoryReuse).Assembly.ManifestModule.ModuleVersionId.ToString());
         Add(generator);
-        Add(Path.GetFullPath(outputDirectory));
+        Add(output.Root);
         hash.AppendData(record);
         Add($"{manifest.Project}\n{manifest.BaseImage}\n{manifest.Repository}\n{manifest.Registry}\n{string.Join(",", manifest.Tags)}");
         foreach (var instruction in manifest.Instructions) Add($"{instruction.Line} {instruction.LayerName} {instruction.Text}");
@@ -47,12 +43,12 @@ internal static class HistoryReuse
     }
 
     /// <summary>Whether the artifacts are those written for this key and are still as written.</summary>
-    public static bool Matches(string contextDirectory, string key, IReadOnlyList<string> artifacts)
+    public static bool Matches(OutputFolder folder, string key, IReadOnlyList<string> artifacts)
     {
         string[] lines;
         try
         {
-            string path = PathIn(contextDirectory);
+            string path = folder.HistoryKey;
             if (!File.Exists(path)) return false;
             lines = File.ReadAllLines(path);
         }
@@ -70,9 +66,9 @@ internal static class HistoryReuse
     /// same bytes: they compared the image with itself. Otherwise (a first artifact, a new image) the key is removed,
     /// and the next publish writes them again, comparing with these.
     /// </summary>
-    public static void Record(string contextDirectory, string key, LayerHistory written, IReadOnlyList<string> artifacts)
+    public static void Record(OutputFolder folder, string key, LayerHistory written, IReadOnlyList<string> artifacts)
     {
-        string path = PathIn(contextDirectory);
+        string path = folder.HistoryKey;
         if (IsFixedPoint(written)) Common.AtomicFile.WriteIfChanged(path, string.Join("\n", artifacts.Select(Stamp).Prepend(key)) + "\n");
         else File.Delete(path);
     }

@@ -40,15 +40,16 @@ public sealed class DiamolEngineBuild : DiamolTask, ICancelableTask
         var options = created with { IdleLimit = BuildOptions.ParseIdleTimeout(IdleTimeout), Credentials = CredentialLookup() };
         Report(warnings);
         var timings = new StageTimings(nameof(DiamolEngineBuild));
+        var state = StateOf(ContextDirectory);
         BuildRecord record;
         try
         {
-            record = BuildStage.PublishAsync(ContextDirectory, EngineFor(candidates), options, new TaskBuildLog(Log, ProjectFile), $"Diamol.Build {ToolVersion}",
-                Cancellation.Token, timings, StagingOf(ContextDirectory)).GetAwaiter().GetResult();
+            record = BuildStage.PublishAsync(state, EngineFor(candidates), options, new TaskBuildLog(Log, ProjectFile), $"Diamol.Build {ToolVersion}",
+                Cancellation.Token, timings).GetAwaiter().GetResult();
         }
         finally
         {
-            timings.Save(ContextDirectory, startsPublish: false);
+            timings.Save(state.Folder, startsPublish: false);
         }
 
         PushedDigest = record.PushedDigest ?? "";

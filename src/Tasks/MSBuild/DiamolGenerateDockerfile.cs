@@ -20,7 +20,7 @@ public sealed partial class DiamolGenerateDockerfile : DiamolTask, ICancelableTa
         // Every refusal of the folder comes before the lock, which is the first thing written into it.
         Context.OutputFolderRules.RefuseInsidePublishFolder(ContextDirectory, PublishDirectory);
         Context.OutputFolderRules.RefuseProjectFolder(ContextDirectory, ProjectFile is null ? null : Path.GetDirectoryName(Path.GetFullPath(ProjectFile)));
-        Context.OutputFolderFiles.RefuseForeignFiles(ContextDirectory);
+        Context.OutputFolderFiles.RefuseForeignFiles(new Context.OutputFolder(ContextDirectory));
         Context.OutputFolderRules.RefuseArchiveInsidePublishFolder(ArchiveOutputPath, Path.GetDirectoryName(Path.GetFullPath(ProjectFile ?? ContextDirectory))!, PublishDirectory);
         HoldOutputFolder(ContextDirectory);
         try
@@ -117,7 +117,7 @@ public sealed partial class DiamolGenerateDockerfile : DiamolTask, ICancelableTa
         var result = DockerfileStage.Generate(request, services, warnings, timings);
         Report(warnings);
         ShareStaging(result.Staged);
-        timings.Save(ContextDirectory, startsPublish: true);
+        timings.Save(request.Output, startsPublish: true);
         ChosenBuilder = result.Builder?.Builder.ToString().ToLowerInvariant() ?? "";
 
         var staging = result.Staging;
@@ -143,7 +143,7 @@ public sealed partial class DiamolGenerateDockerfile : DiamolTask, ICancelableTa
     // history of the last image must not stay behind as if it described the current one.
     private void SetAsideHistoryWithoutImage()
     {
-        var removed = Pipeline.HistoryStage.SetAsideUnbacked(ContextDirectory, ContextDirectory);
+        var removed = Pipeline.HistoryStage.SetAsideUnbacked(new Context.OutputFolder(ContextDirectory));
         if (removed.Count > 0)
         {
             Log.LogMessage(MessageImportance.Normal, "No image was made, so the history of the last one is no longer in {0}: removed {1}.",

@@ -76,7 +76,7 @@ public sealed class DiamolHistoryReport : DiamolTask
         if (!string.IsNullOrWhiteSpace(History)) return History;
         if (!string.IsNullOrWhiteSpace(DefaultHistory) && File.Exists(DefaultHistory)) return DefaultHistory;
         var latest = string.IsNullOrWhiteSpace(SearchFolder) || !Directory.Exists(SearchFolder) ? null
-            : new DirectoryInfo(SearchFolder).EnumerateFiles(HistoryStage.JsonFileName, SearchOption.AllDirectories).MaxBy(f => f.LastWriteTimeUtc);
+            : new DirectoryInfo(SearchFolder).EnumerateFiles(Context.OutputFolder.HistoryJsonName, SearchOption.AllDirectories).MaxBy(f => f.LastWriteTimeUtc);
         if (latest is null)
         {
             throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM4002,

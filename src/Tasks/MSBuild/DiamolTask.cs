@@ -63,7 +63,7 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
         if (HistoryFolder is not { Length: > 0 } folder) return;
         try
         {
-            var removed = Pipeline.HistoryStage.SetAsideUnbacked(folder, folder);
+            var removed = Pipeline.HistoryStage.SetAsideUnbacked(new Context.OutputFolder(folder));
             if (removed.Count > 0)
             {
                 Log.LogMessage(MessageImportance.Normal, "The publish failed, so the history of the last good image is no longer in {0}: " +
@@ -159,16 +159,22 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
         return new Registry.RegistrySession(CredentialLookup(), idleLimit, retries, log.Step);
     }
 
-    private static string StagedKey(string folder) => "Diamol.Build.StagedContext:" + Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+    private static string StagedKey(Context.OutputFolder folder) => "Diamol.Build.StagedContext:" + folder.Root;
 
     /// <summary>Hands what staging learnt to the tasks after it in this build (MSBuild drops it when the build ends).</summary>
     private protected void ShareStaging(Context.StagedContext staged) =>
-        BuildEngine4.RegisterTaskObject(StagedKey(staged.Directory), staged, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: true);
+        BuildEngine4.RegisterTaskObject(StagedKey(staged.Folder), staged, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: true);
 
-    /// <summary>This build's staging of the folder, when this process did it; null sends the stages to the folder itself.</summary>
-    private protected Context.StagedContext? StagingOf(string folder) =>
-        BuildEngine4.GetRegisteredTaskObject(StagedKey(folder), RegisteredTaskObjectLifetime.Build) is Context.StagedContext staged
-            && staged.Describes(folder) ? staged : null;
+    /// <summary>
+    /// The state the stages of this task work from: this build's staging of the folder when this process did it and it
+    /// still describes the folder, else the folder's own records (<see cref="Context.OutputFolderState.Of"/> decides).
+    /// </summary>
+    private protected Context.OutputFolderState StateOf(string directory)
+    {
+        var folder = new Context.OutputFolder(directory);
+        return Context.OutputFolderState.Of(folder,
+            BuildEngine4.GetRegisteredTaskObject(StagedKey(folder), RegisteredTaskObjectLifetime.Build) as Context.StagedContext);
+    }
 
     /// <summary>
     /// Records this output folder as the last publisher of <paramref name="fullTags"/> in its workspace, and warns
@@ -182,7 +188,7 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
         {
             Log.LogWarning(null, DiagnosticCode.DIAM2010.ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}",
                 $"The tag {moved.Tag} was last published from {moved.FromOutputFolder}, " +
-                $"whose {Pipeline.HistoryStage.ImageFileName} still names it; " +
+                $"whose {Context.OutputFolder.ImageJsonName} still names it; " +
                 "the tag now points to this image, and that file (left as it is) records its own, earlier publish. " +
                 "If two projects are not meant to share it, give one of them its own ContainerRepository or ContainerImageTag.");
         }

@@ -45,12 +45,13 @@ public sealed class DiamolWriteImage : DiamolTask, ICancelableTask
 
     protected override void Run()
     {
-        var request = new OciWriteRequest(ContextDirectory, ContainerRuntimeIdentifier, ContainerImageFormat, ContainerArchiveOutputPath, LocalRegistry, ContainerRegistry,
+        var request = new OciWriteRequest(ContainerRuntimeIdentifier, ContainerImageFormat, ContainerArchiveOutputPath, LocalRegistry, ContainerRegistry,
             CacheDirectory, DockerHost, ProjectDirectory, IndexPart, IdleTimeout, RegistryRetries);
         var timings = new StageTimings(nameof(DiamolWriteImage));
-        var written = timings.Measure("oci-write", () => OciBuildStage.WriteAsync(request, EngineFor, RegistriesFor, new TaskBuildLog(Log, ProjectFile), Cancellation.Token,
-            StagingOf(ContextDirectory)).GetAwaiter().GetResult());
-        timings.Save(ContextDirectory, startsPublish: false);
+        var state = StateOf(ContextDirectory);
+        var written = timings.Measure("oci-write", () => OciBuildStage.WriteAsync(request, state, EngineFor, RegistriesFor, new TaskBuildLog(Log, ProjectFile), Cancellation.Token)
+            .GetAwaiter().GetResult());
+        timings.Save(state.Folder, startsPublish: false);
         var record = written.Record;
         var item = new Microsoft.Build.Utilities.TaskItem(written.Manifest.Digest);
         item.SetMetadata("MediaType", written.Manifest.MediaType);

@@ -29,12 +29,12 @@ public sealed class DiamolWriteLayerHistory : DiamolTask
     private void Write()
     {
         var timings = new StageTimings(nameof(DiamolWriteLayerHistory));
-        var staged = StagingOf(ContextDirectory);
+        var state = StateOf(ContextDirectory);
         string? stepSummary = Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY");
-        var written = timings.Measure("history", () => HistoryStage.Run(ContextDirectory, OutputDirectory, $"Diamol.Build {ToolVersion}", stepSummary, staged));
-        timings.Save(ContextDirectory, startsPublish: false);
-        Log.LogMessage(MessageImportance.Normal, "Time by stage: {0}", StageTimings.Describe(StageTimings.Read(ContextDirectory)));
-        var manifest = staged?.Manifest ?? Context.ContextManifest.Load(ContextDirectory);
+        var written = timings.Measure("history", () => HistoryStage.Run(state, new Context.OutputFolder(OutputDirectory), $"Diamol.Build {ToolVersion}", stepSummary));
+        timings.Save(state.Folder, startsPublish: false);
+        Log.LogMessage(MessageImportance.Normal, "Time by stage: {0}", StageTimings.Describe(StageTimings.Read(state.Folder)));
+        var manifest = state.Manifest;
         // A platform image of a multi-platform publish has no tag of its own: the index's publish claims them.
         if (!written.Record.IndexPart) ClaimTags(OutputDirectory, manifest.FullTags.ToArray());
 

@@ -8,7 +8,6 @@ namespace Diamol.Build.MSBuild;
 public sealed class DiamolWriteSbom : DiamolTask
 {
     [Required] public string ContextDirectory { get; set; } = "";
-    [Required] public string OutputDirectory { get; set; } = "";
 
     /// <summary>DiamolSbom: the formats (spdx;cyclonedx by default), or false.</summary>
     public string? Formats { get; set; }
@@ -32,13 +31,13 @@ public sealed class DiamolWriteSbom : DiamolTask
     {
         var options = new SbomOptions(AssetsFile ?? "", TargetFramework ?? "", RuntimeIdentifier, AppName ?? "app", AppVersion ?? "1.0.0",
             SbomFormats.Parse(Formats), ToolVersion, Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"));
-        var (written, warnings) = SbomStage.Run(ContextDirectory, OutputDirectory, options, StagingOf(ContextDirectory));
+        var (written, warnings) = SbomStage.Run(StateOf(ContextDirectory), options);
         Report(warnings);
         foreach (string path in written) Log.LogMessage(MessageImportance.Normal, "SBOM -> {0}", path);
         Sboms = written.Select(path =>
         {
             var item = new Microsoft.Build.Utilities.TaskItem(path);
-            item.SetMetadata("Format", path.EndsWith(SpdxWriter.FileName, StringComparison.Ordinal) ? "spdx" : "cyclonedx");
+            item.SetMetadata("Format", path.EndsWith(Context.OutputFolder.SpdxSbomName, StringComparison.Ordinal) ? "spdx" : "cyclonedx");
             return (ITaskItem)item;
         }).ToArray();
     }

@@ -66,7 +66,7 @@ internal sealed class BaseImageLookup(DockerfileRequest request, DockerfileServi
             // default, not a publish held for minutes; the build's credential lookup all the same.
             using var registries = services.Registries(IdleLimit ?? TimeSpan.FromSeconds(30), Registry.RetryPolicy.Default with { MaxTries = 2 });
             var (digest, why) = BaseManifestDigest.ResolveAsync(
-                    registries, reference, pinned, platform, request.ContextDirectory, request.PushRegistry, services.Cancellation)
+                    registries, reference, pinned, platform, request.Output, request.PushRegistry, services.Cancellation)
                 .GetAwaiter().GetResult();
             if (digest is null)
             {

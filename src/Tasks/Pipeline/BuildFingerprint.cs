@@ -20,14 +20,14 @@ internal sealed record BuildInputs(string Fingerprint, IReadOnlyList<string> Ste
 /// </summary>
 internal static class BuildFingerprint
 {
-    /// <param name="staged">This publish's staging, whose file stamps spare a stat of every file.</param>
-    public static BuildInputs Compute(string contextDirectory, ContextManifest manifest, BuildOptions options, string baseImageId,
-        StagedContext? staged = null)
+    /// <param name="state">The staged context: its Dockerfile, manifest and file digests (from staging's stamps when handed over).</param>
+    public static BuildInputs Compute(OutputFolderState state, BuildOptions options, string baseImageId)
     {
+        var manifest = state.Manifest;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string text) => hash.AppendData(Encoding.UTF8.GetBytes(text + "\n"));
 
-        Add(File.ReadAllText(Path.Combine(contextDirectory, ContextStager.DockerfileName)));
+        Add(File.ReadAllText(state.Folder.Dockerfile));
         Add(baseImageId);
         foreach (string tag in manifest.FullTags) Add("tag " + tag);
         // The project's build arguments; not the manifest's, which carry per-build metadata (the created time).
@@ -35,7 +35,7 @@ internal static class BuildFingerprint
         foreach (string argument in projectArguments) Add(argument);
 
         // The staged files are the plan's (staging removes anything else), each with the mode staging gave it.
-        var digests = FileDigests.ForContext(contextDirectory, manifest, staged);
+        var digests = state.Digests;
         var layerDigests = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var layer in manifest.Plan.Layers)
         {

@@ -1,11 +1,12 @@
 using System.Text.Json;
+using Diamol.Build.Context;
 using Diamol.Build.Engine;
 using Diamol.Build.Common;
 
 namespace Diamol.Build.Pipeline;
 
 /// <summary>
-/// What the build stage learned from the engine, saved as <c>.diamol/build.json</c> so the history stage can
+/// What the build stage learned from the engine, saved as <c>.diamol/build.json</c> (<see cref="OutputFolder.BuildJson"/>) so the history stage can
 /// write its artifacts without talking to the engine again, and the next build can tell which of its steps are
 /// unchanged (<see cref="StepKeys"/>, one per step of <see cref="BuildResult.Steps"/>).
 /// </summary>
@@ -26,20 +27,24 @@ internal sealed record BuildRecord(
     IReadOnlyList<string>? StepKeys = null,
     bool IndexPart = false)
 {
-    public const string FileName = "build.json";
-
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-
-    public static string PathIn(string contextDirectory) =>
-        Path.Combine(contextDirectory, Context.ContextManifest.FolderName, FileName);
 
     /// <summary>
     /// Saves the record without the values of secret-looking ENV and LABEL names, anywhere in it (the history's
     /// instruction texts included): the record is a file on disk, not the image. Build-argument values were taken out
     /// when the record was made, where they are known.
     /// </summary>
-    public void Save(string contextDirectory) =>
-        Common.AtomicFile.WriteIfChanged(PathIn(contextDirectory), JsonSerializer.Serialize(Redacted(), Json));
+    public void Save(OutputFolder folder) => Common.AtomicFile.WriteIfChanged(folder.BuildJson, JsonSerializer.Serialize(Redacted(), Json));
+
+    /// <summary>
+    /// When a build starts: a record from an earlier build must not outlive a failed one, nor may image.json, which CI
+    /// reads to deploy, describe an image this build did not make.
+    /// </summary>
+    public static void RemoveWithSummary(OutputFolder folder)
+    {
+        File.Delete(folder.BuildJson);
+        ImageSummary.Remove(folder);
+    }
 
     private BuildRecord Redacted()
     {
@@ -57,11 +62,11 @@ internal sealed record BuildRecord(
     }
 
     /// <summary>The record of the last successful build, or null when there is none (or it cannot be read).</summary>
-    public static BuildRecord? TryLoad(string contextDirectory)
+    public static BuildRecord? TryLoad(OutputFolder folder)
     {
         try
         {
-            return File.Exists(PathIn(contextDirectory)) ? JsonSerializer.Deserialize<BuildRecord>(File.ReadAllText(PathIn(contextDirectory)), Json) : null;
+            return File.Exists(folder.BuildJson) ? JsonSerializer.Deserialize<BuildRecord>(File.ReadAllText(folder.BuildJson), Json) : null;
         }
         catch (JsonException)
         {
@@ -69,18 +74,19 @@ internal sealed record BuildRecord(
         }
     }
 
-    public static BuildRecord Load(string contextDirectory) => FromBytes(ReadBytes(contextDirectory));
+    public static BuildRecord Load(OutputFolder folder) => FromBytes(ReadBytes(folder));
 
     public static BuildRecord FromBytes(byte[] bytes) => JsonSerializer.Deserialize<BuildRecord>(bytes, Json)!;
 
     /// <summary>The record as saved (the history's reuse key covers these bytes); DIAM4001 when there is none.</summary>
-    public static byte[] ReadBytes(string contextDirectory)
+    public static byte[] ReadBytes(OutputFolder folder)
     {
-        string path = PathIn(contextDirectory);
+        string path = folder.BuildJson;
         if (!File.Exists(path))
         {
             throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM4001,
-                $"No image was built from '{contextDirectory}' ({Context.ContextManifest.FolderName}/{FileName} is missing), so there is no history to write. " +
+                $"No image was built from '{folder.Root}' ({OutputFolder.RecordsName}/{OutputFolder.BuildRecordName} is missing), " +
+                "so there is no history to write. " +
                 "Publish with DiamolBuildImage left at true.");
         }
 

@@ -37,15 +37,15 @@ internal static class BuildStage
     /// Builds (or skips the build of) the staged context, pushes when ContainerRegistry is set, and saves the record;
     /// a failed push is in the record.
     /// </summary>
+    /// <param name="state">The staged context (this publish's staging, or the folder's records).</param>
     public static async Task<BuildRecord> RunAsync(
-        string contextDirectory,
+        OutputFolderState state,
         IEngineSource engines,
         BuildOptions options,
         IBuildLog log,
         CancellationToken cancellationToken,
-        StageTimings? timings = null,
-        StagedContext? staged = null) =>
-        (await BuildAsync(contextDirectory, engines, options, log, timings, staged, cancellationToken).ConfigureAwait(false)).Record;
+        StageTimings? timings = null) =>
+        (await BuildAsync(state, engines, options, log, timings, cancellationToken).ConfigureAwait(false)).Record;
 
     /// <summary>
     /// The engine build of a publish, as DiamolEngineBuild runs it: <see cref="RunAsync"/> and its outcome in the log.
@@ -53,11 +53,11 @@ internal static class BuildStage
     /// (image.json says "pushed": false, and why), then the push's failure ends the publish with its own code.
     /// </summary>
     /// <param name="generator">The artifacts' generator field ("Diamol.Build 1.2.3").</param>
-    public static async Task<BuildRecord> PublishAsync(string contextDirectory, IEngineSource engines, BuildOptions options,
+    public static async Task<BuildRecord> PublishAsync(OutputFolderState state, IEngineSource engines, BuildOptions options,
         IBuildLog log, string generator,
-        CancellationToken cancellationToken, StageTimings? timings = null, StagedContext? staged = null)
+        CancellationToken cancellationToken, StageTimings? timings = null)
     {
-        var (record, pushFailure) = await BuildAsync(contextDirectory, engines, options, log, timings, staged, cancellationToken)
+        var (record, pushFailure) = await BuildAsync(state, engines, options, log, timings, cancellationToken)
             .ConfigureAwait(false);
         var build = record.Build;
         log.Step(record.Skipped
@@ -66,7 +66,7 @@ internal static class BuildStage
                 $"{build.Steps.Count(s => s.Cached)} of {build.Steps.Count} steps from the cache; engine {record.Engine}");
         if (pushFailure is not null)
         {
-            HistoryStage.Run(contextDirectory, contextDirectory, generator, staged: staged);
+            HistoryStage.Run(state, state.Folder, generator);
             throw pushFailure.ToError(build);
         }
 
@@ -74,13 +74,13 @@ internal static class BuildStage
         return record;
     }
 
-    private static async Task<(BuildRecord Record, PushFailure? PushFailure)> BuildAsync(string contextDirectory,
+    private static async Task<(BuildRecord Record, PushFailure? PushFailure)> BuildAsync(OutputFolderState state,
         IEngineSource engines, BuildOptions options,
-        IBuildLog log, StageTimings? timings, StagedContext? staged, CancellationToken cancellationToken)
+        IBuildLog log, StageTimings? timings, CancellationToken cancellationToken)
     {
         timings ??= new StageTimings("build");
-        if (staged is not null && !staged.Describes(contextDirectory)) staged = null;
-        var manifest = staged?.Manifest ?? ContextManifest.Load(contextDirectory);
+        var folder = state.Folder;
+        var manifest = state.Manifest;
         log = new RedactingBuildLog(log, Dockerfile.InstructionSecrets.RedactorFor(manifest.Instructions, buildArguments: options.BuildArguments));
         var credentials = options.Credentials ?? Credentials.CredentialLookup.Real();
         var engine = await timings.MeasureAsync("engine-connect", () => engines.ConnectAsync(cancellationToken)).ConfigureAwait(false);
@@ -89,11 +89,11 @@ internal static class BuildStage
         // Read once: the fingerprint needs its id, the build record its layers and size.
         var baseImage = await timings.MeasureAsync("base-image-inspect",
             () => engine.InspectImageAsync(manifest.BaseImage, cancellationToken)).ConfigureAwait(false);
-        var inputs = timings.Measure("fingerprint", () => BuildFingerprint.Compute(contextDirectory, manifest, options, baseImage?.Id ?? "", staged));
+        var inputs = timings.Measure("fingerprint", () => BuildFingerprint.Compute(state, options, baseImage?.Id ?? ""));
         string fingerprint = inputs.Fingerprint;
         string engineName = $"{engine.Endpoint.Uri} ({engine.Description})";
 
-        var previous = BuildRecord.TryLoad(contextDirectory);
+        var previous = BuildRecord.TryLoad(folder);
         if (previous is not null && previous.Fingerprint == fingerprint
             && await timings.MeasureAsync("skip-check", () => StillTaggedAsync(engine, previous, cancellationToken)).ConfigureAwait(false))
         {
@@ -112,13 +112,11 @@ internal static class BuildStage
                     () => PushOrRecordFailureAsync(engine, manifest, target, current, credentials, log, cancellationToken)).ConfigureAwait(false);
             }
 
-            current.Save(contextDirectory);
+            current.Save(folder);
             return (current, skippedPushFailure);
         }
 
-        // A record from an earlier build must not outlive a failed one, nor may image.json, which CI reads to deploy.
-        File.Delete(BuildRecord.PathIn(contextDirectory));
-        File.Delete(Path.Combine(contextDirectory, HistoryStage.ImageFileName));
+        BuildRecord.RemoveWithSummary(folder);
         var (delta, fullBuildReason) = await timings.MeasureAsync("delta-check",
             () => DeltaBuild.PlanAsync(engine, engineName, previous, inputs.StepKeys, manifest, options, cancellationToken)).ConfigureAwait(false);
         log.Step($"Building {string.Join(", ", manifest.FullTags)} with {engine.Description} at {engine.Endpoint}");
@@ -138,7 +136,7 @@ internal static class BuildStage
         var baseLogin = options.Pull == PullPolicy.Always && Spec.ImageReference.TryParse(manifest.BaseImage, out _) is { } baseReference
             ? EngineLogin(credentials, baseReference.RegistryOrDockerHub, manifest.Registry)
             : null;
-        var request = new BuildRequest(contextDirectory, manifest.FullTags.ToArray(), arguments, cacheFrom,
+        var request = new BuildRequest(folder.Root, manifest.FullTags.ToArray(), arguments, cacheFrom,
             options.Pull == PullPolicy.Always, baseLogin, delta?.Part);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var build = await engine.BuildAsync(request, log, cancellationToken).ConfigureAwait(false);
@@ -171,7 +169,7 @@ internal static class BuildStage
                 () => PushOrRecordFailureAsync(engine, manifest, registry, record, credentials, log, cancellationToken)).ConfigureAwait(false);
         }
 
-        record.Save(contextDirectory);
+        record.Save(folder);
         return (record, pushFailure);
     }
 

@@ -78,6 +78,9 @@ internal sealed record DockerfileRequest
     /// <summary>DiamolOutputPath: the build context folder.</summary>
     public required string ContextDirectory { get; init; }
 
+    /// <summary>The folder <see cref="ContextDirectory"/> names, and every file of ours in it.</summary>
+    public Context.OutputFolder Output => field ??= new Context.OutputFolder(ContextDirectory);
+
     public required string ProjectName { get; init; }
 
     /// <summary>Our own version, for the Dockerfile's header.</summary>

@@ -28,8 +28,8 @@ internal static class DockerfileStage
         DockerfileRequest request, DockerfileServices services, ICollection<Diagnostic> warnings, StageTimings timings)
     {
         // image.json is what CI deploys: from the moment a new image is being made until it is, none may describe the old one.
-        string context = request.ContextDirectory;
-        if (request.InspectBaseImage && Directory.Exists(context)) File.Delete(Path.Combine(context, OutputFolderFiles.ImageName));
+        var context = request.Output;
+        if (request.InspectBaseImage) ImageSummary.Remove(context);
 
         string rid = string.IsNullOrWhiteSpace(request.RuntimeIdentifier) ? "linux-x64" : request.RuntimeIdentifier;
         var platform = Common.ImagePlatform.FromRuntimeIdentifier(rid);
@@ -112,7 +112,7 @@ internal static class DockerfileStage
         BaseImageFacts? baseImage,
         IEnumerable<PublishedFile> files,
         LayerOptions layerOptions,
-        string contextDirectory,
+        OutputFolder folder,
         string projectName,
         string toolVersion,
         ICollection<Diagnostic> warnings,
@@ -123,8 +123,8 @@ internal static class DockerfileStage
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var spec = ContainerSpecFactory.Create(input, baseImage, warnings);
         // The only files written before staging: the clamped endpoints manifests the plan must stat, once the folder is known to be ours.
-        OutputFolderFiles.RefuseForeignFiles(contextDirectory);
-        var published = EndpointManifestTimes.Clamp(files.ToArray(), sourceDateEpoch, contextDirectory);
+        OutputFolderFiles.RefuseForeignFiles(folder);
+        var published = EndpointManifestTimes.Clamp(files.ToArray(), sourceDateEpoch, folder);
         var plan = LayerPlanner.Plan(published, layerOptions.FileModes);
         foreach (var advice in PublishModeAdvice.For(layerOptions.PublishMode, plan, published, layerOptions.AppFileName)) warnings.Add(advice);
         if (PublishModeAdvice.ForSymbols(plan, layerOptions.PublishMode) is { } symbols) warnings.Add(symbols);
@@ -132,14 +132,14 @@ internal static class DockerfileStage
             forWhat => ImageUserId.Resolve(spec.User, ImageEnvironment(baseImage, spec), forWhat));
         var dockerfile = DockerfileWriter.Write(spec, plan, projectName, toolVersion);
         timings.Add("plan", clock.Elapsed);
-        var staging = timings.Measure("stage", () => ContextStager.Stage(contextDirectory, dockerfile, plan));
+        var staging = timings.Measure("stage", () => ContextStager.Stage(folder, dockerfile, plan));
         var manifest = new ContextManifest(
             projectName, spec.FromReference, spec.Repository, spec.Tags, dockerfile.BuildArguments, dockerfile.Instructions, plan.Layers, spec.Registry,
             Context.ImageSettings.From(spec));
         var staged = timings.Measure("save-manifest", () =>
         {
-            manifest.Save(staging.ContextDirectory);
-            return StagedContext.Record(staging.ContextDirectory, manifest, staging.Files);
+            manifest.Save(folder);
+            return StagedContext.Record(folder, manifest, staging.Files);
         });
         return new DockerfileStageResult(staging, manifest, staged);
     }

@@ -50,8 +50,7 @@ internal static class ImageIndexStage
         }
 
         Directory.CreateDirectory(request.OutputDirectory);
-        new ImageSummary(digest, request.FullRepository, fullTags, request.Pushed ? digest : null, request.Pushed)
-            .Save(Path.Combine(request.OutputDirectory, HistoryStage.ImageFileName));
+        new ImageSummary(digest, request.FullRepository, fullTags, request.Pushed ? digest : null, request.Pushed).Save(new Context.OutputFolder(request.OutputDirectory));
         return new ImageIndexResult(digest, fullTags, request.Pushed, archive);
     }
 

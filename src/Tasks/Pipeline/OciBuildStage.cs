@@ -22,32 +22,29 @@ internal static class OciBuildStage
     /// </summary>
     /// <param name="engineFor">The build's shared connection to the first of the candidate engines that answers.</param>
     /// <param name="registriesFor">Opens the run's registry clients with DiamolIdleTimeout and DiamolRegistryRetries.</param>
-    /// <param name="staged">This publish's staging, whose manifest spares reading it again.</param>
-    public static async Task<OciWriteResult> WriteAsync(OciWriteRequest request, Func<IReadOnlyList<EngineEndpoint>, IEngineSource> engineFor,
-        Func<TimeSpan?, RetryPolicy, RegistrySession> registriesFor, IBuildLog log, CancellationToken cancellationToken, StagedContext? staged = null)
+    /// <param name="state">The staged context (this publish's staging, or the folder's records).</param>
+    public static async Task<OciWriteResult> WriteAsync(OciWriteRequest request, OutputFolderState state, Func<IReadOnlyList<EngineEndpoint>, IEngineSource> engineFor,
+        Func<TimeSpan?, RetryPolicy, RegistrySession> registriesFor, IBuildLog log, CancellationToken cancellationToken)
     {
-        var options = request.Options(engineFor, Environment.GetEnvironmentVariable);
+        var options = request.Options(state, engineFor, Environment.GetEnvironmentVariable);
         using var registries = registriesFor(options.IdleLimit, RetryPolicy.Parse(request.RegistryRetries));
-        var (record, manifest) = await RunAsync(request.ContextDirectory, options, registries, log, cancellationToken, staged).ConfigureAwait(false);
+        var (record, manifest) = await RunAsync(state, options, registries, log, cancellationToken).ConfigureAwait(false);
         return new OciWriteResult(record, manifest, options.Platform, options.ArchivePath, options.LayoutDirectory);
     }
 
     /// <param name="registries">
     /// The run's registry clients: the base image's reads, its layers' fetches and the push each use one per registry.
     /// </param>
-    /// <param name="staged">This publish's staging, whose manifest spares reading it again.</param>
-    public static async Task<OciBuildResult> RunAsync(string contextDirectory, OciOptions options, IRegistryClients registries, IBuildLog log,
-        CancellationToken cancellationToken,
-        StagedContext? staged = null)
+    /// <param name="state">The staged context (this publish's staging, or the folder's records).</param>
+    public static async Task<OciBuildResult> RunAsync(OutputFolderState state, OciOptions options, IRegistryClients registries, IBuildLog log,
+        CancellationToken cancellationToken)
     {
         var started = DateTime.UtcNow;
-        var manifest = staged is not null && staged.Describes(contextDirectory) ? staged.Manifest : ContextManifest.Load(contextDirectory);
+        var folder = state.Folder;
+        var manifest = state.Manifest;
         var settings = manifest.Settings ?? throw new DiamolException(DiagnosticCode.DIAM2014,
-            $"The build context at '{contextDirectory}' was written without image settings (by an older Diamol.Build). Publish again.");
-        // A failed build must not leave the previous record, or image.json (which CI reads to deploy), describing an
-        // image this build did not make.
-        File.Delete(BuildRecord.PathIn(contextDirectory));
-        File.Delete(Path.Combine(contextDirectory, HistoryStage.ImageFileName));
+            $"The build context at '{folder.Root}' was written without image settings (by an older Diamol.Build). Publish again.");
+        BuildRecord.RemoveWithSummary(folder);
 
         var baseReference = ImageReference.TryParse(manifest.BaseImage, out string? error)
             ?? throw new DiamolException(DiagnosticCode.DIAM1001,
@@ -61,7 +58,7 @@ internal static class OciBuildStage
             .ConfigureAwait(false);
         if (baseImage.RequireUsableFor(manifest.BaseImage, options.Platform) is { } warning) log.Warning(warning.Code, warning.Message);
 
-        var blobs = OciLayerBlobs.Write(contextDirectory, manifest, options.Time, log, cancellationToken);
+        var blobs = OciLayerBlobs.Write(folder, manifest, options.Time, log, cancellationToken);
         var baseLayers = new BaseLayerCache(options.Cache, registries, baseReference, manifest.Registry);
         var repair = new BlobRepair((digest, ct) => RestoreAsync(digest, baseReference, baseImage, baseLayers, blobs, ct), log);
         var config = ImageConfigWriter.Write(baseImage.Config, options.Platform, settings, manifest.Instructions.Skip(1).ToArray(),
@@ -93,7 +90,7 @@ internal static class OciBuildStage
         }
 
         var record = Record(manifest, options, baseReference, baseImage, config, imageManifest, ourLayers, image.Present, image.PushedDigest);
-        record.Save(contextDirectory);
+        record.Save(folder);
         return new OciBuildResult(record, imageManifest);
     }
 

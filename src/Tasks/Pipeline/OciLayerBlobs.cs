@@ -7,13 +7,12 @@ using Diamol.Build.Oci;
 namespace Diamol.Build.Pipeline;
 
 /// <summary>
-/// The layer blobs of our layers in the build context's .diamol/blobs, with the record (oci-layers.json) that lets
+/// The layer blobs of our layers in the build context's .diamol/blobs, with the record (oci-layers.json, both named by <see cref="OutputFolder"/>) that lets
 /// the next build reuse a blob whose layer's files are unchanged. Each layer's files land where the layer plan says,
 /// as the Dockerfile's COPY puts them.
 /// </summary>
 internal sealed class OciLayerBlobs
 {
-    private const string RecordFileName = "oci-layers.json";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
     private readonly ContextManifest _manifest;
     private readonly string _workingDirectory;
@@ -26,15 +25,14 @@ internal sealed class OciLayerBlobs
     public IReadOnlyDictionary<string, LayerBlob> Blobs { get; }
 
     /// <summary>Writes each planned layer as a blob, reusing last build's blob when the layer's files are unchanged.</summary>
-    public static OciLayerBlobs Write(string contextDirectory, ContextManifest manifest, DateTimeOffset time, IBuildLog log,
+    public static OciLayerBlobs Write(OutputFolder folder, ContextManifest manifest, DateTimeOffset time, IBuildLog log,
         CancellationToken cancellationToken)
     {
         string workingDirectory = manifest.Settings?.WorkingDirectory ?? throw new DiamolException(DiagnosticCode.DIAM2014,
-            $"The build context at '{contextDirectory}' was written without the image's working directory " +
+            $"The build context at '{folder.Root}' was written without the image's working directory " +
             "(by an older Diamol.Build). Publish again.");
-        string folder = Path.Combine(contextDirectory, ContextManifest.FolderName);
-        string blobDirectory = Path.Combine(folder, "blobs");
-        string recordPath = Path.Combine(folder, RecordFileName);
+        string blobDirectory = folder.Blobs;
+        string recordPath = folder.OciLayers;
         var previous = Read(recordPath);
         var blobs = new Dictionary<string, LayerBlob>(StringComparer.Ordinal);
         try

@@ -16,7 +16,6 @@ namespace Diamol.Build.Pipeline;
 /// <param name="IdleTimeout">DiamolIdleTimeout: seconds a registry or engine exchange may go without any data.</param>
 /// <param name="RegistryRetries">DiamolRegistryRetries: how many times a failing registry exchange is tried in all.</param>
 internal sealed record OciWriteRequest(
-    string ContextDirectory,
     string? RuntimeIdentifier = null,
     string? ImageFormat = null,
     string? ArchiveOutputPath = null,
@@ -32,16 +31,17 @@ internal sealed record OciWriteRequest(
     /// <summary>The image's platform: the RID's, linux-x64 when none is given.</summary>
     public ImagePlatform Platform => ImagePlatform.FromRuntimeIdentifier(string.IsNullOrWhiteSpace(RuntimeIdentifier) ? "linux-x64" : RuntimeIdentifier);
 
+    /// <param name="state">The staged context: its manifest names the archive, its folder holds the layout.</param>
     /// <param name="engineFor">The build's shared connection to the first engine of the candidates that answers.</param>
     /// <param name="environment">The process's environment (SOURCE_DATE_EPOCH, CONTAINER_HOST, DOCKER_HOST ...).</param>
-    public OciOptions Options(Func<IReadOnlyList<EngineEndpoint>, IEngineSource> engineFor, Func<string, string?> environment)
+    public OciOptions Options(OutputFolderState state, Func<IReadOnlyList<EngineEndpoint>, IEngineSource> engineFor, Func<string, string?> environment)
     {
         var platform = Platform;
         string? archive = string.IsNullOrWhiteSpace(ArchiveOutputPath) ? null
-            : ImageArchiveWriter.ResolvePath(ArchiveOutputPath, ProjectDirectory ?? Environment.CurrentDirectory, RepositoryWithoutRegistry(ContextManifest.Load(ContextDirectory)));
+            : ImageArchiveWriter.ResolvePath(ArchiveOutputPath, ProjectDirectory ?? Environment.CurrentDirectory, RepositoryWithoutRegistry(state.Manifest));
         bool toEngine = string.IsNullOrWhiteSpace(ContainerRegistry) && archive is null;
         // One platform of a multi-platform archive: its blobs go to a layout folder, the index's archive gathers them.
-        string? layout = IndexPart && archive is not null ? Path.Combine(ContextDirectory, ContextManifest.FolderName, "layout") : null;
+        string? layout = IndexPart && archive is not null ? state.Folder.Layout : null;
         if (layout is not null) archive = null;
         return new OciOptions(
             platform,

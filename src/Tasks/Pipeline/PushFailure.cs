@@ -17,5 +17,5 @@ internal sealed record PushFailure(DiagnosticCode Code, string Message, bool Som
     public DiamolException ToError(BuildResult build) => new(Code,
         $"{Message.Trim()} The image {build.ImageId} was built and the local tags {string.Join(", ", build.References)} now point to it; " +
         $"{(SomeTagsPushed ? "only the tags named above reached the registry" : "the registry was not updated")}. " +
-        $"{HistoryStage.ImageFileName} says \"pushed\": false with this error. Fix the cause and publish again: the build is cached, only the push runs.");
+        $"{Context.OutputFolder.ImageJsonName} says \"pushed\": false with this error. Fix the cause and publish again: the build is cached, only the push runs.");
 }

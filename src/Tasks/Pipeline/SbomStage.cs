@@ -18,33 +18,33 @@ internal sealed record SbomOptions(string AssetsFile, string TargetFramework, st
 /// </summary>
 internal static class SbomStage
 {
-    public static (IReadOnlyList<string> Written, IReadOnlyList<Diagnostic> Warnings) Run(string contextDirectory, string outputDirectory,
-        SbomOptions options, StagedContext? staged = null)
+    public static (IReadOnlyList<string> Written, IReadOnlyList<Diagnostic> Warnings) Run(OutputFolderState state, SbomOptions options)
     {
-        string[] names = [SpdxWriter.FileName, CycloneDxWriter.FileName];
+        var folder = state.Folder;
+        string[] paths = [folder.SpdxSbom, folder.CycloneDxSbom];
         if (!options.Formats.Any)
         {
             // Off: an SBOM of an earlier publish would describe another image.
-            foreach (string name in names) AtomicFile.TryDelete(Path.Combine(outputDirectory, name));
+            foreach (string path in paths) AtomicFile.TryDelete(path);
             return ([], []);
         }
 
         if (!File.Exists(options.AssetsFile))
         {
-            foreach (string name in names) AtomicFile.TryDelete(Path.Combine(outputDirectory, name));
+            foreach (string path in paths) AtomicFile.TryDelete(path);
             return ([], [new Diagnostic(DiagnosticCode.DIAM2027,
                 $"No SBOM was written: it is made from the project's restore, and ProjectAssetsFile ('{options.AssetsFile}') does not exist. " +
                 "Restore the project (publish without --no-restore), or set DiamolSbom to false.")]);
         }
 
-        var manifest = staged?.Manifest ?? ContextManifest.Load(contextDirectory);
-        var record = BuildRecord.Load(contextDirectory);
-        var digests = FileDigests.ForContext(contextDirectory, manifest, staged);
+        var manifest = state.Manifest;
+        var record = BuildRecord.Load(folder);
+        var digests = state.Digests;
         string workingDirectory = manifest.Settings?.WorkingDirectory ?? "/app";
         var files = manifest.Layers.SelectMany(layer => layer.Files.Select(file => new SbomFileInput(
             layer.Name,
             layer.DestinationUnder(workingDirectory) + file.RelativePath,
-            Path.Combine(contextDirectory, layer.ContextFolder, file.RelativePath),
+            Path.Combine(folder.Root, layer.ContextFolder, file.RelativePath),
             file.Size,
             digests.TryGetValue(FileDigests.KeyOf(layer.Name, file.RelativePath), out var sha256) ? sha256 : null))).ToArray();
 
@@ -69,14 +69,13 @@ internal static class SbomStage
         var (inventory, warnings) = SbomInventoryBuilder.Build(request);
 
         var written = new List<string>();
-        Write(outputDirectory, SpdxWriter.FileName, options.Formats.Spdx ? SpdxWriter.Write(inventory) : null, written);
-        Write(outputDirectory, CycloneDxWriter.FileName, options.Formats.CycloneDx ? CycloneDxWriter.Write(inventory) : null, written);
+        Write(folder.SpdxSbom, options.Formats.Spdx ? SpdxWriter.Write(inventory) : null, written);
+        Write(folder.CycloneDxSbom, options.Formats.CycloneDx ? CycloneDxWriter.Write(inventory) : null, written);
         return (written, warnings);
     }
 
-    private static void Write(string folder, string name, byte[]? content, List<string> written)
+    private static void Write(string path, byte[]? content, List<string> written)
     {
-        string path = Path.Combine(folder, name);
         if (content is null)
         {
             AtomicFile.TryDelete(path);

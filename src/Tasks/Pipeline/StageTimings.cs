@@ -5,14 +5,13 @@ using System.Text.Json;
 namespace Diamol.Build.Pipeline;
 
 /// <summary>
-/// Where a publish's time goes, stage by stage, measured by the tasks themselves: kept in .diamol/timings.json (the
+/// Where a publish's time goes, stage by stage, measured by the tasks themselves: kept in .diamol/timings.json
+/// (<see cref="Context.OutputFolder.Timings"/>; the
 /// benchmark reads it; a person asking "why was that slow?" can too) and logged at normal verbosity. The publish's
 /// first task starts the file; each later task adds its stages.
 /// </summary>
 internal sealed class StageTimings
 {
-    public const string FileName = "timings.json";
-
     /// <summary>One measured stage: the task that ran it, its name ("stage", "engine-steps", ...) and its wall time.</summary>
     public sealed record TimedStage(string Task, string Name, double Milliseconds);
 
@@ -24,8 +23,6 @@ internal sealed class StageTimings
     private readonly List<TimedStage> _stages = [];
 
     public StageTimings(string task) => _task = task;
-
-    public static string PathIn(string contextDirectory) => Path.Combine(contextDirectory, Context.ContextManifest.FolderName, FileName);
 
     public void Add(string name, TimeSpan elapsed) => _stages.Add(new TimedStage(_task, name, Math.Round(elapsed.TotalMilliseconds, 1)));
 
@@ -56,10 +53,10 @@ internal sealed class StageTimings
     }
 
     /// <summary>Writes this task's stages: a new file for the publish's first task, added to the file for the others.</summary>
-    public void Save(string contextDirectory, bool startsPublish)
+    public void Save(Context.OutputFolder folder, bool startsPublish)
     {
-        string path = PathIn(contextDirectory);
-        var earlier = startsPublish ? [] : Read(contextDirectory);
+        string path = folder.Timings;
+        var earlier = startsPublish ? [] : Read(folder);
         try
         {
             Common.AtomicFile.WriteIfChanged(path, JsonSerializer.Serialize(new Document([.. earlier, .. _stages]), Json) + "\n");
@@ -71,11 +68,11 @@ internal sealed class StageTimings
     }
 
     /// <summary>The publish's stages so far; none when the file is missing or unreadable (timings are never worth a failure).</summary>
-    public static IReadOnlyList<TimedStage> Read(string contextDirectory)
+    public static IReadOnlyList<TimedStage> Read(Context.OutputFolder folder)
     {
         try
         {
-            string path = PathIn(contextDirectory);
+            string path = folder.Timings;
             return File.Exists(path) ? JsonSerializer.Deserialize<Document>(File.ReadAllText(path), Json)?.Stages ?? [] : [];
         }
         catch (Exception e) when (e is JsonException or IOException)

@@ -85,7 +85,7 @@ internal static class TagClaims
         var moved = new List<MovedTag>();
         foreach (string tag in tags)
         {
-            if (claims.TryGetValue(tag, out string? previous) && previous != folder && Names(Path.Combine(previous, HistoryStage.ImageFileName), tag))
+            if (claims.TryGetValue(tag, out string? previous) && previous != folder && Names(new Context.OutputFolder(previous).ImageJson, tag))
             {
                 moved.Add(new MovedTag(tag, previous));
             }

@@ -10,7 +10,6 @@ namespace Diamol.Build.Sbom;
 /// </summary>
 internal static class CycloneDxWriter
 {
-    public const string FileName = "sbom.cdx.json";
     private const string ImageRef = "image";
     private const string BaseRef = "base-image";
 

@@ -11,7 +11,6 @@ namespace Diamol.Build.Sbom;
 /// </summary>
 internal static class SpdxWriter
 {
-    public const string FileName = "sbom.spdx.json";
     private const string NoAssertion = "NOASSERTION";
     private const string ImageId = "SPDXRef-Image";
     private const string BaseId = "SPDXRef-BaseImage";

@@ -250,7 +250,8 @@ public sealed class RegistryAttacherTests
     private sealed class SilentSubject(InMemoryDistribution inner) : IRegistryClient
     {
         public string Registry => inner.Registry;
-        public Task<ResolvedImage> ResolveAsync(string repository, string reference, Diamol.Build.Common.ImagePlatform platform, CancellationToken ct) => inner.ResolveAsync(repository, reference, platform, ct);
+        public Task<ResolvedImage> ResolveAsync(string repository, string reference, Diamol.Build.Common.ImagePlatform platform, CancellationToken ct) =>
+            inner.ResolveAsync(repository, reference, platform, ct);
         public Task<byte[]> GetBlobAsync(string repository, BlobDescriptor blob, CancellationToken ct) => inner.GetBlobAsync(repository, blob, ct);
         public Task DownloadBlobAsync(string repository, BlobDescriptor blob, string destinationPath, CancellationToken ct) => inner.DownloadBlobAsync(repository, blob, destinationPath, ct);
         public Task<bool> BlobExistsAsync(string repository, string digest, CancellationToken ct) => inner.BlobExistsAsync(repository, digest, ct);

@@ -22,7 +22,7 @@ public sealed class ContextStagerTests : TempFolderTest
     {
         string context = Path.Combine(Root, "context");
         var plan = LayerPlanner.Plan([new PublishedFile(Published("App.dll", "app"), "App.dll"), new PublishedFile(Published("sub/N.dll", "n"), "sub/N.dll", "N", "1.0.0")]);
-        var result = ContextStager.Stage(context, Document("FROM x\n"), plan);
+        var result = ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), plan);
 
         Assert.IsTrue(result.DockerfileChanged);
         Assert.AreEqual(ContextStager.GeneratedHeader + "\nFROM x\n", File.ReadAllText(Path.Combine(context, "Dockerfile")));
@@ -36,11 +36,11 @@ public sealed class ContextStagerTests : TempFolderTest
     {
         string context = Path.Combine(Root, "context");
         var plan = LayerPlanner.Plan([new PublishedFile(Published("App.dll", "app"), "App.dll")]);
-        ContextStager.Stage(context, Document("FROM x\n"), plan);
+        ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), plan);
         var old = DateTime.UtcNow.AddHours(-1);
         File.SetLastWriteTimeUtc(Path.Combine(context, "Dockerfile"), old);
 
-        var again = ContextStager.Stage(context, Document("FROM x\n"), plan);
+        var again = ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), plan);
 
         Assert.IsFalse(again.DockerfileChanged);
         Assert.AreEqual(0, again.FilesAdded);
@@ -65,14 +65,14 @@ public sealed class ContextStagerTests : TempFolderTest
             }
         }
 
-        AssertStamps(ContextStager.Stage(context, Document("FROM x\n"), plan));
+        AssertStamps(ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), plan));
         // Left in place, then replaced after an edit: either way the stamp is the staged file's.
-        AssertStamps(ContextStager.Stage(context, Document("FROM x\n"), plan));
+        AssertStamps(ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), plan));
         string app = plan.Layers.SelectMany(l => l.Files).Single(f => f.RelativePath == "App.dll").SourcePath;
         File.Delete(app);
         File.WriteAllText(app, "app, edited");
         File.SetLastWriteTimeUtc(app, DateTime.UtcNow.AddMinutes(-5));
-        var edited = ContextStager.Stage(context, Document("FROM x\n"), plan);
+        var edited = ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), plan);
         Assert.AreEqual(1, edited.FilesAdded);
         AssertStamps(edited);
     }
@@ -85,7 +85,7 @@ public sealed class ContextStagerTests : TempFolderTest
             .Select(i => new PublishedFile(Published($"wwwroot/d{i % 7}/f{i}.js", $"file {i}"), $"wwwroot/d{i % 7}/f{i}.js", IsStaticAsset: true)).ToArray();
         var plan = LayerPlanner.Plan(files);
 
-        var first = ContextStager.Stage(context, Document("FROM x\n"), plan);
+        var first = ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), plan);
         Assert.AreEqual(files.Length, first.FilesAdded);
         foreach (var file in files)
         {
@@ -95,11 +95,11 @@ public sealed class ContextStagerTests : TempFolderTest
         // A new file where the old one was (a staged hard link would follow an edit in place by itself).
         File.Delete(files[100].SourcePath);
         File.WriteAllText(files[100].SourcePath, "edited");
-        Assert.AreEqual(1, ContextStager.Stage(context, Document("FROM x\n"), plan).FilesAdded, "only the edited file is staged again");
+        Assert.AreEqual(1, ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), plan).FilesAdded, "only the edited file is staged again");
 
         File.Delete(files[200].SourcePath);
         File.WriteAllText(files[300].SourcePath, "edited too");
-        var e = Assert.ThrowsExactly<Diagnostics.DiamolException>(() => ContextStager.Stage(context, Document("FROM y\n"), plan));
+        var e = Assert.ThrowsExactly<Diagnostics.DiamolException>(() => ContextStager.Stage(new OutputFolder(context), Document("FROM y\n"), plan));
         Assert.AreEqual(Diagnostics.DiagnosticCode.DIAM2002, e.Code);
         Assert.IsFalse(File.Exists(Path.Combine(context, "Dockerfile")), "a half-staged context must not keep a Dockerfile");
     }
@@ -108,9 +108,9 @@ public sealed class ContextStagerTests : TempFolderTest
     public void Files_no_longer_published_leave_the_context()
     {
         string context = Path.Combine(Root, "context");
-        ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan(
+        ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), LayerPlanner.Plan(
             [new PublishedFile(Published("a.dll", "a"), "a.dll"), new PublishedFile(Published("old/b.dll", "b"), "old/b.dll")]));
-        var result = ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("a.dll", "a2"), "a.dll")]));
+        var result = ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("a.dll", "a2"), "a.dll")]));
 
         Assert.AreEqual(1, result.FilesRemoved);
         Assert.IsFalse(Directory.Exists(Path.Combine(context, "layers", "app", "old")));
@@ -121,7 +121,7 @@ public sealed class ContextStagerTests : TempFolderTest
     public async Task The_tar_holds_the_dockerfile_and_layers_but_not_the_artifacts()
     {
         string context = Path.Combine(Root, "context");
-        ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("App.dll", "app"), "App.dll")]));
+        ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("App.dll", "app"), "App.dll")]));
         File.WriteAllText(Path.Combine(context, "image-history.json"), "{}");
 
         using var stream = ContextTar.Open(context, CancellationToken.None, out var written);
@@ -140,7 +140,7 @@ public sealed class ContextStagerTests : TempFolderTest
     {
         string context = Path.Combine(Root, "context");
         string longName = string.Join("/", Enumerable.Repeat("a-rather-long-folder-name", 6)) + "/file.txt";
-        ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("deep.txt", "deep"), longName)]));
+        ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("deep.txt", "deep"), longName)]));
 
         using var buffer = new MemoryStream();
         await ContextTar.WriteAsync(context, buffer, CancellationToken.None);
@@ -184,7 +184,7 @@ public sealed class ContextStagerTests : TempFolderTest
     {
         string context = Path.Combine(Root, "context");
         var plan = LayerPlanner.Plan([new PublishedFile(Published("a.dll", "a"), "a.dll")]);
-        ContextStager.Stage(context, Document("FROM x\n"), plan);
+        ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), plan);
         foreach (string name in deleted)
         {
             string path = Path.Combine(context, name);
@@ -192,7 +192,7 @@ public sealed class ContextStagerTests : TempFolderTest
         }
 
         File.Delete(Path.Combine(context, "layers", "app", "a.dll"));
-        ContextStager.Stage(context, Document("FROM x\n"), plan);
+        ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), plan);
         Assert.AreEqual("a", File.ReadAllText(Path.Combine(context, "layers", "app", "a.dll")), "the missing layer file is staged again");
         Assert.IsTrue(Directory.Exists(Path.Combine(context, ".diamol")));
     }
@@ -204,7 +204,7 @@ public sealed class ContextStagerTests : TempFolderTest
         Directory.CreateDirectory(Path.Combine(context, "layers", "x"));
         File.WriteAllText(Path.Combine(context, "layers", "x", "keep.txt"), "keep");
         var e = Assert.ThrowsExactly<Diagnostics.DiamolException>(() =>
-            ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("a.dll", "a"), "a.dll")])));
+            ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("a.dll", "a"), "a.dll")])));
         Assert.AreEqual(Diagnostics.DiagnosticCode.DIAM2012, e.Code);
         Assert.AreEqual("keep", File.ReadAllText(Path.Combine(context, "layers", "x", "keep.txt")));
     }
@@ -239,7 +239,7 @@ public sealed class ContextStagerTests : TempFolderTest
         Directory.CreateDirectory(context);
         File.WriteAllText(Path.Combine(context, "Dockerfile"), "FROM mine\n");
         var e = Assert.ThrowsExactly<Diagnostics.DiamolException>(() =>
-            ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("a.dll", "a"), "a.dll")])));
+            ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("a.dll", "a"), "a.dll")])));
         Assert.AreEqual(Diagnostics.DiagnosticCode.DIAM2012, e.Code);
         StringAssert.Contains(e.Message, "DiamolOutputPath");
         Assert.AreEqual("FROM mine\n", File.ReadAllText(Path.Combine(context, "Dockerfile")));
@@ -250,7 +250,7 @@ public sealed class ContextStagerTests : TempFolderTest
     public void A_file_that_cannot_be_read_fails_the_archive_instead_of_ending_it()
     {
         string context = Path.Combine(Root, "context");
-        ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("App.dll", "app"), "App.dll")]));
+        ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), LayerPlanner.Plan([new PublishedFile(Published("App.dll", "app"), "App.dll")]));
         // A link to nothing under layers/: reading it fails half-way through the archive.
         File.CreateSymbolicLink(Path.Combine(context, "layers", "app", "gone.dll"), Path.Combine(Root, "no-such-file"));
 
@@ -276,7 +276,7 @@ public sealed class ContextStagerTests : TempFolderTest
         Directory.CreateDirectory(Path.Combine(context, ".diamol"));
         File.SetUnixFileMode(oldUmaskDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        ContextStager.Stage(context, Document("FROM x\n"), plan);
+        ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), plan);
 
         string stagedSecret = Path.Combine(context, "layers", "app", "appsettings.json");
         Assert.AreEqual(ImageFileModes.RegularFile, File.GetUnixFileMode(stagedSecret));
@@ -287,7 +287,7 @@ public sealed class ContextStagerTests : TempFolderTest
         File.AppendAllText(readable, "!");
         Assert.AreEqual("app!", File.ReadAllText(Path.Combine(context, "layers", "app", "App.dll")));
 
-        var again = ContextStager.Stage(context, Document("FROM x\n"), LayerPlanner.Plan(
+        var again = ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), LayerPlanner.Plan(
             [new PublishedFile(secret, "appsettings.json"), new PublishedFile(readable, "App.dll"), new PublishedFile(nested, "wwwroot/css/site.css", IsStaticAsset: true)]));
         Assert.AreEqual(0, again.FilesAdded, "an unchanged publish restages nothing");
     }
@@ -302,9 +302,9 @@ public sealed class ContextStagerTests : TempFolderTest
         if (copy) File.SetUnixFileMode(app, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         string context = Path.Combine(Root, "context");
         var plan = LayerPlanner.Plan([new PublishedFile(app, "App.dll")]);
-        ContextStager.Stage(context, Document("FROM x\n"), plan);
+        ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), plan);
         string staged = Path.Combine(context, "layers", "app", "App.dll");
-        Assert.AreEqual(0, ContextStager.Stage(context, Document("FROM x\n"), plan).FilesAdded, "unchanged: nothing restaged");
+        Assert.AreEqual(0, ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), plan).FilesAdded, "unchanged: nothing restaged");
 
         // rsync -a, tar, cp -p into a clean folder: another file, same size, the old mtime.
         var time = File.GetLastWriteTimeUtc(app);
@@ -314,12 +314,12 @@ public sealed class ContextStagerTests : TempFolderTest
         File.SetLastWriteTimeUtc(replacement, time);
         File.Move(replacement, app, overwrite: true);
 
-        var again = ContextStager.Stage(context, Document("FROM x\n"), plan);
+        var again = ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), plan);
 
         Assert.AreEqual(1, again.FilesAdded);
         Assert.AreEqual("new bytes", File.ReadAllText(staged));
         Assert.AreEqual(FileStamp.Of(staged), again.Files["app/App.dll"]);
-        Assert.AreEqual(0, ContextStager.Stage(context, Document("FROM x\n"), plan).FilesAdded, "and then it is current");
-        Assert.AreEqual(copy, File.Exists(Path.Combine(context, ".diamol", StagedCopies.FileName)), "only copies are recorded");
+        Assert.AreEqual(0, ContextStager.Stage(new OutputFolder(context), Document("FROM x\n"), plan).FilesAdded, "and then it is current");
+        Assert.AreEqual(copy, File.Exists(Path.Combine(context, ".diamol", OutputFolder.StagedCopiesName)), "only copies are recorded");
     }
 }

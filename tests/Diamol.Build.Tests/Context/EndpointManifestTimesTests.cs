@@ -31,17 +31,17 @@ public sealed class EndpointManifestTimesTests : TempFolderTest
         File.WriteAllText(original, Manifest);
         PublishedFile[] files = [new(original, "Web.staticwebassets.endpoints.json", IsStaticAsset: false), new(Path.Combine(publish, "Web.dll"), "Web.dll")];
 
-        var clamped = EndpointManifestTimes.Clamp(files, Epoch, context);
+        var clamped = EndpointManifestTimes.Clamp(files, Epoch, new OutputFolder(context));
         Assert.AreNotEqual(original, clamped[0].SourcePath);
         StringAssert.Contains(File.ReadAllText(clamped[0].SourcePath), "Tue, 14 Nov 2023 22:13:20 GMT");
         Assert.AreEqual(Manifest, File.ReadAllText(original), "the publish folder is the SDK's");
         Assert.AreSame(files[1], clamped[1]);
         var stamp = File.GetLastWriteTimeUtc(clamped[0].SourcePath);
-        EndpointManifestTimes.Clamp(files, Epoch, context);
+        EndpointManifestTimes.Clamp(files, Epoch, new OutputFolder(context));
         Assert.AreEqual(stamp, File.GetLastWriteTimeUtc(clamped[0].SourcePath), "an unchanged copy is not written again");
 
-        var unclamped = EndpointManifestTimes.Clamp(files, null, context);
+        var unclamped = EndpointManifestTimes.Clamp(files, null, new OutputFolder(context));
         Assert.AreEqual(original, unclamped[0].SourcePath);
-        Assert.IsFalse(Directory.Exists(Path.Combine(context, ".diamol", EndpointManifestTimes.FolderName)), "copies no longer needed are removed");
+        Assert.IsFalse(Directory.Exists(Path.Combine(context, ".diamol", OutputFolder.ClampedName)), "copies no longer needed are removed");
     }
 }

@@ -20,8 +20,8 @@ public sealed class OutputFolderFilesTests : TempFolderTest
     private void Publish(string folder)
     {
         var plan = LayerPlanner.Plan([new PublishedFile(Published("App.dll", "app"), "App.dll"), new PublishedFile(Published("sub/N.dll", "n"), "sub/N.dll", "N", "1.0.0")]);
-        ContextStager.Stage(folder, new DockerfileDocument(ContextStager.GeneratedHeader + "\nFROM x\n", [], new Dictionary<string, string>()), plan);
-        new ContextManifest("App", "x", "app", ["latest"], new Dictionary<string, string>(), [], plan.Layers).Save(folder);
+        ContextStager.Stage(new OutputFolder(folder), new DockerfileDocument(ContextStager.GeneratedHeader + "\nFROM x\n", [], new Dictionary<string, string>()), plan);
+        new ContextManifest("App", "x", "app", ["latest"], new Dictionary<string, string>(), [], plan.Layers).Save(new OutputFolder(folder));
         foreach (string name in new[] { "image.json", "image-history.json", "image-history.md", "image-history.html" }) File.WriteAllText(Path.Combine(folder, name), "{}");
         Directory.CreateDirectory(Path.Combine(folder, ".diamol", "blobs"));
         File.WriteAllText(Path.Combine(folder, ".diamol", "blobs", "layer.tar.gz"), "blob");
@@ -103,7 +103,7 @@ public sealed class OutputFolderFilesTests : TempFolderTest
     {
         string folder = Path.Combine(Root, "container");
         Publish(folder);
-        File.Delete(ContextManifest.PathIn(folder));
+        File.Delete(new OutputFolder(folder).Manifest);
         OutputFolderFiles.Clean(folder, null);
         Assert.AreEqual("app", File.ReadAllText(Path.Combine(folder, "layers", "app", "App.dll")));
         Assert.IsFalse(File.Exists(Path.Combine(folder, "Dockerfile")));
@@ -117,7 +117,7 @@ public sealed class OutputFolderFilesTests : TempFolderTest
         string outside = Path.Combine(Root, "outside.txt");
         File.WriteAllText(outside, "mine");
         new ContextManifest("App", "x", "app", ["latest"], new Dictionary<string, string>(), [],
-            [new Layer(LayerKind.App, "app", [new LayerFile("/nowhere", "../../outside.txt", 1)])]).Save(folder);
+            [new Layer(LayerKind.App, "app", [new LayerFile("/nowhere", "../../outside.txt", 1)])]).Save(new OutputFolder(folder));
         OutputFolderFiles.Clean(folder, null);
         Assert.AreEqual("mine", File.ReadAllText(outside));
     }
@@ -131,7 +131,7 @@ public sealed class OutputFolderFilesTests : TempFolderTest
         string folder = Path.Combine(Root, "deploy");
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, name), "theirs");
-        var e = Assert.ThrowsExactly<DiamolException>(() => OutputFolderFiles.RefuseForeignFiles(folder));
+        var e = Assert.ThrowsExactly<DiamolException>(() => OutputFolderFiles.RefuseForeignFiles(new OutputFolder(folder)));
         Assert.AreEqual(DiagnosticCode.DIAM2012, e.Code);
         StringAssert.Contains(e.Message, name);
         Assert.AreEqual("theirs", File.ReadAllText(Path.Combine(folder, name)));
@@ -143,9 +143,9 @@ public sealed class OutputFolderFilesTests : TempFolderTest
         string folder = Path.Combine(Root, "deploy");
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "docker-compose.yml"), "services: {}\n");
-        OutputFolderFiles.RefuseForeignFiles(folder);
+        OutputFolderFiles.RefuseForeignFiles(new OutputFolder(folder));
         Publish(folder);
-        OutputFolderFiles.RefuseForeignFiles(folder);
+        OutputFolderFiles.RefuseForeignFiles(new OutputFolder(folder));
     }
 
     [TestMethod]

@@ -37,8 +37,8 @@ public sealed class OutputFolderLockTests : TempFolderTest
         string folder = Path.Combine(Root, "here");
         using (OutputFolderLock.Acquire(folder, TimeSpan.Zero, _ => Assert.Fail(), CancellationToken.None))
         {
-            Assert.AreEqual(Path.Combine(folder, ".diamol", "lock"), OutputFolderLock.PathIn(folder));
-            Assert.IsTrue(File.Exists(OutputFolderLock.PathIn(folder)));
+            Assert.AreEqual(Path.Combine(folder, ".diamol", "lock"), new OutputFolder(folder).Lock);
+            Assert.IsTrue(File.Exists(new OutputFolder(folder).Lock));
         }
     }
 
@@ -70,7 +70,7 @@ public sealed class OutputFolderLockTests : TempFolderTest
         string folder = Path.Combine(Root, "full");
         Directory.CreateDirectory(Path.Combine(folder, ".diamol"));
         // A folder where the note goes: writing it fails, as on a full disk or when another user's note is there.
-        Directory.CreateDirectory(OutputFolderLock.PathIn(folder) + ".owner");
+        Directory.CreateDirectory(new OutputFolder(folder).Lock + ".owner");
         using (OutputFolderLock.Acquire(folder, TimeSpan.Zero, _ => Assert.Fail("it waited"), CancellationToken.None))
         {
             var e = Assert.ThrowsExactly<DiamolException>(() => OutputFolderLock.Acquire(folder, TimeSpan.Zero, _ => { }, CancellationToken.None));

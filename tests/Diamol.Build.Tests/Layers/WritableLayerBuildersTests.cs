@@ -27,7 +27,7 @@ public sealed class WritableLayerBuildersTests : TempFolderTest
         string context = Path.Combine(Root, "context");
         var plan = Plan();
         var document = new DockerfileDocument(ContextStager.GeneratedHeader + "\n", [], new Dictionary<string, string>());
-        ContextStager.Stage(context, document, plan);
+        ContextStager.Stage(new OutputFolder(context), document, plan);
         string data = Path.Combine(context, "layers", "writable-2", "data");
         Assert.AreEqual((UnixFileMode)Convert.ToInt32("770", 8), File.GetUnixFileMode(data));
         Assert.AreEqual(ImageFileModes.Directory, File.GetUnixFileMode(Path.Combine(data, "db")));
@@ -35,11 +35,11 @@ public sealed class WritableLayerBuildersTests : TempFolderTest
         Assert.AreEqual(0, Directory.EnumerateFileSystemEntries(Path.Combine(data, "db")).Count());
         var before = Directory.GetLastWriteTimeUtc(Path.Combine(data, "db"));
 
-        var again = ContextStager.Stage(context, document, plan);
+        var again = ContextStager.Stage(new OutputFolder(context), document, plan);
         Assert.AreEqual(0, again.FilesAdded + again.FilesRemoved);
         Assert.AreEqual(before, Directory.GetLastWriteTimeUtc(Path.Combine(data, "db")), "an unchanged folder is left as it is");
 
-        ContextStager.Stage(context, document, new LayerPlan(plan.Layers.Where(l => l.Kind != LayerKind.Writable).ToArray()));
+        ContextStager.Stage(new OutputFolder(context), document, new LayerPlan(plan.Layers.Where(l => l.Kind != LayerKind.Writable).ToArray()));
         Assert.IsFalse(Directory.Exists(Path.Combine(context, "layers", "writable-2")), "a folder no longer declared goes");
     }
 

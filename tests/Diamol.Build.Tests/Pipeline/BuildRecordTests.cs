@@ -1,3 +1,4 @@
+using Diamol.Build.Context;
 using Diamol.Build.Common;
 using Diamol.Build.Engine;
 using Diamol.Build.History;
@@ -20,11 +21,11 @@ public sealed class BuildRecordTests
                 new Dictionary<string, string> { ["com.example.password"] = "hunter22", ["team"] = "a" }),
             new BaseImageSummary("base", null, 1, 1),
             [new ImageHistoryRow("", "/bin/sh -c #(nop)  ENV API_TOKEN=s3cret value TARGET=x", null, 0, 1)]);
-        record.Save(context);
-        string text = File.ReadAllText(BuildRecord.PathIn(context));
+        record.Save(new OutputFolder(context));
+        string text = File.ReadAllText(new OutputFolder(context).BuildJson);
         Assert.IsFalse(text.Contains("s3cret", StringComparison.Ordinal), text);
         Assert.IsFalse(text.Contains("hunter22", StringComparison.Ordinal), text);
         StringAssert.Contains(text, "TARGET=x");
-        Assert.AreEqual("sha256:i", BuildRecord.Load(context).Build.ImageId);
+        Assert.AreEqual("sha256:i", BuildRecord.Load(new OutputFolder(context)).Build.ImageId);
     }
 }

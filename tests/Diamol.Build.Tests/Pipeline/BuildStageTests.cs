@@ -35,7 +35,7 @@ public sealed class BuildStageTests : EngineStageTest
         Assert.AreEqual(64 + 7, record.Build.ImageId.Length, "the short id the engine named is replaced by the full one");
         Assert.AreEqual("sha256:" + new string('b', 64), record.BaseImage.Id);
         StringAssert.Contains(record.Engine, "Fake Engine 1.0");
-        Assert.IsNotNull(BuildRecord.TryLoad(_context));
+        Assert.IsNotNull(BuildRecord.TryLoad(new OutputFolder(_context)));
         Assert.IsTrue(_log.Lines.Any(l => l.Contains("with Fake Engine 1.0, API 1.51", StringComparison.Ordinal)), string.Join("\n", _log.Lines));
     }
 
@@ -59,16 +59,16 @@ public sealed class BuildStageTests : EngineStageTest
     {
         var staged = Stage(null, ("WebPing.dll", "app", false));
         var options = new BuildOptions(new Dictionary<string, string>(), [], PullPolicy.Missing);
-        Assert.IsFalse((await BuildStage.RunAsync(_context, _engine, options, _log, default, null, staged)).Skipped);
+        Assert.IsFalse((await BuildStage.RunAsync(State(staged), _engine, options, _log, default)).Skipped);
 
         // The fingerprint's digests are kept for the history, and are what the folder itself gives.
         Assert.IsNotNull(staged.Digests);
-        CollectionAssert.AreEquivalent(FileDigests.ForContext(_context, staged.Manifest).ToArray(), staged.Digests.ToArray());
+        CollectionAssert.AreEquivalent(State().Digests.ToArray(), staged.Digests.ToArray());
         // The history from the staging is the history from the folder.
         string fromStaging = Path.Combine(Root, "from-staging"), fromFolder = Path.Combine(Root, "from-folder");
-        HistoryStage.Run(_context, fromStaging, "test", staged: staged);
-        HistoryStage.Run(_context, fromFolder, "test");
-        Assert.AreEqual(File.ReadAllText(Path.Combine(fromFolder, HistoryStage.JsonFileName)), File.ReadAllText(Path.Combine(fromStaging, HistoryStage.JsonFileName)));
+        HistoryStage.Run(State(staged), new OutputFolder(fromStaging), "test");
+        HistoryStage.Run(State(), new OutputFolder(fromFolder), "test");
+        Assert.AreEqual(File.ReadAllText(Path.Combine(fromFolder, OutputFolder.HistoryJsonName)), File.ReadAllText(Path.Combine(fromStaging, OutputFolder.HistoryJsonName)));
         // The same fingerprint as a stage that reads the folder: that one finds the image up to date.
         Assert.IsTrue((await Run()).Skipped);
 
@@ -77,29 +77,30 @@ public sealed class BuildStageTests : EngineStageTest
         var again = Stage(null, ("WebPing.dll", "apq", false));
         string app = Path.Combine(_context, "layers", "app", "WebPing.dll");
         File.SetLastWriteTimeUtc(app, File.GetLastWriteTimeUtc(app).AddMinutes(1));
-        Assert.IsFalse(staged.Describes(_context));
-        Assert.IsTrue(again.Describes(_context));
-        Assert.IsFalse((await BuildStage.RunAsync(_context, _engine, options, _log, default, null, staged)).Skipped, "the edit must be built");
+        Assert.IsFalse(staged.Describes(new OutputFolder(_context)));
+        Assert.IsTrue(again.Describes(new OutputFolder(_context)));
+        Assert.IsFalse((await BuildStage.RunAsync(State(staged), _engine, options, _log, default)).Skipped, "the edit must be built");
     }
 
     [TestMethod]
     public async Task Unchanged_artifacts_are_left_as_they_are_once_they_compare_the_image_with_itself()
     {
-        string json = Path.Combine(_context, HistoryStage.JsonFileName), html = Path.Combine(_context, HistoryStage.HtmlFileName);
+        string json = Path.Combine(_context, OutputFolder.HistoryJsonName), html = Path.Combine(_context, OutputFolder.HistoryHtmlName);
         HistoryArtifacts Publish(string app)
         {
             // As DiamolGenerateDockerfile does: no image.json until the image is made.
-            if (Directory.Exists(_context)) File.Delete(Path.Combine(_context, HistoryStage.ImageFileName));
+            if (Directory.Exists(_context)) File.Delete(Path.Combine(_context, OutputFolder.ImageJsonName));
             var staged = Stage(null, ("WebPing.dll", app, false));
-            BuildStage.RunAsync(_context, _engine, new BuildOptions(new Dictionary<string, string>(), [], PullPolicy.Missing), _log, default, null, staged).GetAwaiter().GetResult();
-            return HistoryStage.Run(_context, _context, "test", staged: staged);
+            var state = State(staged);
+            BuildStage.RunAsync(state, _engine, new BuildOptions(new Dictionary<string, string>(), [], PullPolicy.Missing), _log, default).GetAwaiter().GetResult();
+            return HistoryStage.Run(state, Folder, "test");
         }
 
         Publish("app");
-        Assert.IsFalse(File.Exists(HistoryReuse.PathIn(_context)), "a first artifact compares with nothing: the next publish writes again");
+        Assert.IsFalse(File.Exists(new OutputFolder(_context).HistoryKey), "a first artifact compares with nothing: the next publish writes again");
         var second = Publish("app");
         Assert.IsTrue(HistoryReuse.IsFixedPoint(second.History));
-        Assert.IsTrue(File.Exists(HistoryReuse.PathIn(_context)));
+        Assert.IsTrue(File.Exists(new OutputFolder(_context).HistoryKey));
         string written = File.ReadAllText(json);
 
         // Unchanged: nothing is read back or written. To see that, the JSON is altered with its size and time kept
@@ -109,7 +110,7 @@ public sealed class BuildStageTests : EngineStageTest
         File.SetLastWriteTimeUtc(json, time);
         var third = Publish("app");
         StringAssert.Contains(File.ReadAllText(json), "\"GENERATOR\"");
-        StringAssert.Contains(File.ReadAllText(Path.Combine(_context, HistoryStage.ImageFileName)), third.Record.Build.ImageId);
+        StringAssert.Contains(File.ReadAllText(Path.Combine(_context, OutputFolder.ImageJsonName)), third.Record.Build.ImageId);
         Assert.AreEqual(written, HistoryJsonWriter.Write(third.History));
         Assert.AreEqual(second.History.Changes!.Summary, third.History.Changes!.Summary);
         File.WriteAllText(json, written);
@@ -120,7 +121,7 @@ public sealed class BuildStageTests : EngineStageTest
         Assert.AreNotEqual("edited", File.ReadAllText(html));
         Publish("app v2");
         Assert.AreNotEqual(written, File.ReadAllText(json));
-        Assert.IsFalse(File.Exists(HistoryReuse.PathIn(_context)), "a new image is compared with the old one: not reusable");
+        Assert.IsFalse(File.Exists(new OutputFolder(_context).HistoryKey), "a new image is compared with the old one: not reusable");
     }
 
     [TestMethod]
@@ -181,7 +182,7 @@ public sealed class BuildStageTests : EngineStageTest
         Assert.IsNotNull(record.Build.ImageId);
         Assert.IsNull(record.PushedDigest);
         StringAssert.StartsWith(record.PushError, code + ":");
-        Assert.AreEqual(record.PushError, BuildRecord.TryLoad(_context)!.PushError, "the saved record says the push failed");
+        Assert.AreEqual(record.PushError, BuildRecord.TryLoad(new OutputFolder(_context))!.PushError, "the saved record says the push failed");
     }
 
     [TestMethod]
@@ -227,7 +228,7 @@ public sealed class BuildStageTests : EngineStageTest
         var record = await Run(cancellationToken: cancel.Token);
 
         StringAssert.StartsWith(record.PushError, "DIAM3004:");
-        Assert.IsNotNull(BuildRecord.TryLoad(_context));
+        Assert.IsNotNull(BuildRecord.TryLoad(new OutputFolder(_context)));
     }
 
     [TestMethod]
@@ -308,15 +309,15 @@ public sealed class BuildStageTests : EngineStageTest
     {
         Stage();
         await Run();
-        File.WriteAllText(Path.Combine(_context, HistoryStage.ImageFileName), "{}");
+        File.WriteAllText(Path.Combine(_context, OutputFolder.ImageJsonName), "{}");
         Stage(appContent: "app v2");
         _engine.BuildFailure = FakeContainerEngine.Failure(code);
 
         var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => Run());
 
         Assert.AreEqual(code, e.Code);
-        Assert.IsNull(BuildRecord.TryLoad(_context), "the old record would describe an image the tags may no longer name");
-        Assert.IsFalse(File.Exists(Path.Combine(_context, HistoryStage.ImageFileName)), "image.json must not name the old image");
+        Assert.IsNull(BuildRecord.TryLoad(new OutputFolder(_context)), "the old record would describe an image the tags may no longer name");
+        Assert.IsFalse(File.Exists(Path.Combine(_context, OutputFolder.ImageJsonName)), "image.json must not name the old image");
     }
 
     [TestMethod]
@@ -328,7 +329,7 @@ public sealed class BuildStageTests : EngineStageTest
         var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => Run());
 
         Assert.AreEqual(DiagnosticCode.DIAM3019, e.Code);
-        Assert.IsNull(BuildRecord.TryLoad(_context));
+        Assert.IsNull(BuildRecord.TryLoad(new OutputFolder(_context)));
     }
 
     [TestMethod]
@@ -341,7 +342,7 @@ public sealed class BuildStageTests : EngineStageTest
         var e = await Assert.ThrowsExactlyAsync<DiamolException>(() => Run());
 
         Assert.AreEqual(DiagnosticCode.DIAM3001, e.Code);
-        Assert.IsNotNull(BuildRecord.TryLoad(_context), "nothing was attempted, so the last build's record still describes the tags");
+        Assert.IsNotNull(BuildRecord.TryLoad(new OutputFolder(_context)), "nothing was attempted, so the last build's record still describes the tags");
     }
 
     [TestMethod]

@@ -1,3 +1,4 @@
+using Diamol.Build.Context;
 using System.Text.Json;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Engine;
@@ -18,9 +19,9 @@ public sealed class EnginePublishTests : EngineStageTest
         Stage(ContainerSpecFactoryTests.Valid with { Registry = "registry.test:5000", Tags = tags }, ("WebPing.dll", "app", false));
 
     private Task<BuildRecord> Publish() =>
-        BuildStage.PublishAsync(_context, _engine, new BuildOptions(new Dictionary<string, string>(), [], PullPolicy.Missing), _log, "Diamol.Build test", CancellationToken.None);
+        BuildStage.PublishAsync(State(), _engine, new BuildOptions(new Dictionary<string, string>(), [], PullPolicy.Missing), _log, "Diamol.Build test", CancellationToken.None);
 
-    private JsonElement ImageJson() => JsonDocument.Parse(File.ReadAllText(Path.Combine(_context, HistoryStage.ImageFileName))).RootElement;
+    private JsonElement ImageJson() => JsonDocument.Parse(File.ReadAllText(Path.Combine(_context, OutputFolder.ImageJsonName))).RootElement;
 
     [TestMethod]
     public async Task A_push_refused_at_the_first_tag_ends_the_publish_with_its_code_and_the_image_json_of_the_built_image()
@@ -33,12 +34,12 @@ public sealed class EnginePublishTests : EngineStageTest
         Assert.AreEqual(DiagnosticCode.DIAM3005, e.Code);
         StringAssert.StartsWith(e.Message, "DIAM3005 from the fake engine. The image sha256:");
         StringAssert.Contains(e.Message, "now point to it; the registry was not updated.");
-        var record = BuildRecord.TryLoad(_context)!;
+        var record = BuildRecord.TryLoad(new OutputFolder(_context))!;
         StringAssert.Contains(e.Message, $"The image {record.Build.ImageId} was built and the local tags registry.test:5000/webping:1.0 now point to it");
         Assert.AreEqual(record.Build.ImageId, ImageJson().GetProperty("id").GetString());
         Assert.IsFalse(ImageJson().GetProperty("pushed").GetBoolean());
         Assert.AreEqual(record.PushError, ImageJson().GetProperty("pushError").GetString());
-        Assert.IsTrue(File.Exists(Path.Combine(_context, HistoryStage.JsonFileName)), "the history describes the image the local tags name");
+        Assert.IsTrue(File.Exists(Path.Combine(_context, OutputFolder.HistoryJsonName)), "the history describes the image the local tags name");
     }
 
     [TestMethod]
@@ -63,6 +64,6 @@ public sealed class EnginePublishTests : EngineStageTest
 
         Assert.AreEqual("sha256:" + new string('d', 64), record.PushedDigest);
         Assert.IsTrue(_log.Lines.Any(l => l.StartsWith($"Pushed registry.test:5000/webping:1.0 ({record.PushedDigest})", StringComparison.Ordinal)), string.Join("\n", _log.Lines));
-        Assert.IsFalse(File.Exists(Path.Combine(_context, HistoryStage.ImageFileName)), "the history stage of a publish that went well is DiamolWriteLayerHistory's");
+        Assert.IsFalse(File.Exists(Path.Combine(_context, OutputFolder.ImageJsonName)), "the history stage of a publish that went well is DiamolWriteLayerHistory's");
     }
 }

@@ -38,9 +38,15 @@ public abstract class EngineStageTest : TempFolderTest
         var layerOptions = new LayerOptions(ImageFileModes.ParsePolicy(null), new PublishMode(), "WebPing");
         return DockerfileStage.Run(input ?? ContainerSpecFactoryTests.Valid, null,
             files.Select(f => new PublishedFile(Path.Combine(publish, f.RelativePath), f.RelativePath, IsHost: f.IsHost)).ToArray(),
-            layerOptions, _context, "WebPing", "1.0.0", new List<Diagnostic>()).Staged;
+            layerOptions, Folder, "WebPing", "1.0.0", new List<Diagnostic>()).Staged;
     }
 
+    /// <summary>The output folder the context is staged in.</summary>
+    private protected OutputFolder Folder => new(_context);
+
+    /// <summary>What a stage works from: <paramref name="staged"/> while it describes the folder, else the folder itself.</summary>
+    private protected OutputFolderState State(StagedContext? staged = null) => OutputFolderState.Of(Folder, staged);
+
     private protected Task<BuildRecord> Run(BuildOptions? options = null, CancellationToken cancellationToken = default) =>
-        BuildStage.RunAsync(_context, _engine, options ?? new BuildOptions(new Dictionary<string, string>(), [], PullPolicy.Missing), _log, cancellationToken);
+        BuildStage.RunAsync(State(), _engine, options ?? new BuildOptions(new Dictionary<string, string>(), [], PullPolicy.Missing), _log, cancellationToken);
 }

@@ -1,3 +1,4 @@
+using Diamol.Build.Context;
 using System.Text.Json;
 using Diamol.Build.Common;
 using Diamol.Build.Credentials;
@@ -38,7 +39,7 @@ public sealed class OciBuildStageTests : EngineStageTest
     private void StagePushed(string baseImage = BaseImage, string appContent = "app") =>
         Stage(ContainerSpecFactoryTests.Valid with { BaseImage = baseImage, Registry = Target, Tags = ["1.0", "latest"] }, ("WebPing.dll", appContent, false));
 
-    private Task<OciBuildResult> Write(bool tagInRegistry = true) => OciBuildStage.RunAsync(_context, Options(tagInRegistry), _registries, _log, default);
+    private Task<OciBuildResult> Write(bool tagInRegistry = true) => OciBuildStage.RunAsync(State(), Options(tagInRegistry), _registries, _log, default);
 
     private InMemoryDistribution Pushed => _registries[Target];
 
@@ -129,8 +130,8 @@ public sealed class OciBuildStageTests : EngineStageTest
         var e = await Assert.ThrowsAsync<DiamolException>(() => Write());
 
         Assert.AreEqual(DiagnosticCode.DIAM3011, e.Code);
-        Assert.IsNull(BuildRecord.TryLoad(_context), "no record of an image that was not pushed");
-        Assert.IsFalse(File.Exists(Path.Combine(_context, HistoryStage.ImageFileName)));
+        Assert.IsNull(BuildRecord.TryLoad(new OutputFolder(_context)), "no record of an image that was not pushed");
+        Assert.IsFalse(File.Exists(Path.Combine(_context, OutputFolder.ImageJsonName)));
     }
 
     [TestMethod]

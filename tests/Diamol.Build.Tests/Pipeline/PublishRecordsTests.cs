@@ -1,3 +1,4 @@
+using Diamol.Build.Context;
 using System.Text.Json;
 using Diamol.Build.Pipeline;
 
@@ -10,16 +11,17 @@ namespace Diamol.Build.Tests.Pipeline;
 [TestClass]
 public sealed class PublishRecordsTests : EngineStageTest
 {
-    private string ImageJson => Path.Combine(_context, HistoryStage.ImageFileName);
-    private string HistoryJson => Path.Combine(_context, HistoryStage.JsonFileName);
+    private string ImageJson => Path.Combine(_context, OutputFolder.ImageJsonName);
+    private string HistoryJson => Path.Combine(_context, OutputFolder.HistoryJsonName);
 
     private HistoryArtifacts Publish(string app)
     {
         // As a publish does: image.json goes when the image is being made, and comes back when it is.
         if (Directory.Exists(_context)) File.Delete(ImageJson);
         var staged = Stage(null, ("WebPing.dll", app, false));
-        BuildStage.RunAsync(_context, _engine, new BuildOptions(new Dictionary<string, string>(), [], Diamol.Build.Engine.PullPolicy.Missing), _log, default, null, staged).GetAwaiter().GetResult();
-        return HistoryStage.Run(_context, _context, "test", staged: staged);
+        var state = State(staged);
+        BuildStage.RunAsync(state, _engine, new BuildOptions(new Dictionary<string, string>(), [], Diamol.Build.Engine.PullPolicy.Missing), _log, default).GetAwaiter().GetResult();
+        return HistoryStage.Run(state, Folder, "test");
     }
 
     [TestMethod]
@@ -28,11 +30,11 @@ public sealed class PublishRecordsTests : EngineStageTest
         Publish("app");
         string digest = "sha256:" + new string('e', 64);
         // The OCI writer's record for one platform of an index: named by digest, pushed by digest.
-        var record = BuildRecord.Load(_context);
-        (record with { Build = record.Build with { References = ["webping@" + digest] }, PushedDigest = digest, IndexPart = true }).Save(_context);
+        var record = BuildRecord.Load(new OutputFolder(_context));
+        (record with { Build = record.Build with { References = ["webping@" + digest] }, PushedDigest = digest, IndexPart = true }).Save(Folder);
         File.Delete(ImageJson);
 
-        var written = HistoryStage.Run(_context, _context, "test");
+        var written = HistoryStage.Run(State(), Folder, "test");
 
         using var image = JsonDocument.Parse(File.ReadAllText(ImageJson));
         Assert.AreEqual(0, image.RootElement.GetProperty("tags").GetArrayLength(), File.ReadAllText(ImageJson));
@@ -40,7 +42,7 @@ public sealed class PublishRecordsTests : EngineStageTest
         Assert.IsTrue(image.RootElement.GetProperty("pushed").GetBoolean(), "it was pushed, by digest");
         Assert.AreEqual("linux/amd64", image.RootElement.GetProperty("platform").GetString());
         Assert.AreEqual(0, written.History.Image.Tags.Count);
-        StringAssert.Contains(File.ReadAllText(Path.Combine(_context, HistoryStage.MarkdownFileName)), "- Tags: none (one platform of a multi-platform image, pushed by digest as webping@" + digest);
+        StringAssert.Contains(File.ReadAllText(Folder.HistoryMarkdown), "- Tags: none (one platform of a multi-platform image, pushed by digest as webping@" + digest);
         Assert.IsFalse(File.ReadAllText(HistoryJson).Contains("\"latest\"", StringComparison.Ordinal), "the history names no tag");
     }
 
@@ -60,20 +62,20 @@ public sealed class PublishRecordsTests : EngineStageTest
         string good = File.ReadAllText(HistoryJson);
         // A publish that fails after its build started: image.json and build.json were removed, nothing written since.
         File.Delete(ImageJson);
-        File.Delete(BuildRecord.PathIn(_context));
+        File.Delete(new OutputFolder(_context).BuildJson);
 
-        var removed = HistoryStage.SetAsideUnbacked(_context, _context);
+        var removed = HistoryStage.SetAsideUnbacked(new OutputFolder(_context));
 
         Assert.AreEqual(3, removed.Count, string.Join(", ", removed));
         Assert.IsFalse(File.Exists(HistoryJson));
-        Assert.IsFalse(File.Exists(Path.Combine(_context, HistoryStage.MarkdownFileName)));
-        Assert.IsFalse(File.Exists(Path.Combine(_context, HistoryStage.HtmlFileName)));
-        Assert.AreEqual(good, File.ReadAllText(HistoryStage.AsidePath(_context)));
+        Assert.IsFalse(File.Exists(Path.Combine(_context, OutputFolder.HistoryMarkdownName)));
+        Assert.IsFalse(File.Exists(Path.Combine(_context, OutputFolder.HistoryHtmlName)));
+        Assert.AreEqual(good, File.ReadAllText(new OutputFolder(_context).LastGoodHistory));
 
         // The next good publish compares with the last good image, then drops the copy.
         var next = Publish("app v2");
         Assert.IsNotNull(next.History.Changes, "since the last publish is measured against the last good one");
-        Assert.IsFalse(File.Exists(HistoryStage.AsidePath(_context)));
+        Assert.IsFalse(File.Exists(new OutputFolder(_context).LastGoodHistory));
         Assert.IsTrue(File.Exists(HistoryJson));
     }
 
@@ -82,7 +84,7 @@ public sealed class PublishRecordsTests : EngineStageTest
     {
         // An engine build whose push failed writes both, the history and image.json with "pushed": false.
         Publish("app");
-        Assert.AreEqual(0, HistoryStage.SetAsideUnbacked(_context, _context).Count);
+        Assert.AreEqual(0, HistoryStage.SetAsideUnbacked(new OutputFolder(_context)).Count);
         Assert.IsTrue(File.Exists(HistoryJson));
     }
 
@@ -91,11 +93,11 @@ public sealed class PublishRecordsTests : EngineStageTest
     {
         string folder = Path.Combine(Root, "users-own");
         Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, HistoryStage.JsonFileName), "{}");
-        File.WriteAllText(Path.Combine(folder, HistoryStage.MarkdownFileName), "# notes");
+        File.WriteAllText(Path.Combine(folder, OutputFolder.HistoryJsonName), "{}");
+        File.WriteAllText(Path.Combine(folder, OutputFolder.HistoryMarkdownName), "# notes");
 
-        Assert.AreEqual(0, HistoryStage.SetAsideUnbacked(folder, folder).Count);
-        Assert.IsTrue(File.Exists(Path.Combine(folder, HistoryStage.JsonFileName)));
-        Assert.IsTrue(File.Exists(Path.Combine(folder, HistoryStage.MarkdownFileName)));
+        Assert.AreEqual(0, HistoryStage.SetAsideUnbacked(new OutputFolder(folder)).Count);
+        Assert.IsTrue(File.Exists(Path.Combine(folder, OutputFolder.HistoryJsonName)));
+        Assert.IsTrue(File.Exists(Path.Combine(folder, OutputFolder.HistoryMarkdownName)));
     }
 }

@@ -1,3 +1,4 @@
+using Diamol.Build.Context;
 using Diamol.Build.Pipeline;
 
 namespace Diamol.Build.Tests.Pipeline;
@@ -12,17 +13,17 @@ public sealed class StageTimingsTests
         string context = temp.Path;
         var old = new StageTimings("earlier publish");
         old.Add("stage", TimeSpan.FromSeconds(9));
-        old.Save(context, startsPublish: true);
+        old.Save(new OutputFolder(context), startsPublish: true);
 
         var first = new StageTimings("DiamolGenerateDockerfile");
         first.Add("plan", TimeSpan.FromMilliseconds(3.25));
         first.Measure("stage", () => 1);
-        first.Save(context, startsPublish: true);
+        first.Save(new OutputFolder(context), startsPublish: true);
         var second = new StageTimings("DiamolEngineBuild");
         second.Add("engine-steps", TimeSpan.FromSeconds(2));
-        second.Save(context, startsPublish: false);
+        second.Save(new OutputFolder(context), startsPublish: false);
 
-        var stages = StageTimings.Read(context);
+        var stages = StageTimings.Read(new OutputFolder(context));
         CollectionAssert.AreEqual(new[] { "plan", "stage", "engine-steps" }, stages.Select(s => s.Name).ToArray(), "the earlier publish's stages are gone");
         Assert.AreEqual("DiamolEngineBuild", stages[2].Task);
         Assert.AreEqual(2000, stages[2].Milliseconds);
@@ -34,8 +35,8 @@ public sealed class StageTimingsTests
     {
         using var temp = new TempFolder("timings");
         string context = temp.Path;
-        Directory.CreateDirectory(Path.GetDirectoryName(StageTimings.PathIn(context))!);
-        File.WriteAllText(StageTimings.PathIn(context), "{ not json");
-        Assert.AreEqual(0, StageTimings.Read(context).Count);
+        Directory.CreateDirectory(Path.GetDirectoryName(new OutputFolder(context).Timings)!);
+        File.WriteAllText(new OutputFolder(context).Timings, "{ not json");
+        Assert.AreEqual(0, StageTimings.Read(new OutputFolder(context)).Count);
     }
 }

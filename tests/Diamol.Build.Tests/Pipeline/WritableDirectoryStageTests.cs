@@ -19,7 +19,7 @@ public sealed class WritableDirectoryStageTests : EngineStageTest
         File.WriteAllText(Path.Combine(publish, "WebPing.dll"), "app");
         var options = new LayerOptions(ImageFileModes.ParsePolicy(null), new PublishMode(), "WebPing", [new WritableDirectory("data", mode)]);
         return DockerfileStage.Run(input ?? ContainerSpecFactoryTests.Valid, baseImage, [new PublishedFile(Path.Combine(publish, "WebPing.dll"), "WebPing.dll")],
-            options, _context, "WebPing", "1.0.0", new List<Diagnostic>());
+            options, Folder, "WebPing", "1.0.0", new List<Diagnostic>());
     }
 
     [TestMethod]
@@ -28,10 +28,10 @@ public sealed class WritableDirectoryStageTests : EngineStageTest
         var first = StageWith(RuntimeBase, "0755");
         StringAssert.Contains(File.ReadAllText(first.Staging.DockerfilePath), "COPY --chown=1654:1654 [\"layers/writable/\", \"/app/\"]");
         var options = new BuildOptions(new Dictionary<string, string>(), [], Diamol.Build.Engine.PullPolicy.Missing);
-        var before = BuildFingerprint.Compute(_context, first.Manifest, options, "sha256:base");
+        var before = BuildFingerprint.Compute(State(first.Staged), options, "sha256:base");
 
         var second = StageWith(RuntimeBase, "0770");
-        var after = BuildFingerprint.Compute(_context, second.Manifest, options, "sha256:base");
+        var after = BuildFingerprint.Compute(State(second.Staged), options, "sha256:base");
         int copy = second.Manifest.Instructions.ToList().FindIndex(i => i.LayerName == "writable");
         Assert.AreEqual(before.StepKeys[copy - 1], after.StepKeys[copy - 1], "the steps before it are the same");
         Assert.AreNotEqual(before.StepKeys[copy], after.StepKeys[copy], "the COPY line is the same, the folder's mode is not: a delta build must not reuse the old step");
