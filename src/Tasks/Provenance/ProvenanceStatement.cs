@@ -89,7 +89,7 @@ internal static partial class ProvenanceStatement
             if (!string.IsNullOrWhiteSpace(input.BaseImage))
             {
                 json.WriteString("name", input.BaseImage);
-                json.WriteString("uri", BaseImagePackageUrl.Of(input.BaseImage, input.BaseImageDigest));
+                json.WriteString("uri", PackageUrl.Oci(input.BaseImage, input.BaseImageDigest));
             }
 
             if (input.BaseImageDigest is not null) WriteDigest(json, "sha256", Hex(input.BaseImageDigest, "the base image"));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Diamol.Build.Spec;
 
 namespace Diamol.Build.Sbom;
 

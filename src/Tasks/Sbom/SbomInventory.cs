@@ -1,3 +1,5 @@
+using Diamol.Build.Spec;
+
 namespace Diamol.Build.Sbom;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Diamol.Build.Common;
 using Diamol.Build.Diagnostics;
+using Diamol.Build.Spec;
 
 namespace Diamol.Build.Sbom;
 

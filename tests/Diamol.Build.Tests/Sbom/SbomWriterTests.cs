@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Sbom;
+using Diamol.Build.Spec;
 
 namespace Diamol.Build.Tests.Sbom;
 
@@ -182,8 +183,10 @@ public sealed class SbomWriterTests : TempFolderTest
     public void Purls_escape_what_the_spec_asks()
     {
         Assert.AreEqual("pkg:nuget/My.Package@1.0.0-rc.1%2Bsha.5", PackageUrl.NuGet("My.Package", "1.0.0-rc.1+sha.5"));
-        Assert.AreEqual("pkg:oci/app@sha256%3Aab?repository_url=registry.example/team/app", PackageUrl.Oci("registry.example/team/app@sha256:ab", null));
-        Assert.AreEqual("pkg:oci/app@latest?repository_url=team/app", PackageUrl.Oci("team/app", null));
+        Assert.AreEqual("pkg:oci/app@sha256%3A" + new string('b', 64) + "?repository_url=registry.example/team/app",
+            PackageUrl.Oci("registry.example/team/app@sha256:" + new string('b', 64), null));
+        Assert.AreEqual("pkg:oci/app?repository_url=docker.io/team/app", PackageUrl.Oci("team/app", null), "a tag does not pin an image: no version");
+        Assert.AreEqual("pkg:oci/runtime?repository_url=mcr.microsoft.com/dotnet/runtime&tag=10.0", PackageUrl.Oci("mcr.microsoft.com/dotnet/runtime:10.0", null));
     }
 
     private static string? Property(JsonElement component, string name) =>

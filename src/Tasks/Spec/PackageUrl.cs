@@ -1,4 +1,4 @@
-namespace Diamol.Build.Sbom;
+namespace Diamol.Build.Spec;
 
 /// <summary>
 /// Package URLs (purl, github.com/package-url/purl-spec) of the two kinds an image holds: NuGet packages and OCI images.
@@ -9,22 +9,19 @@ internal static class PackageUrl
     public static string NuGet(string id, string version) => $"pkg:nuget/{Escape(id)}@{Escape(version)}";
 
     /// <summary>
-    /// pkg:oci/name@sha256%3Ahex?repository_url=host/path: the name is the repository's last segment, lowercase; the
-    /// digest is the version; the full repository (with its registry) goes in repository_url. A reference without a
-    /// known digest gets its tag as the version, which the spec allows but which does not pin it.
+    /// pkg:oci/name@sha256%3Ahex?repository_url=host/path&amp;tag=t: the name is the repository's last segment, lowercase;
+    /// the version is the digest (a tag does not pin an image, so without a digest the purl has no version and the tag
+    /// goes in its qualifier); repository_url is the canonical repository with its registry (docker.io/library/... for
+    /// Docker Hub), so two images of one name on two registries stay apart. The one form the SBOM and the provenance use.
     /// </summary>
     public static string Oci(string reference, string? digest)
     {
-        string repository = reference;
-        string? tag = null;
-        int at = repository.IndexOf('@', StringComparison.Ordinal);
-        if (at >= 0) repository = repository[..at];
-        int colon = repository.LastIndexOf(':');
-        if (colon > repository.LastIndexOf('/')) (repository, tag) = (repository[..colon], repository[(colon + 1)..]);
-        string name = repository[(repository.LastIndexOf('/') + 1)..].ToLowerInvariant();
-        string version = digest ?? (at >= 0 ? reference[(at + 1)..] : null) ?? tag ?? "latest";
-        string purl = $"pkg:oci/{Escape(name)}@{Escape(version)}?repository_url={Escape(repository.ToLowerInvariant(), keepSlash: true)}";
-        return digest is not null && tag is not null ? purl + "&tag=" + Escape(tag) : purl;
+        var image = ImageReference.TryParse(reference, out _);
+        if (image is null) return "pkg:oci/" + Escape(reference);
+        string name = image.RepositoryPath[(image.RepositoryPath.LastIndexOf('/') + 1)..].ToLowerInvariant();
+        string? version = digest ?? image.Digest;
+        string purl = $"pkg:oci/{Escape(name)}{(version is null ? "" : "@" + Escape(version))}?repository_url={Escape(image.CanonicalName.ToLowerInvariant(), keepSlash: true)}";
+        return image.Tag is null ? purl : purl + "&tag=" + Escape(image.Tag);
     }
 
     // Percent-encodes what is not unreserved (RFC 3986), as the purl spec asks; ':' in a digest becomes %3A.
