@@ -20,7 +20,6 @@ internal sealed record ContextManifest(
     string? Registry = null,
     ImageSettings? Settings = null)
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     // Derived, so not written: the plan alone would write every file a second time.
     [System.Text.Json.Serialization.JsonIgnore]
@@ -35,7 +34,7 @@ internal sealed record ContextManifest(
     /// on disk beside the Dockerfile, and only the Dockerfile has to hold them (the image does). Each redacted
     /// instruction is marked, so <see cref="Load"/> takes its text from the Dockerfile again.
     /// </summary>
-    public void Save(OutputFolder folder) => AtomicFile.WriteIfChanged(folder.Manifest, JsonSerializer.Serialize(Redacted(), Json));
+    public void Save(OutputFolder folder) => AtomicFile.WriteIfChanged(folder.Manifest, JsonSerializer.Serialize(Redacted(), IndentedJson.Options));
 
     private ContextManifest Redacted()
     {
@@ -58,7 +57,7 @@ internal sealed record ContextManifest(
                 "the Dockerfile stage did not run or failed. Publish again.");
         }
 
-        var manifest = JsonSerializer.Deserialize<ContextManifest>(File.ReadAllText(path), Json)!;
+        var manifest = JsonSerializer.Deserialize<ContextManifest>(File.ReadAllText(path), IndentedJson.Options)!;
         return manifest.Instructions.Any(i => i.Redacted)
             ? manifest with { Instructions = WithDockerfileText(folder, manifest.Instructions) }
             : manifest;

@@ -1,3 +1,5 @@
+using Diamol.Build.Common;
+
 namespace Diamol.Build.Context;
 
 /// <summary>
@@ -51,7 +53,7 @@ internal sealed class OutputFolder
         LastGoodHistoryName, BaseManifestName, OciLayersName, BlobsName, LayoutName, LockName, LockOwnerName,
     ];
 
-    public OutputFolder(string directory) => Root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+    public OutputFolder(string directory) => Root = FolderPath.Full(directory);
 
     /// <summary>The folder's full path, without a trailing separator.</summary>
     public string Root { get; }

@@ -1,3 +1,4 @@
+using Diamol.Build.Common;
 using Diamol.Build.Diagnostics;
 
 namespace Diamol.Build.Context;
@@ -12,9 +13,7 @@ internal static class OutputFolderRules
     public static void RefuseInsidePublishFolder(string outputDirectory, string publishDirectory)
     {
         if (string.IsNullOrWhiteSpace(outputDirectory) || string.IsNullOrWhiteSpace(publishDirectory)) return;
-        string output = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDirectory)) + Path.DirectorySeparatorChar;
-        string publish = Path.TrimEndingDirectorySeparator(Path.GetFullPath(publishDirectory)) + Path.DirectorySeparatorChar;
-        if (output.StartsWith(publish, PathComparison))
+        if (IsSameOrAncestor(publishDirectory, outputDirectory))
         {
             throw new DiamolException(DiagnosticCode.DIAM1019,
                 $"DiamolOutputPath has the value '{outputDirectory}', which is inside the publish folder '{publishDirectory}': " +
@@ -32,10 +31,7 @@ internal static class OutputFolderRules
     public static void RefuseArchiveInsidePublishFolder(string? archivePath, string projectDirectory, string publishDirectory)
     {
         if (string.IsNullOrWhiteSpace(archivePath) || string.IsNullOrWhiteSpace(publishDirectory)) return;
-        string archive = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(projectDirectory, archivePath.Trim())));
-        string publish = Path.TrimEndingDirectorySeparator(Path.GetFullPath(publishDirectory));
-        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        if (archive.Equals(publish, comparison) || archive.StartsWith(publish + Path.DirectorySeparatorChar, comparison))
+        if (IsSameOrAncestor(publishDirectory, Path.Combine(projectDirectory, archivePath.Trim())))
         {
             throw new DiamolException(DiagnosticCode.DIAM1019,
                 $"ContainerArchiveOutputPath has the value '{archivePath}', which is in the publish folder '{publishDirectory}': " +
@@ -51,14 +47,8 @@ internal static class OutputFolderRules
     /// <summary>Whether <paramref name="folder"/> is <paramref name="inner"/> itself or one of the folders above it.</summary>
     public static bool IsSameOrAncestor(string folder, string inner)
     {
-        return WithSeparator(inner).StartsWith(WithSeparator(folder), PathComparison);
+        return FolderPath.WithSeparator(inner).StartsWith(FolderPath.WithSeparator(folder), PathComparison);
     }
-
-    // "/" stays "/" (Path.TrimEndingDirectorySeparator keeps a root), every other folder gets one trailing separator.
-    private static string WithSeparator(string folder) =>
-        Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) is var full && Path.EndsInDirectorySeparator(full)
-            ? full
-            : full + Path.DirectorySeparatorChar;
 
     /// <summary>
     /// The project folder, or a folder above it, as the output folder would put our layers/ and records among the
@@ -69,8 +59,7 @@ internal static class OutputFolderRules
     {
         if (string.IsNullOrWhiteSpace(outputDirectory) || string.IsNullOrWhiteSpace(projectDirectory)) return;
         if (!IsSameOrAncestor(outputDirectory, projectDirectory)) return;
-        bool same = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDirectory))
-            == Path.TrimEndingDirectorySeparator(Path.GetFullPath(projectDirectory));
+        bool same = FolderPath.Full(outputDirectory).Equals(FolderPath.Full(projectDirectory), PathComparison);
         throw new DiamolException(DiagnosticCode.DIAM1020,
             $"DiamolOutputPath has the value '{outputDirectory}', " +
             $"which is {(same ? "the project folder" : "a folder above the project folder")} '{projectDirectory}': " +

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Diamol.Build.Common;
 using Diamol.Build.Context;
 
 namespace Diamol.Build.History;
@@ -39,7 +40,7 @@ internal static class HistoryReuse
             hash.AppendData(Encoding.UTF8.GetBytes(text.ToString()));
         }
 
-        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+        return ContentDigest.Hex(hash.GetHashAndReset());
     }
 
     /// <summary>Whether the artifacts are those written for this key and are still as written.</summary>

@@ -103,7 +103,7 @@ public sealed partial class DiamolGenerateDockerfile : DiamolTask, ICancelableTa
             ContextDirectory = ContextDirectory,
             ProjectName = ProjectName,
             ToolVersion = ToolVersion,
-            SourceDateEpoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"),
+            SourceDateEpoch = Environment.GetEnvironmentVariable(Oci.ReproducibleTime.Variable),
         };
         var services = new DockerfileServices(
             () => EngineFor(Engine.EngineLocator.Candidates(DockerHost, Environment.GetEnvironmentVariable)),

@@ -30,7 +30,7 @@ public sealed class DiamolWriteSbom : DiamolTask
     protected override void Run()
     {
         var options = new SbomOptions(AssetsFile ?? "", TargetFramework ?? "", RuntimeIdentifier, AppName ?? "app", AppVersion ?? "1.0.0",
-            SbomFormats.Parse(Formats), ToolVersion, Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"));
+            SbomFormats.Parse(Formats), ToolVersion, Environment.GetEnvironmentVariable(Oci.ReproducibleTime.Variable));
         var (written, warnings) = SbomStage.Run(StateOf(ContextDirectory), options);
         Report(warnings);
         foreach (string path in written) Log.LogMessage(MessageImportance.Normal, "SBOM -> {0}", path);

@@ -15,7 +15,7 @@ internal sealed class BlobCache(string directory)
         Path.Combine(Environment.GetFolderPath(OperatingSystem.IsWindows() ? Environment.SpecialFolder.LocalApplicationData : Environment.SpecialFolder.UserProfile), ".diamol", "cache");
 
     /// <summary>The folder of the blobs, each named by its digest's hex.</summary>
-    public string BlobFolder => Path.Combine(Directory, "blobs", "sha256");
+    public string BlobFolder => OciLayoutWriter.BlobFolderIn(Directory);
 
     public string PathOf(string digest) => Path.Combine(BlobFolder, ContentDigest.HexOf(digest));
 

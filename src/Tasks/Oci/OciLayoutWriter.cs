@@ -25,11 +25,17 @@ internal sealed class OciLayoutWriter
         AddFile("oci-layout", Encoding.UTF8.GetBytes("{\"imageLayoutVersion\":\"1.0.0\"}"));
         if (!folderEntries) return;
         _tar.AddDirectory("blobs", ImageFileModes.Directory, ReproducibleTime.Fixed);
-        _tar.AddDirectory("blobs/sha256", ImageFileModes.Directory, ReproducibleTime.Fixed);
+        _tar.AddDirectory(BlobFolder, ImageFileModes.Directory, ReproducibleTime.Fixed);
     }
 
     /// <summary>Where a blob is in the layout.</summary>
-    public static string BlobName(string digest) => "blobs/sha256/" + ContentDigest.HexOf(digest);
+    public static string BlobName(string digest) => BlobFolder + "/" + ContentDigest.HexOf(digest);
+
+    /// <summary>Where an OCI layout keeps its blobs, each named by its digest's hex (the image-spec's layout).</summary>
+    public const string BlobFolder = "blobs/sha256";
+
+    /// <summary>The blob folder of a layout (or a content-addressed cache laid out the same way) at <paramref name="root"/>.</summary>
+    public static string BlobFolderIn(string root) => Path.Combine(root, "blobs", "sha256");
 
     /// <summary>A file of the tarball beside the layout (docker-archive's manifest.json), or of the layout itself.</summary>
     public void AddFile(string name, byte[] bytes) => _tar.AddFile(name, Mode, ReproducibleTime.Fixed, new MemoryStream(bytes), bytes.Length);

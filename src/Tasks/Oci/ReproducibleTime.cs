@@ -12,6 +12,9 @@ internal static class ReproducibleTime
     /// <summary>The fixed epoch: 1970-01-01T00:00:01Z (one second past zero, which some tools read as "no time").</summary>
     public static readonly DateTimeOffset Fixed = DateTimeOffset.FromUnixTimeSeconds(1);
 
+    /// <summary>The variable reproducible builds set to the time every artifact is to carry (reproducible-builds.org).</summary>
+    public const string Variable = "SOURCE_DATE_EPOCH";
+
     public static DateTimeOffset From(string? sourceDateEpoch)
     {
         if (string.IsNullOrWhiteSpace(sourceDateEpoch)) return Fixed;

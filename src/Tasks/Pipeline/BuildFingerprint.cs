@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Diamol.Build.Common;
 using Diamol.Build.Context;
 
 namespace Diamol.Build.Pipeline;
@@ -56,10 +57,10 @@ internal static class BuildFingerprint
                 layerHash.AppendData(Encoding.UTF8.GetBytes(line + "\n"));
             }
 
-            layerDigests[layer.Name] = Convert.ToHexString(layerHash.GetHashAndReset()).ToLowerInvariant();
+            layerDigests[layer.Name] = ContentDigest.Hex(layerHash.GetHashAndReset());
         }
 
-        return new BuildInputs(Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant(),
+        return new BuildInputs(ContentDigest.Hex(hash.GetHashAndReset()),
             StepKeys(manifest, options, baseImageId, projectArguments, layerDigests));
     }
 
@@ -95,5 +96,5 @@ internal static class BuildFingerprint
     private static IEnumerable<string> ArgumentNames(string text) =>
         text.Split([' ', '\t', '\\', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(word => word.Split('=')[0]);
 
-    private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
+    private static string Hash(string text) => ContentDigest.HashOfText(text);
 }

@@ -27,14 +27,13 @@ internal sealed record BuildRecord(
     IReadOnlyList<string>? StepKeys = null,
     bool IndexPart = false)
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     /// <summary>
     /// Saves the record without the values of secret-looking ENV and LABEL names, anywhere in it (the history's
     /// instruction texts included): the record is a file on disk, not the image. Build-argument values were taken out
     /// when the record was made, where they are known.
     /// </summary>
-    public void Save(OutputFolder folder) => Common.AtomicFile.WriteIfChanged(folder.BuildJson, JsonSerializer.Serialize(Redacted(), Json));
+    public void Save(OutputFolder folder) => Common.AtomicFile.WriteIfChanged(folder.BuildJson, JsonSerializer.Serialize(Redacted(), IndentedJson.Options));
 
     /// <summary>
     /// When a build starts: a record from an earlier build must not outlive a failed one, nor may image.json, which CI
@@ -66,7 +65,7 @@ internal sealed record BuildRecord(
     {
         try
         {
-            return File.Exists(folder.BuildJson) ? JsonSerializer.Deserialize<BuildRecord>(File.ReadAllText(folder.BuildJson), Json) : null;
+            return File.Exists(folder.BuildJson) ? JsonSerializer.Deserialize<BuildRecord>(File.ReadAllText(folder.BuildJson), IndentedJson.Options) : null;
         }
         catch (JsonException)
         {
@@ -76,7 +75,7 @@ internal sealed record BuildRecord(
 
     public static BuildRecord Load(OutputFolder folder) => FromBytes(ReadBytes(folder));
 
-    public static BuildRecord FromBytes(byte[] bytes) => JsonSerializer.Deserialize<BuildRecord>(bytes, Json)!;
+    public static BuildRecord FromBytes(byte[] bytes) => JsonSerializer.Deserialize<BuildRecord>(bytes, IndentedJson.Options)!;
 
     /// <summary>The record as saved (the history's reuse key covers these bytes); DIAM4001 when there is none.</summary>
     public static byte[] ReadBytes(OutputFolder folder)

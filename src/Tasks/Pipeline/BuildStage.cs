@@ -105,15 +105,7 @@ internal static class BuildStage
                 Skipped = true,
                 Build = previous.Build with { Steps = previous.Build.Steps.Select(step => step with { Cached = true }).ToArray() },
             };
-            PushFailure? skippedPushFailure = null;
-            if (manifest.Registry is { } target)
-            {
-                (current, skippedPushFailure) = await timings.MeasureAsync("push",
-                    () => PushOrRecordFailureAsync(engine, manifest, target, current, credentials, log, cancellationToken)).ConfigureAwait(false);
-            }
-
-            current.Save(folder);
-            return (current, skippedPushFailure);
+            return await PushAndSaveAsync(engine, manifest, current, folder, credentials, log, timings, cancellationToken).ConfigureAwait(false);
         }
 
         BuildRecord.RemoveWithSummary(folder);
@@ -162,6 +154,13 @@ internal static class BuildStage
             StepKeys: inputs.StepKeys);
         timings.Add("read-image-and-history", clock.Elapsed);
 
+        return await PushAndSaveAsync(engine, manifest, record, folder, credentials, log, timings, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The end of a build, skipped or not: the push when ContainerRegistry is set, then the record of both.</summary>
+    private static async Task<(BuildRecord, PushFailure?)> PushAndSaveAsync(IContainerEngine engine, ContextManifest manifest, BuildRecord record,
+        OutputFolder folder, Credentials.CredentialLookup credentials, IBuildLog log, StageTimings timings, CancellationToken cancellationToken)
+    {
         PushFailure? pushFailure = null;
         if (manifest.Registry is { } registry)
         {

@@ -49,7 +49,7 @@ internal sealed record DeltaBuild(int ReusedSteps, string ParentImageId, Context
         if (parent is null) return (null, $"the image the last build made at step {reused} ({parentShortId ?? "no id"}) is no longer in the engine");
 
         var rest = instructions.Skip(reused).ToArray();
-        string dockerfile = $"FROM {parent.Id.Replace("sha256:", "", StringComparison.Ordinal)}\n" + string.Concat(rest.Select(i => i.Text + "\n"));
+        string dockerfile = $"FROM {ContentDigest.WithoutPrefix(parent.Id)}\n" + string.Concat(rest.Select(i => i.Text + "\n"));
         var folders = rest.Where(i => i.LayerName is not null)
             .Select(i => manifest.Layers.First(l => l.Name == i.LayerName).ContextFolder).Distinct().ToArray();
         return (new DeltaBuild(reused, parent.Id, new ContextSelection(dockerfile, folders)), "");

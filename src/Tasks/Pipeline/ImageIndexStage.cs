@@ -91,11 +91,11 @@ internal static class ImageIndexStage
             {
                 var layout = new OciLayoutWriter(output, folderEntries: false);
                 foreach (string blob in images
-                    .SelectMany(i => Directory.EnumerateFiles(Path.Combine(i.Layout!, "blobs", "sha256")))
+                    .SelectMany(i => Directory.EnumerateFiles(OciLayoutWriter.BlobFolderIn(i.Layout!)))
                     .Order(StringComparer.Ordinal))
                 {
                     // Every blob is named by its digest: verified as it is copied, so no damaged blob is archived.
-                    layout.AddBlob(new BlobDescriptor("", "sha256:" + Path.GetFileName(blob), new FileInfo(blob).Length), blob);
+                    layout.AddBlob(new BlobDescriptor("", ContentDigest.Prefix + Path.GetFileName(blob), new FileInfo(blob).Length), blob);
                 }
 
                 layout.AddBlob(index.Digest, index.Bytes);

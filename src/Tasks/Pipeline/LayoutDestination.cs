@@ -1,6 +1,8 @@
+using Diamol.Build.Common;
 using Diamol.Build.Context;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Engine;
+using Diamol.Build.Oci;
 
 namespace Diamol.Build.Pipeline;
 
@@ -15,14 +17,14 @@ internal sealed class LayoutDestination(string layout) : IImageDestination
         var layers = await image.LocalLayersAsync(log, cancellationToken).ConfigureAwait(false);
         try
         {
-            string blobs = Path.Combine(layout, "blobs", "sha256");
+            string blobs = OciLayoutWriter.BlobFolderIn(layout);
             if (Directory.Exists(layout)) Directory.Delete(layout, recursive: true);
             Directory.CreateDirectory(blobs);
-            File.WriteAllBytes(Path.Combine(blobs, image.Config.Digest["sha256:".Length..]), image.Config.Bytes);
-            File.WriteAllBytes(Path.Combine(blobs, image.ImageManifest.Digest["sha256:".Length..]), image.ImageManifest.Bytes);
+            File.WriteAllBytes(Path.Combine(blobs, ContentDigest.HexOf(image.Config.Digest)), image.Config.Bytes);
+            File.WriteAllBytes(Path.Combine(blobs, ContentDigest.HexOf(image.ImageManifest.Digest)), image.ImageManifest.Bytes);
             foreach (var layer in layers)
             {
-                string target = Path.Combine(blobs, layer.Descriptor.Digest["sha256:".Length..]);
+                string target = Path.Combine(blobs, ContentDigest.HexOf(layer.Descriptor.Digest));
                 if (!File.Exists(target)) FileLinker.LinkOrCopy(layer.Path, target);
             }
         }

@@ -3,6 +3,7 @@ using Diamol.Build.Context;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Engine;
 using Diamol.Build.Oci;
+using Diamol.Build.Common;
 
 namespace Diamol.Build.Pipeline;
 
@@ -13,7 +14,6 @@ namespace Diamol.Build.Pipeline;
 /// </summary>
 internal sealed class OciLayerBlobs
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
     private readonly ContextManifest _manifest;
     private readonly string _workingDirectory;
     private readonly DateTimeOffset _time;
@@ -60,7 +60,7 @@ internal sealed class OciLayerBlobs
                 foreach (string stale in Directory.EnumerateFiles(blobDirectory).Where(p => !used.Contains(Path.GetFullPath(p)))) File.Delete(stale);
             }
 
-            Common.AtomicFile.WriteIfChanged(recordPath, JsonSerializer.Serialize(blobs, Json));
+            Common.AtomicFile.WriteIfChanged(recordPath, JsonSerializer.Serialize(blobs, IndentedJson.Options));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -93,7 +93,7 @@ internal sealed class OciLayerBlobs
     {
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize<Dictionary<string, LayerBlob>>(File.ReadAllText(path), Json) ?? [] : [];
+            return File.Exists(path) ? JsonSerializer.Deserialize<Dictionary<string, LayerBlob>>(File.ReadAllText(path), IndentedJson.Options) ?? [] : [];
         }
         catch (JsonException)
         {

@@ -46,7 +46,7 @@ internal sealed record OciWriteRequest(
         return new OciOptions(
             platform,
             MediaTypes.ParseFormat(ImageFormat),
-            ReproducibleTime.From(environment("SOURCE_DATE_EPOCH")),
+            ReproducibleTime.From(environment(ReproducibleTime.Variable)),
             new BlobCache(string.IsNullOrWhiteSpace(CacheDirectory) ? BlobCache.DefaultDirectory() : Path.GetFullPath(CacheDirectory)),
             archive,
             toEngine && !IndexPart ? engineFor(LocalEngineChoice.Endpoints(LocalRegistry, DockerHost, environment)) : null,

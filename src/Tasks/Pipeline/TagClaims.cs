@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Diamol.Build.Common;
 
 namespace Diamol.Build.Pipeline;
 
@@ -19,7 +18,6 @@ internal sealed record MovedTag(string Tag, string FromOutputFolder);
 /// </summary>
 internal static class TagClaims
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>The claims file of the workspace that holds <paramref name="projectDirectory"/>, in the user's profile beside the blob cache.</summary>
     public static string PathFor(string projectDirectory) => PathFor(projectDirectory, Path.GetDirectoryName(Oci.BlobCache.DefaultDirectory())!);
@@ -27,7 +25,7 @@ internal static class TagClaims
     public static string PathFor(string projectDirectory, string profileFolder)
     {
         string workspace = WorkspaceOf(projectDirectory);
-        string key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(workspace)))[..16].ToLowerInvariant();
+        string key = ContentDigest.HashOfText(workspace)[..16];
         return Path.Combine(profileFolder, "tag-claims", key + ".json");
     }
 
@@ -37,7 +35,7 @@ internal static class TagClaims
     /// </summary>
     public static string WorkspaceOf(string projectDirectory)
     {
-        string start = Path.TrimEndingDirectorySeparator(Path.GetFullPath(projectDirectory));
+        string start = FolderPath.Full(projectDirectory);
         for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
         {
             string git = Path.Combine(folder.FullName, ".git");
@@ -95,7 +93,7 @@ internal static class TagClaims
 
         stream.SetLength(0);
         stream.Position = 0;
-        JsonSerializer.Serialize(stream, claims, Indented);
+        JsonSerializer.Serialize(stream, claims, IndentedJson.Options);
         return moved;
     }
 

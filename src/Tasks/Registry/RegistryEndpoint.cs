@@ -11,13 +11,11 @@ internal static class RegistryEndpoint
     /// <summary>The SDK's list of registries to reach over plain http, separated by ';'.</summary>
     public const string InsecureRegistriesVariable = "DOTNET_CONTAINER_INSECURE_REGISTRIES";
 
-    private const string DockerHubHost = "registry-1.docker.io";
-
     /// <summary>
     /// The host (and port) that serves the registry's API. Mirrors the SDK's Registry constructor
     /// (Registry/Registry.cs): "docker.io" is not a real registry and means registry-1.docker.io.
     /// </summary>
-    public static string HostOf(string registry) => Spec.ImageReference.IsDockerHub(registry) ? DockerHubHost : registry;
+    public static string HostOf(string registry) => Spec.ImageReference.IsDockerHub(registry) ? Spec.ImageReference.DockerHubApiHost : registry;
 
     public static Uri BaseUri(string registry, Func<string, string?> variable)
     {

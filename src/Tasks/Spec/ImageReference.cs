@@ -29,8 +29,11 @@ internal sealed partial record ImageReference(string? Registry, string Repositor
     /// <summary>How references name Docker Hub, and what a name without a registry means.</summary>
     public const string DockerHub = "docker.io";
 
+    /// <summary>The host that serves Docker Hub's registry API ("docker.io" itself serves none).</summary>
+    public const string DockerHubApiHost = "registry-1.docker.io";
+
     /// <summary>Docker Hub's other names: its v1 index and its API host.</summary>
-    public static bool IsDockerHub(string registry) => registry is DockerHub or "index.docker.io" or "registry-1.docker.io";
+    public static bool IsDockerHub(string registry) => registry is DockerHub or "index.docker.io" or DockerHubApiHost;
 
     /// <summary>The registry, Docker Hub when the name has none.</summary>
     public string RegistryOrDockerHub => Registry ?? DockerHub;
