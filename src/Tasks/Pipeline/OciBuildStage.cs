@@ -22,13 +22,19 @@ internal static class OciBuildStage
     /// </summary>
     /// <param name="engineFor">The build's shared connection to the first of the candidate engines that answers.</param>
     /// <param name="registriesFor">Opens the run's registry clients with DiamolIdleTimeout and DiamolRegistryRetries.</param>
+    /// <param name="timings">This publish's stage timings: the write is measured into them as "oci-write".</param>
     /// <param name="staged">This publish's staging, whose manifest spares reading it again.</param>
     public static async Task<OciWriteResult> WriteAsync(OciWriteRequest request, Func<IReadOnlyList<EngineEndpoint>, IEngineSource> engineFor,
-        Func<TimeSpan?, RetryPolicy, RegistrySession> registriesFor, IBuildLog log, CancellationToken cancellationToken, StagedContext? staged = null)
+        Func<TimeSpan?, RetryPolicy, RegistrySession> registriesFor, IBuildLog log, StageTimings timings, CancellationToken cancellationToken,
+        StagedContext? staged = null)
     {
-        var options = request.Options(engineFor, Environment.GetEnvironmentVariable);
-        using var registries = registriesFor(options.IdleLimit, RetryPolicy.Parse(request.RegistryRetries));
-        var (record, manifest) = await RunAsync(request.ContextDirectory, options, registries, log, cancellationToken, staged).ConfigureAwait(false);
+        var (options, record, manifest) = await timings.MeasureAsync("oci-write", async () =>
+        {
+            var options = request.Options(engineFor, Environment.GetEnvironmentVariable);
+            using var registries = registriesFor(options.IdleLimit, RetryPolicy.Parse(request.RegistryRetries));
+            var (record, manifest) = await RunAsync(request.ContextDirectory, options, registries, log, cancellationToken, staged).ConfigureAwait(false);
+            return (options, record, manifest);
+        }).ConfigureAwait(false);
         return new OciWriteResult(record, manifest, options.Platform, options.ArchivePath, options.LayoutDirectory);
     }
 
