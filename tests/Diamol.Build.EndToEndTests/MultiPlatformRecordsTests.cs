@@ -24,7 +24,7 @@ public sealed class MultiPlatformRecordsTests
     /// (linux-x64, needed for a self-contained build) would put the index's image.json in linux-x64's folder; the
     /// outer build gets its own folder instead, so each platform's image.json stays as its publish wrote it.
     /// </summary>
-    private static ConsumerProject TwoPlatforms(string runtimeIdentifiers)
+    internal static ConsumerProject TwoPlatforms(string runtimeIdentifiers)
     {
         var project = ConsumerProject.FromSample("WebPing");
         string csproj = Path.Combine(project.Directory, "WebPing.csproj");
@@ -38,9 +38,9 @@ public sealed class MultiPlatformRecordsTests
         return project;
     }
 
-    private static string PlatformFolder(ConsumerProject project, string rid) => Path.Combine(project.Directory, "bin", "Release", "net10.0", rid, "container");
+    internal static string PlatformFolder(ConsumerProject project, string rid) => Path.Combine(project.Directory, "bin", "Release", "net10.0", rid, "container");
 
-    private static string IndexFolder(ConsumerProject project) => Path.Combine(project.Directory, "bin", "index-container");
+    internal static string IndexFolder(ConsumerProject project) => Path.Combine(project.Directory, "bin", "index-container");
 
     private static HttpStatusCode TagStatus(string repository, string tag)
     {

@@ -42,11 +42,59 @@ internal static class OutputFolderFiles
             "so nothing was written. Point DiamolOutputPath at a folder of its own (the default is $(OutputPath)container/); files of other names may stay beside ours.");
 
     /// <summary>
-    /// Removes what the publishes wrote into the folder, known from our own record: the staged layer files the context
-    /// manifest lists (<c>.diamol/manifest.json</c>), our named files at the top (the Dockerfile only when it carries our
-    /// header), and <c>.diamol/</c>. Folders go only when that leaves them empty, and the folder that holds the project
-    /// (<paramref name="projectDirectory"/>) never. A folder with none of our marks is not touched at all. Nothing here
-    /// waits: no lock is taken, and a file that cannot be removed is left and named.
+    /// The files of ours in the folder now, by full path, from our own record: the staged layer files the context
+    /// manifest lists (<c>.diamol/manifest.json</c>) that exist, our named files at the top (the Dockerfile only when it
+    /// carries our header) and their <c>.tmp</c>, and every file under <c>.diamol/</c>, which only Diamol.Build writes.
+    /// Exactly what <see cref="Clean"/> removes, and what the build reports as its FileWrites so that MSBuild's
+    /// incremental clean keeps them and its Clean removes them. Nothing for a folder that does not exist or has none of
+    /// our marks. One walk of <c>layers/</c> and <c>.diamol/</c> (a link is an entry, never followed); no file is read
+    /// but the manifest and the Dockerfile's first line.
+    /// </summary>
+    public static IReadOnlyList<string> Ours(OutputFolder folder)
+    {
+        string root = folder.Root;
+        var ours = new List<string>();
+        if (!Directory.Exists(root) || !ContextStager.IsOurs(folder)) return ours;
+        foreach (string name in OutputFolder.TopFileNames)
+        {
+            string path = Path.Combine(root, name);
+            if (IsEntry(path) && (name != OutputFolder.DockerfileName || ContextStager.IsOurDockerfile(path))) ours.Add(path);
+            if (IsEntry(path + ".tmp")) ours.Add(path + ".tmp");
+        }
+
+        string layersRoot = folder.Layers;
+        if (Directory.Exists(layersRoot) && StagedFiles(folder) is { } staged)
+        {
+            string inside = layersRoot + Path.DirectorySeparatorChar;
+            // A record that names a path out of layers/ (edited by hand) names nothing of ours.
+            var listed = staged.Select(relative => Path.GetFullPath(Path.Combine(layersRoot, relative)))
+                .Where(path => path.StartsWith(inside, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+            ours.AddRange(FilesUnder(layersRoot).Where(listed.Contains));
+        }
+
+        string records = folder.Records;
+        if (Directory.Exists(records)) ours.AddRange(FilesUnder(records));
+        return ours;
+    }
+
+    // A file, or a link of any kind (removed as a link): a folder where a file is expected is not ours to empty.
+    private static bool IsEntry(string path) => File.Exists(path) || new FileInfo(path).LinkTarget is not null;
+
+    // Every file and link below the folder, in one walk that never follows a link; hidden (dot) entries included.
+    private static IEnumerable<string> FilesUnder(string directory) =>
+        new System.IO.Enumeration.FileSystemEnumerable<string>(directory, (ref System.IO.Enumeration.FileSystemEntry entry) => entry.ToFullPath(),
+            new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true })
+        {
+            ShouldIncludePredicate = (ref System.IO.Enumeration.FileSystemEntry entry) =>
+                !entry.IsDirectory || (entry.Attributes & FileAttributes.ReparsePoint) != 0,
+            ShouldRecursePredicate = (ref System.IO.Enumeration.FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
+
+    /// <summary>
+    /// Removes what the publishes wrote into the folder: the files <see cref="Ours"/> lists, then the folders under
+    /// <c>layers/</c> left empty and <c>.diamol/</c>, then the folder when that empties it, though never the
+    /// folder that holds the project (<paramref name="projectDirectory"/>). A folder with none of our marks is not
+    /// touched at all. Nothing here waits: no lock is taken, and a file that cannot be removed is left and named.
     /// </summary>
     public static OutputFolderCleaning Clean(string outputDirectory, string? projectDirectory)
     {
@@ -56,17 +104,16 @@ internal static class OutputFolderFiles
         int removed = 0;
         // Each entry of ours that could not be removed, by its path relative to the folder, with the reason.
         var failed = new List<(string Path, string Reason)>();
-
-        void Remove(string path)
+        string records = folder.Records;
+        string recordsInside = records + Path.DirectorySeparatorChar;
+        foreach (string path in Ours(folder))
         {
+            // .diamol/ goes whole below, and names itself if it cannot.
+            if (path.StartsWith(recordsInside, StringComparison.Ordinal)) continue;
             try
             {
-                // A link is removed as a link; a folder where a file is expected is not ours to empty.
-                if (File.Exists(path) || new FileInfo(path).LinkTarget is not null)
-                {
-                    File.Delete(path);
-                    removed++;
-                }
+                File.Delete(path);
+                removed++;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -74,28 +121,11 @@ internal static class OutputFolderFiles
             }
         }
 
+        // Empty folders hold nothing of anyone's, and the record that named their files may be gone: MSBuild's Clean,
+        // which runs first, removed the recorded files, .diamol/manifest.json among them.
         string layersRoot = folder.Layers;
-        if (Directory.Exists(layersRoot) && StagedFiles(folder) is { } staged)
-        {
-            string inside = layersRoot + Path.DirectorySeparatorChar;
-            foreach (string relative in staged)
-            {
-                // A record that names a path out of layers/ (edited by hand) names nothing of ours.
-                string path = Path.GetFullPath(Path.Combine(layersRoot, relative));
-                if (path.StartsWith(inside, StringComparison.Ordinal)) Remove(path);
-            }
+        if (Directory.Exists(layersRoot)) removed += RemoveEmptyFolders(layersRoot, removeSelf: true);
 
-            removed += RemoveEmptyFolders(layersRoot, removeSelf: true);
-        }
-
-        foreach (string name in OutputFolder.TopFileNames)
-        {
-            string path = Path.Combine(root, name);
-            if (name != OutputFolder.DockerfileName || ContextStager.IsOurDockerfile(path)) Remove(path);
-            Remove(path + ".tmp");
-        }
-
-        string records = folder.Records;
         if (Directory.Exists(records))
         {
             try

@@ -7,11 +7,11 @@ namespace Diamol.Build.MSBuild;
 /// <see cref="Context.OutputFolderFiles.Clean"/>), and says what it removed and what it left.
 /// </summary>
 /// <remarks>
-/// A task, not FileWrites items, because MSBuild's Clean cannot express it: the build records FileWrites in its
-/// IncrementalClean, before a publish stages anything, and deletes a recorded file that a later build does not write
-/// again (a plain `dotnet build` would empty the context the next publish reuses); it cleans only under OutDir and
-/// IntermediateOutputPath, while DiamolOutputPath may be any folder (deploy/) shared with the user's own files; and it
-/// removes files, never the folders (layers/...) left empty.
+/// The files of ours are FileWrites too (<see cref="DiamolOutputFiles"/>, the same list), and MSBuild's Clean removes
+/// those it recorded before this runs. This task does what a record of FileWrites cannot express: MSBuild records and
+/// cleans only under OutDir and IntermediateOutputPath, while DiamolOutputPath may be any folder (deploy/) shared with
+/// the user's own files; it removes files, never the folders (layers/..., .diamol/) left empty; and a file no build
+/// recorded (a publish's, before any build listed it, or one of a MSBuild that could not run our tasks) is still ours.
 /// </remarks>
 public sealed class DiamolClean : DiamolTask
 {

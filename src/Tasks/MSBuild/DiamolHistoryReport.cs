@@ -31,14 +31,16 @@ public sealed class DiamolHistoryReport : DiamolTask
 
     protected override void Run()
     {
-        var current = Read(Resolve(), "DiamolHistory");
+        var chosen = HistoryLookup.Choose(History, DefaultHistory, SearchFolder);
+        if (chosen.Newest) Log.LogMessage(MessageImportance.High, "The project's latest artifact: {0}", chosen.Path);
+        var current = HistoryLookup.Read(chosen.Path, "DiamolHistory");
         if (string.IsNullOrWhiteSpace(Baseline))
         {
             Log.LogMessage(MessageImportance.High, "{0}", HistoryMarkdownWriter.Write(current));
             return;
         }
 
-        var baseline = Read(Baseline, "DiamolHistoryBaseline");
+        var baseline = HistoryLookup.Read(Baseline, "DiamolHistoryBaseline");
         if (baseline.Image.Repository != current.Image.Repository)
         {
             // Two repositories share only their base: every layer of ours reads as "changed", which is not news.
@@ -70,28 +72,4 @@ public sealed class DiamolHistoryReport : DiamolTask
                 file.Layer, file.Path, HistoryDiff.Signed(file.Delta));
         }
     }
-
-    private string Resolve()
-    {
-        if (!string.IsNullOrWhiteSpace(History)) return History;
-        if (!string.IsNullOrWhiteSpace(DefaultHistory) && File.Exists(DefaultHistory)) return DefaultHistory;
-        var latest = string.IsNullOrWhiteSpace(SearchFolder) || !Directory.Exists(SearchFolder) ? null
-            : new DirectoryInfo(SearchFolder).EnumerateFiles(Context.OutputFolder.HistoryJsonName, SearchOption.AllDirectories).MaxBy(f => f.LastWriteTimeUtc);
-        if (latest is null)
-        {
-            throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM4002,
-                $"This project has no image-history.json yet (looked for '{DefaultHistory}' and under '{SearchFolder}'). " +
-                "Publish first (dotnet publish), " +
-                "or set DiamolHistory to an artifact's path.");
-        }
-
-        Log.LogMessage(MessageImportance.High, "The project's latest artifact: {0}", latest.FullName);
-        return latest.FullName;
-    }
-
-    private static LayerHistory Read(string path, string property) =>
-        HistoryStage.TryRead(path) ?? throw new Diagnostics.DiamolException(Diagnostics.DiagnosticCode.DIAM4002,
-            $"{property} has the value '{path}', which is not a readable image-history.json " +
-            $"(missing, or of a schema version this Diamol.Build does not read: it reads 1 to {LayerHistory.CurrentSchemaVersion}). " +
-            "Point it at an artifact a Diamol.Build publish wrote.");
 }

@@ -8,10 +8,8 @@ namespace Diamol.Build.MSBuild;
 /// say: ContainerRegistry (push), ContainerArchiveOutputPath (a tarball), else the local engine (load). The decisions
 /// are the core's (<see cref="OciWriteRequest"/>, <see cref="OciBuildStage.WriteAsync"/>); the task maps and logs.
 /// </summary>
-public sealed class DiamolWriteImage : DiamolTask, ICancelableTask
+public sealed class DiamolWriteImage : DiamolImageTask
 {
-    [Required] public string ContextDirectory { get; set; } = "";
-    protected override string? HistoryFolder => ContextDirectory;
     public string? ContainerRuntimeIdentifier { get; set; }
     /// <summary>ContainerImageFormat: Docker (default) or OCI.</summary>
     public string? ContainerImageFormat { get; set; }
@@ -22,36 +20,25 @@ public sealed class DiamolWriteImage : DiamolTask, ICancelableTask
     public string? ContainerRegistry { get; set; }
     /// <summary>DiamolCacheDirectory: where base image layers are kept; empty for ~/.diamol/cache.</summary>
     public string? CacheDirectory { get; set; }
-    public string? DockerHost { get; set; }
     /// <summary>The project folder, so a relative archive path means the same as for the SDK.</summary>
     public string? ProjectDirectory { get; set; }
 
     /// <summary>True in the per-platform builds of a multi-platform image: push by digest only, the index gets the tags.</summary>
     public bool IndexPart { get; set; }
 
-    /// <summary>DiamolIdleTimeout: seconds a registry or engine exchange may go without any data.</summary>
-    public string? IdleTimeout { get; set; }
-
     /// <summary>DiamolRegistryRetries: how many times a failing registry exchange is tried in all.</summary>
     public string? RegistryRetries { get; set; }
 
-    [Output] public string ImageId { get; private set; } = "";
     /// <summary>The image's manifest, for an index: digest, media type, size and platform as metadata.</summary>
     [Output] public ITaskItem? Manifest { get; private set; }
-    [Output] public string PushedDigest { get; private set; } = "";
     [Output] public string ArchivePath { get; private set; } = "";
 
-    public void Cancel() => Cancellation.Cancel();
-
-    protected override void Run()
+    private protected override BuildRecord MakeImage(Context.OutputFolderState state, StageTimings timings)
     {
         var request = new OciWriteRequest(ContainerRuntimeIdentifier, ContainerImageFormat, ContainerArchiveOutputPath, LocalRegistry, ContainerRegistry,
             CacheDirectory, DockerHost, ProjectDirectory, IndexPart, IdleTimeout, RegistryRetries);
-        var timings = new StageTimings(nameof(DiamolWriteImage));
-        var state = StateOf(ContextDirectory);
-        var written = timings.Measure("oci-write", () => OciBuildStage.WriteAsync(request, state, EngineFor, RegistriesFor, new TaskBuildLog(Log, ProjectFile), Cancellation.Token)
-            .GetAwaiter().GetResult());
-        timings.Save(state.Folder, startsPublish: false);
+        var written = OciBuildStage.WriteAsync(request, state, EngineFor, RegistriesFor, new TaskBuildLog(Log, ProjectFile), timings, Cancellation.Token)
+            .GetAwaiter().GetResult();
         var record = written.Record;
         var item = new Microsoft.Build.Utilities.TaskItem(written.Manifest.Digest);
         item.SetMetadata("MediaType", written.Manifest.MediaType);
@@ -63,8 +50,7 @@ public sealed class DiamolWriteImage : DiamolTask, ICancelableTask
         int existing = record.Build.Steps.Count(s => s.Cached);
         Log.LogMessage(MessageImportance.Normal, "Wrote image {0} ({1}) with the OCI writer; {2} of {3} steps add nothing new",
             record.Build.ImageId, string.Join(", ", record.Build.References), existing, record.Build.Steps.Count);
-        ImageId = record.Build.ImageId;
-        PushedDigest = record.PushedDigest ?? "";
         ArchivePath = written.ArchivePath ?? "";
+        return record;
     }
 }

@@ -23,12 +23,17 @@ internal static class OciBuildStage
     /// <param name="engineFor">The build's shared connection to the first of the candidate engines that answers.</param>
     /// <param name="registriesFor">Opens the run's registry clients with DiamolIdleTimeout and DiamolRegistryRetries.</param>
     /// <param name="state">The staged context (this publish's staging, or the folder's records).</param>
+    /// <param name="timings">This publish's stage timings: the write is measured into them as "oci-write".</param>
     public static async Task<OciWriteResult> WriteAsync(OciWriteRequest request, OutputFolderState state, Func<IReadOnlyList<EngineEndpoint>, IEngineSource> engineFor,
-        Func<TimeSpan?, RetryPolicy, RegistrySession> registriesFor, IBuildLog log, CancellationToken cancellationToken)
+        Func<TimeSpan?, RetryPolicy, RegistrySession> registriesFor, IBuildLog log, StageTimings timings, CancellationToken cancellationToken)
     {
-        var options = request.Options(state, engineFor, Environment.GetEnvironmentVariable);
-        using var registries = registriesFor(options.IdleLimit, RetryPolicy.Parse(request.RegistryRetries));
-        var (record, manifest) = await RunAsync(state, options, registries, log, cancellationToken).ConfigureAwait(false);
+        var (options, record, manifest) = await timings.MeasureAsync("oci-write", async () =>
+        {
+            var options = request.Options(state, engineFor, Environment.GetEnvironmentVariable);
+            using var registries = registriesFor(options.IdleLimit, RetryPolicy.Parse(request.RegistryRetries));
+            var (record, manifest) = await RunAsync(state, options, registries, log, cancellationToken).ConfigureAwait(false);
+            return (options, record, manifest);
+        }).ConfigureAwait(false);
         return new OciWriteResult(record, manifest, options.Platform, options.ArchivePath, options.LayoutDirectory);
     }
 

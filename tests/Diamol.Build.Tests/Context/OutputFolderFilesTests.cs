@@ -39,6 +39,53 @@ public sealed class OutputFolderFilesTests : TempFolderTest
     }
 
     [TestMethod]
+    public void The_files_of_ours_are_exactly_what_clean_removes()
+    {
+        string folder = Path.Combine(Root, "deploy");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "docker-compose.yml"), "services: {}\n");
+        Publish(folder);
+        File.WriteAllText(Path.Combine(folder, "layers", "app", "added-by-hand.txt"), "mine");
+        File.WriteAllText(Path.Combine(folder, "image.json.tmp"), "half written");
+        var before = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).ToHashSet(StringComparer.Ordinal);
+
+        var ours = OutputFolderFiles.Ours(new OutputFolder(folder));
+
+        CollectionAssert.AllItemsAreUnique(ours.ToArray());
+        foreach (string name in new[] { "Dockerfile", ".dockerignore", "image.json", "image.json.tmp", "image-history.html", "layers/app/App.dll", "layers/packages/sub/N.dll",
+            ".diamol/manifest.json", ".diamol/blobs/layer.tar.gz" })
+        {
+            CollectionAssert.Contains(ours.ToArray(), Path.Combine(folder, name), name);
+        }
+
+        CollectionAssert.DoesNotContain(ours.ToArray(), Path.Combine(folder, "docker-compose.yml"));
+        CollectionAssert.DoesNotContain(ours.ToArray(), Path.Combine(folder, "layers", "app", "added-by-hand.txt"));
+        OutputFolderFiles.Clean(folder, null);
+        var removed = before.Where(path => !File.Exists(path)).Order(StringComparer.Ordinal).ToArray();
+        CollectionAssert.AreEqual(ours.Order(StringComparer.Ordinal).ToArray(), removed, "the list and the clean disagree");
+    }
+
+    [TestMethod]
+    public void No_files_of_ours_in_a_missing_folder_or_one_without_our_marks()
+    {
+        Assert.AreEqual(0, OutputFolderFiles.Ours(new OutputFolder(Path.Combine(Root, "missing"))).Count);
+        string folder = Path.Combine(Root, "theirs");
+        Directory.CreateDirectory(Path.Combine(folder, "layers", "x"));
+        File.WriteAllText(Path.Combine(folder, "layers", "x", "a.txt"), "theirs");
+        File.WriteAllText(Path.Combine(folder, "Dockerfile"), "FROM theirs\n");
+        Assert.AreEqual(0, OutputFolderFiles.Ours(new OutputFolder(folder)).Count);
+    }
+
+    [TestMethod]
+    public void A_hand_written_Dockerfile_beside_our_records_is_not_ours()
+    {
+        string folder = Path.Combine(Root, "container");
+        Publish(folder);
+        File.WriteAllText(Path.Combine(folder, "Dockerfile"), "FROM mine\n");
+        CollectionAssert.DoesNotContain(OutputFolderFiles.Ours(new OutputFolder(folder)).ToArray(), Path.Combine(folder, "Dockerfile"));
+    }
+
+    [TestMethod]
     public void Clean_leaves_the_users_files_and_the_folders_that_hold_them()
     {
         string folder = Path.Combine(Root, "deploy");
