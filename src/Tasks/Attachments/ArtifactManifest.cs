@@ -19,16 +19,16 @@ internal static class ArtifactManifest
     public static WrittenManifest Write(Attachment attachment, BlobDescriptor subject, DateTimeOffset created)
     {
         var document = attachment.ContentDescriptor;
-        var layer = Descriptor(document);
+        var layer = document.ToJson();
         if (attachment.Title is not null) layer["annotations"] = new JsonObject { [TitleAnnotation] = attachment.Title };
         var json = new JsonObject
         {
             ["schemaVersion"] = 2,
             ["mediaType"] = MediaTypes.OciManifest,
             ["artifactType"] = attachment.ArtifactType,
-            ["config"] = Descriptor(EmptyBlob.Descriptor),
+            ["config"] = EmptyBlob.Descriptor.ToJson(),
             ["layers"] = new JsonArray(layer),
-            ["subject"] = Descriptor(subject),
+            ["subject"] = subject.ToJson(),
             ["annotations"] = new JsonObject(Annotations(attachment, created).Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))),
         };
         return WrittenManifest.Of(json, MediaTypes.OciManifest);
@@ -45,6 +45,4 @@ internal static class ArtifactManifest
         .. attachment.Annotations.Where(a => a.Key != CreatedAnnotation).OrderBy(a => a.Key, StringComparer.Ordinal),
     ];
 
-    private static JsonObject Descriptor(BlobDescriptor blob) =>
-        new() { ["mediaType"] = blob.MediaType, ["digest"] = blob.Digest, ["size"] = blob.Size };
 }

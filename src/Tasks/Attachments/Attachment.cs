@@ -15,5 +15,5 @@ internal sealed record Attachment(string ArtifactType, byte[] Content, string? C
     /// <summary>The layer's media type: the document's own, else the artifactType (an SPDX JSON document is application/spdx+json either way).</summary>
     public string LayerMediaType => ContentMediaType ?? ArtifactType;
 
-    public BlobDescriptor ContentDescriptor => new(LayerMediaType, ContentDigest.Of(Content), Content.Length);
+    public BlobDescriptor ContentDescriptor => BlobDescriptor.Of(LayerMediaType, Content);
 }

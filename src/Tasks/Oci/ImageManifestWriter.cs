@@ -25,8 +25,8 @@ internal static class ImageManifestWriter
         {
             ["schemaVersion"] = 2,
             ["mediaType"] = MediaTypes.Manifest(format),
-            ["config"] = Descriptor(MediaTypes.Config(format), config.Digest, config.Size),
-            ["layers"] = new JsonArray(layers.Select(l => (JsonNode)Descriptor(LayerType(format, l.MediaType), l.Digest, l.Size)).ToArray()),
+            ["config"] = new BlobDescriptor(MediaTypes.Config(format), config.Digest, config.Size).ToJson(),
+            ["layers"] = new JsonArray(layers.Select(l => (JsonNode)new BlobDescriptor(LayerType(format, l.MediaType), l.Digest, l.Size).ToJson()).ToArray()),
         };
         return WrittenManifest.Of(json, MediaTypes.Manifest(format));
     }
@@ -40,7 +40,7 @@ internal static class ImageManifestWriter
             ["mediaType"] = MediaTypes.Index(format),
             ["manifests"] = new JsonArray(images.Select(i =>
             {
-                var entry = Descriptor(i.Manifest.MediaType, i.Manifest.Digest, i.Manifest.Bytes.Length);
+                var entry = new BlobDescriptor(i.Manifest.MediaType, i.Manifest.Digest, i.Manifest.Bytes.Length).ToJson();
                 var platform = new JsonObject { ["architecture"] = i.Platform.Architecture, ["os"] = i.Platform.Os };
                 if (i.Platform.Variant is not null) platform["variant"] = i.Platform.Variant;
                 entry["platform"] = platform;
@@ -54,6 +54,4 @@ internal static class ImageManifestWriter
     private static string LayerType(ImageFormat format, string mediaType) =>
         mediaType is MediaTypes.DockerLayer or MediaTypes.OciLayer ? MediaTypes.Layer(format) : mediaType;
 
-    private static JsonObject Descriptor(string mediaType, string digest, long size) =>
-        new() { ["mediaType"] = mediaType, ["size"] = size, ["digest"] = digest };
 }

@@ -39,17 +39,17 @@ internal static class CosignSignatures
     /// </summary>
     public static SignatureArtifact Artifact(string digest, IReadOnlyList<SignatureLayer> signatures)
     {
-        var layers = signatures.Select(s => new ArtifactBlob(Describe(SimpleSigningPayload.MediaType, s.Payload), s.Payload)).ToList();
+        var layers = signatures.Select(s => new ArtifactBlob(BlobDescriptor.Of(SimpleSigningPayload.MediaType, s.Payload), s.Payload)).ToList();
         byte[] configBytes = Config(layers);
-        var config = new ArtifactBlob(Describe(MediaTypes.OciConfig, configBytes), configBytes);
+        var config = new ArtifactBlob(BlobDescriptor.Of(MediaTypes.OciConfig, configBytes), configBytes);
         var manifest = new JsonObject
         {
             ["schemaVersion"] = 2,
             ["mediaType"] = MediaTypes.OciManifest,
-            ["config"] = Descriptor(config.Descriptor),
+            ["config"] = config.Descriptor.ToJson(),
             ["layers"] = new JsonArray(layers.Zip(signatures, (layer, signature) =>
             {
-                var descriptor = Descriptor(layer.Descriptor);
+                var descriptor = layer.Descriptor.ToJson();
                 descriptor["annotations"] = new JsonObject { [SignatureAnnotation] = signature.Signature };
                 return (JsonNode)descriptor;
             }).ToArray()),
@@ -74,9 +74,4 @@ internal static class CosignSignatures
         };
         return Encoding.UTF8.GetBytes(config.ToJsonString(CompactJson.Options));
     }
-
-    private static BlobDescriptor Describe(string mediaType, byte[] bytes) =>
-        new(mediaType, ContentDigest.Of(bytes), bytes.Length);
-
-    private static JsonObject Descriptor(BlobDescriptor blob) => new() { ["mediaType"] = blob.MediaType, ["size"] = blob.Size, ["digest"] = blob.Digest };
 }
