@@ -19,11 +19,10 @@ public sealed class DiamolClean : DiamolTask
 
     protected override void Run()
     {
-        string? project = ProjectFile is null ? null : Path.GetDirectoryName(Path.GetFullPath(ProjectFile));
-        var cleaning = Context.OutputFolderFiles.Clean(OutputDirectory, project);
+        var cleaning = Context.OutputFolderFiles.Clean(OutputDirectory, ProjectFolder);
         if (cleaning.NotRemoved.Count > 0)
         {
-            Log.LogWarning(null, Diagnostics.DiagnosticCode.DIAM2016.ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}",
+            Warn(Diagnostics.DiagnosticCode.DIAM2016,
                 $"dotnet clean could not remove {cleaning.NotRemoved.Count} of the files Diamol.Build wrote in {OutputDirectory}: {string.Join(", ", cleaning.NotRemoved.Take(5))}. " +
                 "Remove them by hand (or make them writable) and clean again; nothing else was touched.");
         }

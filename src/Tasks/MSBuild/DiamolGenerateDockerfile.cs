@@ -19,9 +19,9 @@ public sealed partial class DiamolGenerateDockerfile : DiamolTask, ICancelableTa
     {
         // Every refusal of the folder comes before the lock, which is the first thing written into it.
         Context.OutputFolderRules.RefuseInsidePublishFolder(ContextDirectory, PublishDirectory);
-        Context.OutputFolderRules.RefuseProjectFolder(ContextDirectory, ProjectFile is null ? null : Path.GetDirectoryName(Path.GetFullPath(ProjectFile)));
+        Context.OutputFolderRules.RefuseProjectFolder(ContextDirectory, ProjectFolder);
         Context.OutputFolderFiles.RefuseForeignFiles(new Context.OutputFolder(ContextDirectory));
-        Context.OutputFolderRules.RefuseArchiveInsidePublishFolder(ArchiveOutputPath, Path.GetDirectoryName(Path.GetFullPath(ProjectFile ?? ContextDirectory))!, PublishDirectory);
+        Context.OutputFolderRules.RefuseArchiveInsidePublishFolder(ArchiveOutputPath, ProjectFolder ?? Path.GetDirectoryName(Path.GetFullPath(ContextDirectory))!, PublishDirectory);
         HoldOutputFolder(ContextDirectory);
         try
         {

@@ -44,7 +44,7 @@ public sealed class DiamolHistoryReport : DiamolTask
         if (baseline.Image.Repository != current.Image.Repository)
         {
             // Two repositories share only their base: every layer of ours reads as "changed", which is not news.
-            Log.LogWarning(null, Diagnostics.DiagnosticCode.DIAM4003.ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}",
+            Warn(Diagnostics.DiagnosticCode.DIAM4003,
                 $"DiamolHistoryBaseline ('{Baseline}') describes the repository '{baseline.Image.Repository}', " +
                 $"but DiamolHistory describes '{current.Image.Repository}': " +
                 "the comparison below is between two different images, not two builds of one. " +

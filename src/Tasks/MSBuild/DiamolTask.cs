@@ -183,10 +183,10 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
     /// </summary>
     protected void ClaimTags(string outputFolder, IReadOnlyList<string> fullTags)
     {
-        string projectDirectory = ProjectFile is { } project ? Path.GetDirectoryName(Path.GetFullPath(project))! : outputFolder;
+        string projectDirectory = ProjectFolder ?? outputFolder;
         foreach (var moved in Pipeline.TagClaims.Claim(Pipeline.TagClaims.PathFor(projectDirectory), outputFolder, fullTags))
         {
-            Log.LogWarning(null, DiagnosticCode.DIAM2010.ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}",
+            Warn(DiagnosticCode.DIAM2010,
                 $"The tag {moved.Tag} was last published from {moved.FromOutputFolder}, " +
                 $"whose {Context.OutputFolder.ImageJsonName} still names it; " +
                 "the tag now points to this image, and that file (left as it is) records its own, earlier publish. " +
@@ -196,11 +196,14 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
 
     private protected void Report(IEnumerable<Diagnostic> warnings)
     {
-        foreach (var warning in warnings)
-        {
-            Log.LogWarning(null, warning.Code.ToString(), null, ProjectFile, 0, 0, 0, 0, "{0}", warning.Message);
-        }
+        foreach (var warning in warnings) Warn(warning.Code, warning.Message);
     }
+
+    /// <summary>A coded warning on the user's project (see <see cref="ProjectFile"/>), as every warning of ours is logged.</summary>
+    private protected void Warn(DiagnosticCode code, string message) => new TaskBuildLog(Log, ProjectFile).Warning(code, message);
+
+    /// <summary>The folder of the user's project; null when MSBuild did not say which project it is.</summary>
+    protected string? ProjectFolder => ProjectFile is null ? null : Path.GetDirectoryName(Path.GetFullPath(ProjectFile));
 
     private static string ReadToolVersion()
     {
