@@ -76,7 +76,8 @@ internal static class EngineFailures
     /// </summary>
     public static DiamolException PushFailed(EngineEndpoint engine, string repository, string tag, string reason, bool hadLogin)
     {
-        string registry = repository.Split('/')[0];
+        // The registry the user knows the repository by: Docker Hub for a name without a host (`team/app`), not `team`.
+        string registry = Spec.ImageReference.TryParse(repository, out _)?.RegistryOrDockerHub ?? repository.Split('/')[0];
         return EnginePushFailure.Classify(reason) switch
         {
             EnginePushFailureKind.Authentication => new DiamolException(DiagnosticCode.DIAM3005,

@@ -124,14 +124,15 @@ internal static class EngineLocator
     }
 
     // As the docker CLI: DOCKER_TLS_VERIFY (any value but empty or 0) or DOCKER_TLS turn TLS on; the certificates are
-    // ca.pem, cert.pem and key.pem in DOCKER_CERT_PATH (default ~/.docker).
+    // ca.pem, cert.pem and key.pem in DOCKER_CERT_PATH, by default docker's configuration folder (DOCKER_CONFIG, else
+    // ~/.docker), as the CLI's flags default it.
     private static EngineTls? TlsFor(LocatorEnvironment env)
     {
         bool verify = env.Variable("DOCKER_TLS_VERIFY") is { Length: > 0 } v && v != "0";
         bool tls = verify || env.Variable("DOCKER_TLS") is { Length: > 0 } t && t != "0";
         if (!tls) return null;
 
-        string folder = env.Variable("DOCKER_CERT_PATH") is { Length: > 0 } path ? path : Path.Combine(env.HomeDirectory, ".docker");
+        string folder = env.Variable("DOCKER_CERT_PATH") is { Length: > 0 } path ? path : DockerConfiguration.DirectoryOf(env);
         var tlsFiles = new EngineTls(Path.Combine(folder, "ca.pem"), Path.Combine(folder, "cert.pem"), Path.Combine(folder, "key.pem"), verify);
         foreach (string file in new[] { tlsFiles.CertFile, tlsFiles.KeyFile }.Concat(verify ? [tlsFiles.CaFile] : []))
         {

@@ -111,6 +111,15 @@ public sealed class EngineLocatorTests
     }
 
     [TestMethod]
+    public void Without_DOCKER_CERT_PATH_the_certificates_are_in_dockers_configuration_folder()
+    {
+        var env = Machine(new() { ["DOCKER_HOST"] = "tcp://build-host:2376", ["DOCKER_TLS_VERIFY"] = "1", ["DOCKER_CONFIG"] = "/ci/docker" },
+            new() { ["/ci/docker/ca.pem"] = "", ["/ci/docker/cert.pem"] = "", ["/ci/docker/key.pem"] = "" });
+        Assert.AreEqual(new EngineTls("/ci/docker/ca.pem", "/ci/docker/cert.pem", "/ci/docker/key.pem", Verify: true), EngineLocator.Candidates(null, env).Single().Tls,
+            "the docker CLI defaults DOCKER_CERT_PATH to its configuration folder, which DOCKER_CONFIG moves");
+    }
+
+    [TestMethod]
     public void Missing_certificates_are_named()
     {
         var env = Machine(new() { ["DOCKER_HOST"] = "tcp://build-host:2376", ["DOCKER_TLS_VERIFY"] = "1" });
