@@ -124,11 +124,8 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
     /// </summary>
     private protected Engine.IEngineSource EngineFor(IReadOnlyList<Engine.EngineEndpoint> candidates)
     {
-        string key = "Diamol.Build.Engine:" + Engine.SharedEngineConnection.KeyOf(candidates);
-        if (BuildEngine4.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is Engine.IEngineSource shared) return shared;
-        var connection = Engine.SharedEngineConnection.To(candidates, Pipeline.BuildStage.ConnectTimeout);
-        BuildEngine4.RegisterTaskObject(key, connection, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
-        return connection;
+        return BuildLifetime<Engine.IEngineSource>("Diamol.Build.Engine:" + Engine.SharedEngineConnection.KeyOf(candidates),
+            () => Engine.SharedEngineConnection.To(candidates, Pipeline.BuildStage.ConnectTimeout));
     }
 
     /// <summary>
@@ -139,12 +136,8 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
     private protected Credentials.CredentialLookup CredentialLookup()
     {
         var env = Credentials.LocatorEnvironment.Real;
-        string key = "Diamol.Build.CredentialLookup:"
-            + Path.TrimEndingDirectorySeparator(Path.GetFullPath(Credentials.DockerConfiguration.DirectoryOf(env)));
-        if (BuildEngine4.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is Credentials.CredentialLookup shared) return shared;
-        var lookup = Credentials.CredentialLookup.For(env);
-        BuildEngine4.RegisterTaskObject(key, lookup, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
-        return lookup;
+        return BuildLifetime("Diamol.Build.CredentialLookup:" + Common.FolderPath.Full(Credentials.DockerConfiguration.DirectoryOf(env)),
+            () => Credentials.CredentialLookup.For(env));
     }
 
     /// <summary>
@@ -156,7 +149,23 @@ public abstract class DiamolTask : Microsoft.Build.Utilities.Task
     private protected Registry.RegistrySession RegistriesFor(TimeSpan? idleLimit, Registry.RetryPolicy? retries)
     {
         var log = new TaskBuildLog(Log, ProjectFile);
-        return new Registry.RegistrySession(CredentialLookup(), idleLimit, retries, log.Step);
+        return new Registry.RegistrySession(CredentialLookup(), idleLimit, retries, log.Step)
+        {
+            Resolved = BuildLifetime("Diamol.Build.ResolvedImages", () => new Registry.ResolvedImageMemo()),
+        };
+    }
+
+    /// <summary>
+    /// The one <typeparamref name="T"/> of this build under <paramref name="key"/>, made by <paramref name="make"/> on first
+    /// use and shared by every task of the build on this node; MSBuild drops it (disposes it) when the build ends.
+    /// </summary>
+    private T BuildLifetime<T>(string key, Func<T> make)
+        where T : class
+    {
+        if (BuildEngine4.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is T shared) return shared;
+        var made = make();
+        BuildEngine4.RegisterTaskObject(key, made, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+        return made;
     }
 
     private static string StagedKey(Context.OutputFolder folder) => "Diamol.Build.StagedContext:" + folder.Root;

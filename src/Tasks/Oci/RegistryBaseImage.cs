@@ -94,9 +94,15 @@ internal static class RegistryBaseImage
         string? pushRegistry, CancellationToken cancellationToken)
     {
         var (client, repository) = ClientFor(registries, reference, pushRegistry);
-        var image = await client.ResolveAsync(repository, reference.Digest ?? reference.Tag ?? "latest", platform, cancellationToken)
-            .ConfigureAwait(false);
+        string tagOrDigest = reference.Digest ?? reference.Tag ?? "latest";
+        if (registries.Resolved is { } memo && memo.TryGet(client.Registry, repository, tagOrDigest, platform, out var known, out byte[] knownConfig))
+        {
+            return new BaseImageManifest(known, knownConfig);
+        }
+
+        var image = await client.ResolveAsync(repository, tagOrDigest, platform, cancellationToken).ConfigureAwait(false);
         byte[] config = await client.GetBlobAsync(repository, image.Config, cancellationToken).ConfigureAwait(false);
+        registries.Resolved?.Add(client.Registry, repository, tagOrDigest, platform, image, config);
         return new BaseImageManifest(image, config);
     }
 }

@@ -11,4 +11,7 @@ internal interface IRegistryClients
 {
     /// <summary>The client of <paramref name="registry"/> for <paramref name="access"/> (the same one each time it is asked for).</summary>
     IRegistryClient For(string registry, RegistryAccess access);
+
+    /// <summary>The build's memo of base images already read (<see cref="ResolvedImageMemo"/>); null reads every time.</summary>
+    ResolvedImageMemo? Resolved => null;
 }

@@ -30,6 +30,9 @@ internal sealed class RegistrySession : IRegistryClients, IDisposable
     /// <summary>The HTTP handler every client is given (tests pass a fake); null for a connection pool per client.</summary>
     internal HttpMessageHandler? Handler { get; init; }
 
+    /// <summary>The build's memo of base images already read, shared by the sessions of its tasks; null for none.</summary>
+    public ResolvedImageMemo? Resolved { get; init; }
+
     /// <summary>How many clients the session made (each is a connection pool and a handshake of its own).</summary>
     public int ClientCount => _clients.Count;
 

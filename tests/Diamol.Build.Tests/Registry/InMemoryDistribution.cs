@@ -215,6 +215,9 @@ internal sealed class FakeRegistries : IRegistryClients
 
     public List<(string Registry, RegistryAccess Access)> Asked { get; } = [];
 
+    /// <summary>The build's memo of base images read, as a RegistrySession of a build has one; null reads every time.</summary>
+    public ResolvedImageMemo? Resolved { get; init; }
+
     public InMemoryDistribution this[string registry]
     {
         get

@@ -2,6 +2,7 @@ using Diamol.Build.Common;
 using Diamol.Build.Credentials;
 using Diamol.Build.Diagnostics;
 using Diamol.Build.Oci;
+using Diamol.Build.Registry;
 using Diamol.Build.Spec;
 
 namespace Diamol.Build.Tests.Registry;
@@ -43,6 +44,32 @@ public sealed class RegistryBaseImageTests
         await RegistryBaseImage.ReadAsync(registries, Reference("other.test/team/base:1"), Amd64, "registry.test:5000", default);
 
         CollectionAssert.AreEqual(new[] { ("registry.test:5000", RegistryAccess.PullFromPushRegistry), ("other.test", RegistryAccess.Pull) }, registries.Asked);
+    }
+
+    [TestMethod]
+    public async Task A_base_read_by_one_stage_of_a_build_is_not_asked_for_again_by_the_next_by_tag_or_by_its_pinned_digest()
+    {
+        // The Dockerfile stage reads the base by its tag and pins FROM to the index's digest; the OCI writer (another task
+        // of the same build, another session) then reads FROM. The registry sees one read, and both stages one image.
+        var memo = new ResolvedImageMemo();
+        var dockerfileStage = new FakeRegistries { Resolved = memo };
+        var stored = FakeBaseImages.Add(dockerfileStage["base.test"], "dotnet/runtime", "10.0");
+        var first = await RegistryBaseImage.ReadAsync(dockerfileStage, Reference("base.test/dotnet/runtime:10.0"), Amd64, null, default);
+        int reads = dockerfileStage["base.test"].Calls.Count;
+
+        var byDigest = await RegistryBaseImage.ReadAsync(dockerfileStage, Reference("base.test/dotnet/runtime:10.0@" + stored.IndexDigest), Amd64, null, default);
+        var byTag = await RegistryBaseImage.ReadAsync(dockerfileStage, Reference("base.test/dotnet/runtime:10.0"), Amd64, null, default);
+
+        Assert.AreEqual(reads, dockerfileStage["base.test"].Calls.Count, "the registry was asked nothing more");
+        Assert.AreEqual(first.Image.ManifestDigest, byDigest.Image.ManifestDigest);
+        Assert.AreEqual(first.Image.ManifestDigest, byTag.Image.ManifestDigest);
+        CollectionAssert.AreEqual(first.Config, byDigest.Config);
+
+        // Another platform of the same index is another image: it is read.
+        var arm64 = new ImagePlatform("linux", "arm64", null);
+        var other = await RegistryBaseImage.ReadAsync(dockerfileStage, Reference("base.test/dotnet/runtime:10.0"), arm64, null, default);
+        Assert.AreNotEqual(reads, dockerfileStage["base.test"].Calls.Count);
+        Assert.AreEqual(arm64.ToString(), other.Platform!.ToString());
     }
 
     [TestMethod]
