@@ -65,16 +65,15 @@ internal sealed class OciLayoutWriter
         {
             ["schemaVersion"] = 2,
             ["mediaType"] = MediaTypes.OciIndex,
-            ["manifests"] = new JsonArray(fullTags.Select(tag => (JsonNode)new JsonObject
+            ["manifests"] = new JsonArray(fullTags.Select(tag =>
             {
-                ["mediaType"] = manifest.MediaType,
-                ["digest"] = manifest.Digest,
-                ["size"] = manifest.Bytes.Length,
-                ["annotations"] = new JsonObject
+                var entry = new BlobDescriptor(manifest.MediaType, manifest.Digest, manifest.Bytes.Length).ToJson();
+                entry["annotations"] = new JsonObject
                 {
                     ["io.containerd.image.name"] = tag,
                     ["org.opencontainers.image.ref.name"] = tag[(tag.LastIndexOf(':') + 1)..],
-                },
+                };
+                return (JsonNode)entry;
             }).Concat((referrers ?? []).Select(r => (JsonNode)r.ToJson())).ToArray()),
         };
         AddFile("index.json", Encoding.UTF8.GetBytes(index.ToJsonString(CompactJson.Options)));

@@ -11,7 +11,8 @@ internal sealed record ReferrerDescriptor(string MediaType, string Digest, long 
 {
     public JsonObject ToJson()
     {
-        var json = new JsonObject { ["mediaType"] = MediaType, ["digest"] = Digest, ["size"] = Size, ["artifactType"] = ArtifactType };
+        var json = new BlobDescriptor(MediaType, Digest, Size).ToJson();
+        json["artifactType"] = ArtifactType;
         if (Annotations.Count > 0) json["annotations"] = new JsonObject(Annotations.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value)));
         return json;
     }
