@@ -19,6 +19,12 @@ internal static class FileDigests
     // milliseconds where a JSON document of 20,000 entries took 100.
     private const string Header = "# Diamol.Build file digests 2: size ticks ctime inode device digest layer/path";
 
+    /// <summary>SHA-256, as OCI and the engine name content: what the skip check, the history and the SBOM use.</summary>
+    public static readonly FileDigestKind Sha256 = new("sha256:", System.Security.Cryptography.HashAlgorithmName.SHA256);
+
+    /// <summary>SHA-1, which SPDX 2.3 requires of every file: kept in a cache of its own (OutputFolder.FileSha1), the same way.</summary>
+    public static readonly FileDigestKind Sha1 = new("sha1:", System.Security.Cryptography.HashAlgorithmName.SHA1);
+
     /// <summary>The key of a staged file: its layer and its path in the layer.</summary>
     public static string KeyOf(string layer, string relativePath) => layer + "/" + relativePath;
 
@@ -33,10 +39,12 @@ internal static class FileDigests
 
     /// <param name="files">Key (layer/path) → file on disk.</param>
     /// <param name="stamps">Stamps already taken (staging's), by key; the other files are stat'ed here.</param>
+    /// <param name="kind">The hash (SHA-256 unless said); its digests are written "sha256:hex" ("sha1:hex").</param>
     public static IReadOnlyDictionary<string, string> Compute(IReadOnlyDictionary<string, string> files, string cachePath,
-        IReadOnlyDictionary<string, FileStamp>? stamps = null)
+        IReadOnlyDictionary<string, FileStamp>? stamps = null, FileDigestKind? kind = null)
     {
-        var cache = Read(cachePath);
+        kind ??= Sha256;
+        var cache = Read(cachePath, kind);
         var entries = files.ToArray();
         var found = new Known?[entries.Length];
         // A stat per file, and a hash of those whose stat changed (all of them on a cold publish).
@@ -49,7 +57,7 @@ internal static class FileDigests
             else return;
             // The mode is not part of the content (the fingerprint adds the planned mode itself).
             stamp = stamp with { Mode = 0 };
-            string digest = cache.TryGetValue(key, out var known) && known.Stamp == stamp ? known.Digest : Hash(path);
+            string digest = cache.TryGetValue(key, out var known) && known.Stamp == stamp ? known.Digest : Hash(path, kind);
             found[i] = new Known(stamp, digest);
         }
 
@@ -97,14 +105,19 @@ internal static class FileDigests
             : System.Text.RegularExpressions.Regex.Replace(key, @"\\(.)",
                 m => m.Groups[1].Value switch { "n" => "\n", "r" => "\r", var other => other });
 
-    private static string Hash(string path)
+    private static string Hash(string path, FileDigestKind kind)
     {
         using var stream = File.OpenRead(path);
-        return ContentDigest.Of(stream);
+        if (kind == Sha256) return ContentDigest.Of(stream);
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(kind.Algorithm);
+        byte[] buffer = new byte[81920];
+        int read;
+        while ((read = stream.Read(buffer)) > 0) hash.AppendData(buffer, 0, read);
+        return kind.Prefix + ContentDigest.Hex(hash.GetHashAndReset());
     }
 
     // A line that does not read (a cache from another version, a damaged file) is left out: its file is hashed again.
-    private static Dictionary<string, Known> Read(string path)
+    private static Dictionary<string, Known> Read(string path, FileDigestKind kind)
     {
         var cache = new Dictionary<string, Known>(StringComparer.Ordinal);
         string[] lines;
@@ -128,7 +141,7 @@ internal static class FileDigests
                 && long.TryParse(parts[2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long changed)
                 && ulong.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out ulong inode)
                 && ulong.TryParse(parts[4], NumberStyles.None, CultureInfo.InvariantCulture, out ulong device)
-                && parts[5].StartsWith("sha256:", StringComparison.Ordinal))
+                && parts[5].StartsWith(kind.Prefix, StringComparison.Ordinal))
             {
                 cache[Unescape(parts[6])] = new Known(new FileStamp(size, ticks, changed, inode, device), parts[5]);
             }
@@ -137,3 +150,6 @@ internal static class FileDigests
         return cache;
     }
 }
+
+/// <summary>A hash the file digests are kept in: its digest prefix ("sha256:") and its algorithm.</summary>
+internal sealed record FileDigestKind(string Prefix, System.Security.Cryptography.HashAlgorithmName Algorithm);

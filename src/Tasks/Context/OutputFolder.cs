@@ -28,6 +28,7 @@ internal sealed class OutputFolder
     public const string StagingIdName = "staging-id";
     public const string StagedCopiesName = "staged-copies.txt";
     public const string FileDigestsName = "file-digests.txt";
+    public const string FileSha1Name = "file-sha1.txt";
     public const string ClampedName = "clamped";
     public const string SpdxSbomName = "sbom.spdx.json";
     public const string CycloneDxSbomName = "sbom.cdx.json";
@@ -49,7 +50,7 @@ internal sealed class OutputFolder
     /// <summary>Every entry of <c>.diamol/</c>, as its folder's listing names it (a folder's files are all ours too).</summary>
     public static readonly IReadOnlyList<string> RecordNames =
     [
-        ManifestName, StagingIdName, StagedCopiesName, FileDigestsName, ClampedName, BuildRecordName, TimingsName, HistoryKeyName,
+        ManifestName, StagingIdName, StagedCopiesName, FileDigestsName, FileSha1Name, ClampedName, BuildRecordName, TimingsName, HistoryKeyName,
         LastGoodHistoryName, BaseManifestName, OciLayersName, BlobsName, LayoutName, LockName, LockOwnerName,
     ];
 
@@ -88,6 +89,9 @@ internal sealed class OutputFolder
 
     /// <summary>The digest of each staged file by its stamp (<see cref="Context.FileDigests"/>).</summary>
     public string FileDigests => Record(FileDigestsName);
+
+    /// <summary>The SHA-1 of each staged file by its stamp, which the SBOM's SPDX file entries need (<see cref="Context.FileDigests.Sha1"/>).</summary>
+    public string FileSha1 => Record(FileSha1Name);
 
     /// <summary>The clamped copies of the static web assets' endpoints manifests (<see cref="EndpointManifestTimes"/>).</summary>
     public string Clamped => Record(ClampedName);

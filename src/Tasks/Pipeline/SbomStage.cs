@@ -40,13 +40,16 @@ internal static class SbomStage
         var manifest = state.Manifest;
         var record = BuildRecord.Load(folder);
         var digests = state.Digests;
+        // SPDX's SHA-1 of every file, from its own stamp-keyed cache: an unchanged republish reads no file for it.
+        var sha1 = FileDigests.Compute(FileDigests.StagedFiles(folder, manifest), folder.FileSha1, state.Staged?.Files, FileDigests.Sha1);
         string workingDirectory = manifest.Settings?.WorkingDirectory ?? "/app";
         var files = manifest.Layers.SelectMany(layer => layer.Files.Select(file => new SbomFileInput(
             layer.Name,
             layer.DestinationUnder(workingDirectory) + file.RelativePath,
             Path.Combine(folder.Root, layer.ContextFolder, file.RelativePath),
             file.Size,
-            digests.TryGetValue(FileDigests.KeyOf(layer.Name, file.RelativePath), out var sha256) ? sha256 : null))).ToArray();
+            digests.TryGetValue(FileDigests.KeyOf(layer.Name, file.RelativePath), out var sha256) ? sha256 : null,
+            Sha1: sha1.GetValueOrDefault(FileDigests.KeyOf(layer.Name, file.RelativePath))))).ToArray();
 
         // FROM is pinned to its digest when it is known (name@sha256:...); else the base digest label has it.
         string from = manifest.BaseImage;

@@ -153,9 +153,15 @@ internal static class SbomInventoryBuilder
         return [.. files.OrderBy(f => f.Path, StringComparer.Ordinal)];
     }
 
-    // SPDX 2.3 wants a SHA-1 of every file, which the context's digests (SHA-256) do not have: one read gives both.
+    // SPDX 2.3 wants a SHA-1 of every file. The publish hands both digests in from the stamp-keyed caches (an
+    // unchanged file is not read); what is missing is read here, once for both.
     private static (string Sha256, string Sha1) Digests(SbomFileInput input)
     {
+        if (input.Sha256 is { } knownSha256 && input.Sha1 is { } knownSha1)
+        {
+            return (ContentDigest.WithoutPrefix(knownSha256), knownSha1.StartsWith("sha1:", StringComparison.Ordinal) ? knownSha1["sha1:".Length..] : knownSha1);
+        }
+
         using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
         using (var stream = File.OpenRead(input.SourcePath))
@@ -169,7 +175,7 @@ internal static class SbomInventoryBuilder
             }
         }
 
-        string known = input.Sha256 is { } given ? given.Replace("sha256:", "", StringComparison.Ordinal) : Convert.ToHexString(sha256.GetHashAndReset()).ToLowerInvariant();
-        return (known, Convert.ToHexString(sha1.GetHashAndReset()).ToLowerInvariant());
+        string known = input.Sha256 is { } given ? ContentDigest.WithoutPrefix(given) : ContentDigest.Hex(sha256.GetHashAndReset());
+        return (known, ContentDigest.Hex(sha1.GetHashAndReset()));
     }
 }

@@ -5,7 +5,8 @@ namespace Diamol.Build.Sbom;
 /// <param name="SourcePath">Where it is read from (for the digests not given).</param>
 /// <param name="Sha256">"sha256:hex" or hex; null: computed here.</param>
 /// <param name="PackageId">The package it came from, as the publish items say; null: found by name from the assets file.</param>
-internal sealed record SbomFileInput(string Layer, string ImagePath, string SourcePath, long Size, string? Sha256 = null, string? PackageId = null);
+internal sealed record SbomFileInput(string Layer, string ImagePath, string SourcePath, long Size, string? Sha256 = null, string? PackageId = null,
+    string? Sha1 = null);
 
 /// <summary>Everything an SBOM is made from: the image, its layers' files, the project's restore and the base image.</summary>
 /// <param name="AssetsJson">The text of obj/project.assets.json.</param>

@@ -46,6 +46,30 @@ public sealed class FileDigestsTests : TempFolderTest
     }
 
     [TestMethod]
+    public void SHA1_digests_for_the_SBOM_are_kept_the_same_way_in_a_cache_of_their_own()
+    {
+        string path = Path.Combine(Root, "a.dll");
+        File.WriteAllText(path, "content");
+        var files = new Dictionary<string, string> { ["app/a.dll"] = path };
+        string sha1Cache = Path.Combine(Root, "sha1.txt");
+
+        var first = FileDigests.Compute(files, sha1Cache, kind: FileDigests.Sha1);
+#pragma warning disable CA5350 // SPDX 2.3 names files by SHA-1: an identifier it requires, not a protection
+        Assert.AreEqual("sha1:" + Convert.ToHexStringLower(SHA1.HashData(File.ReadAllBytes(path))), first["app/a.dll"]);
+#pragma warning restore CA5350
+
+        // A planted digest comes back while the stamp is unchanged: an unchanged republish reads no file for its SBOM.
+        string planted = "sha1:" + new string('e', 40);
+        File.WriteAllText(sha1Cache, File.ReadAllText(sha1Cache).Replace(first["app/a.dll"], planted));
+        Assert.AreEqual(planted, FileDigests.Compute(files, sha1Cache, kind: FileDigests.Sha1)["app/a.dll"]);
+
+        // A SHA-256 cache is not read as SHA-1 (nor the other way): each line names its hash.
+        string sha256Cache = Path.Combine(Root, "sha256.txt");
+        FileDigests.Compute(files, sha256Cache);
+        Assert.AreEqual(first["app/a.dll"], FileDigests.Compute(files, sha256Cache, kind: FileDigests.Sha1)["app/a.dll"]);
+    }
+
+    [TestMethod]
     public void Stamps_already_taken_stand_for_the_stat_and_an_unchanged_cache_is_not_written_again()
     {
         string path = Path.Combine(Root, "a.dll");
