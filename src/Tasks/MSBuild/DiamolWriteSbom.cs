@@ -31,7 +31,11 @@ public sealed class DiamolWriteSbom : DiamolTask
     {
         var options = new SbomOptions(AssetsFile ?? "", TargetFramework ?? "", RuntimeIdentifier, AppName ?? "app", AppVersion ?? "1.0.0",
             SbomFormats.Parse(Formats), ToolVersion, Environment.GetEnvironmentVariable(Oci.ReproducibleTime.Variable));
-        var (written, warnings) = SbomStage.Run(StateOf(ContextDirectory), options);
+        var state = StateOf(ContextDirectory);
+        // Measured like every stage, so the publish's "Time by stage" line and timings.json show what the SBOM costs.
+        var timings = new StageTimings(nameof(DiamolWriteSbom));
+        var (written, warnings) = timings.Measure("sbom", () => SbomStage.Run(state, options));
+        timings.Save(state.Folder, startsPublish: false);
         Report(warnings);
         foreach (string path in written) Log.LogMessage(MessageImportance.Normal, "SBOM -> {0}", path);
         Sboms = written.Select(path =>
