@@ -20,11 +20,15 @@ internal sealed record ImageSummary(string Id, string Repository, IReadOnlyList<
         Common.AtomicFile.WriteIfChanged(folder.ImageJson, System.Text.Json.JsonSerializer.Serialize(this, HistoryJsonWriter.Options) + "\n");
 
     /// <summary>
-    /// Removes the folder's image.json, the one place it is removed (the targets' multi-platform publish aside): from the
-    /// moment a new image is in the making until it is made, none may describe the old one.
+    /// Removes the folder's image.json, the one place it is removed (the targets' multi-platform publish aside), and the
+    /// SBOMs, which describe the same image: from the moment a new image is in the making until it is made, none may
+    /// describe the old one (a publish that fails after this leaves neither; the SBOM stage writes them once it is made).
     /// </summary>
     public static void Remove(OutputFolder folder)
     {
-        if (Directory.Exists(folder.Root)) File.Delete(folder.ImageJson);
+        if (!Directory.Exists(folder.Root)) return;
+        File.Delete(folder.ImageJson);
+        File.Delete(folder.SpdxSbom);
+        File.Delete(folder.CycloneDxSbom);
     }
 }

@@ -10,6 +10,26 @@ namespace Diamol.Build.Tests.Pipeline;
 public sealed class BuildRecordTests
 {
     [TestMethod]
+    public void When_a_new_image_is_in_the_making_no_record_of_the_old_one_stays_neither_image_json_nor_its_SBOMs()
+    {
+        using var temp = new TempFolder("record");
+        var folder = new OutputFolder(temp.Path);
+        foreach (string path in new[] { folder.BuildJson, folder.ImageJson, folder.SpdxSbom, folder.CycloneDxSbom, folder.HistoryJson })
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, "{}");
+        }
+
+        BuildRecord.RemoveWithSummary(folder);
+
+        Assert.IsFalse(File.Exists(folder.BuildJson));
+        Assert.IsFalse(File.Exists(folder.ImageJson));
+        Assert.IsFalse(File.Exists(folder.SpdxSbom), "a publish that fails from here on must not leave the old image's SBOM as this one's");
+        Assert.IsFalse(File.Exists(folder.CycloneDxSbom));
+        Assert.IsTrue(File.Exists(folder.HistoryJson), "the history is set aside by its own rule, only when the publish fails");
+    }
+
+    [TestMethod]
     public void The_saved_record_keeps_no_secret_value()
     {
         using var temp = new TempFolder("record");
